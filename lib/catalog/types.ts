@@ -1,0 +1,168 @@
+/**
+ * Shapes of the platform catalogs in lib/catalog/data/*.json. Every figure there carries its
+ * source (URL) and the date it was read. Adapters and the planner read catalogs only through
+ * lib/catalog/index.ts, never by importing the JSON directly.
+ */
+
+export interface Source {
+  /** Public URL the figure was read from. */
+  url: string;
+  /** ISO date the figure was read (YYYY-MM-DD). */
+  retrieved: string;
+  note?: string;
+}
+
+/** Regions the catalog knows, with the price multiplier relative to the default region. */
+export type RegionTable = Record<string, { priceMultiplier: number; source?: Source }>;
+
+export interface AwsNodeType {
+  /** e.g. cache.r7g.large */
+  type: string;
+  family: string;
+  vcpu: number;
+  /** Memory of the node in GiB as ElastiCache lists it. */
+  memoryGib: number;
+  burstable: boolean;
+  /** r6gd data tiering: SSD capacity in GiB (0 when not data-tiering). */
+  ssdGib: number;
+  networkGbps: string;
+  /** On-demand USD per node-hour in the default region, per engine. */
+  hourlyUsd: { redis: number; valkey: number };
+}
+
+export interface AwsCatalog {
+  currency: 'USD';
+  defaultRegion: string;
+  source: Source;
+  regions: RegionTable;
+  /** Engine versions ElastiCache offers (major.minor). */
+  engineVersions: { redis: string[]; valkey: string[] };
+  /** ElastiCache reserves this share of node memory for non-data use by default (reserved-memory-percent). */
+  reservedMemoryPercent: number;
+  maxClientsPerNode: number;
+  maxShards: number;
+  maxReplicasPerShard: number;
+  nodeTypes: AwsNodeType[];
+}
+
+export interface GcpCapacityTier {
+  /** Name of the capacity tier, e.g. M1. */
+  name: string;
+  minGb: number;
+  maxGb: number;
+  /** USD per GB-hour of provisioned capacity. */
+  basicGbHourUsd: number;
+  standardGbHourUsd: number;
+  /** Standard tier read replica price per GB-hour (per replica node). */
+  readReplicaGbHourUsd: number;
+  /** maxclients Memorystore sets for this tier. */
+  maxClients: number;
+}
+
+export interface GcpClusterNodeType {
+  /** e.g. REDIS_HIGHMEM_MEDIUM */
+  type: string;
+  memoryGb: number;
+  vcpu: number;
+  hourlyUsd: number;
+  maxClients: number;
+}
+
+export interface GcpCatalog {
+  currency: 'USD';
+  defaultRegion: string;
+  source: Source;
+  regions: RegionTable;
+  memorystoreRedis: {
+    versions: string[];
+    minGb: number;
+    maxGb: number;
+    maxReadReplicas: number;
+    tiers: GcpCapacityTier[];
+    source: Source;
+  };
+  memorystoreCluster: {
+    versions: string[];
+    maxShards: number;
+    maxReplicasPerShard: number;
+    nodeTypes: GcpClusterNodeType[];
+    source: Source;
+  };
+}
+
+export interface AzurePremiumSku {
+  /** P1..P5 */
+  name: string;
+  capacity: number;
+  memoryGb: number;
+  maxConnections: number;
+  /** USD per month for one shard (primary + one replica, as Azure bills Premium). */
+  monthlyUsdPerShard: number;
+  /** Azure Managed Redis SKU Microsoft maps this Premium size to. */
+  managedEquivalent: string;
+}
+
+export interface AzurePremiumCatalog {
+  currency: 'USD';
+  defaultRegion: string;
+  source: Source;
+  regions: RegionTable;
+  redisVersions: string[];
+  maxShards: number;
+  maxReplicasPerPrimary: number;
+  /** Each extra replica beyond the first is billed as one more node: price of a shard / 2. */
+  skus: AzurePremiumSku[];
+  retirement: { date: string; newCachesUntil: string; source: Source };
+}
+
+export interface AzureManagedSku {
+  /** e.g. Balanced_B5 */
+  name: string;
+  family: 'Balanced' | 'MemoryOptimized' | 'ComputeOptimized' | 'FlashOptimized';
+  memoryGb: number;
+  vcpu: number;
+  maxConnections: number;
+  /** USD per hour with high availability on (what production uses). */
+  hourlyUsdHa: number;
+  /** USD per hour with high availability off (dev / test). */
+  hourlyUsdNoHa: number;
+}
+
+export interface AzureManagedCatalog {
+  currency: 'USD';
+  defaultRegion: string;
+  source: Source;
+  regions: RegionTable;
+  port: number;
+  skus: AzureManagedSku[];
+}
+
+export interface KubernetesCatalog {
+  currency: 'USD';
+  source: Source;
+  /** What one GiB of node memory and one vCPU cost per month on a reference worker node. */
+  memoryGibMonthUsd: number;
+  vcpuMonthUsd: number;
+  /** SSD persistent volume, per GiB-month. */
+  storageGibMonthUsd: number;
+  /** Share of a container memory limit given to maxmemory (the rest: buffers, fork COW, exporter). */
+  maxMemoryPercentOfLimit: number;
+  images: {
+    opstreeRedis: string;
+    opstreeExporter: string;
+    bitnamiRegistry: string;
+    bitnamiRepository: string;
+    bitnamiTag: string;
+    bitnamiSentinelRepository: string;
+    bitnamiExporterRepository: string;
+    bitnamiExporterTag: string;
+    source: Source;
+  };
+}
+
+export interface ReferenceCatalog {
+  source: Source;
+  devices: Array<{ devices: number; memoryGb: number; primaries: number; replicasPerPrimary: number; connections: number }>;
+  organizations: Array<{ organizations: number; memoryGb: number; note?: string }>;
+  poolSizes: Array<{ maxConcurrentUsers: number | null; poolSize: number; minIdle: number }>;
+}

@@ -1,0 +1,38 @@
+/**
+ * The one-way pipeline every adapter starts from: spec -> policy -> plan.
+ * Adapters call loadDeployment() (or resolveDeployment() with an object) and read only
+ * `policy` and `plan`; they never re-interpret the raw spec.
+ */
+import * as path from 'node:path';
+import { plan as makePlan } from './planner/plan';
+import type { Plan } from './planner/types';
+import { resolvePolicy } from './policy/resolve';
+import type { ResolvedPolicy } from './policy/types';
+import { DEFAULT_SPEC_PATH, loadSpecFile, parseSpec } from './spec/load';
+import type { Spec } from './spec/schema';
+
+export interface Deployment {
+  spec: Spec;
+  policy: ResolvedPolicy;
+  plan: Plan;
+  /** Folder name under dist/ for this spec's artifacts (the spec's `name`). */
+  id: string;
+  source: string;
+}
+
+export function loadDeployment(specPath: string = DEFAULT_SPEC_PATH): Deployment {
+  const spec = loadSpecFile(specPath);
+  return fromSpec(spec, path.basename(specPath));
+}
+
+export function deploymentFromYaml(text: string, source = 'spec'): Deployment {
+  return fromSpec(parseSpec(text, source), source);
+}
+
+export function fromSpec(spec: Spec, source = 'spec'): Deployment {
+  const policy = resolvePolicy(spec, source);
+  const plan = makePlan(spec, policy, source);
+  return { spec, policy, plan, id: spec.name, source };
+}
+
+export { DEFAULT_SPEC_PATH };

@@ -1,0 +1,105 @@
+/** Planner output: what to build and why. Sizes are bytes unless the name says otherwise. */
+
+export type PlatformId = 'aws' | 'gcp' | 'azure-premium' | 'azure-managed' | 'kubernetes';
+export const PLATFORM_IDS: PlatformId[] = ['aws', 'gcp', 'azure-premium', 'azure-managed', 'kubernetes'];
+
+/** One named multiplicative or additive step of the memory derivation. */
+export interface MemoryFactor {
+  name: string;
+  /** Multiplier applied (e.g. 1.2), or undefined for an additive term. */
+  factor?: number;
+  /** Bytes after this step. */
+  bytesAfter: number;
+  why: string;
+}
+
+export interface DatasetItem {
+  name: string;
+  count: number;
+  bytesEach: number;
+  bytes: number;
+  keys: number;
+}
+
+export interface ReferenceRow {
+  kind: 'devices' | 'organizations';
+  size: number;
+  memoryGb: number;
+  primaries?: number;
+  replicasPerPrimary?: number;
+  connections?: number;
+  note?: string;
+  source: string;
+}
+
+export interface Choice {
+  platform: PlatformId;
+  /** SKU / node type / tier as the platform names it (e.g. cache.r7g.large, P2, Balanced_B5, STANDARD_HA 5 GB). */
+  sku: string;
+  /** Service flavour within the platform, e.g. 'memorystore-redis' | 'memorystore-cluster', 'opstree' | 'bitnami'. */
+  service: string;
+  shards: number;
+  replicasPerShard: number;
+  /** Total nodes billed (primaries + replicas). */
+  nodes: number;
+  /** Usable memory per shard in GB (what maxmemory can be set to). */
+  memoryGbPerShard: number;
+  /** Capacity billed in GB (e.g. Memorystore provisioned size) when pricing is per GB. */
+  capacityGb?: number;
+  vcpuPerNode?: number;
+  maxConnectionsPerShard?: number;
+  monthlyCostUsd: number;
+  hourlyCostUsd: number;
+  region: string;
+  reason: string;
+  /** Catalog source URL and date for the price. */
+  priceSource: string;
+  /** Extra platform facts adapters need (e.g. Azure Managed Redis equivalent of a Premium SKU). */
+  extra?: Record<string, string | number | boolean>;
+}
+
+export interface KubernetesResources {
+  memoryRequestMi: number;
+  memoryLimitMi: number;
+  cpuRequestMilli: number;
+  cpuLimitMilli: number;
+  /** maxmemory as a percentage of the memory limit (OpsTree maxMemoryPercentOfLimit). */
+  maxMemoryPercentOfLimit: number;
+  storageGi: number;
+}
+
+export interface Plan {
+  /** Echo of the inputs the planner used, with defaults filled in. */
+  inputs: Record<string, number | string | undefined>;
+  dataset: { items: DatasetItem[]; bytes: number; keys: number };
+  memory: {
+    factors: MemoryFactor[];
+    /** Memory the data needs including every factor: what a shard set must hold in total. */
+    neededBytes: number;
+    /** maxmemory per shard (what Redis may use for data). */
+    maxmemoryBytesPerShard: number;
+  };
+  topology: {
+    mode: 'standalone' | 'replication' | 'cluster';
+    shards: number;
+    replicasPerShard: number;
+    reason: string;
+  };
+  connections: {
+    /** Pool size per application replica. */
+    poolSize: number;
+    minIdle: number;
+    poolReason: string;
+    applicationReplicas: number;
+    /** Peak client connections expected (pool x replicas, plus operational headroom). */
+    expectedClients: number;
+    /** maxclients to configure per node. */
+    maxclients: number;
+  };
+  throughput: { peakOpsPerSecond: number; opsPerShardLimit: number };
+  choices: Record<PlatformId, Choice>;
+  kubernetes: KubernetesResources;
+  reference?: ReferenceRow;
+  /** Notes a person should read (e.g. "dataset is far below the reference row"). */
+  notes: string[];
+}

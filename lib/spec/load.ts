@@ -1,0 +1,76 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { SpecError } from '../errors';
+import { specSchema, type Spec } from './schema';
+
+/** The spec used when none is given. */
+export const DEFAULT_SPEC_PATH = path.join(__dirname, '..', '..', 'examples', 'default.yaml');
+
+/** Read and validate a spec file. Throws SpecError naming the field, the value and what is allowed. */
+export function loadSpecFile(file: string): Spec {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new SpecError('--spec', file, 'expected a readable YAML file', 'spec');
+  }
+  return parseSpec(text, path.basename(file));
+}
+
+/** Parse YAML text and validate it against the spec schema. */
+export function parseSpec(text: string, source = 'spec'): Spec {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const where = err.linePos ? `line ${err.linePos[0].line}` : 'document';
+    throw new SpecError(where, 'invalid YAML', `fix the YAML syntax (${firstLine(err.message)})`, source);
+  }
+  return validateSpec(doc.toJS({ maxAliasCount: 50 }), source);
+}
+
+/** Validate an already-parsed object against the spec schema. */
+export function validateSpec(input: unknown, source = 'spec'): Spec {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new SpecError('(root)', input, 'expected a YAML mapping with at least name and profile', source);
+  }
+  const result = specSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more issue(s))` : '';
+  throw new SpecError(field, valueAt(input, issue.path), describeIssue(issue) + more, source);
+}
+
+function valueAt(input: unknown, p: PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const key of p) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: remove or fix the spelling`;
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'too_small':
+      return `expected ${issue.origin === 'array' ? 'at least ' + issue.minimum + ' item(s)' : '>= ' + issue.minimum}`;
+    case 'too_big':
+      return `expected ${issue.origin === 'array' ? 'at most ' + issue.maximum + ' item(s)' : '<= ' + issue.maximum}`;
+    case 'invalid_format':
+      return `expected ${issue.message && !issue.message.startsWith('Invalid') ? issue.message : issue.format}`;
+    default:
+      return `expected ${firstLine(issue.message)}`;
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}

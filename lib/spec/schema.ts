@@ -1,0 +1,277 @@
+/**
+ * The deployment spec: one YAML file that describes one Redis deployment on every platform.
+ *
+ * Everything that is optional here has a default in the policy layer (lib/policy), chosen by profile.
+ * The schema only checks shape and ranges; cross-field rules (TLS off in production without a waiver,
+ * overlapping windows, ...) live in lib/policy/validate.ts so that they can name the waiver that
+ * would allow them.
+ */
+import { z } from 'zod';
+
+export const PROFILES = ['development', 'staging', 'production'] as const;
+export const ENGINES = ['redis', 'valkey'] as const;
+export const TOPOLOGIES = ['auto', 'standalone', 'replication', 'cluster'] as const;
+export const EVICTION_POLICIES = [
+  'noeviction',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'volatile-lru',
+  'volatile-lfu',
+  'volatile-random',
+  'volatile-ttl',
+] as const;
+export const K8S_FLAVORS = ['opstree', 'bitnami'] as const;
+export const PLATFORMS = ['aws', 'gcp', 'azure-premium', 'azure-managed', 'kubernetes', 'self-hosted'] as const;
+
+/** Rules that a production spec may weaken only with a waiver. */
+export const WAIVABLE_RULES = [
+  'tls',
+  'auth',
+  'encryption-at-rest',
+  'private-networking',
+  'automatic-failover',
+  'multi-az',
+  'snapshot-retention',
+  'aof',
+  'deletion-protection',
+  'alerts',
+  'maintenance-window',
+] as const;
+
+export type Profile = (typeof PROFILES)[number];
+export type Engine = (typeof ENGINES)[number];
+export type Platform = (typeof PLATFORMS)[number];
+export type WaivableRule = (typeof WAIVABLE_RULES)[number];
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, 'a DNS label: lower-case letters, digits and "-", 1-40 chars, starting with a letter');
+
+/** `ddd:HH:MM-ddd:HH:MM` (weekly, UTC), the ElastiCache form. */
+const weeklyWindow = z
+  .string()
+  .regex(
+    /^(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):[0-5]\d-(sun|mon|tue|wed|thu|fri|sat):([01]\d|2[0-3]):[0-5]\d$/,
+    'a weekly UTC window like "sun:05:00-sun:07:00"',
+  );
+/** `HH:MM-HH:MM` (daily, UTC). */
+const dailyWindow = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'a daily UTC window like "03:00-05:00"');
+
+const keyPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, 'letters, digits, "_", ".", ":" or "-", at most 63 chars');
+
+export const workloadSchema = z
+  .object({
+    devices: z.number().int().min(1).max(100_000_000).optional().describe('Managed CPE devices (ACS guide).'),
+    organizations: z.number().int().min(1).max(1_000_000_000).optional().describe('Tenant organizations cached.'),
+    datasetGb: z.number().positive().max(100_000).optional().describe('Raw dataset size in GB, when known.'),
+    bytesPerOrganization: z.number().int().min(1).max(10_000_000).optional(),
+    loggedInShare: z.number().min(0).max(1).optional().describe('Share of devices with a logged-in user session.'),
+    pendingJobsPerDevice: z.number().min(0).max(1000).optional(),
+    metricsPerDevice: z.number().min(0).max(100_000).optional(),
+    peakOpsPerSecond: z.number().int().min(1).max(100_000_000).optional(),
+    concurrentRequests: z.number().int().min(1).max(10_000_000).optional(),
+    redisCallsPerRequest: z.number().min(0.1).max(1000).optional(),
+    applicationReplicas: z.number().int().min(1).max(10_000).optional(),
+    poolSize: z.number().int().min(1).max(10_000).optional().describe('Fixed client pool per app replica.'),
+    growthFactor: z.number().min(1).max(10).optional().describe('Expected growth of the dataset, 1.5 = +50%.'),
+  })
+  .strict();
+
+export const databaseSchema = z
+  .object({
+    index: z.number().int().min(0).max(15),
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/),
+    prefix: keyPrefix,
+    ttlSeconds: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export const keyspaceSchema = z
+  .object({
+    prefix: keyPrefix.optional().describe('Key prefix every application key starts with.'),
+    defaultTtlSeconds: z.number().int().min(1).max(31_536_000).optional(),
+    evictionPolicy: z.enum(EVICTION_POLICIES).optional(),
+    keyspaceNotifications: z
+      .string()
+      .regex(/^[KEg$lshzxentdmA]*$/, 'notify-keyspace-events flags such as "Ex"')
+      .optional(),
+    /** Logical databases. On a cluster they must all be index 0 (no SELECT); use `prefix` per database. */
+    databases: z.array(databaseSchema).max(16).optional(),
+  })
+  .strict();
+
+export const securitySchema = z
+  .object({
+    tls: z.boolean().optional(),
+    tlsMinVersion: z.enum(['1.2', '1.3']).optional(),
+    auth: z.boolean().optional(),
+    authTokenLength: z.number().int().min(16).max(128).optional(),
+    encryptionAtRest: z.boolean().optional(),
+    privateNetworking: z.boolean().optional(),
+    acl: z.boolean().optional().describe('Per-application ACL users (Redis 6+); off means requirepass only.'),
+  })
+  .strict();
+
+export const persistenceSchema = z
+  .object({
+    rdb: z.boolean().optional(),
+    snapshotRetentionDays: z.number().int().min(0).max(35).optional(),
+    snapshotWindow: dailyWindow.optional(),
+    snapshotPeriodHours: z.union([z.literal(1), z.literal(6), z.literal(12), z.literal(24)]).optional(),
+    aof: z.boolean().optional(),
+    aofFsync: z.enum(['always', 'everysec', 'no']).optional(),
+  })
+  .strict();
+
+export const availabilitySchema = z
+  .object({
+    topology: z.enum(TOPOLOGIES).optional(),
+    automaticFailover: z.boolean().optional(),
+    multiAz: z.boolean().optional(),
+    replicasPerShard: z.number().int().min(0).max(5).optional(),
+    minShards: z.number().int().min(1).max(500).optional(),
+    deletionProtection: z.boolean().optional(),
+  })
+  .strict();
+
+export const alertsSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    email: z.string().email().optional(),
+    memoryPercent: z.number().min(1).max(100).optional(),
+    cpuPercent: z.number().min(1).max(100).optional(),
+    connectionsPercent: z.number().min(1).max(100).optional(),
+    evictionsPerHour: z.number().min(0).optional(),
+    replicationLagSeconds: z.number().min(0).optional(),
+    latencyP95Ms: z.number().min(0).optional(),
+  })
+  .strict();
+
+export const waiverSchema = z
+  .object({
+    rule: z.enum(WAIVABLE_RULES),
+    reason: z.string().min(10, 'a reason of at least 10 characters'),
+  })
+  .strict();
+
+const awsId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `an id like ${prefix}-0123456789abcdef0`);
+
+export const awsTargetSchema = z
+  .object({
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1'),
+    account: z.string().regex(/^\d{12}$/).optional(),
+    vpcId: awsId('vpc'),
+    subnetIds: z.array(awsId('subnet')).min(1),
+    clientSecurityGroupIds: z.array(awsId('sg')).optional(),
+    clientCidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)).optional(),
+    kmsKeyArn: z.string().startsWith('arn:').optional(),
+    port: z.number().int().min(1024).max(65535).optional(),
+    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/).optional().describe('Override the planner.'),
+  })
+  .strict();
+
+export const gcpTargetSchema = z
+  .object({
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a GCP project id'),
+    region: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'a GCP region such as us-central1'),
+    network: z.string().min(1).describe('VPC network name or self link.'),
+    kmsKey: z.string().startsWith('projects/').optional(),
+    alertNotificationChannels: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export const azureTargetSchema = z
+  .object({
+    resourceGroup: z.string().regex(/^[-\w.()]{1,90}$/),
+    location: z.string().regex(/^[a-z]+[a-z0-9]*$/, 'an Azure location such as eastus'),
+    subnetId: z.string().startsWith('/subscriptions/').optional().describe('Subnet for the private endpoint.'),
+    privateDnsZoneId: z.string().startsWith('/subscriptions/').optional(),
+    entraId: z.boolean().optional().describe('Use Microsoft Entra ID auth and turn access keys off.'),
+    actionGroupId: z.string().startsWith('/subscriptions/').optional(),
+  })
+  .strict();
+
+export const kubernetesTargetSchema = z
+  .object({
+    namespace: dnsLabel,
+    flavors: z.array(z.enum(K8S_FLAVORS)).min(1).optional(),
+    storageClass: z.string().min(1).optional(),
+    clientPodSelector: z.record(z.string(), z.string()).optional(),
+    clusterIssuer: z.string().optional().describe('A cert-manager ClusterIssuer; default: a namespaced Issuer.'),
+    externalSecretStore: z.string().optional().describe('An external-secrets ClusterSecretStore name.'),
+    backupTarget: z
+      .object({
+        pvc: z.string().optional(),
+        s3Bucket: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    images: z
+      .object({
+        redis: z.string().optional(),
+        exporter: z.string().optional(),
+        bitnamiRegistry: z.string().optional(),
+        bitnamiRepository: z.string().optional(),
+        bitnamiTag: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    chartPath: z.string().optional(),
+  })
+  .strict();
+
+export const selfHostedTargetSchema = z
+  .object({
+    host: z.string().optional(),
+    basePort: z.number().int().min(1024).max(55535).optional(),
+    tlsDir: z.string().optional(),
+    dataDir: z.string().optional(),
+    cores: z.number().int().min(1).max(256).optional(),
+  })
+  .strict();
+
+export const targetsSchema = z
+  .object({
+    aws: awsTargetSchema.optional(),
+    gcp: gcpTargetSchema.optional(),
+    azure: azureTargetSchema.optional(),
+    kubernetes: kubernetesTargetSchema.optional(),
+    selfHosted: selfHostedTargetSchema.optional(),
+  })
+  .strict();
+
+export const specSchema = z
+  .object({
+    name: dnsLabel.describe('Deployment name; used in resource names.'),
+    description: z.string().max(255).optional(),
+    profile: z.enum(PROFILES),
+    engine: z.enum(ENGINES).default('redis'),
+    engineVersion: z
+      .string()
+      .regex(/^\d+\.\d+$/, 'major.minor such as "7.1"')
+      .optional(),
+    workload: workloadSchema.default({}),
+    keyspace: keyspaceSchema.default({}),
+    security: securitySchema.default({}),
+    persistence: persistenceSchema.default({}),
+    availability: availabilitySchema.default({}),
+    maintenanceWindow: weeklyWindow.optional(),
+    alerts: alertsSchema.default({}),
+    waivers: z.array(waiverSchema).default([]),
+    tags: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().max(63)).default({}),
+    targets: targetsSchema.default({}),
+  })
+  .strict();
+
+/** A spec as written in YAML (before defaults). */
+export type SpecInput = z.input<typeof specSchema>;
+/** A spec after schema defaults (policy defaults are applied later, in lib/policy). */
+export type Spec = z.output<typeof specSchema>;
+export type Workload = Spec['workload'];
+export type Waiver = Spec['waivers'][number];
