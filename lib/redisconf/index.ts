@@ -1,0 +1,255 @@
+/**
+ * Platform-neutral redis.conf and ACL rendering, shared by the self-hosted renderer and the
+ * Kubernetes charts (OpsTree `additionalRedisConfig`, Bitnami `commonConfiguration`).
+ *
+ * Only directives that mean the same thing wherever Redis runs live here: no ports, TLS paths,
+ * passwords, data directories or replication addresses (those belong to each deployment target).
+ * The ACL rules carry no passwords: the caller adds `>password`, `#<sha256>` or a placeholder.
+ */
+import type { Plan } from '../planner/types';
+import type { ResolvedPolicy } from '../policy/types';
+
+/** Slow-log threshold in microseconds (10 ms) and length, as in the guides' redis.conf. */
+export const SLOWLOG_SLOWER_THAN_US = 10_000;
+export const SLOWLOG_MAX_LEN = 128;
+/** Idle TCP probe interval (s): detects dead peers behind NAT/firewalls (guides: 300). */
+export const TCP_KEEPALIVE_S = 300;
+/**
+ * Client output buffer limits from the guides: normal clients unlimited (replies are bounded by
+ * the application), replicas 256mb hard / 64mb for 60 s so a full sync survives a burst,
+ * pub/sub 32mb / 8mb for 60 s so a slow subscriber cannot exhaust memory.
+ */
+export const CLIENT_OUTPUT_BUFFER_LIMITS = ['normal 0 0 0', 'replica 256mb 64mb 60', 'pubsub 32mb 8mb 60'];
+
+/** Quote a redis.conf argument when it is empty or has characters the config parser splits on. */
+export function confValue(v: string | number): string {
+  const s = String(v);
+  return s === '' || /[\s"'\\]/.test(s) ? JSON.stringify(s) : s;
+}
+
+/**
+ * The tuning directives derived from the policy and the plan, one redis.conf line each.
+ * Deliberately excludes `maxmemory` (Kubernetes operators set it from the pod limit; use
+ * {@link maxmemoryLine} elsewhere) and `io-threads` (depends on the node's cores; see {@link ioThreadsLines}).
+ */
+export function tuningLines(policy: ResolvedPolicy, plan: Plan): string[] {
+  const per = policy.persistence;
+  const lines: string[] = [`maxmemory-policy ${policy.keyspace.evictionPolicy}`];
+
+  // Persistence: AOF for the fsync guarantee, RDB save rules for compact restarts and backups.
+  lines.push(`appendonly ${per.aof ? 'yes' : 'no'}`);
+  if (per.aof) {
+    lines.push(`appendfsync ${per.aofFsync}`, 'aof-use-rdb-preamble yes', 'no-appendfsync-on-rewrite no');
+  }
+  if (per.rdb && per.saveRules.length > 0) {
+    lines.push(`save ${confValue(per.saveRules.map(([s, n]) => `${s} ${n}`).join(' '))}`);
+  } else {
+    lines.push('save ""');
+  }
+  // A failed background save must stop writes: silent loss of durability is worse than an error.
+  lines.push(`stop-writes-on-bgsave-error ${per.rdb ? 'yes' : 'no'}`);
+
+  lines.push(
+    `slowlog-log-slower-than ${SLOWLOG_SLOWER_THAN_US}`,
+    `slowlog-max-len ${SLOWLOG_MAX_LEN}`,
+    // Record latency events at the policy's p95 alert threshold, so an alert has a matching trace.
+    `latency-monitor-threshold ${Math.max(1, Math.round(policy.alerts.latencyP95Ms))}`,
+    `tcp-keepalive ${TCP_KEEPALIVE_S}`,
+    // Pooled clients stay idle for long periods; the server must not close them (guides: 0).
+    'timeout 0',
+    `maxclients ${plan.connections.maxclients}`,
+    ...CLIENT_OUTPUT_BUFFER_LIMITS.map((l) => `client-output-buffer-limit ${l}`),
+    `notify-keyspace-events ${confValue(policy.keyspace.keyspaceNotifications)}`,
+    // Free large values in a background thread so evictions/expiry never block the event loop.
+    'lazyfree-lazy-eviction yes',
+    'lazyfree-lazy-expire yes',
+    'lazyfree-lazy-server-del yes',
+    'lazyfree-lazy-user-del yes',
+    'replica-lazy-flush yes',
+  );
+  return lines;
+}
+
+/** `maxmemory` per shard from the plan (bytes). */
+export function maxmemoryLine(plan: Plan): string {
+  return `maxmemory ${plan.memory.maxmemoryBytesPerShard}`;
+}
+
+/**
+ * I/O threads for a node with `cores` CPU cores. Redis' own advice: none below 4 cores, then
+ * leave at least one core (a quarter of them on larger nodes) to the main thread; 8 at most.
+ */
+export function ioThreads(cores: number): number {
+  if (!Number.isInteger(cores) || cores < 1)
+    throw new RangeError(`cores must be a positive integer, got ${cores}`);
+  if (cores < 4) return 1;
+  return Math.min(8, cores - Math.max(1, Math.floor(cores / 4)));
+}
+
+export function ioThreadsLines(cores: number): string[] {
+  const n = ioThreads(cores);
+  return n > 1 ? [`io-threads ${n}`, 'io-threads-do-reads yes'] : ['io-threads 1'];
+}
+
+/** One ACL user without a password: `rules` follow `user <name> on|off <password> ...`. */
+export interface AclUser {
+  name: string;
+  /** Whether the user may log in. */
+  enabled: boolean;
+  /** Key, channel and command rules, in order, starting from a reset state. */
+  rules: string[];
+  /** Why this user exists (rendered as a comment where the format allows). */
+  purpose: string;
+}
+
+/** The users every Redis deployment gets. Passwords are added by the platform renderer. */
+export interface AclUsers {
+  /** `default` turned off: every client must name its user. */
+  defaultUser: AclUser;
+  /** The application: only keys and channels under its prefixes, no dangerous commands. */
+  app: AclUser;
+  /** The metrics exporter (redis_exporter): read-only server introspection, no key access. */
+  metrics: AclUser;
+  /** Operators: everything (what `rename-command` removed stays removed). */
+  admin: AclUser;
+  /** Replicas authenticating to their primary (`masteruser`). */
+  replication: AclUser;
+  /** Sentinels monitoring and reconfiguring the servers (`sentinel auth-user`). */
+  sentinel: AclUser;
+}
+
+/** A user-name stem from the key prefix: lower-case, separators stripped, e.g. "ai-engine:" -> "ai-engine". */
+export function aclUserBase(prefix: string): string {
+  const base = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
+  return base === '' ? 'redis' : base;
+}
+
+/**
+ * The key pattern for one prefix. A prefix ending in a separator (":", "-", "_", ".") is used as is;
+ * otherwise ":" is the separator, as in the guides (`~app:*`).
+ */
+export function keyPattern(prefix: string): string {
+  return /[:_.-]$/.test(prefix) ? `${prefix}*` : `${prefix}:*`;
+}
+
+/** Key patterns for the keyspace prefix and every database prefix, dropping those another one covers. */
+export function keyPatterns(policy: ResolvedPolicy): string[] {
+  const all = [policy.keyspace.prefix, ...policy.keyspace.databases.map((d) => d.prefix)].map(keyPattern);
+  const unique = [...new Set(all)];
+  const stem = (p: string) => p.slice(0, -1);
+  return unique.filter((p) => !unique.some((q) => q !== p && stem(p).startsWith(stem(q))));
+}
+
+/**
+ * The ACL users for one deployment, without passwords.
+ * Command names are the original ones: Redis resolves ACL rules against its original command table,
+ * so `+config|get` still grants the subcommand after `rename-command CONFIG <secret name>`, and
+ * `-keys` is accepted when KEYS is disabled (checked against redis-server 7.0 in test/selfhosted).
+ */
+export function aclRules(policy: ResolvedPolicy): AclUsers {
+  const base = aclUserBase(policy.keyspace.prefix);
+  const patterns = keyPatterns(policy);
+
+  const channels = patterns.map((p) => `&${p}`);
+  if (policy.keyspace.keyspaceNotifications !== '') {
+    // Keyspace notifications are published on __keyspace@<db>__:<key> and __keyevent@<db>__:<event>.
+    channels.push(...patterns.map((p) => `&__keyspace@*__:${p}`), '&__keyevent@*__:*');
+  }
+  const denied = [...new Set(policy.security.deniedCommands.map((c) => c.toLowerCase()))];
+
+  return {
+    defaultUser: {
+      name: 'default',
+      enabled: false,
+      rules: ['resetkeys', 'resetchannels', '-@all'],
+      purpose: 'the unnamed default user is off: every client authenticates as a named user',
+    },
+    app: {
+      name: `${base}-app`,
+      enabled: true,
+      rules: [
+        'resetkeys',
+        ...patterns.map((p) => `~${p}`),
+        'resetchannels',
+        ...channels,
+        '+@all',
+        '-@dangerous',
+        ...denied.map((c) => `-${c}`),
+      ],
+      purpose: `application: keys ${patterns.join(' ')}; all commands but @dangerous and ${denied.join(', ')}`,
+    },
+    metrics: {
+      name: `${base}-metrics`,
+      enabled: true,
+      // What redis_exporter runs: PING, INFO ALL, CONFIG GET, CLUSTER INFO, SLOWLOG GET/LEN,
+      // LATENCY LATEST/HISTOGRAM, CLIENT SETNAME; SELECT/DBSIZE for per-db figures. No key access.
+      rules: [
+        'resetkeys',
+        'resetchannels',
+        '-@all',
+        '+ping',
+        '+info',
+        '+config|get',
+        '+cluster|info',
+        '+slowlog|get',
+        '+slowlog|len',
+        '+latency|latest',
+        '+latency|histogram',
+        '+client|setname',
+        '+select',
+        '+dbsize',
+      ],
+      purpose: 'metrics exporter: server introspection only, no keys',
+    },
+    admin: {
+      name: `${base}-admin`,
+      enabled: true,
+      rules: ['~*', '&*', '+@all'],
+      purpose: 'operators and cluster creation (redis-cli --cluster)',
+    },
+    replication: {
+      name: `${base}-replication`,
+      enabled: true,
+      rules: ['resetkeys', 'resetchannels', '-@all', '+psync', '+replconf', '+ping'],
+      purpose: 'replicas syncing from their primary',
+    },
+    sentinel: {
+      name: `${base}-sentinel`,
+      enabled: true,
+      // The commands Sentinel sends to monitored servers (Redis ACL documentation, "ACL rules for Sentinel").
+      rules: [
+        'resetkeys',
+        'resetchannels',
+        '&__sentinel__:hello',
+        '-@all',
+        '+multi',
+        '+exec',
+        '+slaveof',
+        '+replicaof',
+        '+ping',
+        '+info',
+        '+role',
+        '+publish',
+        '+subscribe',
+        '+config|rewrite',
+        '+client|setname',
+        '+client|kill',
+        '+script|kill',
+      ],
+      purpose: 'sentinels: monitoring, failover and reconfiguration',
+    },
+  };
+}
+
+/** `user <name> on|off <password> <rules...>` for an ACL file; `password` is `#<sha256>`, `>plain` or a placeholder. */
+export function aclFileLine(user: AclUser, password?: string): string {
+  const parts = ['user', user.name, user.enabled ? 'on' : 'off', 'resetpass'];
+  if (user.enabled) {
+    if (!password) throw new Error(`ACL user ${user.name} is enabled but has no password`);
+    parts.push(password);
+  }
+  return [...parts, ...user.rules].join(' ');
+}
