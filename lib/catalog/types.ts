@@ -12,6 +12,12 @@ export interface Source {
   note?: string;
 }
 
+/**
+ * Per-field sources for the scalar figures of a catalog (limits, versions), keyed by the field name.
+ * A figure without an entry here is covered by the catalog's own `source`.
+ */
+export type FieldSources = Record<string, Source>;
+
 /** Regions the catalog knows, with the price multiplier relative to the default region. */
 export type RegionTable = Record<string, { priceMultiplier: number; source?: Source }>;
 
@@ -28,9 +34,13 @@ export interface AwsNodeType {
   networkGbps: string;
   /** On-demand USD per node-hour in the default region, per engine. */
   hourlyUsd: { redis: number; valkey: number };
+  /** Where the price and size were read; falls back to the catalog's `source`. */
+  source?: Source;
 }
 
 export interface AwsCatalog {
+  /** Sources of individual scalar figures (limits, versions); see FieldSources. */
+  fieldSources?: FieldSources;
   currency: 'USD';
   defaultRegion: string;
   source: Source;
@@ -57,6 +67,8 @@ export interface GcpCapacityTier {
   readReplicaGbHourUsd: number;
   /** maxclients Memorystore sets for this tier. */
   maxClients: number;
+  /** Where the price was read; falls back to memorystoreRedis.source. */
+  source?: Source;
 }
 
 export interface GcpClusterNodeType {
@@ -66,9 +78,13 @@ export interface GcpClusterNodeType {
   vcpu: number;
   hourlyUsd: number;
   maxClients: number;
+  /** Where the price and size were read; falls back to memorystoreCluster.source. */
+  source?: Source;
 }
 
 export interface GcpCatalog {
+  /** Sources of individual scalar figures (limits, versions); see FieldSources. */
+  fieldSources?: FieldSources;
   currency: 'USD';
   defaultRegion: string;
   source: Source;
@@ -100,9 +116,13 @@ export interface AzurePremiumSku {
   monthlyUsdPerShard: number;
   /** Azure Managed Redis SKU Microsoft maps this Premium size to. */
   managedEquivalent: string;
+  /** Where the price and size were read; falls back to the catalog's `source`. */
+  source?: Source;
 }
 
 export interface AzurePremiumCatalog {
+  /** Sources of individual scalar figures (limits, versions); see FieldSources. */
+  fieldSources?: FieldSources;
   currency: 'USD';
   defaultRegion: string;
   source: Source;
@@ -126,9 +146,13 @@ export interface AzureManagedSku {
   hourlyUsdHa: number;
   /** USD per hour with high availability off (dev / test). */
   hourlyUsdNoHa: number;
+  /** Where the price and size were read; falls back to the catalog's `source`. */
+  source?: Source;
 }
 
 export interface AzureManagedCatalog {
+  /** Sources of individual scalar figures (limits, versions); see FieldSources. */
+  fieldSources?: FieldSources;
   currency: 'USD';
   defaultRegion: string;
   source: Source;
@@ -138,6 +162,8 @@ export interface AzureManagedCatalog {
 }
 
 export interface KubernetesCatalog {
+  /** Sources of individual scalar figures (limits, versions); see FieldSources. */
+  fieldSources?: FieldSources;
   currency: 'USD';
   source: Source;
   /** What one GiB of node memory and one vCPU cost per month on a reference worker node. */
@@ -156,13 +182,41 @@ export interface KubernetesCatalog {
     bitnamiSentinelRepository: string;
     bitnamiExporterRepository: string;
     bitnamiExporterTag: string;
+    /** Sentinel image tag (same Redis version as bitnamiTag). @default bitnamiTag */
+    bitnamiSentinelTag?: string;
+    /** OpsTree sentinel image, e.g. quay.io/opstree/redis-sentinel:v7.0.15. */
+    opstreeSentinel?: string;
+    source: Source;
+  };
+  /**
+   * How the per-unit prices were derived: two reference worker nodes that differ only in memory give
+   * the price of one GiB, the rest of the smaller node's price is its vCPUs. 730 hours a month.
+   */
+  derivation?: {
+    hoursPerMonth: number;
+    generalNode: { type: string; vcpu: number; memoryGib: number; hourlyUsd: number };
+    memoryNode: { type: string; vcpu: number; memoryGib: number; hourlyUsd: number };
+    storage: { type: string; gibMonthUsd: number };
     source: Source;
   };
 }
 
 export interface ReferenceCatalog {
+  /** The guide the rows come from; `url` is the guide's file name under ../shared/guides/. */
   source: Source;
-  devices: Array<{ devices: number; memoryGb: number; primaries: number; replicasPerPrimary: number; connections: number }>;
+  /** Per-table sources (devices, organizations, poolSizes) when they come from different guides. */
+  fieldSources?: FieldSources;
+  devices: Array<{
+    devices: number;
+    memoryGb: number;
+    primaries: number;
+    replicasPerPrimary: number;
+    connections: number;
+  }>;
   organizations: Array<{ organizations: number; memoryGb: number; note?: string }>;
+  /**
+   * Pool size by concurrent users. `maxConcurrentUsers` is an inclusive upper bound; the first row whose
+   * bound is >= the users applies; null means "no upper bound" (last row).
+   */
   poolSizes: Array<{ maxConcurrentUsers: number | null; poolSize: number; minIdle: number }>;
 }
