@@ -1,0 +1,179 @@
+/**
+ * The self-hosted adapter: renders redis.conf per node, users.acl and secrets.conf templates,
+ * sentinel.conf templates, install/start/stop (and create-cluster) scripts, README.md and
+ * layout.json into `<outDir>` (dist/<id>/self-hosted/). No secret is ever written here.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Deployment } from '../deployment';
+import { aclRules } from '../redisconf';
+import {
+  aclPurposes,
+  disabledCommands,
+  redisConf,
+  secretRoles,
+  secretsConfTemplate,
+  sentinelConfTemplate,
+  usersAclTemplate,
+} from './conf';
+import { type Layout, layoutFor, type SelfHostedOptions } from './layout';
+import { createClusterScript, installScript, startScript, stopScript } from './scripts';
+
+export type { SelfHostedOptions } from './layout';
+
+export interface RenderedFile {
+  name: string;
+  content: string;
+  executable?: boolean;
+}
+
+/** Everything the adapter writes, in memory (for tests and the conformance checks). */
+export function buildSelfHosted(
+  deployment: Deployment,
+  options: SelfHostedOptions = {},
+): { layout: Layout; files: RenderedFile[] } {
+  const layout = layoutFor(deployment, options);
+  const sec = deployment.policy.security;
+  const files: RenderedFile[] = layout.nodes.map((n) => ({
+    name: n.conf,
+    content: redisConf(deployment, layout, n),
+  }));
+  files.push({ name: 'secrets.conf.template', content: secretsConfTemplate(deployment, layout) });
+  if (sec.auth && sec.acl) files.push({ name: 'users.acl.template', content: usersAclTemplate(deployment) });
+  for (const s of layout.sentinels) {
+    files.push({ name: s.template, content: sentinelConfTemplate(deployment, layout, s) });
+  }
+  files.push(
+    { name: 'install.sh', content: installScript(deployment, layout), executable: true },
+    { name: 'start.sh', content: startScript(deployment, layout), executable: true },
+    { name: 'stop.sh', content: stopScript(deployment, layout), executable: true },
+  );
+  if (layout.mode === 'cluster') {
+    files.push({
+      name: 'create-cluster.sh',
+      content: createClusterScript(deployment, layout),
+      executable: true,
+    });
+  }
+  files.push({
+    name: 'layout.json',
+    content: JSON.stringify(layoutJson(deployment, layout), null, 2) + '\n',
+  });
+  files.push({ name: 'README.md', content: readme(deployment, layout) });
+  return { layout, files };
+}
+
+/** Writes the files into outDir (created if needed) and returns their paths. */
+export function renderSelfHosted(
+  deployment: Deployment,
+  outDir: string,
+  options: SelfHostedOptions = {},
+): string[] {
+  const { files } = buildSelfHosted(deployment, options);
+  fs.mkdirSync(outDir, { recursive: true });
+  return files.map((f) => {
+    const p = path.join(outDir, f.name);
+    fs.writeFileSync(p, f.content, { mode: f.executable ? 0o755 : 0o644 });
+    if (f.executable) fs.chmodSync(p, 0o755);
+    return p;
+  });
+}
+
+function layoutJson(d: Deployment, layout: Layout) {
+  const users = aclRules(d.policy);
+  return {
+    deployment: d.id,
+    mode: layout.mode,
+    host: layout.host,
+    tls: d.policy.security.tls,
+    confDir: layout.confDir,
+    tlsDir: layout.tlsDir,
+    dataDir: layout.dataDir,
+    nodes: layout.nodes,
+    sentinels: layout.sentinels,
+    masterName: layout.sentinels.length ? layout.masterName : undefined,
+    quorum: layout.sentinels.length ? layout.quorum : undefined,
+    clusterNodeTimeoutMs: layout.mode === 'cluster' ? layout.clusterNodeTimeoutMs : undefined,
+    sentinelDownAfterMs: layout.sentinels.length ? layout.sentinelDownAfterMs : undefined,
+    secretRoles: secretRoles(d),
+    users:
+      d.policy.security.acl && d.policy.security.auth
+        ? Object.fromEntries(Object.entries(users).map(([k, u]) => [k, u.name]))
+        : {},
+    disabledCommands: disabledCommands(d),
+    renamedCommands: d.policy.security.renamedCommands,
+  };
+}
+
+function readme(d: Deployment, layout: Layout): string {
+  const sec = d.policy.security;
+  const users = aclRules(d.policy);
+  const ports = layout.nodes.map((n) => n.port);
+  const cli = sec.tls ? `redis-cli --tls --cacert ${layout.tlsDir}/ca.crt` : 'redis-cli';
+  const auth = sec.auth ? (sec.acl ? ` --user ${users.admin.name} --askpass` : ' --askpass') : '';
+  const out: Array<string | null> = [
+    `# Self-hosted Redis for ${d.id}`,
+    '',
+    `Mode **${layout.mode}**: ${layout.nodes.length} node(s) on ${layout.host}, ports ${ports.join(', ')}` +
+      (layout.sentinels.length
+        ? `; ${layout.sentinels.length} Sentinels on ${layout.sentinels.map((s) => s.port).join(', ')} (quorum ${layout.quorum}, master name \`${layout.masterName}\`)`
+        : '') +
+      '.',
+    `maxmemory ${d.plan.memory.maxmemoryBytesPerShard} bytes per node, maxclients ${d.plan.connections.maxclients}, ` +
+      `AOF ${d.policy.persistence.aof ? d.policy.persistence.aofFsync : 'off'}, TLS ${sec.tls ? `on (>= ${sec.tlsMinVersion}, plaintext port 0)` : 'off'}.`,
+    '',
+    'Generated by `npm run synth`; see docs/self-hosted.md for the full procedure. No file here contains a secret.',
+    '',
+    '## 1. Certificates',
+    '',
+    `Put \`ca.crt\`, \`redis.crt\` and \`redis.key\` in \`${layout.tlsDir}\` (readable by the redis user only).`,
+    `The certificate needs \`${layout.host}\` in its subjectAltName and both serverAuth and clientAuth usages`,
+    '(nodes and Sentinels present it when they connect to each other).',
+    '',
+    '## 2. Secrets and install',
+    '',
+    '```sh',
+    `sudo ./install.sh /etc/redis-iac/${d.id}/secrets   # reads <role>.password files; generates missing ones`,
+    '```',
+    '',
+    sec.auth
+      ? `Secret files (one password per file, at least ${sec.authTokenLength} characters): ${secretRoles(d)
+          .map((r) => `\`${r}.password\``)
+          .join(', ')}, plus \`config-command\` (the secret name CONFIG is renamed to).`
+      : 'Authentication is off for this profile; only `config-command` is read.',
+    `install.sh writes ${layout.confDir}/{redis-<port>.conf,secrets.conf${sec.acl && sec.auth ? ',users.acl' : ''}${layout.sentinels.length ? ',sentinel-<port>.conf' : ''}} with mode 600.`,
+    sec.acl && sec.auth
+      ? 'users.acl holds only SHA-256 hashes (`#<hex>`); secrets.conf and the Sentinel configs hold the replication/Sentinel passwords because Redis must send them.'
+      : null,
+    '',
+    '## 3. Start',
+    '',
+    '```sh',
+    './start.sh            # starts every node (and Sentinel), waits until each answers',
+    layout.mode === 'cluster'
+      ? `./create-cluster.sh /etc/redis-iac/${d.id}/secrets   # once: redis-cli --cluster create, ${layout.replicasPerShard} replica(s) per primary`
+      : null,
+    './stop.sh             # SIGTERM by pid (SHUTDOWN is disabled)',
+    `${cli} -h ${layout.host} -p ${ports[0]}${auth} ping`,
+    '```',
+    '',
+    '## Users',
+    '',
+    ...(sec.auth && sec.acl
+      ? aclPurposes(users).map((l) => `- ${l.replace(/^# /, '')}`)
+      : ['- ACL users are off: one shared password (`default.password`).']),
+    '',
+    '## Disabled and renamed commands',
+    '',
+    `Disabled: ${disabledCommands(d).join(', ') || 'none'}. Renamed to the secret name in \`config-command\`: ${sec.renamedCommands.join(', ') || 'none'}.`,
+    'The metrics exporter needs `--config-command "$(cat config-command)"` (redis_exporter) to read CONFIG GET.',
+    '',
+    '## Limits of this layout',
+    '',
+    `All nodes share one host (\`targets.selfHosted.host\`), as in the guides' 7000-7005 example: that protects against`,
+    'process failure, not host failure. For host-level redundancy run each node on its own host and change `bind`,',
+    '`replicaof` and the Sentinel `monitor` address accordingly.',
+    '',
+  ];
+  return out.filter((l): l is string => l !== null).join('\n');
+}
