@@ -1,0 +1,74 @@
+/**
+ * Publishes how applications connect: stack outputs for people and pipelines, and one SSM
+ * parameter with the whole connection contract as JSON for applications to read at start-up.
+ * The contract names where the password lives (the secret ARN), never the password.
+ */
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import type { ConnectionContract } from '../contract';
+import type { RedisReplicationGroup } from './redis-replication-group';
+
+export interface RedisContractOutputsProps {
+  readonly group: RedisReplicationGroup;
+  /** The contract from lib/contract.ts, built with the group's endpoint tokens. */
+  readonly contract: ConnectionContract;
+  /**
+   * Name of the SSM parameter that holds the contract JSON.
+   * @default `/redis/<replicationGroupId>/connection-contract`
+   */
+  readonly parameterName?: string;
+}
+
+/** `REDIS_CLUSTER_NODES` -> `RedisClusterNodes`: an output id CloudFormation accepts. */
+export function outputIdFor(envVar: string): string {
+  return envVar
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+export class RedisContractOutputs extends Construct {
+  readonly parameter: ssm.StringParameter;
+
+  constructor(scope: Construct, id: string, props: RedisContractOutputsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const g = props.group;
+    this.parameter = new ssm.StringParameter(this, 'Parameter', {
+      parameterName: props.parameterName ?? `/redis/${g.replicationGroupId}/connection-contract`,
+      description: `Connection contract (REDIS_* variables) of ${g.replicationGroupId}; holds no secret`,
+      stringValue: stack.toJsonString(props.contract),
+      tier: ssm.ParameterTier.STANDARD,
+    });
+
+    // Outputs sit in the stack scope with fixed logical ids so scripts can rely on the names.
+    const out = (logicalId: string, value: string, description: string) => {
+      const o = new CfnOutput(stack, `${id}${logicalId}`, { value, description });
+      o.overrideLogicalId(logicalId);
+    };
+    out(
+      g.clusterMode ? 'ConfigurationEndpoint' : 'PrimaryEndpoint',
+      g.endpointAddress,
+      g.clusterMode ? 'Cluster configuration endpoint' : 'Primary endpoint',
+    );
+    if (g.readerEndpointAddress) out('ReaderEndpoint', g.readerEndpointAddress, 'Reader endpoint');
+    out('Port', g.endpointPort, 'TCP port of every node');
+    if (g.authTokenSecret)
+      out(
+        'AuthTokenSecretArn',
+        g.authTokenSecret.secretArn,
+        'Secrets Manager secret holding the AUTH token (JSON key "password")',
+      );
+    out(
+      'ContractParameterName',
+      this.parameter.parameterName,
+      'SSM parameter with the connection contract JSON',
+    );
+    for (const [key, value] of Object.entries(props.contract)) {
+      // CloudFormation rejects empty output values; the SSM JSON still carries every key.
+      if (value !== '') out(`Contract${outputIdFor(key)}`, value, `${key} for applications`);
+    }
+  }
+}

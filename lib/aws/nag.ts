@@ -1,0 +1,95 @@
+/**
+ * cdk-nag (v3 API): the three packs every AWS template is checked against, and the findings we
+ * acknowledge, each with its reason. Acknowledgements that depend on the policy are added only
+ * when the policy really weakens the rule, and their reason is the profile or the spec's waiver.
+ */
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import type { WaivableRule } from '../spec/schema';
+import type { ResolvedPolicy } from '../policy/types';
+import type { RedisReplicationGroup } from './redis-replication-group';
+
+/** HIPAA Security and NIST 800-53 R5 want automatic snapshots kept at least this many days. */
+export const NAG_MIN_SNAPSHOT_RETENTION_DAYS = 15;
+
+/** Registers AwsSolutions, HIPAA Security and NIST 800-53 R5: synth fails on any unacknowledged finding. */
+export function addNagPacks(app: IConstruct): void {
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new HIPAASecurityChecks(app),
+    new NIST80053R5Checks(app),
+  );
+}
+
+export interface NagAcknowledgement {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Token rotation is a deliberate two-step operation (docs/aws.md), so no rotation Lambda is attached. */
+export const ROTATION_REASON =
+  'The ElastiCache AUTH token is rotated without downtime by a two-step procedure (modify-replication-group ' +
+  'with AuthTokenUpdateStrategy ROTATE, roll the clients, then SET) that must be coordinated with application ' +
+  'restarts; an automatic Secrets Manager rotation would change the secret without changing the token on the ' +
+  'nodes. The procedure is in docs/aws.md.';
+
+/**
+ * Why the policy weakens `rule`: the production waiver's reason, or the profile that allows it.
+ * Returns undefined when production has no waiver for it (policy resolution would have failed).
+ */
+function weakeningReason(policy: ResolvedPolicy, rule: WaivableRule, what: string): string {
+  const waiver = policy.waivers.find((w) => w.rule === rule);
+  if (waiver) return `${what}: waived in the spec (rule ${rule}): ${waiver.reason}`;
+  return `${what}: allowed by the ${policy.profile} profile of the deployment policy (lib/policy/profiles.ts); production requires it unless waived`;
+}
+
+/** The acknowledgements for one replication group under one policy, with the construct each applies to. */
+export function nagAcknowledgements(
+  group: RedisReplicationGroup,
+  policy: ResolvedPolicy,
+): Array<{ scope: IConstruct; ack: NagAcknowledgement }> {
+  const out: Array<{ scope: IConstruct; ack: NagAcknowledgement }> = [];
+  const rg = group.resource;
+  const add = (scope: IConstruct, id: string, reason: string) => out.push({ scope, ack: { id, reason } });
+
+  if (group.authTokenSecret) {
+    for (const id of [
+      'AwsSolutions-SMG4',
+      'HIPAA.Security-SecretsManagerRotationEnabled',
+      'NIST.800.53.R5-SecretsManagerRotationEnabled',
+    ]) {
+      add(group.authTokenSecret, id, ROTATION_REASON);
+    }
+  }
+  const s = policy.security;
+  if (!s.tls || !s.encryptionAtRest) {
+    const rule: WaivableRule = !s.tls ? 'tls' : 'encryption-at-rest';
+    add(
+      rg,
+      'AwsSolutions-AEC3',
+      weakeningReason(
+        policy,
+        rule,
+        `TLS ${s.tls ? 'on' : 'off'}, encryption at rest ${s.encryptionAtRest ? 'on' : 'off'}`,
+      ),
+    );
+  }
+  if (!policy.availability.multiAz) {
+    add(rg, 'AwsSolutions-AEC4', weakeningReason(policy, 'multi-az', 'Multi-AZ off'));
+  }
+  if (!s.auth) {
+    add(rg, 'AwsSolutions-AEC6', weakeningReason(policy, 'auth', 'no AUTH token'));
+  }
+  const retention = policy.persistence.rdb ? policy.persistence.snapshotRetentionDays : 0;
+  if (retention < NAG_MIN_SNAPSHOT_RETENTION_DAYS) {
+    const reason = weakeningReason(policy, 'snapshot-retention', `snapshots kept ${retention} day(s)`);
+    add(rg, 'HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup', reason);
+    add(rg, 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup', reason);
+  }
+  return out;
+}
+
+export function acknowledgeNagFindings(group: RedisReplicationGroup, policy: ResolvedPolicy): void {
+  for (const { scope, ack } of nagAcknowledgements(group, policy)) Validations.of(scope).acknowledge(ack);
+}

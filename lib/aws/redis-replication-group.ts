@@ -1,0 +1,594 @@
+/**
+ * RedisReplicationGroup: an ElastiCache (Redis OSS or Valkey) replication group with the secure
+ * defaults of this project: TLS required, AUTH token from Secrets Manager, encryption at rest,
+ * private subnets only, a non-default port, logs, events and alarms to an encrypted SNS topic.
+ *
+ * The construct takes plain props (no spec, no plan) so it can be reused on its own; the stack in
+ * ./stack.ts maps a deployment (policy + plan + spec.targets.aws) onto these props.
+ */
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { awsCatalog } from '../catalog';
+import { SpecError } from '../errors';
+import { RedisAlarms, type RedisAlarmThresholds } from './alarms';
+import { RedisAuthToken } from './auth-token';
+import { memberClusterIds, type RedisEngine } from './engine';
+import { RedisLogDelivery } from './log-delivery';
+import { RedisNotifications } from './notifications';
+import { RedisParameterGroup } from './parameter-group';
+
+/** Port used when none is given: not 6379, so scans for the well-known port miss it (cdk-nag AEC5). */
+export const DEFAULT_REDIS_PORT = 6380;
+
+export interface RedisReplicationGroupProps {
+  /** VPC the replication group and its security group live in. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Private subnets for the subnet group; with multi-AZ they must be in at least two zones.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * ElastiCache replication group id (1-40 lower-case letters, digits and hyphens). Node ids, and
+   * hence the CloudWatch dimensions the alarms use, derive from it.
+   */
+  readonly replicationGroupId: string;
+  /**
+   * Description of the replication group.
+   * @default - names the engine and the topology
+   */
+  readonly description?: string;
+  /**
+   * Engine.
+   * @default 'redis'
+   */
+  readonly engine?: RedisEngine;
+  /** Engine version "major.minor", e.g. "7.1" (redis) or "8.0" (valkey). */
+  readonly engineVersion: string;
+  /** Node type, e.g. cache.r7g.large; checked against the AWS catalog (lib/catalog). */
+  readonly nodeType: string;
+  /**
+   * Node types accepted for `nodeType`.
+   * @default - every node type in the AWS catalog
+   */
+  readonly allowedNodeTypes?: readonly string[];
+  /** Cluster mode (sharding). Off means one shard with `NumCacheClusters` nodes. */
+  readonly clusterMode: boolean;
+  /**
+   * Shards (node groups); must be 1 when cluster mode is off.
+   * @default 1
+   */
+  readonly shards?: number;
+  /** Replicas per shard (0-5). */
+  readonly replicasPerShard: number;
+  /**
+   * Automatic failover to a replica. ElastiCache requires it in cluster mode, so cluster mode turns
+   * it on whatever this says.
+   * @default - true when there is at least one replica
+   */
+  readonly automaticFailover?: boolean;
+  /**
+   * Spread primaries and replicas over availability zones (needs automatic failover and >= 2 subnets).
+   * @default - on when automatic failover is on and there are replicas
+   */
+  readonly multiAz?: boolean;
+  /**
+   * TCP port of every node.
+   * @default DEFAULT_REDIS_PORT (6380)
+   */
+  readonly port?: number;
+  /**
+   * TLS between clients and nodes (TransitEncryptionMode `required`: plaintext connections refused).
+   * @default true
+   */
+  readonly transitEncryption?: boolean;
+  /**
+   * Require an AUTH token (needs transitEncryption). The token is generated into Secrets Manager.
+   * @default true
+   */
+  readonly authToken?: boolean;
+  /**
+   * Length of the generated AUTH token, 32-128.
+   * @default 64
+   */
+  readonly authTokenLength?: number;
+  /**
+   * Encrypt data and snapshots at rest.
+   * @default true
+   */
+  readonly encryptionAtRest?: boolean;
+  /**
+   * Customer managed key for data at rest and snapshots.
+   * @default - the ElastiCache AWS managed key
+   */
+  readonly atRestKey?: kms.IKey;
+  /**
+   * Days automatic snapshots are kept; 0 turns snapshots off.
+   * @default 15
+   */
+  readonly snapshotRetentionDays?: number;
+  /**
+   * Daily UTC snapshot window "HH:MM-HH:MM" (at least 60 minutes).
+   * @default '03:00-04:00'
+   */
+  readonly snapshotWindow?: string;
+  /**
+   * Weekly UTC maintenance window "ddd:HH:MM-ddd:HH:MM"; the caller keeps it clear of the snapshot window.
+   * @default 'sun:05:00-sun:06:00'
+   */
+  readonly maintenanceWindow?: string;
+  /**
+   * Let ElastiCache apply minor engine versions in the maintenance window.
+   * @default true
+   */
+  readonly autoMinorVersionUpgrade?: boolean;
+  /**
+   * `maxmemory-policy`.
+   * @default 'volatile-lru'
+   */
+  readonly maxmemoryPolicy?: string;
+  /**
+   * `notify-keyspace-events` flags.
+   * @default - off
+   */
+  readonly keyspaceNotifications?: string;
+  /**
+   * Security groups of the clients allowed to connect on the port.
+   * @default - none
+   */
+  readonly clientSecurityGroups?: ec2.ISecurityGroup[];
+  /**
+   * IPv4 CIDRs of the clients allowed to connect on the port.
+   * @default - none
+   */
+  readonly clientCidrs?: string[];
+  /**
+   * Retention of the slow-log and engine-log groups.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Alarm thresholds; without them no alarms are created (events still go to the topic).
+   * @default - no alarms
+   */
+  readonly alarms?: RedisAlarmThresholds;
+  /**
+   * E-mail address subscribed to the events and alarms topic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Keep the replication group (and its secret, key and logs) when it leaves the stack. When off,
+   * CloudFormation takes a final snapshot on delete if snapshots are on.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** Everything resolved from the props, with defaults applied. */
+interface Resolved {
+  engine: RedisEngine;
+  shards: number;
+  port: number;
+  transit: boolean;
+  auth: boolean;
+  atRest: boolean;
+  automaticFailover: boolean;
+  multiAz: boolean;
+  retentionDays: number;
+  deletionProtection: boolean;
+  subnets: ec2.ISubnet[];
+}
+
+export class RedisReplicationGroup extends Construct implements ec2.IConnectable {
+  /** The L1 resource, for overrides. */
+  readonly resource: elasticache.CfnReplicationGroup;
+  readonly replicationGroupId: string;
+  readonly port: number;
+  readonly clusterMode: boolean;
+  /** Security group of the nodes, with `defaultPort` set: `rg.connections.allowDefaultPortFrom(x)`. */
+  readonly connections: ec2.Connections;
+  readonly securityGroup: ec2.SecurityGroup;
+  /** The AUTH token secret (JSON key `password`), when AUTH is on. */
+  readonly authTokenSecret?: secretsmanager.ISecret;
+  /** Key encrypting the secret, the log groups and the topic. */
+  readonly encryptionKey: kms.Key;
+  readonly parameterGroup: RedisParameterGroup;
+  readonly subnetGroup: elasticache.CfnSubnetGroup;
+  readonly logDelivery: RedisLogDelivery;
+  readonly topic: sns.ITopic;
+  readonly alarms: cloudwatch.Alarm[];
+  /** CacheClusterId of every node (CloudWatch dimension). */
+  readonly nodeIds: string[];
+  readonly transitEncryption: boolean;
+  readonly authEnabled: boolean;
+
+  constructor(scope: Construct, id: string, props: RedisReplicationGroupProps) {
+    super(scope, id);
+    const r = this.resolveProps(props);
+    this.replicationGroupId = props.replicationGroupId;
+    this.port = r.port;
+    this.clusterMode = props.clusterMode;
+    this.transitEncryption = r.transit;
+    this.authEnabled = r.auth;
+    const removal = r.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.encryptionKey = this.createKey(props, removal);
+    this.securityGroup = this.createSecurityGroup(props);
+    this.connections = new ec2.Connections({
+      securityGroups: [this.securityGroup],
+      defaultPort: ec2.Port.tcp(r.port),
+    });
+
+    this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
+      description: `Private subnets of ${props.replicationGroupId}`,
+      subnetIds: r.subnets.map((s) => s.subnetId),
+    });
+    this.parameterGroup = new RedisParameterGroup(this, 'Parameters', {
+      engine: r.engine,
+      engineVersion: props.engineVersion,
+      clusterMode: props.clusterMode,
+      maxmemoryPolicy: props.maxmemoryPolicy,
+      keyspaceNotifications: props.keyspaceNotifications,
+    });
+    this.logDelivery = new RedisLogDelivery(this, 'Logs', {
+      encryptionKey: this.encryptionKey,
+      retention: props.logRetention,
+      removalPolicy: removal,
+    });
+    this.topic = new RedisNotifications(this, 'Notifications', {
+      encryptionKey: this.encryptionKey,
+      email: props.alarmEmail,
+    }).topic;
+
+    let token: RedisAuthToken | undefined;
+    if (r.auth) {
+      token = new RedisAuthToken(this, 'AuthToken', {
+        length: props.authTokenLength,
+        encryptionKey: this.encryptionKey,
+        removalPolicy: removal,
+        description: `AUTH token of ElastiCache replication group ${props.replicationGroupId}`,
+      });
+      this.authTokenSecret = token.secret;
+    }
+
+    this.resource = new elasticache.CfnReplicationGroup(this, 'Resource', {
+      replicationGroupId: props.replicationGroupId,
+      replicationGroupDescription:
+        props.description ??
+        `${r.engine} ${props.engineVersion}, ${props.clusterMode ? `${r.shards} shards` : 'cluster mode off'}, ${props.replicasPerShard} replica(s) per shard`,
+      engine: r.engine,
+      engineVersion: props.engineVersion,
+      cacheNodeType: props.nodeType,
+      dataTieringEnabled: this.dataTiering(props.nodeType) || undefined,
+      clusterMode: props.clusterMode ? 'enabled' : 'disabled',
+      ...(props.clusterMode
+        ? { numNodeGroups: r.shards, replicasPerNodeGroup: props.replicasPerShard }
+        : { numCacheClusters: props.replicasPerShard + 1 }),
+      automaticFailoverEnabled: r.automaticFailover,
+      multiAzEnabled: r.multiAz,
+      port: r.port,
+      cacheSubnetGroupName: this.subnetGroup.ref,
+      cacheParameterGroupName: this.parameterGroup.parameterGroupName,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      atRestEncryptionEnabled: r.atRest,
+      kmsKeyId: r.atRest ? props.atRestKey?.keyArn : undefined,
+      transitEncryptionEnabled: r.transit,
+      transitEncryptionMode: r.transit ? 'required' : undefined,
+      authToken: token ? token.dynamicReference().unsafeUnwrap() : undefined,
+      snapshotRetentionLimit: r.retentionDays,
+      snapshotWindow: r.retentionDays > 0 ? (props.snapshotWindow ?? '03:00-04:00') : undefined,
+      preferredMaintenanceWindow: props.maintenanceWindow ?? 'sun:05:00-sun:06:00',
+      autoMinorVersionUpgrade: props.autoMinorVersionUpgrade ?? true,
+      logDeliveryConfigurations: this.logDelivery.configurations(),
+      notificationTopicArn: this.topic.topicArn,
+    });
+    // RETAIN keeps the data; otherwise take a final snapshot when there are snapshots to keep.
+    this.resource.applyRemovalPolicy(
+      r.deletionProtection
+        ? RemovalPolicy.RETAIN
+        : r.retentionDays > 0
+          ? RemovalPolicy.SNAPSHOT
+          : RemovalPolicy.DESTROY,
+    );
+
+    this.nodeIds = memberClusterIds(
+      props.replicationGroupId,
+      props.clusterMode,
+      r.shards,
+      props.replicasPerShard,
+    );
+    this.alarms = props.alarms
+      ? new RedisAlarms(this, 'Alarms', {
+          thresholds: props.alarms,
+          nodeIds: this.nodeIds,
+          hasReplicas: props.replicasPerShard > 0,
+          topic: this.topic,
+          nodeMetric: (name, node, options) => this.metricForNode(name, node, options),
+        }).alarms
+      : [];
+  }
+
+  /** Host clients connect to: the configuration endpoint in cluster mode, else the primary endpoint. */
+  get endpointAddress(): string {
+    return this.clusterMode
+      ? this.resource.attrConfigurationEndPointAddress
+      : this.resource.attrPrimaryEndPointAddress;
+  }
+
+  /** Port of the endpoint, as CloudFormation reports it (a token). */
+  get endpointPort(): string {
+    return this.clusterMode
+      ? this.resource.attrConfigurationEndPointPort
+      : this.resource.attrPrimaryEndPointPort;
+  }
+
+  /** Reader endpoint (cluster mode off only). */
+  get readerEndpointAddress(): string | undefined {
+    return this.clusterMode ? undefined : this.resource.attrReaderEndPointAddress;
+  }
+
+  /** Lets `grantee` read the AUTH token (secret value and its key). */
+  grantReadAuthToken(grantee: iam.IGrantable): iam.Grant {
+    if (!this.authTokenSecret) {
+      throw new SpecError(
+        'grantReadAuthToken',
+        this.replicationGroupId,
+        'AUTH is off for this replication group, so there is no token to read; set authToken: true',
+        this.node.path,
+      );
+    }
+    return this.authTokenSecret.grantRead(grantee);
+  }
+
+  /** One node's metric in AWS/ElastiCache. */
+  metricForNode(metricName: string, nodeId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ElastiCache',
+      metricName,
+      dimensionsMap: { CacheClusterId: nodeId },
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /**
+   * A metric over every node: `MAX` (or `SUM`) of the per-node values. For dashboards; alarms
+   * split nodes into groups because an alarm holds at most 10 queries.
+   */
+  metric(
+    metricName: string,
+    props?: cloudwatch.MetricOptions & { aggregate?: 'MAX' | 'SUM' | 'AVG' },
+  ): cloudwatch.IMetric {
+    const { aggregate = 'MAX', ...options } = props ?? {};
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    this.nodeIds.forEach(
+      (node, i) => (usingMetrics[`n${i}`] = this.metricForNode(metricName, node, options)),
+    );
+    return new cloudwatch.MathExpression({
+      expression: `${aggregate}(METRICS())`,
+      usingMetrics,
+      period: options.period ?? Duration.minutes(1),
+      label: `${aggregate} ${metricName} of ${this.replicationGroupId}`,
+    });
+  }
+
+  /** Busiest node's Redis engine thread CPU, percent. */
+  metricEngineCPUUtilization(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metric('EngineCPUUtilization', { statistic: 'Average', ...props });
+  }
+
+  /** Fullest node's memory use as a percent of maxmemory. */
+  metricDatabaseMemoryUsagePercentage(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metric('DatabaseMemoryUsagePercentage', { statistic: 'Maximum', ...props });
+  }
+
+  /** Keys evicted, summed over the nodes. */
+  metricEvictions(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metric('Evictions', { statistic: 'Sum', aggregate: 'SUM', ...props });
+  }
+
+  /** Most client connections on one node. */
+  metricCurrConnections(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metric('CurrConnections', { statistic: 'Maximum', ...props });
+  }
+
+  /** Slowest replica's lag behind its primary, seconds. */
+  metricReplicationLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.metric('ReplicationLag', { statistic: 'Maximum', ...props });
+  }
+
+  private resolveProps(props: RedisReplicationGroupProps): Resolved {
+    const src = this.node.path;
+    const fail = (field: string, value: unknown, allowed: string): never => {
+      throw new SpecError(field, value, allowed, src);
+    };
+    if (!/^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$|^[a-z]$/.test(props.replicationGroupId)) {
+      fail(
+        'replicationGroupId',
+        props.replicationGroupId,
+        '1-40 lower-case letters, digits or single hyphens, starting with a letter',
+      );
+    }
+    const allowed = props.allowedNodeTypes ?? awsCatalog().nodeTypes.map((n) => n.type);
+    if (!allowed.includes(props.nodeType)) {
+      fail(
+        'nodeType (spec: targets.aws.nodeType or the planner choice)',
+        props.nodeType,
+        `not an ElastiCache node type in lib/catalog; use one of ${allowed.slice(0, 6).join(', ')}${allowed.length > 6 ? ', ...' : ''}`,
+      );
+    }
+    const engine = props.engine ?? 'redis';
+    const shards = props.shards ?? 1;
+    if (!Number.isInteger(shards) || shards < 1 || shards > 500)
+      fail('shards', shards, 'expected an integer from 1 to 500');
+    if (!props.clusterMode && shards !== 1) {
+      fail(
+        'shards',
+        shards,
+        'cluster mode is off, so there is exactly one shard; set clusterMode: true or shards: 1',
+      );
+    }
+    const replicas = props.replicasPerShard;
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > 5) {
+      fail('replicasPerShard', replicas, 'expected an integer from 0 to 5 (ElastiCache limit)');
+    }
+    const automaticFailover = props.clusterMode || (props.automaticFailover ?? replicas > 0);
+    if (automaticFailover && !props.clusterMode && replicas === 0) {
+      fail(
+        'automaticFailover',
+        true,
+        'automatic failover needs at least one replica (replicasPerShard >= 1)',
+      );
+    }
+    const multiAz = props.multiAz ?? (automaticFailover && replicas > 0);
+    if (multiAz && (!automaticFailover || replicas === 0)) {
+      fail(
+        'multiAz',
+        true,
+        'multi-AZ needs automatic failover and replicasPerShard >= 1 (spec: availability.multiAz)',
+      );
+    }
+    const subnets = this.selectSubnets(props, fail);
+    if (multiAz && new Set(subnets.map((s) => s.subnetId)).size < 2) {
+      fail(
+        'vpcSubnets (spec: targets.aws.subnetIds)',
+        subnets.map((s) => s.subnetId),
+        'multi-AZ needs subnets in at least two availability zones; add a second private subnet or set availability.multiAz: false',
+      );
+    }
+    const port = props.port ?? DEFAULT_REDIS_PORT;
+    if (!Number.isInteger(port) || port < 1024 || port > 65535)
+      fail('port', port, 'expected an integer from 1024 to 65535');
+    const transit = props.transitEncryption ?? true;
+    const auth = props.authToken ?? true;
+    if (auth && !transit) {
+      fail(
+        'authToken',
+        true,
+        'ElastiCache accepts an AUTH token only with transitEncryption: true (spec: security.tls)',
+      );
+    }
+    const retentionDays = props.snapshotRetentionDays ?? 15;
+    if (!Number.isInteger(retentionDays) || retentionDays < 0 || retentionDays > 35) {
+      fail('snapshotRetentionDays', retentionDays, 'expected an integer from 0 to 35 (ElastiCache limit)');
+    }
+    const atRest = props.encryptionAtRest ?? true;
+    if (props.atRestKey && !atRest)
+      fail('atRestKey', 'a key', 'a key for data at rest needs encryptionAtRest: true');
+    for (const cidr of props.clientCidrs ?? []) {
+      if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) || cidr.endsWith('/0')) {
+        fail('clientCidrs', cidr, 'expected an IPv4 CIDR narrower than /0, such as 10.0.0.0/16');
+      }
+    }
+    return {
+      engine,
+      shards,
+      port,
+      transit,
+      auth,
+      atRest,
+      automaticFailover,
+      multiAz,
+      retentionDays,
+      deletionProtection: props.deletionProtection ?? true,
+      subnets,
+    };
+  }
+
+  private selectSubnets(
+    props: RedisReplicationGroupProps,
+    fail: (field: string, value: unknown, allowed: string) => never,
+  ): ec2.ISubnet[] {
+    let subnets: ec2.ISubnet[];
+    try {
+      subnets = props.vpc.selectSubnets(
+        props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ).subnets;
+    } catch {
+      // An imported VPC without subnet attributes cannot select by type: treat as "no subnets".
+      subnets = [];
+    }
+    if (subnets.length === 0) {
+      fail(
+        'vpcSubnets (spec: targets.aws.subnetIds)',
+        [],
+        'a replication group needs private subnets (production never runs in a default VPC); list the private subnet ids',
+      );
+    }
+    return subnets;
+  }
+
+  private dataTiering(nodeType: string): boolean {
+    const node = awsCatalog().nodeTypes.find((n) => n.type === nodeType);
+    return (node?.ssdGib ?? 0) > 0;
+  }
+
+  /**
+   * One customer managed key (rotated yearly) for the secret, the log groups and the topic. Its
+   * policy lets CloudWatch Logs, CloudWatch alarms and ElastiCache events use it for this account only.
+   */
+  private createKey(props: RedisReplicationGroupProps, removal: RemovalPolicy): kms.Key {
+    const stack = Stack.of(this);
+    const key = new kms.Key(this, 'Key', {
+      description: `Encrypts the AUTH token secret, logs and notifications of ${props.replicationGroupId}`,
+      enableKeyRotation: true,
+      removalPolicy: removal,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogs',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishersToEncryptedTopic',
+        principals: [
+          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+          new iam.ServicePrincipal('elasticache.amazonaws.com'),
+        ],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    return key;
+  }
+
+  private createSecurityGroup(props: RedisReplicationGroupProps): ec2.SecurityGroup {
+    const port = props.port ?? DEFAULT_REDIS_PORT;
+    const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${props.replicationGroupId}: clients on TCP ${port} only`,
+      // Nodes never open connections out; replication between nodes does not pass the security group.
+      allowAllOutbound: false,
+    });
+    for (const client of props.clientSecurityGroups ?? []) {
+      sg.addIngressRule(
+        ec2.Peer.securityGroupId(client.securityGroupId),
+        ec2.Port.tcp(port),
+        `Redis clients in ${Token.isUnresolved(client.securityGroupId) ? 'a client security group' : client.securityGroupId}`,
+      );
+    }
+    for (const cidr of props.clientCidrs ?? []) {
+      sg.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(port), `Redis clients in ${cidr}`);
+    }
+    return sg;
+  }
+}

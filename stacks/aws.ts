@@ -1,0 +1,32 @@
+/**
+ * CDK app entry (cdk.json: `npx tsx stacks/aws.ts`). One ElastiCache stack for the spec given with
+ * `-c spec=examples/<x>.yaml` (default: examples/default.yaml). cdk-nag's AwsSolutions, HIPAA
+ * Security and NIST 800-53 R5 packs run on every synth; an unacknowledged finding fails it.
+ */
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { addNagPacks } from '../lib/aws/nag';
+import { RedisElastiCacheStack, awsStackName } from '../lib/aws/stack';
+import { DEFAULT_SPEC_PATH, loadDeployment } from '../lib/deployment';
+import { isSpecError } from '../lib/errors';
+
+function main(): void {
+  const app = new App();
+  const specArg = app.node.tryGetContext('spec') as string | undefined;
+  const specPath = specArg ? path.resolve(specArg) : DEFAULT_SPEC_PATH;
+  const deployment = loadDeployment(specPath);
+  new RedisElastiCacheStack(app, awsStackName(deployment), { deployment });
+  addNagPacks(app);
+  app.synth();
+}
+
+try {
+  main();
+} catch (e) {
+  // Bad input is one line naming the field, the value and the fix; no stack trace.
+  if (isSpecError(e)) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  throw e;
+}
