@@ -56,6 +56,12 @@ export interface Choice {
   priceSource: string;
   /** Extra platform facts adapters need (e.g. Azure Managed Redis equivalent of a Premium SKU). */
   extra?: Record<string, string | number | boolean>;
+  /**
+   * False when no option of this platform can hold the workload (e.g. a 2 TB dataset on a service
+   * whose largest SKU is 240 GB). Then sku is "none", the cost 0 and `reason` says why. Adapters get
+   * choices through requireChoice() (lib/planner/plan.ts), which turns this into a SpecError.
+   */
+  available: boolean;
 }
 
 export interface KubernetesResources {

@@ -36,16 +36,22 @@ export function resolvePolicy(spec: Spec, source = 'spec'): ResolvedPolicy {
     },
     persistence: {
       rdb,
-      snapshotRetentionDays: p.snapshotRetentionDays ?? (rdb ? Math.max(1, d.persistence.snapshotRetentionDays) : 0),
+      snapshotRetentionDays:
+        p.snapshotRetentionDays ?? (rdb ? Math.max(1, d.persistence.snapshotRetentionDays) : 0),
       snapshotWindow: p.snapshotWindow ?? d.persistence.snapshotWindow,
       snapshotPeriodHours: p.snapshotPeriodHours ?? d.persistence.snapshotPeriodHours,
       aof: p.aof ?? d.persistence.aof,
       aofFsync: p.aofFsync ?? d.persistence.aofFsync,
-      saveRules: rdb ? (d.persistence.saveRules.length ? d.persistence.saveRules : PROFILE_DEFAULTS.production.persistence.saveRules) : [],
+      saveRules: rdb
+        ? d.persistence.saveRules.length
+          ? d.persistence.saveRules
+          : PROFILE_DEFAULTS.production.persistence.saveRules
+        : [],
     },
     availability: {
       topology: a.topology ?? d.availability.topology,
-      automaticFailover: a.automaticFailover ?? (replicasPerShard > 0 ? d.availability.automaticFailover : false),
+      automaticFailover:
+        a.automaticFailover ?? (replicasPerShard > 0 ? d.availability.automaticFailover : false),
       multiAz,
       minZones: multiAz ? PRODUCTION_MINIMUMS.minZones : 1,
       replicasPerShard,
@@ -76,44 +82,85 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** Errors whatever the waivers say: the spec asks for two things that cannot both hold. */
 function checkContradictions(spec: Spec, p: ResolvedPolicy, source: string): void {
-  const err = (field: string, value: unknown, allowed: string) => new SpecError(field, value, allowed, source);
+  const err = (field: string, value: unknown, allowed: string) =>
+    new SpecError(field, value, allowed, source);
   const per = p.persistence;
   if (per.rdb && per.snapshotRetentionDays < 1) {
-    throw err('persistence.snapshotRetentionDays', per.snapshotRetentionDays, 'expected >= 1 day while RDB snapshots are on (or set persistence.rdb: false)');
+    throw err(
+      'persistence.snapshotRetentionDays',
+      per.snapshotRetentionDays,
+      'expected >= 1 day while RDB snapshots are on (or set persistence.rdb: false)',
+    );
   }
   if (!per.rdb && (spec.persistence.snapshotRetentionDays ?? 0) > 0) {
-    throw err('persistence.snapshotRetentionDays', spec.persistence.snapshotRetentionDays, 'retention needs persistence.rdb: true');
+    throw err(
+      'persistence.snapshotRetentionDays',
+      spec.persistence.snapshotRetentionDays,
+      'retention needs persistence.rdb: true',
+    );
   }
   if (dailyParts(per.snapshotWindow).minutes < 60) {
-    throw err('persistence.snapshotWindow', per.snapshotWindow, 'expected a window of at least 60 minutes (ElastiCache minimum)');
+    throw err(
+      'persistence.snapshotWindow',
+      per.snapshotWindow,
+      'expected a window of at least 60 minutes (ElastiCache minimum)',
+    );
   }
   if (durationMinutes(parseWeekly(p.maintenanceWindow)) < 60) {
     throw err('maintenanceWindow', p.maintenanceWindow, 'expected a window of at least 60 minutes');
   }
   if (per.rdb && windowsOverlap(p.maintenanceWindow, per.snapshotWindow)) {
-    throw err('maintenanceWindow', p.maintenanceWindow, `overlaps the snapshot window ${per.snapshotWindow}; move one of them`);
+    throw err(
+      'maintenanceWindow',
+      p.maintenanceWindow,
+      `overlaps the snapshot window ${per.snapshotWindow}; move one of them`,
+    );
   }
   const av = p.availability;
   if (av.automaticFailover && av.replicasPerShard === 0) {
-    throw err('availability.automaticFailover', true, 'automatic failover needs availability.replicasPerShard >= 1');
+    throw err(
+      'availability.automaticFailover',
+      true,
+      'automatic failover needs availability.replicasPerShard >= 1',
+    );
   }
   if (av.multiAz && !av.automaticFailover) {
     throw err('availability.multiAz', true, 'multi-AZ needs availability.automaticFailover: true');
   }
   if (av.topology === 'standalone' && av.replicasPerShard > 0) {
-    throw err('availability.topology', 'standalone', 'a standalone topology has no replicas: set replicasPerShard: 0 or topology: replication');
+    throw err(
+      'availability.topology',
+      'standalone',
+      'a standalone topology has no replicas: set replicasPerShard: 0 or topology: replication',
+    );
   }
-  if (av.topology === 'cluster' || spec.availability.minShards && spec.availability.minShards > 1) {
+  if (av.topology === 'cluster' || (spec.availability.minShards && spec.availability.minShards > 1)) {
     const bad = p.keyspace.databases.findIndex((db) => db.index !== 0);
     if (bad >= 0) {
-      throw err(`keyspace.databases.${bad}.index`, p.keyspace.databases[bad].index, 'cluster mode has no SELECT: use index 0 and a key prefix per database');
+      throw err(
+        `keyspace.databases.${bad}.index`,
+        p.keyspace.databases[bad].index,
+        'cluster mode has no SELECT: use index 0 and a key prefix per database',
+      );
     }
   }
   if (!p.security.tls && spec.security.tlsMinVersion) {
-    throw err('security.tlsMinVersion', spec.security.tlsMinVersion, 'a TLS version needs security.tls: true');
+    throw err(
+      'security.tlsMinVersion',
+      spec.security.tlsMinVersion,
+      'a TLS version needs security.tls: true',
+    );
   }
-  if (p.profile === 'production' && p.security.auth && p.security.authTokenLength < PRODUCTION_MINIMUMS.authTokenLength) {
-    throw err('security.authTokenLength', p.security.authTokenLength, `expected >= ${PRODUCTION_MINIMUMS.authTokenLength} in production`);
+  if (
+    p.profile === 'production' &&
+    p.security.auth &&
+    p.security.authTokenLength < PRODUCTION_MINIMUMS.authTokenLength
+  ) {
+    throw err(
+      'security.authTokenLength',
+      p.security.authTokenLength,
+      `expected >= ${PRODUCTION_MINIMUMS.authTokenLength} in production`,
+    );
   }
   const seen = new Set<string>();
   spec.waivers.forEach((w, i) => {
@@ -123,22 +170,51 @@ function checkContradictions(spec: Spec, p: ResolvedPolicy, source: string): voi
 }
 
 /** Which production rules the spec weakens, with the field that weakens each. */
-function weakenings(p: ResolvedPolicy): Array<{ rule: WaivableRule; field: string; value: unknown; detail: string }> {
+function weakenings(
+  p: ResolvedPolicy,
+): Array<{ rule: WaivableRule; field: string; value: unknown; detail: string }> {
   const out: Array<{ rule: WaivableRule; field: string; value: unknown; detail: string }> = [];
-  const add = (rule: WaivableRule, field: string, value: unknown, detail: string) => out.push({ rule, field, value, detail });
+  const add = (rule: WaivableRule, field: string, value: unknown, detail: string) =>
+    out.push({ rule, field, value, detail });
   const { security: s, persistence: per, availability: av } = p;
   if (!s.tls) add('tls', 'security.tls', false, 'TLS off: clients and replication in plaintext');
   if (!s.auth) add('auth', 'security.auth', false, 'no password or token');
-  if (!s.encryptionAtRest) add('encryption-at-rest', 'security.encryptionAtRest', false, 'data and snapshots unencrypted at rest');
-  if (!s.privateNetworking) add('private-networking', 'security.privateNetworking', false, 'reachable from outside private networks');
-  if (!av.automaticFailover) add('automatic-failover', 'availability.automaticFailover', false, `no automatic failover (replicasPerShard ${av.replicasPerShard})`);
+  if (!s.encryptionAtRest)
+    add('encryption-at-rest', 'security.encryptionAtRest', false, 'data and snapshots unencrypted at rest');
+  if (!s.privateNetworking)
+    add('private-networking', 'security.privateNetworking', false, 'reachable from outside private networks');
+  if (!av.automaticFailover)
+    add(
+      'automatic-failover',
+      'availability.automaticFailover',
+      false,
+      `no automatic failover (replicasPerShard ${av.replicasPerShard})`,
+    );
   if (!av.multiAz) add('multi-az', 'availability.multiAz', false, 'replicas not spread over >= 2 zones');
   if (!per.rdb || per.snapshotRetentionDays < PRODUCTION_MINIMUMS.snapshotRetentionDays) {
-    add('snapshot-retention', 'persistence.snapshotRetentionDays', per.rdb ? per.snapshotRetentionDays : 'rdb off', `snapshots retained ${per.rdb ? per.snapshotRetentionDays : 0} days, production minimum ${PRODUCTION_MINIMUMS.snapshotRetentionDays}`);
+    add(
+      'snapshot-retention',
+      'persistence.snapshotRetentionDays',
+      per.rdb ? per.snapshotRetentionDays : 'rdb off',
+      `snapshots retained ${per.rdb ? per.snapshotRetentionDays : 0} days, production minimum ${PRODUCTION_MINIMUMS.snapshotRetentionDays}`,
+    );
   }
-  if (!per.aof || per.aofFsync === 'no') add('aof', 'persistence.aof', per.aof ? per.aofFsync : false, 'no AOF everysec: up to a snapshot interval of writes can be lost');
-  if (!av.deletionProtection) add('deletion-protection', 'availability.deletionProtection', false, 'the data store can be deleted with the stack');
-  if (!p.alerts.enabled) add('alerts', 'alerts.enabled', false, 'no alerts on memory, evictions, connections, replication');
+  if (!per.aof || per.aofFsync === 'no')
+    add(
+      'aof',
+      'persistence.aof',
+      per.aof ? per.aofFsync : false,
+      'no AOF everysec: up to a snapshot interval of writes can be lost',
+    );
+  if (!av.deletionProtection)
+    add(
+      'deletion-protection',
+      'availability.deletionProtection',
+      false,
+      'the data store can be deleted with the stack',
+    );
+  if (!p.alerts.enabled)
+    add('alerts', 'alerts.enabled', false, 'no alerts on memory, evictions, connections, replication');
   return out;
 }
 
@@ -146,7 +222,12 @@ function checkWaivers(spec: Spec, p: ResolvedPolicy, source: string): AppliedWai
   if (p.profile !== 'production') {
     // Outside production the profile itself allows these weakenings; a waiver would be noise.
     if (spec.waivers.length > 0) {
-      throw new SpecError('waivers', spec.waivers.map((w) => w.rule), `waivers apply to production only; remove them for profile ${p.profile}`, source);
+      throw new SpecError(
+        'waivers',
+        spec.waivers.map((w) => w.rule),
+        `waivers apply to production only; remove them for profile ${p.profile}`,
+        source,
+      );
     }
     return [];
   }
@@ -155,13 +236,23 @@ function checkWaivers(spec: Spec, p: ResolvedPolicy, source: string): AppliedWai
   for (const w of weak) {
     const waiver = spec.waivers.find((x) => x.rule === w.rule);
     if (!waiver) {
-      throw new SpecError(w.field, w.value, `production requires this (${w.detail}); restore the default or add a waiver {rule: ${w.rule}, reason: ...}`, source);
+      throw new SpecError(
+        w.field,
+        w.value,
+        `production requires this (${w.detail}); restore the default or add a waiver {rule: ${w.rule}, reason: ...}`,
+        source,
+      );
     }
     applied.push({ rule: w.rule, reason: waiver.reason, detail: w.detail });
   }
   spec.waivers.forEach((w, i) => {
     if (!weak.some((x) => x.rule === w.rule)) {
-      throw new SpecError(`waivers.${i}.rule`, w.rule, 'this rule is not weakened by the spec; remove the unused waiver', source);
+      throw new SpecError(
+        `waivers.${i}.rule`,
+        w.rule,
+        'this rule is not weakened by the spec; remove the unused waiver',
+        source,
+      );
     }
   });
   return applied;

@@ -51,7 +51,12 @@ export function windowsOverlap(maintenance: string, snapshot: string): boolean {
 }
 
 /** Split a weekly window into its parts for platforms that want day + start hour + duration. */
-export function weeklyParts(window: string): { day: Day; startHour: number; startMinute: number; hours: number } {
+export function weeklyParts(window: string): {
+  day: Day;
+  startHour: number;
+  startMinute: number;
+  hours: number;
+} {
   const i = parseWeekly(window);
   const dayIndex = Math.floor(i.start / 1440) % 7;
   return {

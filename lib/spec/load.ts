@@ -21,13 +21,25 @@ export function loadSpecFile(file: string): Spec {
 
 /** Parse YAML text and validate it against the spec schema. */
 export function parseSpec(text: string, source = 'spec'): Spec {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const where = err.linePos ? `line ${err.linePos[0].line}` : 'document';
     throw new SpecError(where, 'invalid YAML', `fix the YAML syntax (${firstLine(err.message)})`, source);
   }
-  return validateSpec(doc.toJS({ maxAliasCount: 50 }), source);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    // Aliases without anchors, alias bombs: the YAML parses but cannot become data.
+    throw new SpecError(
+      'document',
+      'invalid YAML',
+      `fix the YAML (${firstLine((e as Error).message)})`,
+      source,
+    );
+  }
+  return validateSpec(value, source);
 }
 
 /** Validate an already-parsed object against the spec schema. */

@@ -22,7 +22,14 @@ export const EVICTION_POLICIES = [
   'volatile-ttl',
 ] as const;
 export const K8S_FLAVORS = ['opstree', 'bitnami'] as const;
-export const PLATFORMS = ['aws', 'gcp', 'azure-premium', 'azure-managed', 'kubernetes', 'self-hosted'] as const;
+export const PLATFORMS = [
+  'aws',
+  'gcp',
+  'azure-premium',
+  'azure-managed',
+  'kubernetes',
+  'self-hosted',
+] as const;
 
 /** Rules that a production spec may weaken only with a waiver. */
 export const WAIVABLE_RULES = [
@@ -46,7 +53,10 @@ export type WaivableRule = (typeof WAIVABLE_RULES)[number];
 
 const dnsLabel = z
   .string()
-  .regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, 'a DNS label: lower-case letters, digits and "-", 1-40 chars, starting with a letter');
+  .regex(
+    /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/,
+    'a DNS label: lower-case letters, digits and "-", 1-40 chars, starting with a letter',
+  );
 
 /** `ddd:HH:MM-ddd:HH:MM` (weekly, UTC), the ElastiCache form. */
 const weeklyWindow = z
@@ -67,10 +77,21 @@ const keyPrefix = z
 export const workloadSchema = z
   .object({
     devices: z.number().int().min(1).max(100_000_000).optional().describe('Managed CPE devices (ACS guide).'),
-    organizations: z.number().int().min(1).max(1_000_000_000).optional().describe('Tenant organizations cached.'),
+    organizations: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000_000)
+      .optional()
+      .describe('Tenant organizations cached.'),
     datasetGb: z.number().positive().max(100_000).optional().describe('Raw dataset size in GB, when known.'),
     bytesPerOrganization: z.number().int().min(1).max(10_000_000).optional(),
-    loggedInShare: z.number().min(0).max(1).optional().describe('Share of devices with a logged-in user session.'),
+    loggedInShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('Share of devices with a logged-in user session.'),
     pendingJobsPerDevice: z.number().min(0).max(1000).optional(),
     metricsPerDevice: z.number().min(0).max(100_000).optional(),
     peakOpsPerSecond: z.number().int().min(1).max(100_000_000).optional(),
@@ -78,7 +99,12 @@ export const workloadSchema = z
     redisCallsPerRequest: z.number().min(0.1).max(1000).optional(),
     applicationReplicas: z.number().int().min(1).max(10_000).optional(),
     poolSize: z.number().int().min(1).max(10_000).optional().describe('Fixed client pool per app replica.'),
-    growthFactor: z.number().min(1).max(10).optional().describe('Expected growth of the dataset, 1.5 = +50%.'),
+    growthFactor: z
+      .number()
+      .min(1)
+      .max(10)
+      .optional()
+      .describe('Expected growth of the dataset, 1.5 = +50%.'),
   })
   .strict();
 
@@ -165,14 +191,21 @@ const awsId = (prefix: string) =>
 export const awsTargetSchema = z
   .object({
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1'),
-    account: z.string().regex(/^\d{12}$/).optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
     vpcId: awsId('vpc'),
     subnetIds: z.array(awsId('subnet')).min(1),
     clientSecurityGroupIds: z.array(awsId('sg')).optional(),
     clientCidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)).optional(),
     kmsKeyArn: z.string().startsWith('arn:').optional(),
     port: z.number().int().min(1024).max(65535).optional(),
-    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/).optional().describe('Override the planner.'),
+    nodeType: z
+      .string()
+      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/)
+      .optional()
+      .describe('Override the planner.'),
   })
   .strict();
 
@@ -190,7 +223,11 @@ export const azureTargetSchema = z
   .object({
     resourceGroup: z.string().regex(/^[-\w.()]{1,90}$/),
     location: z.string().regex(/^[a-z]+[a-z0-9]*$/, 'an Azure location such as eastus'),
-    subnetId: z.string().startsWith('/subscriptions/').optional().describe('Subnet for the private endpoint.'),
+    subnetId: z
+      .string()
+      .startsWith('/subscriptions/')
+      .optional()
+      .describe('Subnet for the private endpoint.'),
     privateDnsZoneId: z.string().startsWith('/subscriptions/').optional(),
     entraId: z.boolean().optional().describe('Use Microsoft Entra ID auth and turn access keys off.'),
     actionGroupId: z.string().startsWith('/subscriptions/').optional(),
@@ -203,7 +240,10 @@ export const kubernetesTargetSchema = z
     flavors: z.array(z.enum(K8S_FLAVORS)).min(1).optional(),
     storageClass: z.string().min(1).optional(),
     clientPodSelector: z.record(z.string(), z.string()).optional(),
-    clusterIssuer: z.string().optional().describe('A cert-manager ClusterIssuer; default: a namespaced Issuer.'),
+    clusterIssuer: z
+      .string()
+      .optional()
+      .describe('A cert-manager ClusterIssuer; default: a namespaced Issuer.'),
     externalSecretStore: z.string().optional().describe('An external-secrets ClusterSecretStore name.'),
     backupTarget: z
       .object({

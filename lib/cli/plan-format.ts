@@ -1,0 +1,87 @@
+/** Human-readable rendering of a plan for the terminal (also reused by report.md). */
+import type { Deployment } from '../deployment';
+import { PLATFORM_IDS } from '../planner/types';
+import { bytes, int, table, usd } from './format';
+
+export function formatPlan(d: Deployment): string {
+  const { plan, policy } = d;
+  const out: string[] = [];
+  out.push(
+    `Plan for ${policy.name} (${policy.profile}, ${policy.engine} ${policy.engineVersion}) from ${d.source}`,
+  );
+  out.push('');
+  out.push('Need');
+  out.push(
+    table(
+      ['item', 'count', 'bytes each', 'total'],
+      plan.dataset.items.map((i) => [i.name, int(i.count), int(i.bytesEach), bytes(i.bytes)]),
+    ),
+  );
+  out.push('');
+  out.push(
+    table(
+      ['memory step', 'factor', 'after', 'why'],
+      plan.memory.factors.map((f) => [f.name, f.factor ? `x${f.factor}` : '+', bytes(f.bytesAfter), f.why]),
+    ),
+  );
+  out.push('');
+  out.push(
+    `Memory needed: ${bytes(plan.memory.neededBytes)}; maxmemory per shard: ${bytes(plan.memory.maxmemoryBytesPerShard)}`,
+  );
+  out.push(
+    `Topology: ${plan.topology.mode}, ${plan.topology.shards} shard(s) x ${plan.topology.replicasPerShard} replica(s): ${plan.topology.reason}`,
+  );
+  const c = plan.connections;
+  out.push(
+    `Connections: pool ${c.poolSize} (min idle ${c.minIdle}) per app replica x ${c.applicationReplicas} = ${int(c.expectedClients)} expected clients; maxclients ${int(c.maxclients)}. Pool: ${c.poolReason}`,
+  );
+  out.push('');
+  out.push('Choices (monthly on-demand, USD)');
+  out.push(
+    table(
+      ['platform', 'service', 'sku', 'shards x nodes', 'GB/shard', 'monthly', 'region'],
+      PLATFORM_IDS.map((p) => {
+        const ch = plan.choices[p];
+        if (!ch.available) return [p, ch.service, 'none fits', '-', '-', 'n/a', ch.region];
+        return [
+          p,
+          ch.service,
+          ch.sku,
+          `${ch.shards} x ${ch.nodes / ch.shards}`,
+          ch.memoryGbPerShard.toFixed(2),
+          usd(ch.monthlyCostUsd),
+          ch.region,
+        ];
+      }),
+    ),
+  );
+  out.push('');
+  out.push('Why');
+  for (const p of PLATFORM_IDS) out.push(`  ${p}: ${plan.choices[p].reason}`);
+  const prem = plan.choices['azure-premium'];
+  if (prem.extra?.managedEquivalent) {
+    out.push(
+      `  azure: Premium ${prem.sku} maps to Managed Redis ${prem.extra.managedEquivalent} (Microsoft's mapping); the planner's own Managed Redis choice is ${plan.choices['azure-managed'].sku}.`,
+    );
+  }
+  out.push('');
+  if (plan.reference) {
+    const r = plan.reference;
+    const nodes = r.primaries
+      ? `, ${r.primaries} primaries + ${r.primaries * (r.replicasPerPrimary ?? 0)} replicas`
+      : '';
+    const conns = r.connections ? `, ${int(r.connections)} connections` : '';
+    out.push(
+      `Reference row (guides): ${int(r.size)} ${r.kind} -> ${r.memoryGb} GB${nodes}${conns}${r.note ? ` (${r.note})` : ''}`,
+    );
+  } else {
+    out.push('Reference row (guides): none for a stated dataset size');
+  }
+  for (const n of plan.notes) out.push(`Note: ${n}`);
+  if (policy.waivers.length) {
+    out.push('');
+    out.push('Waivers');
+    for (const w of policy.waivers) out.push(`  ${w.rule}: ${w.detail}. Reason: ${w.reason}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,26 @@
+/**
+ * CLI wrapper: bad input (SpecError, bad flags) -> one line on stderr and exit 2; any other failure ->
+ * one line and exit 1. No stack traces unless REDIS_IAC_DEBUG=1.
+ */
+import { isSpecError } from '../errors';
+
+export class UsageError extends Error {}
+
+export async function runCli(main: () => Promise<void> | void): Promise<void> {
+  try {
+    await main();
+  } catch (e) {
+    const err = e as Error;
+    if (process.env.REDIS_IAC_DEBUG === '1') console.error(err.stack);
+    const bad =
+      isSpecError(e) ||
+      e instanceof UsageError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`error: ${oneLine(err.message)}\n`);
+    process.exitCode = bad ? 2 : 1;
+  }
+}
+
+export function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}

@@ -1,0 +1,99 @@
+/**
+ * Planning assumptions: the named numbers the memory and connection derivations use.
+ * Platform facts (SKUs, prices, limits) are in lib/catalog/data; these are sizing rules, each with
+ * where it comes from, so the report can show why a number is what it is.
+ */
+
+export interface Assumption {
+  value: number;
+  why: string;
+}
+
+const A = (value: number, why: string): Assumption => ({ value, why });
+
+/** Per-device figures from the ACS guide (000), "Memory per device (estimated)". */
+export const DEVICE = {
+  cacheBytes: A(500, 'ACS guide: device cache ~500 bytes per device'),
+  sessionBytes: A(2048, 'ACS guide: ~2 KB session per logged-in user'),
+  queueJobBytes: A(1024, 'ACS guide: ~1 KB per pending queue job'),
+  metricBytes: A(100, 'ACS guide: ~100 bytes per metric'),
+  loggedInShare: A(0.1, 'assumed: 10% of devices have a logged-in user session at peak'),
+  pendingJobsPerDevice: A(1, 'assumed: one pending provisioning/TR-069 job per device at peak'),
+  metricsPerDevice: A(10, 'assumed: 10 Prometheus series per device'),
+};
+
+export const ORGANIZATION = {
+  bytes: A(
+    4096,
+    'assumed: ~4 KB of cached settings and hot entries per organization (override workload.bytesPerOrganization)',
+  ),
+};
+
+export const MEMORY = {
+  /** dictEntry + key robj/sds + expires entry for a small key; Redis memory-optimization docs put it at 50-100 B. */
+  perKeyOverheadBytes: A(
+    80,
+    'Redis keeps ~50-100 B of bookkeeping per key (dict entry, key object, expiry entry)',
+  ),
+  averageValueBytes: A(
+    1024,
+    'assumed when only a dataset size is known: 1 KB average value, to estimate key count',
+  ),
+  fragmentation: A(
+    1.2,
+    'jemalloc fragmentation: mem_fragmentation_ratio of 1.1-1.3 is normal (guides monitor it)',
+  ),
+  growthProduction: A(1.5, 'growth headroom before a resize: +50% in production'),
+  growthOther: A(1.25, 'growth headroom before a resize: +25% outside production'),
+  /** Share of node memory kept free for fork copy-on-write, replication and client buffers. */
+  reserve: A(
+    0.25,
+    'fork copy-on-write during BGSAVE/AOF rewrite plus replication and client output buffers: keep 25% of node memory free (ElastiCache reserved-memory-percent default)',
+  ),
+};
+
+export const TOPOLOGY = {
+  singleNodeMaxDataGb: A(100, 'Go guide: use Redis Cluster for >100 GB of data'),
+  opsPerShard: A(
+    100_000,
+    'Go guide: use Redis Cluster for >100K ops/s; one primary is planned for at most 100K ops/s',
+  ),
+  minClusterShards: A(
+    3,
+    'Redis Cluster needs >= 3 primaries for failover voting (guides: 3 masters + 3 replicas)',
+  ),
+  opsPerCore: A(
+    50_000,
+    'planned at half of what one Redis core serves for simple commands, to keep latency low',
+  ),
+};
+
+export const CONNECTIONS = {
+  poolDivisor: A(10, 'Go guide: PoolSize = concurrent requests x Redis calls per request / 10'),
+  minPool: A(10, 'Go guide pool table: the smallest pool is 10'),
+  headroom: A(
+    2,
+    'maxclients = 2x expected clients: room for rolling deploys (old and new pods connected) and reconnect storms',
+  ),
+  operational: A(16, 'exporter, sentinels, replicas, operators and an admin shell'),
+  minMaxclients: A(1000, 'never configure fewer than 1,000 client slots'),
+  defaultReplicas: A(2, 'assumed: 2 application replicas when the spec does not say'),
+  defaultConcurrentRequests: A(100, 'assumed: 100 concurrent requests when the spec does not say'),
+  defaultCallsPerRequest: A(2, 'assumed: 2 Redis calls per request when the spec does not say'),
+  defaultPeakOps: A(10_000, 'assumed: 10K ops/s peak when the spec does not say'),
+};
+
+/** Share of provisioned memory each platform lets the dataset use. */
+export const USABLE_MEMORY = {
+  gcp: A(0.8, 'Memorystore guidance: keep system memory usage under 80% of capacity'),
+  azurePremium: A(
+    0.8,
+    'maxmemory-reserved and maxfragmentationmemory-reserved of 10% each, as Azure recommends for Premium',
+  ),
+  azureManaged: A(0.9, 'Azure Managed Redis lists dataset memory; keep 10% free for buffers'),
+};
+
+export const MONTH_HOURS = 730;
+export const GB = 1_000_000_000;
+export const GIB = 1024 ** 3;
+export const MIB = 1024 ** 2;

@@ -1,0 +1,202 @@
+/**
+ * Workload -> dataset -> memory need, connections and topology. Platform-independent: the SKU choice
+ * per platform happens in select.ts from the Need computed here.
+ */
+import { SpecError } from '../errors';
+import type { ResolvedPolicy } from '../policy/types';
+import type { Spec } from '../spec/schema';
+import { CONNECTIONS, DEVICE, GB, MEMORY, ORGANIZATION, TOPOLOGY } from './assumptions';
+import type { DatasetItem, MemoryFactor, Plan } from './types';
+import { referenceCatalog } from '../catalog';
+
+export interface Need {
+  dataset: Plan['dataset'];
+  memory: { factors: MemoryFactor[]; dataBytes: number; neededBytes: number };
+  topology: { mode: Plan['topology']['mode']; minShards: number; replicasPerShard: number; reason: string };
+  connections: Plan['connections'];
+  peakOps: number;
+  inputs: Plan['inputs'];
+}
+
+function item(name: string, count: number, bytesEach: number, keysEach = 1): DatasetItem {
+  const c = Math.round(count);
+  return { name, count: c, bytesEach, bytes: Math.round(c * bytesEach), keys: Math.round(c * keysEach) };
+}
+
+export function datasetItems(w: Spec['workload'], field = 'workload'): DatasetItem[] {
+  const items: DatasetItem[] = [];
+  if (w.devices) {
+    const share = w.loggedInShare ?? DEVICE.loggedInShare.value;
+    const jobs = w.pendingJobsPerDevice ?? DEVICE.pendingJobsPerDevice.value;
+    const metrics = w.metricsPerDevice ?? DEVICE.metricsPerDevice.value;
+    items.push(item('device cache', w.devices, DEVICE.cacheBytes.value));
+    items.push(item('sessions (logged-in users)', w.devices * share, DEVICE.sessionBytes.value));
+    items.push(item('pending queue jobs', w.devices * jobs, DEVICE.queueJobBytes.value));
+    items.push(item('metrics', w.devices * metrics, DEVICE.metricBytes.value));
+  }
+  if (w.organizations) {
+    items.push(
+      item('organization cache', w.organizations, w.bytesPerOrganization ?? ORGANIZATION.bytes.value),
+    );
+  }
+  if (w.datasetGb) {
+    const bytes = w.datasetGb * GB;
+    const keys = bytes / MEMORY.averageValueBytes.value;
+    items.push({
+      name: 'stated dataset',
+      count: 1,
+      bytesEach: Math.round(bytes),
+      bytes: Math.round(bytes),
+      keys: Math.round(keys),
+    });
+  }
+  if (items.length === 0) {
+    throw new SpecError(
+      field,
+      w,
+      'expected at least one of workload.devices, workload.organizations or workload.datasetGb',
+    );
+  }
+  return items;
+}
+
+export function memoryNeed(
+  items: DatasetItem[],
+  profile: ResolvedPolicy['profile'],
+  growth?: number,
+): Need['memory'] {
+  const raw = items.reduce((s, i) => s + i.bytes, 0);
+  const keys = items.reduce((s, i) => s + i.keys, 0);
+  const factors: MemoryFactor[] = [];
+  let bytes = raw;
+  factors.push({ name: 'dataset', bytesAfter: bytes, why: 'sum of the workload items' });
+  bytes += keys * MEMORY.perKeyOverheadBytes.value;
+  factors.push({
+    name: 'per-key overhead',
+    bytesAfter: bytes,
+    why: `${keys.toLocaleString('en-US')} keys x ${MEMORY.perKeyOverheadBytes.value} B: ${MEMORY.perKeyOverheadBytes.why}`,
+  });
+  bytes *= MEMORY.fragmentation.value;
+  factors.push({
+    name: 'fragmentation',
+    factor: MEMORY.fragmentation.value,
+    bytesAfter: bytes,
+    why: MEMORY.fragmentation.why,
+  });
+  const g = growth ?? (profile === 'production' ? MEMORY.growthProduction : MEMORY.growthOther).value;
+  bytes *= g;
+  factors.push({
+    name: 'growth headroom',
+    factor: g,
+    bytesAfter: bytes,
+    why: growth
+      ? 'workload.growthFactor from the spec'
+      : (profile === 'production' ? MEMORY.growthProduction : MEMORY.growthOther).why,
+  });
+  const dataBytes = Math.ceil(bytes);
+  const reserveFactor = 1 / (1 - MEMORY.reserve.value);
+  const neededBytes = Math.ceil(dataBytes * reserveFactor);
+  factors.push({
+    name: 'replication and fork buffers',
+    factor: Number(reserveFactor.toFixed(4)),
+    bytesAfter: neededBytes,
+    why: MEMORY.reserve.why,
+  });
+  return { factors, dataBytes, neededBytes };
+}
+
+export function connectionNeed(w: Spec['workload']): Plan['connections'] {
+  const concurrent = w.concurrentRequests ?? CONNECTIONS.defaultConcurrentRequests.value;
+  const calls = w.redisCallsPerRequest ?? CONNECTIONS.defaultCallsPerRequest.value;
+  const replicas = w.applicationReplicas ?? CONNECTIONS.defaultReplicas.value;
+  const row = referenceCatalog().poolSizes.find(
+    (r) => r.maxConcurrentUsers === null || concurrent < r.maxConcurrentUsers,
+  )!;
+  let poolSize: number;
+  let poolReason: string;
+  if (w.poolSize) {
+    poolSize = w.poolSize;
+    poolReason = `workload.poolSize fixed by the spec (the guide table suggests ${row.poolSize} for ${concurrent.toLocaleString('en-US')} concurrent users)`;
+  } else {
+    const formula = Math.ceil((concurrent * calls) / CONNECTIONS.poolDivisor.value);
+    poolSize = Math.max(CONNECTIONS.minPool.value, formula);
+    poolReason = `${concurrent.toLocaleString('en-US')} concurrent requests x ${calls} calls / ${CONNECTIONS.poolDivisor.value} = ${formula}${formula < CONNECTIONS.minPool.value ? `, raised to the minimum ${CONNECTIONS.minPool.value}` : ''} (guide table: ${row.poolSize})`;
+  }
+  const minIdle = Math.min(poolSize, row.minIdle);
+  const expectedClients = poolSize * replicas + CONNECTIONS.operational.value;
+  const maxclients = Math.max(
+    CONNECTIONS.minMaxclients.value,
+    Math.ceil((expectedClients * CONNECTIONS.headroom.value) / 100) * 100,
+  );
+  return { poolSize, minIdle, poolReason, applicationReplicas: replicas, expectedClients, maxclients };
+}
+
+export function topologyNeed(policy: ResolvedPolicy, dataBytes: number, peakOps: number): Need['topology'] {
+  const av = policy.availability;
+  const byOps = Math.ceil(peakOps / TOPOLOGY.opsPerShard.value);
+  const byData = Math.ceil(dataBytes / (TOPOLOGY.singleNodeMaxDataGb.value * GB));
+  const replicasPerShard = av.replicasPerShard;
+  const reasons: string[] = [];
+  let mode: Need['topology']['mode'];
+  if (av.topology === 'cluster') {
+    mode = 'cluster';
+    reasons.push('topology: cluster set in the spec');
+  } else if (av.topology === 'standalone' || av.topology === 'replication') {
+    mode = av.topology;
+    reasons.push(`topology: ${av.topology} set in the spec`);
+    if (byData > 1 || byOps > 1) {
+      throw new SpecError(
+        'availability.topology',
+        av.topology,
+        `the workload needs ${Math.max(byData, byOps)} shards (${(dataBytes / GB).toFixed(1)} GB, ${peakOps} ops/s): use topology: cluster or auto`,
+      );
+    }
+  } else if (byData > 1 || byOps > 1 || av.minShards > 1) {
+    mode = 'cluster';
+    reasons.push(
+      `auto: ${byData > 1 ? `data ${(dataBytes / GB).toFixed(0)} GB > ${TOPOLOGY.singleNodeMaxDataGb.value} GB` : byOps > 1 ? `${peakOps} ops/s > ${TOPOLOGY.opsPerShard.value} per shard` : `minShards ${av.minShards}`} -> cluster`,
+    );
+  } else {
+    mode = replicasPerShard > 0 ? 'replication' : 'standalone';
+    reasons.push(
+      `auto: fits one primary (<= ${TOPOLOGY.singleNodeMaxDataGb.value} GB, <= ${TOPOLOGY.opsPerShard.value} ops/s) -> ${mode}`,
+    );
+  }
+  let minShards = 1;
+  if (mode === 'cluster') {
+    minShards = Math.max(av.minShards, byOps, byData);
+    reasons.push(`shards >= ${minShards} (spec minimum ${av.minShards}, by ops ${byOps}, by data ${byData})`);
+  }
+  reasons.push(`${replicasPerShard} replica(s) per shard from the ${policy.profile} policy`);
+  return { mode, minShards, replicasPerShard, reason: reasons.join('; ') };
+}
+
+export function computeNeed(spec: Spec, policy: ResolvedPolicy): Need {
+  const w = spec.workload;
+  const items = datasetItems(w);
+  const memory = memoryNeed(items, policy.profile, w.growthFactor);
+  const peakOps = w.peakOpsPerSecond ?? CONNECTIONS.defaultPeakOps.value;
+  const topology = topologyNeed(policy, memory.dataBytes, peakOps);
+  const connections = connectionNeed(w);
+  return {
+    dataset: {
+      items,
+      bytes: items.reduce((s, i) => s + i.bytes, 0),
+      keys: items.reduce((s, i) => s + i.keys, 0),
+    },
+    memory,
+    topology,
+    connections,
+    peakOps,
+    inputs: {
+      devices: w.devices,
+      organizations: w.organizations,
+      datasetGb: w.datasetGb,
+      peakOpsPerSecond: peakOps,
+      concurrentRequests: w.concurrentRequests ?? CONNECTIONS.defaultConcurrentRequests.value,
+      redisCallsPerRequest: w.redisCallsPerRequest ?? CONNECTIONS.defaultCallsPerRequest.value,
+      applicationReplicas: connections.applicationReplicas,
+      profile: policy.profile,
+    },
+  };
+}

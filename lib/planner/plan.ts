@@ -1,0 +1,122 @@
+/**
+ * The capacity planner: spec + policy -> Plan. Every number it produces is derived from named
+ * assumptions (assumptions.ts) and catalog figures, and each platform choice carries one line of
+ * reason, so a person can check the arithmetic.
+ */
+import { referenceCatalog } from '../catalog';
+import { SpecError } from '../errors';
+import type { ResolvedPolicy } from '../policy/types';
+import type { Spec } from '../spec/schema';
+import { GB, TOPOLOGY } from './assumptions';
+import { computeNeed, type Need } from './need';
+import { choose, kubernetesResources, type SelectContext } from './select';
+import { PLATFORM_IDS, type Choice, type Plan, type PlatformId, type ReferenceRow } from './types';
+
+export function contextFor(spec: Spec, policy: ResolvedPolicy, need: Need): SelectContext {
+  const t = spec.targets;
+  return {
+    need,
+    policy,
+    regions: {
+      aws: t.aws?.region,
+      gcp: t.gcp?.region,
+      'azure-premium': t.azure?.location,
+      'azure-managed': t.azure?.location,
+    },
+    awsNodeType: t.aws?.nodeType,
+  };
+}
+
+export function plan(spec: Spec, policy: ResolvedPolicy, _source = 'spec'): Plan {
+  const need = computeNeed(spec, policy);
+  const ctx = contextFor(spec, policy, need);
+  const choices = Object.fromEntries(PLATFORM_IDS.map((p) => [p, choose(p, ctx)])) as Record<
+    PlatformId,
+    Choice
+  >;
+  // Self-managed targets (Kubernetes, self-hosted) run the platform-neutral shard count.
+  const shards = choices.kubernetes.shards;
+  const reference = referenceRow(spec);
+  return {
+    inputs: need.inputs,
+    dataset: need.dataset,
+    memory: {
+      factors: need.memory.factors,
+      neededBytes: need.memory.neededBytes,
+      maxmemoryBytesPerShard: Math.ceil(need.memory.dataBytes / shards),
+    },
+    topology: {
+      mode: need.topology.mode,
+      shards,
+      replicasPerShard: need.topology.replicasPerShard,
+      reason: need.topology.reason,
+    },
+    connections: need.connections,
+    throughput: { peakOpsPerSecond: need.peakOps, opsPerShardLimit: TOPOLOGY.opsPerShard.value },
+    choices,
+    kubernetes: kubernetesResources(ctx, shards),
+    reference,
+    notes: notes(need, reference),
+  };
+}
+
+/**
+ * The choice for one platform, or a SpecError when no option of that platform holds the workload.
+ * Adapters call this instead of reading plan.choices directly.
+ */
+export function requireChoice(p: Plan, platform: PlatformId): Choice {
+  const c = p.choices[platform];
+  if (!c.available)
+    throw new SpecError('workload', platform, `${c.reason}; lower the workload or drop this target`);
+  return c;
+}
+
+/** The guides' capacity row at or above the workload (devices or organizations). */
+export function referenceRow(spec: Spec): ReferenceRow | undefined {
+  const ref = referenceCatalog();
+  const src = `${ref.source.url} (${ref.source.retrieved})`;
+  const w = spec.workload;
+  if (w.devices) {
+    const row = ref.devices.find((r) => w.devices! <= r.devices) ?? ref.devices[ref.devices.length - 1];
+    return {
+      kind: 'devices',
+      size: row.devices,
+      memoryGb: row.memoryGb,
+      primaries: row.primaries,
+      replicasPerPrimary: row.replicasPerPrimary,
+      connections: row.connections,
+      source: src,
+    };
+  }
+  if (w.organizations) {
+    const row =
+      ref.organizations.find((r) => w.organizations! <= r.organizations) ??
+      ref.organizations[ref.organizations.length - 1];
+    return {
+      kind: 'organizations',
+      size: row.organizations,
+      memoryGb: row.memoryGb,
+      note: row.note,
+      source: src,
+    };
+  }
+  return undefined;
+}
+
+function notes(need: Need, ref: ReferenceRow | undefined): string[] {
+  const out: string[] = [];
+  const neededGb = need.memory.neededBytes / GB;
+  if (ref) {
+    const ratio = ref.memoryGb / Math.max(neededGb, 0.001);
+    if (ratio > 2) {
+      out.push(
+        `The guide's row (${ref.size.toLocaleString('en-US')} ${ref.kind} -> ${ref.memoryGb} GB) is ${ratio.toFixed(1)}x the derived need of ${neededGb.toFixed(2)} GB: the row budgets for much more than the per-item figures add up to. The plan sizes to the derived need with its headroom; set workload.datasetGb to size to the row instead.`,
+      );
+    } else if (ratio < 1) {
+      out.push(
+        `The derived need of ${neededGb.toFixed(2)} GB is above the guide's row (${ref.memoryGb} GB): the row would run out of memory for this workload.`,
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,408 @@
+/**
+ * Per-platform SKU selection: enumerate every option the catalog allows for the topology, keep the
+ * ones that meet memory, connections and the HA policy, and choose the cheapest (ties: fewer nodes,
+ * then more memory). `options()` is exported so the report and the tests can show the alternatives.
+ */
+import {
+  awsCatalog,
+  azureManagedCatalog,
+  azurePremiumCatalog,
+  gcpCatalog,
+  kubernetesCatalog,
+  regionMultiplier,
+} from '../catalog';
+import { SpecError } from '../errors';
+import type { ResolvedPolicy } from '../policy/types';
+import { GB, GIB, MIB, MONTH_HOURS, TOPOLOGY, USABLE_MEMORY } from './assumptions';
+import type { Need } from './need';
+import type { Choice, KubernetesResources, PlatformId } from './types';
+
+export interface SelectContext {
+  need: Need;
+  policy: ResolvedPolicy;
+  /** Region per platform (from the spec targets, else the catalog default). */
+  regions: Partial<Record<PlatformId, string>>;
+  /** AWS node type forced by the spec (targets.aws.nodeType). */
+  awsNodeType?: string;
+}
+
+export interface Option extends Choice {
+  fits: boolean;
+  /** Why the option does not fit (empty when it fits). */
+  whyNot: string;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const gb = (bytes: number) => bytes / GB;
+
+function shardRange(ctx: SelectContext, maxShards: number): number[] {
+  const t = ctx.need.topology;
+  if (t.mode !== 'cluster') return [1];
+  const out: number[] = [];
+  for (let s = t.minShards; s <= maxShards; s++) out.push(s);
+  return out;
+}
+
+/** Memory each shard must make available to the dataset. */
+function dataPerShardBytes(ctx: SelectContext, shards: number): number {
+  return ctx.need.memory.dataBytes / shards;
+}
+
+function unavailable(platform: PlatformId, options: Option[], ctx: SelectContext): Option {
+  const largest = options.reduce(
+    (a, b) => (b.memoryGbPerShard * b.shards > a.memoryGbPerShard * a.shards ? b : a),
+    options[0],
+  );
+  return {
+    platform,
+    service: largest?.service ?? platform,
+    sku: 'none',
+    shards: 0,
+    replicasPerShard: ctx.need.topology.replicasPerShard,
+    nodes: 0,
+    memoryGbPerShard: 0,
+    monthlyCostUsd: 0,
+    hourlyCostUsd: 0,
+    region: largest?.region ?? '',
+    reason: `no ${platform} option holds ${gb(ctx.need.memory.dataBytes).toFixed(1)} GB for ${ctx.need.connections.expectedClients} clients (largest: ${largest ? `${largest.sku} x ${largest.shards}: ${largest.whyNot}` : 'none'})`,
+    priceSource: largest?.priceSource ?? '',
+    fits: false,
+    whyNot: 'nothing fits',
+    available: false,
+  };
+}
+
+function cheapest(platform: PlatformId, options: Option[], ctx: SelectContext): Option {
+  const fitting = options.filter((o) => o.fits);
+  if (fitting.length === 0) return unavailable(platform, options, ctx);
+  return fitting.reduce((best, o) =>
+    o.monthlyCostUsd < best.monthlyCostUsd ||
+    (o.monthlyCostUsd === best.monthlyCostUsd &&
+      (o.nodes < best.nodes || (o.nodes === best.nodes && o.memoryGbPerShard > best.memoryGbPerShard)))
+      ? o
+      : best,
+  );
+}
+
+// ---------------------------------------------------------------- AWS ElastiCache
+
+export function awsOptions(ctx: SelectContext): Option[] {
+  const cat = awsCatalog();
+  const region = ctx.regions.aws ?? cat.defaultRegion;
+  const mult = regionMultiplier(cat, region, 'targets.aws.region');
+  const replicas = ctx.need.topology.replicasPerShard;
+  const usableShare = 1 - cat.reservedMemoryPercent / 100;
+  const out: Option[] = [];
+  for (const s of shardRange(ctx, cat.maxShards)) {
+    for (const n of cat.nodeTypes) {
+      if (ctx.awsNodeType && n.type !== ctx.awsNodeType) continue;
+      const usableGb = (n.memoryGib * GIB * usableShare) / GB;
+      const nodes = s * (1 + replicas);
+      const hourly = n.hourlyUsd[ctx.policy.engine] * mult * nodes;
+      const whyNot: string[] = [];
+      if (usableGb * GB < dataPerShardBytes(ctx, s))
+        whyNot.push(
+          `usable ${usableGb.toFixed(2)} GB < ${gb(dataPerShardBytes(ctx, s)).toFixed(2)} GB per shard`,
+        );
+      if (n.burstable && ctx.policy.profile === 'production')
+        whyNot.push('burstable (CPU credits) not used in production');
+      if (n.ssdGib > 0) whyNot.push('data tiering not assumed: needs mostly-cold large values');
+      if (replicas > cat.maxReplicasPerShard) whyNot.push(`> ${cat.maxReplicasPerShard} replicas`);
+      out.push({
+        platform: 'aws',
+        service: 'elasticache',
+        sku: n.type,
+        shards: s,
+        replicasPerShard: replicas,
+        nodes,
+        memoryGbPerShard: round2(usableGb),
+        vcpuPerNode: n.vcpu,
+        maxConnectionsPerShard: cat.maxClientsPerNode,
+        hourlyCostUsd: round2(hourly * 1000) / 1000,
+        monthlyCostUsd: round2(hourly * MONTH_HOURS),
+        region,
+        reason: `${s} shard(s) x ${1 + replicas} node(s) of ${n.type} (${n.memoryGib} GiB, ${Math.round(usableShare * 100)}% usable after reserved memory) at $${n.hourlyUsd[ctx.policy.engine]}/h ${ctx.policy.engine}`,
+        priceSource: `${cat.source.url} (${cat.source.retrieved})`,
+        fits: whyNot.length === 0,
+        available: true,
+        whyNot: whyNot.join('; '),
+      });
+    }
+  }
+  if (ctx.awsNodeType && out.length === 0) {
+    throw new SpecError(
+      'targets.aws.nodeType',
+      ctx.awsNodeType,
+      `expected a node type from the catalog: ${cat.nodeTypes.map((n) => n.type).join(', ')}`,
+    );
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- GCP Memorystore
+
+export function gcpOptions(ctx: SelectContext): Option[] {
+  const cat = gcpCatalog();
+  const region = ctx.regions.gcp ?? cat.defaultRegion;
+  const mult = regionMultiplier(cat, region, 'targets.gcp.region');
+  const replicas = ctx.need.topology.replicasPerShard;
+  const usable = USABLE_MEMORY.gcp.value;
+  const out: Option[] = [];
+  const src = `${cat.source.url} (${cat.source.retrieved})`;
+  const clients = ctx.need.connections.expectedClients;
+  if (ctx.need.topology.mode !== 'cluster') {
+    const r = cat.memorystoreRedis;
+    const needGb = Math.max(r.minGb, Math.ceil(gb(ctx.need.memory.dataBytes) / usable));
+    for (let capacity = needGb; capacity <= r.maxGb; capacity++) {
+      const tier = r.tiers.find((t) => capacity >= t.minGb && capacity <= t.maxGb);
+      if (!tier) continue;
+      const standard = replicas > 0;
+      const readReplicas = Math.max(0, replicas - 1);
+      const hourly =
+        (capacity * (standard ? tier.standardGbHourUsd : tier.basicGbHourUsd) +
+          readReplicas * capacity * tier.readReplicaGbHourUsd) *
+        mult;
+      const whyNot: string[] = [];
+      if (tier.maxClients < clients)
+        whyNot.push(`maxclients ${tier.maxClients} < ${clients} expected clients`);
+      if (replicas > r.maxReadReplicas) whyNot.push(`> ${r.maxReadReplicas} replicas`);
+      if (readReplicas > 0 && capacity < 5) whyNot.push('read replicas need >= 5 GB');
+      out.push({
+        platform: 'gcp',
+        service: 'memorystore-redis',
+        sku: `${standard ? 'STANDARD_HA' : 'BASIC'} ${capacity} GB`,
+        shards: 1,
+        replicasPerShard: replicas,
+        nodes: 1 + replicas,
+        memoryGbPerShard: round2(capacity * usable),
+        capacityGb: capacity,
+        maxConnectionsPerShard: tier.maxClients,
+        hourlyCostUsd: round2(hourly * 1000) / 1000,
+        monthlyCostUsd: round2(hourly * MONTH_HOURS),
+        region,
+        reason: `Memorystore for Redis ${standard ? 'Standard (HA)' : 'Basic'} ${capacity} GB in capacity tier ${tier.name} at $${standard ? tier.standardGbHourUsd : tier.basicGbHourUsd}/GB-h${readReplicas ? ` + ${readReplicas} read replica(s)` : ''}; ${Math.round(usable * 100)}% usable`,
+        priceSource: src,
+        fits: whyNot.length === 0,
+        available: true,
+        whyNot: whyNot.join('; '),
+        extra: { tier: standard ? 'STANDARD_HA' : 'BASIC', readReplicas, capacityTier: tier.name },
+      });
+      if (whyNot.length === 0) break; // a larger capacity only costs more
+    }
+    return out;
+  }
+  const c = cat.memorystoreCluster;
+  for (const s of shardRange(ctx, c.maxShards)) {
+    for (const n of c.nodeTypes) {
+      const usableGb = n.memoryGb * usable;
+      const nodes = s * (1 + replicas);
+      const hourly = n.hourlyUsd * nodes * mult;
+      const whyNot: string[] = [];
+      if (usableGb * GB < dataPerShardBytes(ctx, s))
+        whyNot.push(
+          `usable ${usableGb.toFixed(2)} GB < ${gb(dataPerShardBytes(ctx, s)).toFixed(2)} GB per shard`,
+        );
+      if (n.maxClients < clients) whyNot.push(`maxclients ${n.maxClients} < ${clients}`);
+      if (replicas > c.maxReplicasPerShard) whyNot.push(`> ${c.maxReplicasPerShard} replicas per shard`);
+      if (n.vcpu < 1 && ctx.policy.profile === 'production')
+        whyNot.push('shared-core nodes not used in production');
+      out.push({
+        platform: 'gcp',
+        service: 'memorystore-cluster',
+        sku: n.type,
+        shards: s,
+        replicasPerShard: replicas,
+        nodes,
+        memoryGbPerShard: round2(usableGb),
+        vcpuPerNode: n.vcpu,
+        maxConnectionsPerShard: n.maxClients,
+        hourlyCostUsd: round2(hourly * 1000) / 1000,
+        monthlyCostUsd: round2(hourly * MONTH_HOURS),
+        region,
+        reason: `Memorystore for Redis Cluster: ${s} shard(s) x ${1 + replicas} ${n.type} node(s) (${n.memoryGb} GB) at $${n.hourlyUsd}/node-h`,
+        priceSource: src,
+        fits: whyNot.length === 0,
+        available: true,
+        whyNot: whyNot.join('; '),
+      });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- Azure Cache for Redis Premium
+
+export function azurePremiumOptions(ctx: SelectContext): Option[] {
+  const cat = azurePremiumCatalog();
+  const region = ctx.regions['azure-premium'] ?? cat.defaultRegion;
+  const mult = regionMultiplier(cat, region, 'targets.azure.location');
+  // Premium always runs a replica; more than one is billed per extra node (half a shard's price).
+  const replicas = Math.max(1, ctx.need.topology.replicasPerShard);
+  const usable = USABLE_MEMORY.azurePremium.value;
+  const out: Option[] = [];
+  for (const s of shardRange(ctx, cat.maxShards)) {
+    for (const sku of cat.skus) {
+      const usableGb = sku.memoryGb * usable;
+      const monthly = sku.monthlyUsdPerShard * s * (1 + (replicas - 1) / 2) * mult;
+      const whyNot: string[] = [];
+      if (usableGb * GB < dataPerShardBytes(ctx, s))
+        whyNot.push(
+          `usable ${usableGb.toFixed(2)} GB < ${gb(dataPerShardBytes(ctx, s)).toFixed(2)} GB per shard`,
+        );
+      if (sku.maxConnections < ctx.need.connections.expectedClients)
+        whyNot.push(`max connections ${sku.maxConnections} < ${ctx.need.connections.expectedClients}`);
+      if (replicas > cat.maxReplicasPerPrimary) whyNot.push(`> ${cat.maxReplicasPerPrimary} replicas`);
+      out.push({
+        platform: 'azure-premium',
+        service: 'azure-cache-premium',
+        sku: sku.name,
+        shards: s,
+        replicasPerShard: replicas,
+        nodes: s * (1 + replicas),
+        memoryGbPerShard: round2(usableGb),
+        maxConnectionsPerShard: sku.maxConnections,
+        hourlyCostUsd: round2((monthly / MONTH_HOURS) * 1000) / 1000,
+        monthlyCostUsd: round2(monthly),
+        region,
+        reason: `Premium ${sku.name} (${sku.memoryGb} GB, ${sku.maxConnections} connections) x ${s} shard(s), ${replicas} replica(s) per primary at $${sku.monthlyUsdPerShard}/shard-month${ctx.need.topology.replicasPerShard === 0 ? ' (Premium always has a replica)' : ''}; Azure maps it to ${sku.managedEquivalent}; Premium retires ${cat.retirement.date}`,
+        priceSource: `${cat.source.url} (${cat.source.retrieved})`,
+        fits: whyNot.length === 0,
+        available: true,
+        whyNot: whyNot.join('; '),
+        extra: {
+          managedEquivalent: sku.managedEquivalent,
+          capacity: sku.capacity,
+          retirement: cat.retirement.date,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- Azure Managed Redis
+
+export function azureManagedOptions(ctx: SelectContext): Option[] {
+  const cat = azureManagedCatalog();
+  const region = ctx.regions['azure-managed'] ?? cat.defaultRegion;
+  const mult = regionMultiplier(cat, region, 'targets.azure.location');
+  const ha = ctx.need.topology.replicasPerShard > 0;
+  const usable = USABLE_MEMORY.azureManaged.value;
+  return cat.skus.map((sku) => {
+    const hourly = (ha ? sku.hourlyUsdHa : sku.hourlyUsdNoHa) * mult;
+    const usableGb = sku.memoryGb * usable;
+    const whyNot: string[] = [];
+    if (usableGb * GB < ctx.need.memory.dataBytes)
+      whyNot.push(`usable ${usableGb.toFixed(2)} GB < ${gb(ctx.need.memory.dataBytes).toFixed(2)} GB`);
+    if (sku.maxConnections < ctx.need.connections.expectedClients)
+      whyNot.push(`max connections ${sku.maxConnections} < ${ctx.need.connections.expectedClients}`);
+    if (sku.family === 'FlashOptimized') whyNot.push('flash tier not assumed: needs mostly-cold values');
+    return {
+      platform: 'azure-managed' as const,
+      service: 'azure-managed-redis',
+      sku: sku.name,
+      shards: 1,
+      replicasPerShard: ha ? 1 : 0,
+      nodes: ha ? 2 : 1,
+      memoryGbPerShard: round2(usableGb),
+      vcpuPerNode: sku.vcpu,
+      maxConnectionsPerShard: sku.maxConnections,
+      hourlyCostUsd: round2(hourly * 1000) / 1000,
+      monthlyCostUsd: round2(hourly * MONTH_HOURS),
+      region,
+      reason: `Azure Managed Redis ${sku.name} (${sku.family}, ${sku.memoryGb} GB, ${sku.vcpu} vCPU) ${ha ? 'with' : 'without'} high availability at $${ha ? sku.hourlyUsdHa : sku.hourlyUsdNoHa}/h; sharding is internal to the SKU`,
+      priceSource: `${cat.source.url} (${cat.source.retrieved})`,
+      fits: whyNot.length === 0,
+      available: true,
+      whyNot: whyNot.join('; '),
+      extra: { family: sku.family, highAvailability: ha, port: cat.port },
+    };
+  });
+}
+
+// ---------------------------------------------------------------- Kubernetes
+
+export function kubernetesResources(ctx: SelectContext, shards: number): KubernetesResources {
+  const cat = kubernetesCatalog();
+  const pct = cat.maxMemoryPercentOfLimit;
+  const dataPerShard = dataPerShardBytes(ctx, shards);
+  const limitMi = Math.max(256, Math.ceil(dataPerShard / (pct / 100) / MIB / 256) * 256);
+  const opsPerShard = ctx.need.peakOps / shards;
+  const cpuRequestMilli = Math.max(250, Math.ceil((opsPerShard / TOPOLOGY.opsPerCore.value) * 4) * 250);
+  // Disk holds the RDB and the AOF, each at most the dataset, plus a rewrite in flight.
+  const storageGi = Math.max(1, Math.ceil((3 * (limitMi * pct)) / 100 / 1024));
+  return {
+    memoryRequestMi: limitMi,
+    memoryLimitMi: limitMi,
+    cpuRequestMilli,
+    cpuLimitMilli: cpuRequestMilli * 2,
+    maxMemoryPercentOfLimit: pct,
+    storageGi,
+  };
+}
+
+/** Largest pod the planner sizes; beyond it a cluster gets more shards instead (node sizes, reschedule time). */
+const MAX_POD_MEMORY_MI = 64 * 1024;
+
+/**
+ * Kubernetes: the cluster topology's minimum shard count (more shards only add pods, sidecars and
+ * operations), raised only when a pod would exceed MAX_POD_MEMORY_MI. One option, priced per pod.
+ */
+export function kubernetesShards(ctx: SelectContext): number {
+  if (ctx.need.topology.mode !== 'cluster') return 1;
+  let s = ctx.need.topology.minShards;
+  while (kubernetesResources(ctx, s).memoryLimitMi > MAX_POD_MEMORY_MI) s++;
+  return s;
+}
+
+export function kubernetesOptions(ctx: SelectContext): Option[] {
+  const cat = kubernetesCatalog();
+  const replicas = ctx.need.topology.replicasPerShard;
+  const cluster = ctx.need.topology.mode === 'cluster';
+  const s = kubernetesShards(ctx);
+  const r = kubernetesResources(ctx, s);
+  const pods = s * (1 + replicas);
+  const perPod =
+    (r.memoryLimitMi / 1024) * cat.memoryGibMonthUsd +
+    (r.cpuRequestMilli / 1000) * cat.vcpuMonthUsd +
+    r.storageGi * cat.storageGibMonthUsd;
+  const monthly = perPod * pods;
+  const single = !cluster && r.memoryLimitMi > MAX_POD_MEMORY_MI;
+  return [
+    {
+      platform: 'kubernetes',
+      service: cluster ? 'opstree' : 'bitnami',
+      sku: `${r.memoryLimitMi}Mi / ${r.cpuRequestMilli}m / ${r.storageGi}Gi`,
+      shards: s,
+      replicasPerShard: replicas,
+      nodes: pods,
+      memoryGbPerShard: round2((r.memoryLimitMi * MIB * (r.maxMemoryPercentOfLimit / 100)) / GB),
+      maxConnectionsPerShard: ctx.need.connections.maxclients,
+      hourlyCostUsd: round2((monthly / MONTH_HOURS) * 1000) / 1000,
+      monthlyCostUsd: round2(monthly),
+      region: 'cluster',
+      reason: `${pods} pod(s) (${s} shard(s) x ${1 + replicas}) of ${r.memoryLimitMi} Mi memory (maxmemory ${r.maxMemoryPercentOfLimit}% of limit), ${r.cpuRequestMilli}m CPU, ${r.storageGi} Gi SSD, priced at node-equivalent $${cat.memoryGibMonthUsd}/GiB-month + $${cat.vcpuMonthUsd}/vCPU-month`,
+      priceSource: `${cat.source.url} (${cat.source.retrieved})`,
+      fits: !single,
+      available: true,
+      whyNot: single
+        ? `one pod would need ${r.memoryLimitMi} Mi > ${MAX_POD_MEMORY_MI} Mi: use topology: cluster`
+        : '',
+    },
+  ];
+}
+
+export const OPTIONS: Record<PlatformId, (ctx: SelectContext) => Option[]> = {
+  aws: awsOptions,
+  gcp: gcpOptions,
+  'azure-premium': azurePremiumOptions,
+  'azure-managed': azureManagedOptions,
+  kubernetes: kubernetesOptions,
+};
+
+export function choose(platform: PlatformId, ctx: SelectContext): Choice {
+  const best = cheapest(platform, OPTIONS[platform](ctx), ctx);
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { fits: _fits, whyNot: _whyNot, ...choice } = best;
+  return choice;
+}

@@ -1,0 +1,177 @@
+import { SpecError } from '../../lib/errors';
+import { resolvePolicy } from '../../lib/policy/resolve';
+import { validateSpec } from '../../lib/spec/load';
+
+const base = { name: 'svc', workload: { datasetGb: 1 } };
+const resolve = (extra: Record<string, unknown>) =>
+  resolvePolicy(validateSpec({ ...base, profile: 'production', ...extra }));
+
+function errorOf(fn: () => unknown): SpecError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof SpecError) return e;
+    throw e;
+  }
+  throw new Error('expected a SpecError');
+}
+
+describe('profile defaults', () => {
+  test('production is secure by default', () => {
+    const p = resolve({});
+    expect(p.security).toMatchObject({
+      tls: true,
+      tlsMinVersion: '1.2',
+      auth: true,
+      encryptionAtRest: true,
+      privateNetworking: true,
+    });
+    expect(p.security.authTokenLength).toBeGreaterThanOrEqual(32);
+    expect(p.persistence).toMatchObject({ rdb: true, aof: true, aofFsync: 'everysec' });
+    expect(p.persistence.snapshotRetentionDays).toBeGreaterThanOrEqual(15);
+    expect(p.availability).toMatchObject({
+      automaticFailover: true,
+      multiAz: true,
+      deletionProtection: true,
+    });
+    expect(p.availability.minZones).toBeGreaterThanOrEqual(2);
+    expect(p.availability.replicasPerShard).toBeGreaterThanOrEqual(1);
+    expect(p.alerts.enabled).toBe(true);
+    expect(p.waivers).toEqual([]);
+  });
+
+  test('staging allows a single primary with RDB snapshots', () => {
+    const p = resolvePolicy(validateSpec({ ...base, profile: 'staging' }));
+    expect(p.availability.replicasPerShard).toBe(0);
+    expect(p.availability.automaticFailover).toBe(false);
+    expect(p.persistence.rdb).toBe(true);
+    expect(p.persistence.snapshotRetentionDays).toBeGreaterThanOrEqual(1);
+    expect(p.security.tls).toBe(true);
+  });
+
+  test('development makes persistence optional and allows TLS off without a waiver', () => {
+    const p = resolvePolicy(validateSpec({ ...base, profile: 'development', security: { tls: false } }));
+    expect(p.persistence.rdb).toBe(false);
+    expect(p.persistence.aof).toBe(false);
+    expect(p.security.tls).toBe(false);
+  });
+
+  test('the key prefix defaults to the deployment name', () => {
+    expect(resolve({}).keyspace.prefix).toBe('svc');
+  });
+});
+
+describe('waivers', () => {
+  test('production with TLS off and no waiver names the TLS field', () => {
+    const e = errorOf(() => resolve({ security: { tls: false } }));
+    expect(e.field).toBe('security.tls');
+    expect(e.message).toMatch(/security\.tls: got false; production requires/);
+    expect(e.message).toMatch(/rule: tls/);
+  });
+
+  test('a waiver with a reason allows the weakening and is listed', () => {
+    const p = resolve({
+      security: { tls: false },
+      waivers: [{ rule: 'tls', reason: 'legacy client library cannot do TLS yet' }],
+    });
+    expect(p.security.tls).toBe(false);
+    expect(p.waivers).toEqual([
+      {
+        rule: 'tls',
+        reason: 'legacy client library cannot do TLS yet',
+        detail: expect.stringContaining('TLS off'),
+      },
+    ]);
+  });
+
+  test.each([
+    [{ security: { auth: false } }, 'security.auth'],
+    [{ security: { encryptionAtRest: false } }, 'security.encryptionAtRest'],
+    [{ security: { privateNetworking: false } }, 'security.privateNetworking'],
+    [{ persistence: { snapshotRetentionDays: 7 } }, 'persistence.snapshotRetentionDays'],
+    [{ persistence: { aof: false } }, 'persistence.aof'],
+    [{ availability: { deletionProtection: false } }, 'availability.deletionProtection'],
+    [{ alerts: { enabled: false } }, 'alerts.enabled'],
+    [{ availability: { multiAz: false } }, 'availability.multiAz'],
+  ])('weakening %j in production needs a waiver (%s)', (extra, field) => {
+    expect(errorOf(() => resolve(extra)).field).toBe(field);
+  });
+
+  test('an unused waiver is rejected', () => {
+    const e = errorOf(() => resolve({ waivers: [{ rule: 'tls', reason: 'not actually needed here' }] }));
+    expect(e.field).toBe('waivers.0.rule');
+  });
+
+  test('waivers outside production are rejected as noise', () => {
+    const e = errorOf(() =>
+      resolvePolicy(
+        validateSpec({
+          ...base,
+          profile: 'staging',
+          waivers: [{ rule: 'tls', reason: 'staging does not need it' }],
+        }),
+      ),
+    );
+    expect(e.field).toBe('waivers');
+  });
+
+  test('a reason is required', () => {
+    expect(() => resolve({ security: { tls: false }, waivers: [{ rule: 'tls', reason: '' }] })).toThrow(
+      /waivers\.0\.reason/,
+    );
+  });
+});
+
+describe('contradictions', () => {
+  test('retention < 1 day with RDB on', () => {
+    const e = errorOf(() =>
+      resolvePolicy(
+        validateSpec({ ...base, profile: 'staging', persistence: { rdb: true, snapshotRetentionDays: 0 } }),
+      ),
+    );
+    expect(e.field).toBe('persistence.snapshotRetentionDays');
+  });
+
+  test('cluster mode with a non-zero database', () => {
+    const e = errorOf(() =>
+      resolve({
+        availability: { topology: 'cluster' },
+        keyspace: { databases: [{ index: 1, name: 'cache', prefix: 'c-' }] },
+      }),
+    );
+    expect(e.field).toBe('keyspace.databases.0.index');
+    expect(e.message).toMatch(/no SELECT/);
+  });
+
+  test('overlapping maintenance and snapshot windows', () => {
+    const e = errorOf(() =>
+      resolve({ maintenanceWindow: 'sun:03:30-sun:04:30', persistence: { snapshotWindow: '03:00-04:00' } }),
+    );
+    expect(e.field).toBe('maintenanceWindow');
+    expect(e.message).toMatch(/overlaps/);
+  });
+
+  test('a window that wraps past midnight still overlaps', () => {
+    const e = errorOf(() =>
+      resolve({ maintenanceWindow: 'sat:23:30-sun:01:00', persistence: { snapshotWindow: '00:30-01:30' } }),
+    );
+    expect(e.field).toBe('maintenanceWindow');
+  });
+
+  test('failover without replicas', () => {
+    const e = errorOf(() => resolve({ availability: { replicasPerShard: 0, automaticFailover: true } }));
+    expect(e.field).toBe('availability.automaticFailover');
+  });
+
+  test('a short production auth token', () => {
+    expect(errorOf(() => resolve({ security: { authTokenLength: 20 } })).field).toBe(
+      'security.authTokenLength',
+    );
+  });
+
+  test('windows shorter than an hour', () => {
+    expect(errorOf(() => resolve({ persistence: { snapshotWindow: '03:00-03:30' } })).field).toBe(
+      'persistence.snapshotWindow',
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parse } from 'yaml';
+import { SpecError } from '../../lib/errors';
+import { specJsonSchema, SPEC_SCHEMA_PATH } from '../../lib/spec/json-schema';
+import { loadSpecFile, parseSpec } from '../../lib/spec/load';
+
+const root = path.join(__dirname, '..', '..');
+const examples = fs.readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.yaml'));
+
+function specError(fn: () => unknown): SpecError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof SpecError) return e;
+    throw e;
+  }
+  throw new Error('expected a SpecError');
+}
+
+test.each(examples)('example %s validates', (f) => {
+  const spec = loadSpecFile(path.join(root, 'examples', f));
+  expect(spec.name).toMatch(/^[a-z]/);
+});
+
+test('example names are unique (they name the dist/ folders)', () => {
+  const names = examples.map((f) => loadSpecFile(path.join(root, 'examples', f)).name);
+  expect(new Set(names).size).toBe(names.length);
+});
+
+test('an enum error names the field, the value and the allowed values', () => {
+  const e = specError(() => parseSpec('name: x\nprofile: prod\n'));
+  expect(e.field).toBe('profile');
+  expect(e.message).toBe('spec: profile: got "prod"; expected one of "development", "staging", "production"');
+});
+
+test('an unknown key is named with a fix', () => {
+  const e = specError(() => parseSpec('name: x\nprofile: staging\nsecurity:\n  tsl: true\n'));
+  expect(e.field).toBe('security');
+  expect(e.message).toMatch(/unknown key\(s\) "tsl"/);
+});
+
+test('a nested type error gives the dotted path', () => {
+  const e = specError(() => parseSpec('name: x\nprofile: staging\nworkload:\n  devices: lots\n'));
+  expect(e.field).toBe('workload.devices');
+  expect(e.message).toMatch(/got "lots"; expected number/);
+});
+
+test('invalid YAML is reported with its line and no stack', () => {
+  const e = specError(() => parseSpec('name: x\nprofile: [staging\n'));
+  expect(e.message).toMatch(/^spec: line \d+: got "invalid YAML"; fix the YAML syntax/);
+  expect(e.message).not.toMatch(/\n/);
+});
+
+test('duplicate keys are rejected', () => {
+  expect(() => parseSpec('name: x\nname: y\nprofile: staging\n')).toThrow(SpecError);
+});
+
+test('a missing file names the flag', () => {
+  expect(specError(() => loadSpecFile('/nonexistent/spec.yaml')).field).toBe('--spec');
+});
+
+describe('exported JSON schema', () => {
+  const committed = JSON.parse(fs.readFileSync(path.join(root, SPEC_SCHEMA_PATH), 'utf8'));
+
+  test('the committed schema is current (run `npm run schema` after changing lib/spec/schema.ts)', () => {
+    expect(committed).toEqual(specJsonSchema());
+  });
+
+  test('every example validates against it, and a bad spec does not', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const validate = ajv.compile(committed);
+    for (const f of examples) {
+      const ok = validate(parse(fs.readFileSync(path.join(root, 'examples', f), 'utf8')));
+      expect({ f, ok, errors: validate.errors }).toEqual({ f, ok: true, errors: null });
+    }
+    expect(validate({ name: 'x', profile: 'prod' })).toBe(false);
+  });
+});
