@@ -1,0 +1,342 @@
+/**
+ * Test harness for the self-hosted integration tests: a real redis-server 7 started from the
+ * RENDERED configs, installed by the RENDERED install.sh with test-generated secrets.
+ *
+ * Every process a test starts is recorded by PID and stopped in `stop()` (SIGTERM, wait,
+ * SIGKILL fallback), which the tests call from afterAll/finally, so a failing test leaves nothing running.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import Redis, { type RedisOptions } from 'ioredis';
+import { type Deployment, loadDeployment } from '../../lib/deployment';
+import type { Plan } from '../../lib/planner/types';
+import type { Layout, SelfHostedOptions } from '../../lib/selfhosted/layout';
+import { buildSelfHosted, renderSelfHosted } from '../../lib/selfhosted/render';
+import { aclRules } from '../../lib/redisconf';
+
+const run = promisify(execFile);
+const REPO = path.join(__dirname, '../..');
+
+/**
+ * redis-server must be installed (CI installs Debian's). Missing -> the suite fails loudly,
+ * unless REDIS_TESTS=skip, which returns false so the caller can `describe.skip`.
+ */
+export function redisAvailable(): boolean {
+  try {
+    const v = execFileSync('redis-server', ['--version'], { encoding: 'utf8' });
+    const major = Number(/v=(\d+)\./.exec(v)?.[1]);
+    if (major < 7) throw new Error(`redis-server 7+ required, found: ${v.trim()}`);
+    return true;
+  } catch (e) {
+    if (process.env.REDIS_TESTS === 'skip') return false;
+    throw new Error(
+      `redis-server 7 is required for test/selfhosted (apt-get install -y redis-server), or set REDIS_TESTS=skip: ${(e as Error).message}`,
+    );
+  }
+}
+
+/** A loopback port that is free now (and, for cluster nodes, whose bus port +10000 is free too). */
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+async function ephemeralPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function freePorts(n: number, withBus = false): Promise<number[]> {
+  const out: number[] = [];
+  for (let tries = 0; out.length < n && tries < 500; tries++) {
+    // Binding port 0 gives a free port; the bus port (port + 10000) must fit and be free as well.
+    let p = await ephemeralPort();
+    if (withBus) {
+      p = 20000 + (p % 30000);
+      if (!(await portFree(p)) || !(await portFree(p + 10000))) continue;
+    }
+    if (!out.includes(p)) out.push(p);
+  }
+  if (out.length < n) throw new Error(`could not find ${n} free loopback ports`);
+  return out;
+}
+
+export interface Tls {
+  dir: string;
+  ca: Buffer;
+  /** A CA the servers do not use: a client trusting only this must be rejected. */
+  rogueCa: Buffer;
+}
+
+/** A test CA and a node certificate for 127.0.0.1 (serverAuth + clientAuth), with the openssl CLI. */
+export function makeTls(dir: string): Tls {
+  fs.mkdirSync(dir, { recursive: true });
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ext = path.join(dir, 'node.ext');
+  fs.writeFileSync(
+    ext,
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n',
+  );
+  for (const name of ['ca', 'rogue']) {
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=redis-iac test ${name}`,
+    );
+  }
+  ssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'redis.key',
+    '-out',
+    'redis.csr',
+    '-subj',
+    '/CN=127.0.0.1',
+  );
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'redis.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'redis.crt',
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+  );
+  fs.chmodSync(path.join(dir, 'redis.key'), 0o600);
+  return {
+    dir,
+    ca: fs.readFileSync(path.join(dir, 'ca.crt')),
+    rogueCa: fs.readFileSync(path.join(dir, 'rogue.crt')),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(100);
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+  );
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The default example deployment with the topology a scenario needs (sizing stays the planner's). */
+export function deploymentWith(topology: Plan['topology']): Deployment {
+  const d = loadDeployment(path.join(REPO, 'examples/default.yaml'));
+  return { ...d, plan: { ...d.plan, topology } };
+}
+
+/** One rendered, installed and (once started) running self-hosted deployment in a temp dir. */
+export class Env {
+  readonly root: string;
+  readonly secretsDir: string;
+  readonly distDir: string;
+  readonly passwords: Record<string, string> = {};
+  readonly users;
+  layout!: Layout;
+  tls!: Tls;
+  private readonly pids = new Set<number>();
+  private readonly clients: Redis[] = [];
+
+  constructor(
+    readonly deployment: Deployment,
+    readonly name: string,
+  ) {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), `redis-iac-${name}-`));
+    this.secretsDir = path.join(this.root, 'secrets');
+    this.distDir = path.join(this.root, 'dist', deployment.id, 'self-hosted');
+    this.users = aclRules(deployment.policy);
+  }
+
+  /** Render with test paths/ports, make certs, write test passwords, run the rendered install.sh. */
+  async install(options: SelfHostedOptions): Promise<void> {
+    this.tls = makeTls(path.join(this.root, 'tls'));
+    const opts: SelfHostedOptions = {
+      confDir: path.join(this.root, 'conf'),
+      dataDir: path.join(this.root, 'data'),
+      tlsDir: this.tls.dir,
+      host: '127.0.0.1',
+      ...options,
+    };
+    this.layout = buildSelfHosted(this.deployment, opts).layout;
+    renderSelfHosted(this.deployment, this.distDir, opts);
+    fs.mkdirSync(this.secretsDir, { recursive: true, mode: 0o700 });
+    const len = this.deployment.policy.security.authTokenLength;
+    for (const role of ['app', 'metrics', 'admin', 'replication', 'sentinel', 'default']) {
+      this.passwords[role] = crypto.randomBytes(len).toString('base64url').slice(0, len);
+      fs.writeFileSync(path.join(this.secretsDir, `${role}.password`), this.passwords[role] + '\n');
+    }
+    this.passwords.configCommand = `CONFIG-test${crypto.randomBytes(8).toString('hex')}`;
+    fs.writeFileSync(path.join(this.secretsDir, 'config-command'), this.passwords.configCommand);
+    await run('bash', [path.join(this.distDir, 'install.sh'), this.secretsDir]);
+  }
+
+  /** The rendered start.sh: starts every node and Sentinel and waits until they answer. */
+  async start(): Promise<void> {
+    try {
+      await run('bash', [path.join(this.distDir, 'start.sh')], { timeout: 60_000 });
+    } finally {
+      this.recordPids();
+    }
+  }
+
+  async script(name: string, ...args: string[]): Promise<string> {
+    const { stdout } = await run('bash', [path.join(this.distDir, name), ...args], { timeout: 60_000 });
+    return stdout;
+  }
+
+  private pidFiles(): string[] {
+    return [
+      ...this.layout.nodes.map((n) => path.join(n.dataDir, 'redis.pid')),
+      ...this.layout.sentinels.map((s) => path.join(s.dataDir, 'sentinel.pid')),
+    ];
+  }
+
+  recordPids(): void {
+    for (const f of this.pidFiles()) {
+      if (fs.existsSync(f)) this.pids.add(Number(fs.readFileSync(f, 'utf8').trim()));
+    }
+  }
+
+  pidOf(port: number): number {
+    const n = this.layout.nodes.find((x) => x.port === port);
+    if (!n) throw new Error(`no node on port ${port}`);
+    return Number(fs.readFileSync(path.join(n.dataDir, 'redis.pid'), 'utf8').trim());
+  }
+
+  /** SIGKILL a node (a crash: no final save, no AOF flush) and wait until it is gone. */
+  async kill(port: number): Promise<void> {
+    const pid = this.pidOf(port);
+    process.kill(pid, 'SIGKILL');
+    await waitFor(`pid ${pid} to exit`, 5000, async () => (alive(pid) ? undefined : true));
+  }
+
+  /** Restart one node from its installed (rendered) config. */
+  async restart(port: number): Promise<void> {
+    const n = this.layout.nodes.find((x) => x.port === port)!;
+    await run('redis-server', [path.join(this.layout.confDir, n.conf), '--daemonize', 'yes']);
+    await waitFor(`node ${port} pidfile`, 5000, async () => {
+      const pid = this.pidOf(port);
+      return alive(pid) ? pid : undefined;
+    });
+    this.recordPids();
+  }
+
+  /** A TLS client as one of the deployment's users (or none). Fails fast instead of retrying. */
+  client(port: number, user?: 'app' | 'metrics' | 'admin', extra: RedisOptions = {}): Redis {
+    const c = new Redis({
+      host: '127.0.0.1',
+      port,
+      tls: { ca: this.tls.ca },
+      username: user ? this.users[user].name : undefined,
+      password: user ? this.passwords[user] : undefined,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+      connectTimeout: 3000,
+      // The app user may not run INFO (@dangerous), which ioredis' ready check uses.
+      enableReadyCheck: false,
+      ...extra,
+    });
+    c.on('error', () => undefined);
+    this.clients.push(c);
+    return c;
+  }
+
+  async connected(
+    port: number,
+    user?: 'app' | 'metrics' | 'admin',
+    extra: RedisOptions = {},
+  ): Promise<Redis> {
+    const c = this.client(port, user, extra);
+    await c.connect();
+    return c;
+  }
+
+  track<T extends { disconnect(): void }>(c: T): T {
+    this.clients.push(c as unknown as Redis);
+    return c;
+  }
+
+  /** Stop everything this environment started: SIGTERM, wait up to 10 s, then SIGKILL. */
+  async stop(): Promise<void> {
+    for (const c of this.clients) c.disconnect();
+    if (this.layout) this.recordPids();
+    for (const pid of this.pids) {
+      if (alive(pid)) process.kill(pid, 'SIGTERM');
+    }
+    const end = Date.now() + 10_000;
+    while ([...this.pids].some(alive) && Date.now() < end) await sleep(50);
+    for (const pid of this.pids) {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    while ([...this.pids].some(alive)) await sleep(20);
+    if (process.env.KEEP_REDIS_TEST_DIRS !== '1') fs.rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** Every rendered and installed file, to check that no test password leaked into dist/. */
+  distText(): string {
+    return fs
+      .readdirSync(this.distDir)
+      .map((f) => fs.readFileSync(path.join(this.distDir, f), 'utf8'))
+      .join('\n');
+  }
+}
