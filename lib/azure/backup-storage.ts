@@ -1,0 +1,87 @@
+/**
+ * Where Azure Cache for Redis Premium writes its RDB files: a storage account that accepts no shared
+ * keys (so no key ever appears in the cache's configuration, the state or an artifact), reached by a
+ * user-assigned managed identity that holds "Storage Blob Data Contributor" on that account only.
+ * The identity and its role exist before the cache, so the first backup already succeeds.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as managedidentity from '@pulumi/azure-native/managedidentity';
+import * as storage from '@pulumi/azure-native/storage';
+import { transformed, type Transform } from '../pulumi/transform';
+import { shortHash } from '../pulumi/names';
+import { guidFrom } from './settings';
+
+/** Built-in role "Storage Blob Data Contributor" (same GUID in every tenant). */
+export const STORAGE_BLOB_DATA_CONTRIBUTOR = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe';
+
+export interface BackupStorageArgs {
+  resourceGroupName: string;
+  location: string;
+  subscriptionId: string;
+  accountName: string;
+  identityName: string;
+  /** Zone-redundant storage when the cache spans zones. */
+  zoneRedundant: boolean;
+  tags: Record<string, string>;
+  transform?: Transform<storage.StorageAccountArgs>;
+}
+
+export interface BackupStorage {
+  account: storage.StorageAccount;
+  identity: managedidentity.UserAssignedIdentity;
+  roleAssignment: authorization.RoleAssignment;
+  /** rdb-storage-connection-string for managed-identity auth: the blob endpoint, no key. */
+  connectionString: pulumi.Output<string>;
+}
+
+export function createBackupStorage(
+  name: string,
+  args: BackupStorageArgs,
+  parent: pulumi.Resource,
+): BackupStorage {
+  const accountArgs: storage.StorageAccountArgs = {
+    accountName: args.accountName,
+    resourceGroupName: args.resourceGroupName,
+    location: args.location,
+    kind: 'StorageV2',
+    sku: { name: args.zoneRedundant ? 'Standard_ZRS' : 'Standard_LRS' },
+    allowSharedKeyAccess: false,
+    defaultToOAuthAuthentication: true,
+    allowBlobPublicAccess: false,
+    enableHttpsTrafficOnly: true,
+    minimumTlsVersion: 'TLS1_2',
+    // Only trusted Azure services (the cache, with its managed identity) get through the firewall.
+    networkRuleSet: { defaultAction: 'Deny', bypass: 'AzureServices' },
+    tags: args.tags,
+  };
+  const account = new storage.StorageAccount(
+    ...transformed(`${name}-backup`, accountArgs, { parent }, args.transform),
+  );
+  const identity = new managedidentity.UserAssignedIdentity(
+    `${name}-identity`,
+    {
+      resourceName: args.identityName,
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      tags: args.tags,
+    },
+    { parent },
+  );
+  const roleAssignment = new authorization.RoleAssignment(
+    `${name}-backup-role`,
+    {
+      roleAssignmentName: guidFrom(
+        shortHash([args.subscriptionId, args.resourceGroupName, args.accountName, 'blob-contributor'], 32),
+      ),
+      scope: account.id,
+      principalId: identity.principalId,
+      principalType: 'ServicePrincipal',
+      roleDefinitionId: `/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_CONTRIBUTOR}`,
+      description: 'Azure Cache for Redis writes RDB backups with its managed identity',
+    },
+    { parent },
+  );
+  const connectionString = pulumi.interpolate`BlobEndpoint=https://${account.name}.blob.core.windows.net/`;
+  return { account, identity, roleAssignment, connectionString };
+}

@@ -1,0 +1,260 @@
+/**
+ * Azure Managed Redis (Microsoft.Cache/redisEnterprise: a cluster and its one database) as one Pulumi
+ * component: the successor Microsoft points Azure Cache for Redis users to.
+ *
+ * Secure defaults from the policy: TLS-only client protocol, TLS 1.2+, public network access off with
+ * a private endpoint, high availability when the plan has replicas, the policy's eviction policy,
+ * RDB or AOF persistence, access keys off under Entra ID, diagnostic settings and metric alerts.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import type * as monitor from '@pulumi/azure-native/monitor';
+import type * as network from '@pulumi/azure-native/network';
+import * as redisenterprise from '@pulumi/azure-native/redisenterprise';
+import { azureManagedCatalog } from '../catalog';
+import { connectionContract, type ConnectionContract } from '../contract';
+import type { Plan } from '../planner/types';
+import type { ResolvedPolicy } from '../policy/types';
+import { scopedName } from '../pulumi/names';
+import { transformed, type Transform } from '../pulumi/transform';
+import { createMetricAlerts } from './alerts';
+import { createDiagnostics } from './diagnostics';
+import { createDeleteLock } from './lock';
+import { createPrivateEndpoint } from './private-endpoint';
+import { azureTags, checkPlacement, type AzurePlacement } from './settings';
+
+/** Redis eviction policy name -> the Managed Redis enum. */
+const EVICTION: Record<string, string> = {
+  noeviction: 'NoEviction',
+  'allkeys-lru': 'AllKeysLRU',
+  'allkeys-lfu': 'AllKeysLFU',
+  'allkeys-random': 'AllKeysRandom',
+  'volatile-lru': 'VolatileLRU',
+  'volatile-lfu': 'VolatileLFU',
+  'volatile-random': 'VolatileRandom',
+  'volatile-ttl': 'VolatileTTL',
+};
+
+export function evictionPolicy(policy: ResolvedPolicy): string {
+  const e = EVICTION[policy.keyspace.evictionPolicy];
+  if (!e)
+    throw new Error(
+      `policy.keyspace.evictionPolicy: got ${JSON.stringify(policy.keyspace.evictionPolicy)}; Managed Redis has no equivalent`,
+    );
+  return e;
+}
+
+/**
+ * Managed Redis persists with RDB or AOF, not both. AOF (every second) when the policy asks for it;
+ * otherwise RDB at the policy's period, rounded down to the nearest period the service offers.
+ */
+export function managedPersistence(policy: ResolvedPolicy): redisenterprise.DatabaseArgs['persistence'] {
+  const p = policy.persistence;
+  if (p.aof)
+    return { aofEnabled: true, aofFrequency: p.aofFsync === 'always' ? 'always' : '1s', rdbEnabled: false };
+  if (p.rdb)
+    return {
+      rdbEnabled: true,
+      rdbFrequency: p.snapshotPeriodHours === 1 ? '1h' : p.snapshotPeriodHours === 6 ? '6h' : '12h',
+      aofEnabled: false,
+    };
+  return { aofEnabled: false, rdbEnabled: false };
+}
+
+export interface AzureManagedArgs {
+  policy: ResolvedPolicy;
+  /** `plan.choices['azure-managed']` gives the SKU and high availability. */
+  plan: Plan;
+  target: AzurePlacement;
+  /** @default a Log Analytics workspace created for this cache */
+  logAnalyticsWorkspaceId?: pulumi.Input<string>;
+  transform?: {
+    cluster?: Transform<redisenterprise.RedisEnterpriseArgs>;
+    database?: Transform<redisenterprise.DatabaseArgs>;
+    privateEndpoint?: Transform<network.PrivateEndpointArgs>;
+    diagnosticSetting?: Transform<monitor.DiagnosticSettingArgs>;
+    metricAlert?: Transform<monitor.MetricAlertArgs>;
+  };
+}
+
+export function managedClusterArgs(
+  policy: ResolvedPolicy,
+  plan: Plan,
+  target: AzurePlacement,
+  clusterName: string,
+): redisenterprise.RedisEnterpriseArgs {
+  const choice = plan.choices['azure-managed'];
+  const ha = choice.extra?.highAvailability ?? choice.replicasPerShard > 0;
+  return {
+    clusterName,
+    resourceGroupName: target.resourceGroup,
+    location: target.location,
+    sku: { name: choice.sku },
+    highAvailability: ha ? 'Enabled' : 'Disabled',
+    minimumTlsVersion: policy.security.tlsMinVersion,
+    publicNetworkAccess: policy.security.privateNetworking ? 'Disabled' : 'Enabled',
+    tags: azureTags(policy),
+  };
+}
+
+export function managedDatabaseArgs(
+  policy: ResolvedPolicy,
+  plan: Plan,
+  target: AzurePlacement,
+  clusterName: pulumi.Input<string>,
+): redisenterprise.DatabaseArgs {
+  const choice = plan.choices['azure-managed'];
+  return {
+    clusterName,
+    resourceGroupName: target.resourceGroup,
+    // Managed Redis has exactly one database per cluster and it must be called "default".
+    databaseName: 'default',
+    clientProtocol: policy.security.tls ? 'Encrypted' : 'Plaintext',
+    port: Number(choice.extra?.port ?? azureManagedCatalog().port),
+    // OSS cluster policy exposes the shards to cluster-aware clients (the plan's cluster topology);
+    // Enterprise cluster policy hides them behind one endpoint for non-cluster clients.
+    clusteringPolicy: plan.topology.mode === 'cluster' ? 'OSSCluster' : 'EnterpriseCluster',
+    evictionPolicy: evictionPolicy(policy),
+    persistence: managedPersistence(policy),
+    accessKeysAuthentication: target.entraId ? 'Disabled' : 'Enabled',
+    deferUpgrade: 'NotDeferred',
+  };
+}
+
+export class AzureManagedRedis extends pulumi.ComponentResource {
+  readonly cluster: redisenterprise.RedisEnterprise;
+  readonly database: redisenterprise.Database;
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  /** Primary access key as a Pulumi secret; undefined when Entra ID turns keys off. */
+  readonly accessKey?: pulumi.Output<string>;
+  readonly passwordFrom: pulumi.Output<string>;
+  readonly contract: pulumi.Output<ConnectionContract>;
+  readonly notes: string[];
+
+  constructor(name: string, args: AzureManagedArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('redis-iac:azure:ManagedRedis', name, {}, opts);
+    const { policy, plan } = args;
+    const target = checkPlacement(policy, args.target);
+    const choice = plan.choices['azure-managed'];
+    const t = args.transform ?? {};
+    const tags = azureTags(policy);
+    this.notes = [];
+    if (policy.persistence.aof && policy.persistence.rdb) {
+      this.notes.push('Managed Redis persists with RDB or AOF, not both: AOF (fsync every second) is used.');
+    } else if (policy.persistence.rdb && policy.persistence.snapshotPeriodHours === 24) {
+      this.notes.push(
+        'Managed Redis snapshots at most every 12 hours apart: 12h is used for the 24h policy period.',
+      );
+    }
+    if (policy.engine === 'valkey') {
+      this.notes.push('Azure Managed Redis runs Redis, not Valkey; Valkey clients connect unchanged.');
+    }
+
+    const clusterName = scopedName(policy.name, [target.resourceGroup, target.location], 60);
+    const cluster = new redisenterprise.RedisEnterprise(
+      ...transformed(
+        `${name}-cluster`,
+        managedClusterArgs(policy, plan, target, clusterName),
+        { parent: this, protect: policy.availability.deletionProtection },
+        t.cluster,
+      ),
+    );
+    this.cluster = cluster;
+    const database = new redisenterprise.Database(
+      ...transformed(
+        `${name}-db`,
+        managedDatabaseArgs(policy, plan, target, cluster.name),
+        { parent: this, protect: policy.availability.deletionProtection },
+        t.database,
+      ),
+    );
+    this.database = database;
+    if (policy.availability.deletionProtection)
+      createDeleteLock(name, cluster.id, `${policy.name}-redis-nodelete`, this);
+
+    if (target.subnetId) {
+      createPrivateEndpoint(
+        name,
+        {
+          resourceGroupName: target.resourceGroup,
+          location: target.location,
+          subnetId: target.subnetId,
+          targetId: cluster.id,
+          groupId: 'redisEnterprise',
+          endpointName: `${policy.name}-redis-pe`,
+          privateDnsZoneId: target.privateDnsZoneId,
+          tags,
+          transform: t.privateEndpoint,
+        },
+        this,
+      );
+    }
+
+    // Metrics come from the cluster; connection audit logs from the database.
+    createDiagnostics(
+      name,
+      {
+        resourceGroupName: target.resourceGroup,
+        location: target.location,
+        workspaceName: `${policy.name}-redis-logs`,
+        workspaceId: args.logAnalyticsWorkspaceId,
+        sources: [
+          { id: 'cluster', resourceUri: cluster.id, logs: false, metrics: true },
+          { id: 'database', resourceUri: database.id, logs: true, metrics: false },
+        ],
+        tags,
+        transform: t.diagnosticSetting,
+      },
+      this,
+    );
+
+    if (policy.alerts.enabled) {
+      createMetricAlerts(
+        name,
+        {
+          policy,
+          resourceGroupName: target.resourceGroup,
+          scope: cluster.id,
+          maxClients: choice.maxConnectionsPerShard ?? plan.connections.maxclients,
+          failover: false,
+          actionGroupId: target.actionGroupId,
+          tags,
+          transform: t.metricAlert,
+        },
+        this,
+      );
+    }
+
+    this.host = cluster.hostName;
+    this.port = database.port.apply((p) => p ?? Number(choice.extra?.port ?? azureManagedCatalog().port));
+    if (target.entraId) {
+      this.passwordFrom = pulumi.interpolate`azure-entra-token:${database.id}`;
+    } else {
+      const keys = redisenterprise.listDatabaseKeysOutput(
+        { clusterName: cluster.name, databaseName: database.name, resourceGroupName: target.resourceGroup },
+        { parent: this },
+      );
+      this.accessKey = pulumi.secret(keys.primaryKey);
+      this.passwordFrom = pulumi.interpolate`azure-redis-listkeys:${database.id}:primaryKey`;
+    }
+    const clusterMode = plan.topology.mode === 'cluster';
+    this.contract = pulumi
+      .all([this.host, this.port, this.passwordFrom])
+      .apply(([host, port, passwordFrom]) =>
+        connectionContract(policy, plan, {
+          host,
+          port,
+          passwordFrom,
+          clusterNodes: clusterMode ? [`${host}:${port}`] : undefined,
+        }),
+      );
+    this.registerOutputs({
+      host: this.host,
+      port: this.port,
+      accessKey: this.accessKey,
+      passwordFrom: this.passwordFrom,
+      contract: this.contract,
+      notes: this.notes,
+    });
+  }
+}

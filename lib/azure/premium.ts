@@ -1,0 +1,315 @@
+/**
+ * Azure Cache for Redis Premium as one Pulumi component.
+ *
+ * Secure defaults from the policy: TLS 1.2+ only (the non-TLS port stays closed), public network
+ * access disabled with a private endpoint in the spec's subnet, RDB persistence to a key-less
+ * storage account through a managed identity, maxmemory policy and reservations, a patch schedule
+ * from the maintenance window, diagnostic settings and metric alerts. The access key is only ever
+ * handled as a Pulumi secret; with Entra ID access keys are turned off.
+ *
+ * Microsoft retires Azure Cache for Redis on the catalog's retirement date (new caches only for
+ * tenants that already had one): see lib/azure/managed.ts for Azure Managed Redis.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import type * as monitor from '@pulumi/azure-native/monitor';
+import type * as network from '@pulumi/azure-native/network';
+import * as redis from '@pulumi/azure-native/redis';
+import type * as storage from '@pulumi/azure-native/storage';
+import { azurePremiumCatalog } from '../catalog';
+import { connectionContract, type ConnectionContract } from '../contract';
+import type { Choice, Plan } from '../planner/types';
+import type { ResolvedPolicy } from '../policy/types';
+import { alnumName, scopedName } from '../pulumi/names';
+import { transformed, type Transform } from '../pulumi/transform';
+import { createMetricAlerts } from './alerts';
+import { createBackupStorage, type BackupStorage } from './backup-storage';
+import { createDiagnostics } from './diagnostics';
+import { createDeleteLock } from './lock';
+import { createPrivateEndpoint } from './private-endpoint';
+import {
+  azureTags,
+  checkPlacement,
+  patchScheduleEntry,
+  subscriptionOf,
+  type AzurePlacement,
+} from './settings';
+
+/** Premium's TLS port (the non-TLS 6379 stays disabled). */
+export const PREMIUM_TLS_PORT = 6380;
+
+/** rdb-backup-frequency takes minutes; the policy's period is in hours. */
+const RDB_FREQUENCY_MINUTES: Record<1 | 6 | 12 | 24, string> = { 1: '60', 6: '360', 12: '720', 24: '1440' };
+
+export interface AzurePremiumArgs {
+  policy: ResolvedPolicy;
+  /** `plan.choices['azure-premium']` gives the SKU, shards and replicas. */
+  plan: Plan;
+  /** The spec's `targets.azure`. */
+  target: AzurePlacement;
+  /**
+   * Log Analytics workspace for diagnostic settings.
+   * @default a workspace created for this cache (30 days retention)
+   */
+  logAnalyticsWorkspaceId?: pulumi.Input<string>;
+  transform?: {
+    cache?: Transform<redis.RedisArgs>;
+    backupStorage?: Transform<storage.StorageAccountArgs>;
+    privateEndpoint?: Transform<network.PrivateEndpointArgs>;
+    diagnosticSetting?: Transform<monitor.DiagnosticSettingArgs>;
+    metricAlert?: Transform<monitor.MetricAlertArgs>;
+  };
+}
+
+/** Memory held back from the dataset (MB): the SKU's memory minus what the plan lets data use, split evenly. */
+export function reservedMemoryMb(choice: Choice): number {
+  const sku = azurePremiumCatalog().skus.find((s) => s.name === choice.sku);
+  if (!sku)
+    throw new Error(
+      `plan.choices.azure-premium.sku: got ${JSON.stringify(choice.sku)}; not in the Premium catalog`,
+    );
+  return Math.max(0, Math.round(((sku.memoryGb - choice.memoryGbPerShard) / 2) * 1024));
+}
+
+/** The Premium Redis version: the catalog's newest at or below the policy's major (Premium offers 6 only). */
+export function premiumVersion(policy: ResolvedPolicy): { version: string; note?: string } {
+  const versions = azurePremiumCatalog().redisVersions;
+  const major =
+    policy.engine === 'redis' ? Number(policy.engineVersion.split('.')[0]) : Number.MAX_SAFE_INTEGER;
+  const fit = versions.filter((v) => Number(v) <= major).sort((a, b) => Number(a) - Number(b));
+  const version = fit[fit.length - 1] ?? versions[versions.length - 1];
+  const wanted = `${policy.engine} ${policy.engineVersion}`;
+  return version === policy.engineVersion.split('.')[0] && policy.engine === 'redis'
+    ? { version }
+    : {
+        version,
+        note: `Azure Cache for Redis Premium offers Redis ${versions.join(', ')}; the policy asks for ${wanted}, so Redis ${version} is deployed.`,
+      };
+}
+
+export function premiumCacheArgs(
+  policy: ResolvedPolicy,
+  plan: Plan,
+  target: AzurePlacement,
+  cacheName: string,
+  backup: BackupStorage | undefined,
+  subscriptionId: string | undefined,
+): redis.RedisArgs {
+  const choice = plan.choices['azure-premium'];
+  const capacity = Number(choice.extra?.capacity ?? /^P(\d)$/.exec(choice.sku)?.[1]);
+  const reserved = String(reservedMemoryMb(choice));
+  const p = policy.persistence;
+  const entra = target.entraId === true;
+  return {
+    name: cacheName,
+    resourceGroupName: target.resourceGroup,
+    location: target.location,
+    sku: { name: 'Premium', family: 'P', capacity },
+    redisVersion: premiumVersion(policy).version,
+    ...(plan.topology.mode === 'cluster' ? { shardCount: choice.shards } : {}),
+    replicasPerMaster: choice.replicasPerShard,
+    replicasPerPrimary: choice.replicasPerShard,
+    // Zones 1-3: Azure spreads the primary and replicas of each shard over them.
+    ...(policy.availability.multiAz ? { zones: ['1', '2', '3'] } : {}),
+    enableNonSslPort: !policy.security.tls,
+    minimumTlsVersion: policy.security.tlsMinVersion,
+    publicNetworkAccess: policy.security.privateNetworking ? 'Disabled' : 'Enabled',
+    disableAccessKeyAuthentication: entra,
+    updateChannel: 'Stable',
+    ...(backup ? { identity: { type: 'UserAssigned', userAssignedIdentities: [backup.identity.id] } } : {}),
+    redisConfiguration: {
+      maxmemoryPolicy: policy.keyspace.evictionPolicy,
+      maxmemoryReserved: reserved,
+      maxfragmentationmemoryReserved: reserved,
+      ...(policy.keyspace.keyspaceNotifications
+        ? { notifyKeyspaceEvents: policy.keyspace.keyspaceNotifications }
+        : {}),
+      ...(entra ? { aadEnabled: 'true' } : {}),
+      ...(backup && p.rdb
+        ? {
+            rdbBackupEnabled: 'true',
+            rdbBackupFrequency: RDB_FREQUENCY_MINUTES[p.snapshotPeriodHours],
+            // Premium persistence keeps the latest snapshot only (longer retention needs exports).
+            rdbBackupMaxSnapshotCount: '1',
+            rdbStorageConnectionString: backup.connectionString,
+            preferredDataPersistenceAuthMethod: 'ManagedIdentity',
+            storageSubscriptionId: subscriptionId,
+          }
+        : { rdbBackupEnabled: 'false' }),
+    },
+    tags: azureTags(policy),
+  };
+}
+
+export class AzurePremiumRedis extends pulumi.ComponentResource {
+  readonly cache: redis.Redis;
+  readonly host: pulumi.Output<string>;
+  /** The TLS port, 6380. */
+  readonly port: pulumi.Output<number>;
+  /** Primary access key as a Pulumi secret; undefined when Entra ID turns keys off. */
+  readonly accessKey?: pulumi.Output<string>;
+  readonly passwordFrom: pulumi.Output<string>;
+  readonly contract: pulumi.Output<ConnectionContract>;
+  /** The Azure Managed Redis SKU Microsoft maps this Premium size to (from the catalog via the plan). */
+  readonly managedEquivalent: string;
+  readonly notes: string[];
+
+  constructor(name: string, args: AzurePremiumArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('redis-iac:azure:PremiumRedis', name, {}, opts);
+    const { policy, plan } = args;
+    const target = checkPlacement(policy, args.target);
+    const choice = plan.choices['azure-premium'];
+    const t = args.transform ?? {};
+    const tags = azureTags(policy);
+    const scope = [target.resourceGroup, target.location];
+    const subscriptionId = target.subnetId
+      ? subscriptionOf(target.subnetId, 'targets.azure.subnetId')
+      : undefined;
+    const catalog = azurePremiumCatalog();
+    this.managedEquivalent = String(choice.extra?.managedEquivalent ?? '');
+    this.notes = [
+      `Azure Cache for Redis (Premium) retires on ${catalog.retirement.date}; from ${catalog.retirement.newCachesUntil} only tenants that already had a cache may create new ones. Equivalent Azure Managed Redis SKU: ${this.managedEquivalent}.`,
+    ];
+    const version = premiumVersion(policy);
+    if (version.note) this.notes.push(version.note);
+    if (policy.persistence.aof) {
+      this.notes.push(
+        'Premium persists with RDB or AOF, not both: RDB to the managed-identity storage account is used.',
+      );
+    }
+
+    let backup: BackupStorage | undefined;
+    if (policy.persistence.rdb) {
+      if (!subscriptionId) {
+        throw new Error(
+          'targets.azure.subnetId: RDB persistence through a managed identity needs the subscription id, read from the subnet id',
+        );
+      }
+      backup = createBackupStorage(
+        name,
+        {
+          resourceGroupName: target.resourceGroup,
+          location: target.location,
+          subscriptionId,
+          accountName: alnumName('rdb', policy.name, scope),
+          identityName: `${policy.name}-redis-backup`,
+          zoneRedundant: policy.availability.multiAz,
+          tags,
+          transform: t.backupStorage,
+        },
+        this,
+      );
+    }
+
+    const cacheName = scopedName(policy.name, scope, 63);
+    const cacheArgs = premiumCacheArgs(policy, plan, target, cacheName, backup, subscriptionId);
+    const cache = new redis.Redis(
+      ...transformed(
+        `${name}-cache`,
+        cacheArgs,
+        {
+          parent: this,
+          dependsOn: backup ? [backup.roleAssignment] : [],
+          protect: policy.availability.deletionProtection,
+        },
+        t.cache,
+      ),
+    );
+    this.cache = cache;
+
+    if (policy.availability.deletionProtection)
+      createDeleteLock(name, cache.id, `${policy.name}-redis-nodelete`, this);
+
+    new redis.PatchSchedule(
+      `${name}-patch`,
+      {
+        name: cache.name,
+        resourceGroupName: target.resourceGroup,
+        default: 'default',
+        scheduleEntries: [patchScheduleEntry(policy)],
+      },
+      { parent: this },
+    );
+
+    if (target.subnetId) {
+      createPrivateEndpoint(
+        name,
+        {
+          resourceGroupName: target.resourceGroup,
+          location: target.location,
+          subnetId: target.subnetId,
+          targetId: cache.id,
+          groupId: 'redisCache',
+          endpointName: `${policy.name}-redis-pe`,
+          privateDnsZoneId: target.privateDnsZoneId,
+          tags,
+          transform: t.privateEndpoint,
+        },
+        this,
+      );
+    }
+
+    createDiagnostics(
+      name,
+      {
+        resourceGroupName: target.resourceGroup,
+        location: target.location,
+        workspaceName: `${policy.name}-redis-logs`,
+        workspaceId: args.logAnalyticsWorkspaceId,
+        sources: [{ id: 'cache', resourceUri: cache.id, logs: true, metrics: true }],
+        tags,
+        transform: t.diagnosticSetting,
+      },
+      this,
+    );
+
+    if (policy.alerts.enabled) {
+      createMetricAlerts(
+        name,
+        {
+          policy,
+          resourceGroupName: target.resourceGroup,
+          scope: cache.id,
+          maxClients: (choice.maxConnectionsPerShard ?? plan.connections.maxclients) * choice.shards,
+          failover: choice.replicasPerShard > 0,
+          actionGroupId: target.actionGroupId,
+          tags,
+          transform: t.metricAlert,
+        },
+        this,
+      );
+    }
+
+    this.host = cache.hostName;
+    this.port = cache.sslPort.apply((p) => p || PREMIUM_TLS_PORT);
+    if (target.entraId) {
+      this.passwordFrom = pulumi.interpolate`azure-entra-token:${cache.id}`;
+    } else {
+      const keys = redis.listRedisKeysOutput(
+        { name: cache.name, resourceGroupName: target.resourceGroup },
+        { parent: this },
+      );
+      this.accessKey = pulumi.secret(keys.primaryKey);
+      this.passwordFrom = pulumi.interpolate`azure-redis-listkeys:${cache.id}:primaryKey`;
+    }
+    const cluster = plan.topology.mode === 'cluster';
+    this.contract = pulumi
+      .all([this.host, this.port, this.passwordFrom])
+      .apply(([host, port, passwordFrom]) =>
+        connectionContract(policy, plan, {
+          host,
+          port,
+          passwordFrom,
+          clusterNodes: cluster ? [`${host}:${port}`] : undefined,
+        }),
+      );
+    this.registerOutputs({
+      host: this.host,
+      port: this.port,
+      accessKey: this.accessKey,
+      passwordFrom: this.passwordFrom,
+      contract: this.contract,
+      managedEquivalent: this.managedEquivalent,
+      notes: this.notes,
+    });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The Pulumi program behind `pulumi up` (stacks/pulumi/index.ts) and the offline preview.
+ *
+ * Config (namespace `redis`):
+ * - `redis:spec`   path of the deployment spec, relative to the project root (default examples/default.yaml)
+ * - `redis:target` gcp | azure-premium | azure-managed
+ * - `redis:logAnalyticsWorkspaceId` (optional, Azure) an existing workspace for diagnostic settings
+ *
+ * Every error in config or spec names the config key and the spec field, so the fix is obvious.
+ */
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { AzureManagedRedis } from '../azure/managed';
+import { AzurePremiumRedis } from '../azure/premium';
+import { loadDeployment, type Deployment } from '../deployment';
+import { isSpecError, SpecError } from '../errors';
+import { Memorystore } from '../gcp/memorystore';
+
+export const PULUMI_TARGETS = ['gcp', 'azure-premium', 'azure-managed'] as const;
+export type PulumiTarget = (typeof PULUMI_TARGETS)[number];
+
+export const DEFAULT_SPEC = 'examples/default.yaml';
+const CONFIG_SOURCE = 'Pulumi config';
+
+export interface ProgramConfig {
+  /** Spec path as given in config (relative paths are resolved against `root`). */
+  spec: string;
+  target: PulumiTarget;
+  logAnalyticsWorkspaceId?: string;
+  /** Directory relative spec paths are resolved against. @default the Pulumi project root (cwd) */
+  root?: string;
+}
+
+/** Read and check the `redis:*` config. */
+export function readConfig(): ProgramConfig {
+  const cfg = new pulumi.Config('redis');
+  const target = cfg.get('target');
+  if (target === undefined || target === '') {
+    throw new SpecError(
+      'redis:target',
+      target,
+      `set it with \`pulumi config set redis:target <${PULUMI_TARGETS.join('|')}>\``,
+      CONFIG_SOURCE,
+    );
+  }
+  return {
+    spec: cfg.get('spec') || DEFAULT_SPEC,
+    target: checkTarget(target),
+    logAnalyticsWorkspaceId: cfg.get('logAnalyticsWorkspaceId'),
+  };
+}
+
+export function checkTarget(target: string): PulumiTarget {
+  if (!(PULUMI_TARGETS as readonly string[]).includes(target)) {
+    throw new SpecError(
+      'redis:target',
+      target,
+      `expected one of ${PULUMI_TARGETS.join(', ')}`,
+      CONFIG_SOURCE,
+    );
+  }
+  return target as PulumiTarget;
+}
+
+/** Load the spec named by `redis:spec`; spec errors keep their field and gain the config key. */
+export function loadForConfig(cfg: ProgramConfig): Deployment {
+  const file = path.resolve(cfg.root ?? process.cwd(), cfg.spec);
+  return withConfigKey(cfg, () => loadDeployment(file));
+}
+
+function withConfigKey<T>(cfg: ProgramConfig, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isSpecError(e)) {
+      const field = e.field === '--spec' ? 'redis:spec' : e.field;
+      throw new SpecError(
+        field,
+        e.value,
+        e.allowed,
+        `${CONFIG_SOURCE} redis:spec=${cfg.spec} (target ${cfg.target})`,
+      );
+    }
+    throw e;
+  }
+}
+
+/** The target settings each component needs; missing ones are errors naming the spec field. */
+function requireTarget<T>(value: T | undefined, field: string, what: string): T {
+  if (value === undefined)
+    throw new SpecError(field, undefined, `the ${what} target needs ${field} in the spec`);
+  return value;
+}
+
+/** Build the components for one target and return the stack outputs. */
+export function redisProgram(cfg: ProgramConfig): Record<string, unknown> {
+  const d = loadForConfig(cfg);
+  return withConfigKey(cfg, () => build(d, cfg));
+}
+
+function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
+  const { spec, policy, plan } = d;
+  const choice = plan.choices[cfg.target];
+  const common = {
+    deployment: d.id,
+    target: cfg.target,
+    profile: policy.profile,
+    sku: choice.sku,
+    shards: choice.shards,
+    replicasPerShard: choice.replicasPerShard,
+    monthlyCostUsd: choice.monthlyCostUsd,
+    waivers: policy.waivers.map((w) => `${w.rule}: ${w.reason}`),
+  };
+  switch (cfg.target) {
+    case 'gcp': {
+      const target = requireTarget(spec.targets.gcp, 'targets.gcp', 'gcp');
+      const c = new Memorystore(policy.name, { policy, plan, target });
+      return {
+        ...common,
+        service: c.service,
+        host: c.host,
+        port: c.port,
+        readEndpoint: c.readEndpoint,
+        caCerts: c.caCerts,
+        authString: c.authString,
+        passwordFrom: c.passwordFrom,
+        contract: c.contract,
+        notes: c.notes,
+      };
+    }
+    case 'azure-premium': {
+      const target = requireTarget(spec.targets.azure, 'targets.azure', 'azure-premium');
+      const c = new AzurePremiumRedis(policy.name, {
+        policy,
+        plan,
+        target,
+        logAnalyticsWorkspaceId: cfg.logAnalyticsWorkspaceId,
+      });
+      return {
+        ...common,
+        service: choice.service,
+        host: c.host,
+        port: c.port,
+        accessKey: c.accessKey,
+        passwordFrom: c.passwordFrom,
+        contract: c.contract,
+        managedEquivalent: c.managedEquivalent,
+        notes: c.notes,
+      };
+    }
+    case 'azure-managed': {
+      const target = requireTarget(spec.targets.azure, 'targets.azure', 'azure-managed');
+      const c = new AzureManagedRedis(policy.name, {
+        policy,
+        plan,
+        target,
+        logAnalyticsWorkspaceId: cfg.logAnalyticsWorkspaceId,
+      });
+      return {
+        ...common,
+        service: choice.service,
+        host: c.host,
+        port: c.port,
+        accessKey: c.accessKey,
+        passwordFrom: c.passwordFrom,
+        contract: c.contract,
+        notes: c.notes,
+      };
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Run the Pulumi program for one spec and target under mocks, in this process, and return what it
+ * would create. Pulumi's runtime state is global to the process: runs must not overlap, so callers
+ * await each run before starting the next (the preview CLI runs one spec per child process).
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { RecordingMocks, REDACTED, redact, type RecordedResource } from './mocks';
+import { readConfig, redisProgram, type PulumiTarget } from './program';
+
+export interface ProgramRun {
+  spec: string;
+  target: PulumiTarget;
+  deployment: string;
+  resources: RecordedResource[];
+  /** Stack outputs with secrets replaced by "[secret]"; `secretOutputs` lists which. */
+  outputs: Record<string, unknown>;
+  secretOutputs: string[];
+  /** Provider functions the program called (e.g. listRedisKeys). */
+  calls: string[];
+}
+
+export interface RunOptions {
+  /** Directory relative spec paths are resolved against. @default process.cwd() */
+  root?: string;
+  /** Extra `redis:*` config, e.g. { logAnalyticsWorkspaceId: '...' }. */
+  config?: Record<string, string>;
+}
+
+let running = false;
+
+async function settle(value: unknown): Promise<{ value: unknown; secret: boolean }> {
+  if (pulumi.Output.isInstance(value)) {
+    const secret = await pulumi.isSecret(value);
+    const inner = await new Promise<unknown>((resolve) => value.apply((v) => (resolve(v), v)));
+    return { value: inner, secret };
+  }
+  return { value, secret: false };
+}
+
+/** Run under fresh mocks; reads config exactly as `pulumi up` would (readConfig). */
+export async function runProgram(spec: string, target: string, opts: RunOptions = {}): Promise<ProgramRun> {
+  if (running)
+    throw new Error('runProgram: a Pulumi program is already running in this process; await it first');
+  running = true;
+  try {
+    const mocks = new RecordingMocks();
+    await pulumi.runtime.setMocks(mocks, 'redis-iac', `preview-${target}`, false);
+    const config: Record<string, string> = { 'redis:spec': spec, 'redis:target': target };
+    for (const [k, v] of Object.entries(opts.config ?? {})) config[`redis:${k}`] = v;
+    pulumi.runtime.setAllConfig(config);
+    const cfg = { ...readConfig(), root: opts.root };
+    const raw = redisProgram(cfg);
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const [k, v] of Object.entries(raw)) {
+      if (v === undefined) continue;
+      const { value, secret } = await settle(v);
+      if (value === undefined) continue;
+      outputs[k] = secret ? REDACTED : value;
+      if (secret) secretOutputs.push(k);
+    }
+    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    return {
+      spec,
+      target: cfg.target,
+      deployment: String(outputs.deployment ?? ''),
+      resources: mocks.resources,
+      outputs,
+      secretOutputs,
+      calls: mocks.calls,
+    };
+  } finally {
+    running = false;
+  }
+}
+
+/** The preview document: resources with secrets redacted, sorted for stable diffs. */
+export function previewDocument(run: ProgramRun): Record<string, unknown> {
+  return {
+    generator:
+      'redis-iac Pulumi preview under mocks (no cloud calls; host names, ids and ports are placeholders)',
+    spec: run.spec,
+    deployment: run.deployment,
+    target: run.target,
+    resourceCount: run.resources.length,
+    resources: run.resources
+      .map((r) => ({ type: r.type, name: r.name, inputs: redact(r.inputs) }))
+      .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
+    outputs: run.outputs,
+    secretOutputs: run.secretOutputs,
+  };
+}
