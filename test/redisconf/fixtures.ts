@@ -9,6 +9,7 @@ export function examplePolicy(name: string): ResolvedPolicy {
   return resolvePolicy(loadSpecFile(path.join(__dirname, '../../examples', `${name}.yaml`)));
 }
 
+/** A plan with small fixed numbers; `maxclients` and the topology are the parts tests vary. */
 export function fakePlan(overrides: Partial<Plan['topology']> = {}, maxclients = 1200): Plan {
   return {
     inputs: {},

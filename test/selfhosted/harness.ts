@@ -13,7 +13,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import Redis, { type RedisOptions } from 'ioredis';
-import { type Deployment, loadDeployment } from '../../lib/deployment';
+import type { Deployment } from '../../lib/deployment';
+import { resolvePolicy } from '../../lib/policy/resolve';
+import { loadSpecFile } from '../../lib/spec/load';
+import { fakePlan } from '../redisconf/fixtures';
 import type { Plan } from '../../lib/planner/types';
 import type { Layout, SelfHostedOptions } from '../../lib/selfhosted/layout';
 import { buildSelfHosted, renderSelfHosted } from '../../lib/selfhosted/render';
@@ -177,10 +180,17 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The default example deployment with the topology a scenario needs (sizing stays the planner's). */
+/**
+ * The default example's policy (production: TLS, ACL, AOF everysec, denied/renamed commands) with
+ * the topology a scenario needs and a small fixed plan (64 MiB maxmemory, 1000 maxclients): these
+ * tests prove the rendered configs on a real server, independent of the planner's sizing numbers
+ * (test/selfhosted/render.test.ts renders every example end to end through the planner).
+ */
 export function deploymentWith(topology: Plan['topology']): Deployment {
-  const d = loadDeployment(path.join(REPO, 'examples/default.yaml'));
-  return { ...d, plan: { ...d.plan, topology } };
+  const spec = loadSpecFile(path.join(REPO, 'examples/default.yaml'));
+  const policy = resolvePolicy(spec, 'default.yaml');
+  const plan = fakePlan(topology, 1000);
+  return { spec, policy, plan, id: spec.name, source: 'default.yaml' };
 }
 
 /** One rendered, installed and (once started) running self-hosted deployment in a temp dir. */
