@@ -39,6 +39,7 @@ export function redisAvailable(): boolean {
     if (process.env.REDIS_TESTS === 'skip') return false;
     throw new Error(
       `redis-server 7 is required for test/selfhosted (apt-get install -y redis-server), or set REDIS_TESTS=skip: ${(e as Error).message}`,
+      { cause: e },
     );
   }
 }

@@ -1,0 +1,119 @@
+/**
+ * Issue 6, proof 4: a 3 primaries + 3 replicas Redis Cluster started from the rendered configs,
+ * created with the rendered create-cluster.sh (redis-cli --cluster create over TLS), then a primary
+ * is SIGKILLed. The test renders cluster-node-timeout 2000 ms instead of the default 5000 ms to keep
+ * the suite short; the bound asserted is cluster-node-timeout + MARGIN_MS.
+ */
+import Redis from 'ioredis';
+import { Env, deploymentWith, freePorts, redisAvailable, waitFor } from './harness';
+
+const suite = redisAvailable() ? describe : describe.skip;
+const NODE_TIMEOUT_MS = 2000;
+/**
+ * Margin over cluster-node-timeout: failure reports must reach a majority of primaries (gossip,
+ * ~1 s), the replica waits 500 ms + up to 500 ms random + its rank before asking for votes, and the
+ * shared 2-core CI machine adds scheduling noise.
+ */
+const MARGIN_MS = 8000;
+const KEYS_PER_PRIMARY = 300;
+
+suite('self-hosted cluster 3+3 from the rendered configs (real redis-server)', () => {
+  const env = new Env(
+    deploymentWith({ mode: 'cluster', shards: 3, replicasPerShard: 1, reason: 'test' }),
+    'cluster',
+  );
+
+  beforeAll(async () => {
+    const ports = await freePorts(6, true);
+    await env.install({ ports, clusterNodeTimeoutMs: NODE_TIMEOUT_MS });
+    await env.start();
+  });
+  afterAll(() => env.stop());
+
+  const clusterInfo = async (port: number) =>
+    (await env.connected(port, 'admin')).call('CLUSTER', 'INFO') as Promise<string>;
+
+  test('4. cluster_state ok; a killed primary is replaced by its replica; every WAIT-acknowledged write is readable', async () => {
+    const out = await env.script('create-cluster.sh', env.secretsDir);
+    expect(out).toMatch(/All 16384 slots covered/);
+    const ports = env.layout.nodes.map((n) => n.port);
+    for (const p of ports) {
+      await waitFor(`cluster_state:ok on ${p}`, 15_000, async () =>
+        (await clusterInfo(p)).includes('cluster_state:ok') ? true : undefined,
+      );
+    }
+
+    // Write through each primary directly so that WAIT 1 covers exactly the writes of that connection.
+    const admin = await env.connected(ports[0], 'admin');
+    const primaries = ports.slice(0, 3);
+    const written: string[] = [];
+    for (const p of primaries) {
+      const conn = await env.connected(p, 'app');
+      // A hash tag whose slot this primary owns.
+      let tag = '';
+      for (let i = 0; !tag; i++) {
+        const slot = (await admin.call('CLUSTER', 'KEYSLOT', `app:{t${i}}`)) as number;
+        const owner = (
+          (await conn.call('CLUSTER', 'SLOTS')) as Array<[number, number, [string, number]]>
+        ).find(([a, b]) => slot >= a && slot <= b);
+        if (owner && owner[2][1] === p) tag = `t${i}`;
+      }
+      const pipe = conn.pipeline();
+      const keys = Array.from({ length: KEYS_PER_PRIMARY }, (_, i) => `app:{${tag}}:${i}`);
+      for (const k of keys) pipe.set(k, k);
+      const acks = (await pipe.exec())!;
+      expect(acks.every(([e, r]) => !e && r === 'OK')).toBe(true);
+      const replicas = (await conn.call('WAIT', '1', '5000')) as number;
+      expect(replicas).toBeGreaterThanOrEqual(1);
+      written.push(...keys);
+    }
+
+    // Kill the first primary and time its replica's promotion.
+    const victim = primaries[0];
+    const nodes = (await admin.call('CLUSTER', 'NODES')) as string;
+    const victimId = nodes
+      .split('\n')
+      .find((l) => l.includes(`:${victim}@`))!
+      .split(' ')[0];
+    const replicaLine = nodes.split('\n').find((l) => l.split(' ')[3] === victimId)!;
+    const replicaPort = Number(/:(\d+)@/.exec(replicaLine)![1]);
+    admin.disconnect();
+
+    const t0 = Date.now();
+    await env.kill(victim);
+    const replica = await env.connected(replicaPort, 'admin');
+    await waitFor('replica promotion', NODE_TIMEOUT_MS + MARGIN_MS + 5000, async () =>
+      ((await replica.call('ROLE')) as string[])[0] === 'master' ? true : undefined,
+    );
+    const failoverMs = Date.now() - t0;
+    await waitFor('cluster_state:ok after failover', 15_000, async () =>
+      (await clusterInfo(replicaPort)).includes('cluster_state:ok') ? true : undefined,
+    );
+
+    // Read everything back through a cluster-aware client as the application user.
+    const cluster = env.track(
+      new Redis.Cluster(
+        ports.filter((p) => p !== victim).map((port) => ({ host: '127.0.0.1', port })),
+        {
+          redisOptions: {
+            tls: { ca: env.tls.ca },
+            username: env.users.app.name,
+            password: env.passwords.app,
+            enableReadyCheck: false,
+          },
+          enableReadyCheck: false,
+          slotsRefreshTimeout: 3000,
+        },
+      ),
+    );
+    cluster.on('error', () => undefined);
+    let lost = 0;
+    for (const k of written) if ((await cluster.get(k)) !== k) lost++;
+    console.log(
+      `[cluster] 3+3 on ${ports.join(',')}: keys written ${written.length} (WAIT 1 acknowledged), primary ${victim} SIGKILLed, ` +
+        `replica ${replicaPort} promoted in ${(failoverMs / 1000).toFixed(2)} s (bound ${(NODE_TIMEOUT_MS + MARGIN_MS) / 1000} s = cluster-node-timeout + margin), keys lost ${lost}`,
+    );
+    expect(failoverMs).toBeLessThanOrEqual(NODE_TIMEOUT_MS + MARGIN_MS);
+    expect(lost).toBe(0);
+  });
+});
