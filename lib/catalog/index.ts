@@ -415,6 +415,11 @@ const azureManagedSchema = withChecks(
     fieldSources: fieldSourcesSchema.optional(),
     regions: regionTableSchema,
     port: z.int().min(1).max(65535),
+    reservedMemoryPercent: z
+      .number()
+      .min(0)
+      .max(50, { error: 'expected a percentage between 0 and 50' })
+      .optional(),
     skus: z
       .array(
         z.strictObject({
@@ -427,6 +432,7 @@ const azureManagedSchema = withChecks(
           maxConnections: count('the connection limit'),
           hourlyUsdHa: positive('the USD per hour with high availability'),
           hourlyUsdNoHa: positive('the USD per hour without high availability'),
+          preview: z.boolean().optional(),
           source: sourceSchema.optional(),
         }),
       )

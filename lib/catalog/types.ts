@@ -146,6 +146,8 @@ export interface AzureManagedSku {
   hourlyUsdHa: number;
   /** USD per hour with high availability off (dev / test). */
   hourlyUsdNoHa: number;
+  /** True when Microsoft lists this size as Public Preview (no GA SLA yet). @default false */
+  preview?: boolean;
   /** Where the price and size were read; falls back to the catalog's `source`. */
   source?: Source;
 }
@@ -158,6 +160,11 @@ export interface AzureManagedCatalog {
   source: Source;
   regions: RegionTable;
   port: number;
+  /**
+   * Share of each SKU's memory Azure Managed Redis keeps for itself; usable = memoryGb x (1 - this/100).
+   * @default 20
+   */
+  reservedMemoryPercent?: number;
   skus: AzureManagedSku[];
 }
 
