@@ -187,7 +187,7 @@ export function gcpOptions(ctx: SelectContext): Option[] {
         whyNot: whyNot.join('; '),
         extra: { tier: standard ? 'STANDARD_HA' : 'BASIC', readReplicas, capacityTier: tier.name },
       });
-      if (whyNot.length === 0) break; // a larger capacity only costs more
+      // No early exit: a larger capacity in a cheaper per-GB tier can cost less (5 GB in M2 < 4 GB in M1).
     }
     return out;
   }
@@ -402,7 +402,6 @@ export const OPTIONS: Record<PlatformId, (ctx: SelectContext) => Option[]> = {
 
 export function choose(platform: PlatformId, ctx: SelectContext): Choice {
   const best = cheapest(platform, OPTIONS[platform](ctx), ctx);
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { fits: _fits, whyNot: _whyNot, ...choice } = best;
   return choice;
 }

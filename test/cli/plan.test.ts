@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { formatPlan } from '../../lib/cli/plan-format';
+import { loadDeployment } from '../../lib/deployment';
+import { PLATFORM_IDS } from '../../lib/planner/types';
+
+const root = path.join(__dirname, '..', '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+function plan(...args: string[]) {
+  const r = spawnSync(tsx, [path.join(root, 'lib/cli/plan.ts'), ...args], { encoding: 'utf8', cwd: root });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('--devices 100000 prints a SKU and monthly cost for all five platforms and the 100k reference row', () => {
+  const r = plan('--devices', '100000');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  for (const p of PLATFORM_IDS)
+    expect(r.stdout).toMatch(new RegExp(`^${p}\\s+\\S+\\s+\\S+.*\\$[\\d,]+\\.\\d\\d`, 'm'));
+  expect(r.stdout).toMatch(
+    /Reference row \(guides\): 100,000 devices -> 16 GB, 3 primaries \+ 3 replicas, 1,000 connections/,
+  );
+});
+
+test('--spec works for every example (in-process rendering of the same output)', () => {
+  for (const f of fs.readdirSync(path.join(root, 'examples'))) {
+    const text = formatPlan(loadDeployment(path.join(root, 'examples', f)));
+    for (const p of PLATFORM_IDS) expect(text).toMatch(new RegExp(`^${p}\\s`, 'm'));
+  }
+});
+
+test('--spec through the CLI, with --json', () => {
+  const r = plan('--spec', 'examples/acs-100k.yaml', '--json');
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out.plan.topology.mode).toBe('cluster');
+  expect(out.plan.reference.size).toBe(100000);
+});
+
+describe('bad input: exit 2, one line on stderr naming the field, no stack trace', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cli-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  function expectBad(r: ReturnType<typeof plan>, field: RegExp) {
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(field);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }
+
+  test('a production spec with TLS off and no waiver names the TLS field', () => {
+    const file = path.join(tmp, 'tls-off.yaml');
+    fs.writeFileSync(
+      file,
+      'name: insecure\nprofile: production\nworkload: { datasetGb: 1 }\nsecurity: { tls: false }\n',
+    );
+    expectBad(plan('--spec', file), /security\.tls: got false; production requires/);
+  });
+
+  test('a bad number', () => expectBad(plan('--devices', 'many'), /--devices: got "many"/));
+  test('an unknown flag', () => expectBad(plan('--device', '5'), /device/));
+  test('a missing spec file', () => expectBad(plan('--spec', path.join(tmp, 'nope.yaml')), /--spec/));
+  test('a bad profile', () =>
+    expectBad(plan('--devices', '10', '--profile', 'prod'), /--profile: got "prod"/));
+});

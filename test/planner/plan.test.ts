@@ -1,0 +1,165 @@
+import { fromSpec } from '../../lib/deployment';
+import { SpecError } from '../../lib/errors';
+import { connectionNeed, datasetItems, memoryNeed } from '../../lib/planner/need';
+import { requireChoice } from '../../lib/planner/plan';
+import { PLATFORM_IDS } from '../../lib/planner/types';
+import { validateSpec } from '../../lib/spec/load';
+
+const deploy = (extra: Record<string, unknown>, profile = 'production') =>
+  fromSpec(validateSpec({ name: 'svc', profile, ...extra }));
+
+describe('dataset', () => {
+  test('devices use the ACS guide per-device figures', () => {
+    const items = datasetItems({
+      devices: 1000,
+      loggedInShare: 0.5,
+      pendingJobsPerDevice: 2,
+      metricsPerDevice: 10,
+    });
+    expect(Object.fromEntries(items.map((i) => [i.name, i.bytes]))).toEqual({
+      'device cache': 500_000,
+      'sessions (logged-in users)': 500 * 2048,
+      'pending queue jobs': 2000 * 1024,
+      metrics: 10_000 * 100,
+    });
+  });
+
+  test('no workload at all is a spec error naming the workload', () => {
+    expect(() => datasetItems({})).toThrow(SpecError);
+    expect(() => datasetItems({})).toThrow(/workload/);
+  });
+});
+
+describe('memory factors', () => {
+  test('every factor is named and applied in order', () => {
+    const m = memoryNeed([{ name: 'x', count: 1, bytesEach: 1e9, bytes: 1e9, keys: 1e6 }], 'production');
+    expect(m.factors.map((f) => f.name)).toEqual([
+      'dataset',
+      'per-key overhead',
+      'fragmentation',
+      'growth headroom',
+      'replication and fork buffers',
+    ]);
+    // 1 GB + 1e6 x 80 B = 1.08 GB; x1.2 x1.5 = 1.944 GB of data; /0.75 = 2.592 GB of node memory.
+    expect(m.dataBytes).toBe(Math.ceil(1.08e9 * 1.2 * 1.5));
+    expect(m.neededBytes).toBeCloseTo(m.dataBytes / 0.75, -1);
+    for (const f of m.factors) expect(f.why.length).toBeGreaterThan(10);
+  });
+
+  test('a stated growth factor replaces the profile default', () => {
+    const m = memoryNeed([{ name: 'x', count: 1, bytesEach: 1e9, bytes: 1e9, keys: 0 }], 'production', 3);
+    expect(m.factors.find((f) => f.name === 'growth headroom')?.factor).toBe(3);
+  });
+});
+
+describe('connections', () => {
+  test('pool = concurrent requests x calls per request / 10 (Go guide)', () => {
+    const c = connectionNeed({ concurrentRequests: 2000, redisCallsPerRequest: 3, applicationReplicas: 4 });
+    expect(c.poolSize).toBe(600);
+    expect(c.minIdle).toBe(10);
+    expect(c.expectedClients).toBe(600 * 4 + 16);
+    expect(c.maxclients).toBeGreaterThanOrEqual(c.expectedClients * 2);
+  });
+
+  test('a fixed pool (Go API: 25) is kept and the table row is shown', () => {
+    const c = connectionNeed({ poolSize: 25, concurrentRequests: 125 });
+    expect(c.poolSize).toBe(25);
+    expect(c.minIdle).toBe(5);
+    expect(c.poolReason).toMatch(/fixed by the spec.*25/);
+  });
+
+  test('small workloads get the minimum pool of 10', () => {
+    expect(connectionNeed({ concurrentRequests: 5, redisCallsPerRequest: 1 }).poolSize).toBe(10);
+  });
+});
+
+describe('topology', () => {
+  test('a small production workload is one primary with a replica', () => {
+    const d = deploy({ workload: { datasetGb: 1 } });
+    expect(d.plan.topology).toMatchObject({ mode: 'replication', shards: 1, replicasPerShard: 1 });
+  });
+
+  test('staging runs a single primary', () => {
+    const d = deploy({ workload: { datasetGb: 1 } }, 'staging');
+    expect(d.plan.topology).toMatchObject({ mode: 'standalone', replicasPerShard: 0 });
+    expect(d.plan.choices.aws.nodes).toBe(1);
+  });
+
+  test('more than 100 GB of data goes to a cluster', () => {
+    const d = deploy({ workload: { datasetGb: 200 } });
+    expect(d.plan.topology.mode).toBe('cluster');
+    expect(d.plan.topology.reason).toMatch(/> 100 GB/);
+    expect(d.plan.choices.aws.shards).toBeGreaterThanOrEqual(3);
+  });
+
+  test('more than 100K ops/s goes to a cluster with enough shards', () => {
+    const d = deploy({ workload: { datasetGb: 1, peakOpsPerSecond: 450_000 } });
+    expect(d.plan.topology.mode).toBe('cluster');
+    expect(d.plan.choices.aws.shards).toBeGreaterThanOrEqual(5);
+  });
+
+  test('a forced single-node topology that cannot hold the data is a spec error', () => {
+    expect(() => deploy({ workload: { datasetGb: 500 }, availability: { topology: 'replication' } })).toThrow(
+      /availability\.topology: got "replication"; the workload needs \d+ shards/,
+    );
+  });
+});
+
+describe('choices', () => {
+  test('every platform has a choice with a reason and a price source', () => {
+    const d = deploy({ workload: { devices: 100_000 } });
+    for (const p of PLATFORM_IDS) {
+      const c = d.plan.choices[p];
+      expect(c.available).toBe(true);
+      expect(c.monthlyCostUsd).toBeGreaterThan(0);
+      expect(c.reason.length).toBeGreaterThan(20);
+      expect(c.priceSource).toMatch(/^https:\/\//);
+    }
+    expect(d.plan.reference).toMatchObject({ kind: 'devices', size: 100_000, memoryGb: 16, primaries: 3 });
+  });
+
+  test('production never picks burstable AWS nodes; development may', () => {
+    expect(deploy({ workload: { datasetGb: 0.2 } }).plan.choices.aws.sku).not.toMatch(/t4g/);
+    expect(deploy({ workload: { datasetGb: 0.2 } }, 'development').plan.choices.aws.sku).toMatch(/t4g/);
+  });
+
+  test('Premium shows the Managed Redis equivalent Microsoft maps it to', () => {
+    const d = deploy({ workload: { datasetGb: 4 } });
+    expect(d.plan.choices['azure-premium'].extra?.managedEquivalent).toMatch(/^(Balanced|MemoryOptimized)_/);
+  });
+
+  test('a platform that cannot hold the workload is marked unavailable, and requireChoice names it', () => {
+    const d = deploy({ workload: { datasetGb: 1500 } });
+    expect(d.plan.choices.aws.available).toBe(true);
+    const amr = d.plan.choices['azure-managed'];
+    if (!amr.available) {
+      expect(() => requireChoice(d.plan, 'azure-managed')).toThrow(/azure-managed/);
+    }
+    expect(requireChoice(d.plan, 'aws').sku).toMatch(/^cache\./);
+  });
+
+  test('a node type the catalog does not know is rejected with the field', () => {
+    expect(() =>
+      deploy({
+        workload: { datasetGb: 1 },
+        targets: {
+          aws: {
+            region: 'us-east-1',
+            vpcId: 'vpc-0123456789abcdef0',
+            subnetIds: ['subnet-0123456789abcdef0'],
+            nodeType: 'cache.x9.huge',
+          },
+        },
+      }),
+    ).toThrow(/targets\.aws\.nodeType: got "cache\.x9\.huge"/);
+  });
+
+  test('a region the catalog lacks is rejected with the field', () => {
+    expect(() =>
+      deploy({
+        workload: { datasetGb: 1 },
+        targets: { gcp: { project: 'proj-123456', region: 'mars-north1', network: 'n' } },
+      }),
+    ).toThrow(/targets\.gcp\.region/);
+  });
+});
