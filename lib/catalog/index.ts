@@ -48,7 +48,11 @@ const sourceSchema = z.strictObject({
     }),
   retrieved: z
     .string({ error: 'expected the date the figure was read, YYYY-MM-DD' })
-    .refine(isIsoDate, { error: 'expected the date the figure was read, YYYY-MM-DD' }),
+    .refine(isIsoDate, { error: 'expected the date the figure was read, YYYY-MM-DD' })
+    // A figure cannot have been read tomorrow: a future date is a typo (one day of slack for time zones).
+    .refine((d) => Date.parse(`${d}T00:00:00Z`) <= Date.now() + 86_400_000, {
+      error: 'expected a retrieval date that is not in the future',
+    }),
   note: z.string().min(1).optional(),
 });
 

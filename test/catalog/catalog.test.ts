@@ -274,6 +274,16 @@ describe('broken catalogs are rejected naming the file and the field', () => {
       /azure-premium\.json: source\.retrieved: got "21\/11\/2026"; expected the date the figure was read, YYYY-MM-DD/,
     ],
     [
+      'retrieval date in the future',
+      'kubernetes',
+      (() => {
+        const d = copy(kubernetesRaw);
+        d.images.source.retrieved = '2999-01-01';
+        return d;
+      })(),
+      /kubernetes\.json: images\.source\.retrieved: got "2999-01-01"; expected a retrieval date that is not in the future/,
+    ],
+    [
       'source that is not a URL',
       'azure-managed',
       (() => {
