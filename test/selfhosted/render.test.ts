@@ -1,0 +1,234 @@
+/** Renderer unit tests (no Redis needed): layout, validation errors, secrets, every example end to end. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type Deployment, loadDeployment } from '../../lib/deployment';
+import { SpecError } from '../../lib/errors';
+import { resolvePolicy } from '../../lib/policy/resolve';
+import { buildSelfHosted, renderSelfHosted } from '../../lib/selfhosted/render';
+import { parseSpec } from '../../lib/spec/load';
+import type { Plan } from '../../lib/planner/types';
+import { fakePlan } from '../redisconf/fixtures';
+
+const EXAMPLES = path.join(__dirname, '../../examples');
+
+function deployment(yaml: string, topology: Partial<Plan['topology']> = {}): Deployment {
+  const spec = parseSpec(yaml, 'test.yaml');
+  const policy = resolvePolicy(spec, 'test.yaml');
+  return { spec, policy, plan: fakePlan(topology), id: spec.name, source: 'test.yaml' };
+}
+
+const PROD = fs.readFileSync(path.join(EXAMPLES, 'default.yaml'), 'utf8');
+const file = (d: Deployment, name: string) =>
+  buildSelfHosted(d).files.find((f) => f.name === name)?.content ?? '';
+
+describe('layout', () => {
+  test('standalone: one node on basePort 6380 from the spec', () => {
+    const { layout } = buildSelfHosted(deployment(PROD));
+    expect(layout.nodes.map((n) => n.port)).toEqual([6380]);
+    expect(layout.sentinels).toEqual([]);
+  });
+
+  test('replication with failover: primary + replicas + 3 Sentinels, quorum 2', () => {
+    const { layout, files } = buildSelfHosted(deployment(PROD, { mode: 'replication', replicasPerShard: 2 }));
+    expect(layout.nodes.map((n) => [n.port, n.role, n.replicaOf])).toEqual([
+      [6380, 'primary', undefined],
+      [6381, 'replica', 6380],
+      [6382, 'replica', 6380],
+    ]);
+    expect(layout.sentinels.map((s) => s.port)).toEqual([26379, 26380, 26381]);
+    expect(files.find((f) => f.name === 'sentinel-26379.conf.template')!.content).toMatch(
+      /^sentinel monitor app-cache 127\.0\.0\.1 6380 2$/m,
+    );
+    expect(files.find((f) => f.name === 'redis-6382.conf')!.content).toMatch(
+      /^replicaof 127\.0\.0\.1 6380$/m,
+    );
+  });
+
+  test('cluster 3+3 defaults to 7000-7005 without a basePort in the spec', () => {
+    const yaml = PROD.replace(/ {2}selfHosted:\n {4}basePort: 6380\n/, '');
+    const { layout, files } = buildSelfHosted(
+      deployment(yaml, { mode: 'cluster', shards: 3, replicasPerShard: 1 }),
+    );
+    expect(layout.nodes.map((n) => n.port)).toEqual([7000, 7001, 7002, 7003, 7004, 7005]);
+    const conf = files.find((f) => f.name === 'redis-7003.conf')!.content;
+    expect(conf).toMatch(/^cluster-enabled yes$/m);
+    expect(conf).toMatch(/^tls-cluster yes$/m);
+    expect(conf).toMatch(/^cluster-node-timeout 5000$/m);
+    expect(files.map((f) => f.name)).toContain('create-cluster.sh');
+  });
+});
+
+describe('validation errors name the field, the value and the fix', () => {
+  const expectSpecError = (fn: () => unknown, field: RegExp) => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SpecError);
+      expect((e as SpecError).field).toMatch(field);
+      expect((e as SpecError).message).toMatch(/got .*; /);
+      return;
+    }
+    throw new Error('expected a SpecError');
+  };
+
+  test('cluster bus port beyond 65535', () =>
+    expectSpecError(
+      () =>
+        buildSelfHosted(deployment(PROD, { mode: 'cluster', shards: 3, replicasPerShard: 1 }), {
+          basePort: 55534,
+        }),
+      /basePort/,
+    ));
+  test('relative data dir', () =>
+    expectSpecError(() => buildSelfHosted(deployment(PROD), { dataDir: 'data' }), /dataDir/));
+  test('tls dir with a space', () =>
+    expectSpecError(() => buildSelfHosted(deployment(PROD), { tlsDir: '/etc/my tls' }), /tlsDir/));
+  test('bad host', () => expectSpecError(() => buildSelfHosted(deployment(PROD), { host: 'a b' }), /host/));
+  test('cluster with 2 shards', () =>
+    expectSpecError(
+      () => buildSelfHosted(deployment(PROD, { mode: 'cluster', shards: 2, replicasPerShard: 1 })),
+      /shards/,
+    ));
+  test('wrong number of explicit ports', () =>
+    expectSpecError(
+      () =>
+        buildSelfHosted(deployment(PROD, { mode: 'replication', replicasPerShard: 1 }), { ports: [7000] }),
+      /ports/,
+    ));
+  test('Sentinel port equal to a node port', () =>
+    expectSpecError(
+      () =>
+        buildSelfHosted(deployment(PROD, { mode: 'replication', replicasPerShard: 1 }), {
+          sentinelPorts: [6380, 26380, 26381],
+        }),
+      /sentinelPorts/,
+    ));
+});
+
+describe('security of the rendered files', () => {
+  test('TLS only, ACL file, disabled commands, CONFIG renamed only through the secret include', () => {
+    const d = deployment(PROD);
+    const conf = file(d, 'redis-6380.conf');
+    expect(conf).toMatch(/^port 0$/m);
+    expect(conf).toMatch(/^tls-port 6380$/m);
+    expect(conf).toMatch(/^tls-protocols "TLSv1.2 TLSv1.3"$/m);
+    expect(conf).toMatch(/^aclfile \/etc\/redis-iac\/app-cache\/users.acl$/m);
+    for (const c of ['FLUSHALL', 'FLUSHDB', 'DEBUG', 'KEYS'])
+      expect(conf).toContain(`rename-command ${c} ""`);
+    expect(conf).not.toMatch(/rename-command CONFIG/);
+    expect(file(d, 'secrets.conf.template')).toMatch(/^rename-command CONFIG \{\{CONFIG_COMMAND\}\}$/m);
+  });
+
+  test('users.acl template carries hash placeholders only', () => {
+    const acl = file(deployment(PROD), 'users.acl.template');
+    expect(acl).toMatch(/^user default off /m);
+    expect(acl).toMatch(/^user app-app on resetpass \{\{HASH:app\}\} resetkeys ~app:\* /m);
+    expect(acl).not.toMatch(/ >|PASSWORD/);
+  });
+
+  test('ACL off: requirepass and masterauth from the secret include', () => {
+    const d = deployment(
+      PROD.replace('profile: production', 'profile: staging').replace(
+        'keyspace:',
+        'security: { acl: false }\nkeyspace:',
+      ),
+    );
+    expect(d.policy.security.acl).toBe(false);
+    const secrets = file(d, 'secrets.conf.template');
+    expect(secrets).toMatch(/^requirepass \{\{PASSWORD:default\}\}$/m);
+    expect(file(d, 'redis-6380.conf')).not.toMatch(/aclfile/);
+    expect(buildSelfHosted(d).files.map((f) => f.name)).not.toContain('users.acl.template');
+  });
+
+  test('TLS off (development waiver-free): plaintext port, no tls-* lines', () => {
+    const d = deployment(
+      PROD.replace('profile: production', 'profile: development').replace(
+        'keyspace:',
+        'security: { tls: false }\nkeyspace:',
+      ),
+    );
+    const conf = file(d, 'redis-6380.conf');
+    expect(conf).toMatch(/^port 6380$/m);
+    expect(conf).not.toMatch(/^tls-/m);
+  });
+});
+
+describe('install.sh', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-install-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const d = deployment(PROD, { mode: 'replication', replicasPerShard: 1 });
+  const opts = { confDir: `${tmp}/conf`, dataDir: `${tmp}/data`, tlsDir: `${tmp}/tls` };
+  renderSelfHosted(d, `${tmp}/dist`, opts);
+
+  test('generates missing secrets, writes hashes to users.acl, fills every placeholder, mode 600', () => {
+    execFileSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], { stdio: 'pipe' });
+    const app = fs.readFileSync(`${tmp}/secrets/app.password`, 'utf8').trim();
+    expect(app).toMatch(/^[A-Za-z0-9]{64}$/);
+    const acl = fs.readFileSync(`${tmp}/conf/users.acl`, 'utf8');
+    expect(acl).not.toContain(app);
+    expect(acl).not.toContain('{{');
+    const sentinel = fs.readFileSync(`${tmp}/conf/sentinel-26379.conf`, 'utf8');
+    expect(sentinel).toContain(fs.readFileSync(`${tmp}/secrets/sentinel.password`, 'utf8').trim());
+    expect(fs.statSync(`${tmp}/conf/secrets.conf`).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(`${tmp}/conf/secrets.conf`, 'utf8')).toMatch(
+      /^rename-command CONFIG CONFIG-[A-Za-z0-9]{24}$/m,
+    );
+  });
+
+  test('refuses a password shorter than security.authTokenLength', () => {
+    fs.mkdirSync(`${tmp}/short`, { recursive: true });
+    fs.writeFileSync(`${tmp}/short/app.password`, 'tooshort\n');
+    const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/short`], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/app.password: shorter than 64 characters/);
+  });
+
+  test('refuses a password with a space', () => {
+    fs.mkdirSync(`${tmp}/space`, { recursive: true });
+    fs.writeFileSync(`${tmp}/space/app.password`, `${'a'.repeat(40)} ${'b'.repeat(40)}`);
+    const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/space`], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/no spaces/);
+  });
+
+  test('refuses to install a template with an unknown placeholder', () => {
+    fs.appendFileSync(`${tmp}/dist/secrets.conf.template`, 'masterauth {{PASSWORD:nobody}}\n');
+    const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/unfilled placeholder/);
+  });
+});
+
+describe('every example spec renders through the planner', () => {
+  const specs = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));
+  test.each(specs)('%s', (name) => {
+    const d = loadDeployment(path.join(EXAMPLES, name));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-render-'));
+    try {
+      const files = renderSelfHosted(d, tmp);
+      const count =
+        d.plan.topology.mode === 'cluster'
+          ? d.plan.topology.shards * (1 + d.plan.topology.replicasPerShard)
+          : 0;
+      const confs = files.filter((f) => /redis-\d+\.conf$/.test(f));
+      if (count) expect(confs).toHaveLength(count);
+      for (const c of confs) {
+        const text = fs.readFileSync(c, 'utf8');
+        expect(text).toContain(`maxmemory ${d.plan.memory.maxmemoryBytesPerShard}`);
+        expect(text).toContain(`maxclients ${d.plan.connections.maxclients}`);
+      }
+      // Placeholders only; no generated-looking secret (a long random token) anywhere.
+      for (const f of files) expect(fs.readFileSync(f, 'utf8')).not.toMatch(/[A-Za-z0-9+/]{40,}/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('snapshot of the default production node config (fixed plan)', () => {
+  test('redis-6380.conf', () => {
+    expect(file(deployment(PROD), 'redis-6380.conf')).toMatchSnapshot();
+  });
+});
