@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { looksGenerated, scanDirectory, scanText } from '../../lib/checks/secret-scan';
+
+// Planted values are built at run time so this file itself holds no secret-looking literal.
+const token = ['Zq8', 'vL2m', 'Xw9', 'Pk4n', 'Rt7y', 'Bc3', 'Hs6j', 'Fd1g', 'Qa5'].join('');
+const pemHeader = ['-----BEGIN', 'RSA PRIVATE KEY-----'].join(' ');
+
+describe('flags what it must', () => {
+  test.each([
+    ['generated token in JSON', `{"AuthToken": "${token}"}`, /generated token|password assignment/],
+    ['private key', `${pemHeader}\nMIIEow...\n`, /private key/],
+    ['requirepass with a literal', `requirepass ${token}`, /redis\.conf password/],
+    ['masterauth with a short literal', 'masterauth hunter22', /redis\.conf password/],
+    ['plaintext ACL password', 'user app on >s3cretpass ~app:* +@all', /ACL plaintext password/],
+    ['YAML password', 'auth:\n  password: correct-horse-battery', /password assignment/],
+    ['env file password', 'REDIS_PASSWORD=letmein-please', /env password/],
+    [
+      'Kubernetes Secret with data',
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  password: abc\n',
+      /Kubernetes Secret/,
+    ],
+    ['AWS access key', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', /AWS access key/],
+    ['CloudFormation SecretString', '"SecretString": "plain-value-here"', /SecretString/],
+  ])('%s', (_name, text, kind) => {
+    const findings = scanText(text, 'fixture');
+    expect(findings.map((f) => f.kind).join(',')).toMatch(kind);
+    // The finding never repeats the secret.
+    for (const f of findings) expect(f.excerpt.length).toBeLessThanOrEqual(7);
+  });
+
+  test('a planted token in a directory of clean files fails the scan', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'clean.yaml'),
+        'kind: ConfigMap\ndata:\n  maxmemory-policy: allkeys-lru\n',
+      );
+      expect(scanDirectory(dir)).toEqual([]);
+      fs.mkdirSync(path.join(dir, 'k8s'));
+      fs.writeFileSync(
+        path.join(dir, 'k8s', 'values.yaml'),
+        `auth:\n  existingSecret: redis\n  note: ${token}\n`,
+      );
+      expect(scanDirectory(dir)).toEqual([
+        expect.objectContaining({ file: 'k8s/values.yaml', line: 3, kind: 'generated token' }),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('does not flag references and placeholders', () => {
+  test.each([
+    [
+      'Secrets Manager dynamic reference',
+      '"AuthToken": "{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:x:SecretString:password::}}"',
+    ],
+    ['install-time placeholder', 'masterauth {{PASSWORD:replication}}'],
+    ['hashed ACL password', `user app on #${'a'.repeat(64)} ~app:* +@all`],
+    [
+      'existingSecret reference',
+      'auth:\n  existingSecret: acs-redis-auth\n  existingSecretPasswordKey: password',
+    ],
+    ['Kubernetes Secret reference', 'redisSecret:\n  name: redis-auth\n  key: password'],
+    ['env var name', 'REDIS_PASSWORD_FROM=aws-secretsmanager:arn:aws:secretsmanager:us-east-1:1:secret:x'],
+    ['CDK logical id', '"RedisSecurityGroupC1E9FD21": {'],
+    [
+      'Azure role definition path',
+      '"/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe"',
+    ],
+    ['hex digest', `"assetHash": "${'0123456789abcdef'.repeat(4)}"`],
+    ['Pulumi redacted secret', '"authString": "[secret]"'],
+  ])('%s', (_name, text) => {
+    expect(scanText(text)).toEqual([]);
+  });
+
+  test('entropy check separates tokens from identifiers', () => {
+    expect(looksGenerated(token)).toBe(true);
+    expect(looksGenerated('DatabaseMemoryUsagePercentage2024')).toBe(false);
+    expect(looksGenerated('short1A')).toBe(false);
+  });
+});
