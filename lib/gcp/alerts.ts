@@ -15,12 +15,15 @@ export type MemorystoreKind = 'instance' | 'cluster';
 /** One threshold condition before it becomes an AlertPolicy. */
 export interface AlertRule {
   /** Short id used in the resource name. */
-  id: 'memory' | 'clients' | 'replication';
+  id: 'memory' | 'clients' | 'evictions' | 'replication';
   title: string;
   metric: string;
   threshold: number;
   /** What a person should do when it fires. */
   runbook: string;
+  /** Alignment window and aligner. @default 60s / ALIGN_MAX */
+  alignmentPeriod?: string;
+  aligner?: string;
 }
 
 /**
@@ -56,6 +59,20 @@ export function alertRules(
           : 'redis.googleapis.com/cluster/clients/maximum_connected_clients',
       threshold: Math.floor((maxClients * a.connectionsPercent) / 100),
       runbook: 'Look for connection leaks or pool sizes above the plan (REDIS_POOL_SIZE x replicas).',
+    },
+    {
+      id: 'evictions',
+      title: `more than ${a.evictionsPerHour} evictions per hour`,
+      metric:
+        kind === 'instance'
+          ? 'redis.googleapis.com/stats/evicted_keys'
+          : 'redis.googleapis.com/cluster/stats/total_evicted_keys_count',
+      threshold: a.evictionsPerHour,
+      runbook:
+        'Evictions mean the dataset outgrew maxmemory: check TTLs and the eviction policy, then scale.',
+      // Count of evictions over an hour, compared with the per-hour threshold.
+      alignmentPeriod: '3600s',
+      aligner: 'ALIGN_DELTA',
     },
   ];
   if (hasReplicas) {
@@ -115,8 +132,13 @@ export function createAlertPolicies(
             filter,
             comparison: 'COMPARISON_GT',
             thresholdValue: rule.threshold,
-            duration: '300s',
-            aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_MAX' }],
+            duration: rule.alignmentPeriod ? '0s' : '300s',
+            aggregations: [
+              {
+                alignmentPeriod: rule.alignmentPeriod ?? '60s',
+                perSeriesAligner: rule.aligner ?? 'ALIGN_MAX',
+              },
+            ],
           },
         },
       ],

@@ -2,6 +2,7 @@
 import type * as redis from '@pulumi/gcp/redis';
 import type { Choice } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
+import { dailyParts } from '../policy/windows';
 import type { GcpPlacement } from './instance';
 import {
   labels,
@@ -46,6 +47,19 @@ export function clusterPersistence(policy: ResolvedPolicy): redis.ClusterArgs['p
   return { mode: 'DISABLED' };
 }
 
+/**
+ * Daily managed backups kept for the policy's retention, taken at the start of the snapshot window:
+ * the cluster keeps restorable copies for as many days as the policy asks, independent of persistence.
+ */
+export function clusterBackups(policy: ResolvedPolicy): redis.ClusterArgs['automatedBackupConfig'] {
+  const p = policy.persistence;
+  if (!p.rdb || p.snapshotRetentionDays < 1) return undefined;
+  return {
+    fixedFrequencySchedule: { startTime: { hours: dailyParts(p.snapshotWindow).startHour } },
+    retention: `${p.snapshotRetentionDays * 86400}s`,
+  };
+}
+
 export function clusterArgs(policy: ResolvedPolicy, choice: Choice, where: GcpPlacement): redis.ClusterArgs {
   const window = maintenanceWindow(policy);
   return {
@@ -66,6 +80,7 @@ export function clusterArgs(policy: ResolvedPolicy, choice: Choice, where: GcpPl
     zoneDistributionConfig: { mode: 'MULTI_ZONE' },
     ...(where.kmsKey ? { kmsKey: where.kmsKey } : {}),
     persistenceConfig: clusterPersistence(policy),
+    ...(clusterBackups(policy) ? { automatedBackupConfig: clusterBackups(policy) } : {}),
     maintenancePolicy: {
       weeklyMaintenanceWindows: [
         { day: window.day, startTime: { ...window.startTime, seconds: 0, nanos: 0 } },

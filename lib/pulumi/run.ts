@@ -44,7 +44,7 @@ export async function runProgram(spec: string, target: string, opts: RunOptions 
   running = true;
   try {
     const mocks = new RecordingMocks();
-    await pulumi.runtime.setMocks(mocks, 'redis-iac', `preview-${target}`, false);
+    await pulumi.runtime.setMocks(mocks, 'redis', `preview-${target}`, false);
     const config: Record<string, string> = { 'redis:spec': spec, 'redis:target': target };
     for (const [k, v] of Object.entries(opts.config ?? {})) config[`redis:${k}`] = v;
     pulumi.runtime.setAllConfig(config);
@@ -69,6 +69,25 @@ export async function runProgram(spec: string, target: string, opts: RunOptions 
       secretOutputs,
       calls: mocks.calls,
     };
+  } finally {
+    running = false;
+  }
+}
+
+/**
+ * Run `build` (which creates components directly, e.g. with a transform) under fresh mocks and
+ * return the recorded resources. For tests of components outside the program.
+ */
+export async function recordResources(build: () => void): Promise<RecordedResource[]> {
+  if (running)
+    throw new Error('recordResources: a Pulumi program is already running in this process; await it first');
+  running = true;
+  try {
+    const mocks = new RecordingMocks();
+    await pulumi.runtime.setMocks(mocks, 'redis', 'test', false);
+    build();
+    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    return mocks.resources;
   } finally {
     running = false;
   }

@@ -1,0 +1,52 @@
+/**
+ * Offline Pulumi preview from the command line.
+ *
+ *   tsx lib/pulumi/preview-cli.ts <spec.yaml> <gcp|azure-premium|azure-managed> <out.json>
+ *   tsx lib/pulumi/preview-cli.ts --all [--dist dist] [spec.yaml ...]   (default: every examples/*.yaml)
+ *   tsx lib/pulumi/preview-cli.ts --jobs '<json array of {spec,target,outFile}>'   (used by preview.ts)
+ *
+ * Errors print one line `error: ...` and exit 2 (bad input) or 1.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadDeployment } from '../deployment';
+import { isSpecError } from '../errors';
+import { checkTarget } from './program';
+import { previewInProcess, previewJobsFor, type PreviewJob } from './preview';
+
+function jobsFromArgs(argv: string[]): PreviewJob[] {
+  if (argv[0] === '--jobs') return JSON.parse(argv[1]) as PreviewJob[];
+  if (argv[0] === '--all') {
+    const specs: string[] = [];
+    let dist = 'dist';
+    for (let i = 1; i < argv.length; i++) {
+      if (argv[i] === '--dist') dist = argv[++i];
+      else specs.push(argv[i]);
+    }
+    const list = specs.length
+      ? specs
+      : fs
+          .readdirSync('examples')
+          .filter((f) => f.endsWith('.yaml'))
+          .sort()
+          .map((f) => path.join('examples', f));
+    return previewJobsFor(list, dist, (spec) => loadDeployment(spec).id);
+  }
+  if (argv.length !== 3) {
+    throw new Error(
+      'usage: preview-cli.ts <spec.yaml> <gcp|azure-premium|azure-managed> <out.json> | --all [--dist dir] [spec ...]',
+    );
+  }
+  return [{ spec: argv[0], target: checkTarget(argv[1]), outFile: argv[2] }];
+}
+
+async function main(): Promise<void> {
+  const jobs = jobsFromArgs(process.argv.slice(2));
+  await previewInProcess(jobs);
+  for (const j of jobs) process.stdout.write(`wrote ${path.relative(process.cwd(), j.outFile)}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(isSpecError(e) ? 2 : 1);
+});
