@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { Deployment } from '../../lib/deployment';
 import { resolvePolicy } from '../../lib/policy/resolve';
-import { loadSpecFile } from '../../lib/spec/load';
+import { parseSpec } from '../../lib/spec/load';
 import { fakePlan } from '../redisconf/fixtures';
 import type { Plan } from '../../lib/planner/types';
 import type { Layout, SelfHostedOptions } from '../../lib/selfhosted/layout';
@@ -187,8 +187,14 @@ function alive(pid: number): boolean {
  * tests prove the rendered configs on a real server, independent of the planner's sizing numbers
  * (test/selfhosted/render.test.ts renders every example end to end through the planner).
  */
-export function deploymentWith(topology: Plan['topology']): Deployment {
-  const spec = loadSpecFile(path.join(REPO, 'examples/default.yaml'));
+export function deploymentWith(
+  topology: Plan['topology'],
+  edit: (yaml: string) => string = (y) => y,
+): Deployment {
+  const spec = parseSpec(
+    edit(fs.readFileSync(path.join(REPO, 'examples/default.yaml'), 'utf8')),
+    'default.yaml',
+  );
   const policy = resolvePolicy(spec, 'default.yaml');
   const plan = fakePlan(topology, 1000);
   return { spec, policy, plan, id: spec.name, source: 'default.yaml' };
