@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { connectionContract, type ConnectionContract } from '../contract';
 import type { Deployment } from '../deployment';
 import { aclRules } from '../redisconf';
 import {
@@ -55,6 +56,15 @@ export function buildSelfHosted(
       executable: true,
     });
   }
+  const contract = Object.entries(selfHostedContract(deployment, layout)).map(([k, v]) => `${k}=${v}`);
+  files.push({
+    name: 'contract.env',
+    content: [
+      '# Connection contract for applications. No secret: REDIS_PASSWORD_FROM names the file to read.',
+      ...contract,
+      '',
+    ].join('\n'),
+  });
   files.push({
     name: 'layout.json',
     content: JSON.stringify(layoutJson(deployment, layout), null, 2) + '\n',
@@ -76,6 +86,25 @@ export function renderSelfHosted(
     fs.writeFileSync(p, f.content, { mode: f.executable ? 0o755 : 0o644 });
     if (f.executable) fs.chmodSync(p, 0o755);
     return p;
+  });
+}
+
+/**
+ * The REDIS_* variables for this layout. The password is read from the app secret file at the
+ * documented default secrets path (the operator's secret manager may publish it elsewhere).
+ */
+export function selfHostedContract(d: Deployment, layout: Layout): ConnectionContract {
+  const sec = d.policy.security;
+  const first = layout.nodes[0];
+  const role = sec.acl ? 'app' : 'default';
+  return connectionContract(d.policy, d.plan, {
+    host: layout.host,
+    port: first.port,
+    clusterNodes: layout.mode === 'cluster' ? layout.nodes.map((n) => `${layout.host}:${n.port}`) : undefined,
+    passwordFrom: `file:/etc/redis-iac/${d.id}/secrets/${role}.password`,
+    username: sec.auth && sec.acl ? aclRules(d.policy).app.name : undefined,
+    sentinels: layout.sentinels.length ? layout.sentinels.map((s) => `${layout.host}:${s.port}`) : undefined,
+    sentinelMaster: layout.sentinels.length ? layout.masterName : undefined,
   });
 }
 

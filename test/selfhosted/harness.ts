@@ -29,9 +29,9 @@ const REPO = path.join(__dirname, '../..');
  * redis-server must be installed (CI installs Debian's). Missing -> the suite fails loudly,
  * unless REDIS_TESTS=skip, which returns false so the caller can `describe.skip`.
  */
-export function redisAvailable(): boolean {
+export function redisAvailable(bin = 'redis-server'): boolean {
   try {
-    const v = execFileSync('redis-server', ['--version'], { encoding: 'utf8' });
+    const v = execFileSync(bin, ['--version'], { encoding: 'utf8' });
     const major = Number(/v=(\d+)\./.exec(v)?.[1]);
     if (major < 7) throw new Error(`redis-server 7+ required, found: ${v.trim()}`);
     return true;

@@ -60,6 +60,21 @@ describe('layout', () => {
   });
 });
 
+describe('connection contract', () => {
+  test('Sentinel layout publishes the Sentinels, the master name and the app user; never a password', () => {
+    const env = file(deployment(PROD, { mode: 'replication', replicasPerShard: 1 }), 'contract.env');
+    expect(env).toMatch(/^REDIS_SENTINELS=127\.0\.0\.1:26379,127\.0\.0\.1:26380,127\.0\.0\.1:26381$/m);
+    expect(env).toMatch(/^REDIS_SENTINEL_SERVICE=app-cache$/m);
+    expect(env).toMatch(/^REDIS_USERNAME=app-app$/m);
+    expect(env).toMatch(/^REDIS_PASSWORD_FROM=file:\/etc\/redis-iac\/app-cache\/secrets\/app.password$/m);
+    expect(env).toMatch(/^REDIS_TLS_ENABLED=true$/m);
+  });
+  test('cluster layout lists every node', () => {
+    const env = file(deployment(PROD, { mode: 'cluster', shards: 3, replicasPerShard: 1 }), 'contract.env');
+    expect(env).toMatch(/^REDIS_CLUSTER_NODES=(127\.0\.0\.1:\d+,){5}127\.0\.0\.1:\d+$/m);
+  });
+});
+
 describe('validation errors name the field, the value and the fix', () => {
   const expectSpecError = (fn: () => unknown, field: RegExp) => {
     try {

@@ -102,6 +102,21 @@ suite('self-hosted standalone from the rendered config (real redis-server)', () 
       'maxclients',
       String(env.deployment.plan.connections.maxclients),
     ]);
+    // Everything redis_exporter runs is permitted (a non-ACL error such as "cluster support disabled" is fine).
+    for (const cmd of [
+      ['SLOWLOG', 'GET', '10'],
+      ['SLOWLOG', 'LEN'],
+      ['LATENCY', 'LATEST'],
+      ['LATENCY', 'HISTOGRAM'],
+      ['CLUSTER', 'INFO'],
+      ['CLIENT', 'SETNAME', 'redis_exporter'],
+      ['DBSIZE'],
+      ['SELECT', '0'],
+    ]) {
+      await metrics
+        .call(cmd[0], ...cmd.slice(1))
+        .catch((e: Error) => expect(e.message).not.toMatch(/NOPERM/));
+    }
     await expect(metrics.get('app:user:1')).rejects.toThrow(/NOPERM/);
     await expect(metrics.set('app:x', '1')).rejects.toThrow(/NOPERM/);
 
