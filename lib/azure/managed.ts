@@ -132,9 +132,10 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
   readonly notes: string[];
 
   constructor(name: string, args: AzureManagedArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Check the target before registering anything, so bad input leaves nothing half-created.
+    const target = checkPlacement(args.policy, args.target);
     super('redis-iac:azure:ManagedRedis', name, {}, opts);
     const { policy, plan } = args;
-    const target = checkPlacement(policy, args.target);
     const choice = plan.choices['azure-managed'];
     const t = args.transform ?? {};
     const tags = azureTags(policy);

@@ -154,9 +154,10 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
   readonly notes: string[];
 
   constructor(name: string, args: AzurePremiumArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Check the target before registering anything, so bad input leaves nothing half-created.
+    const target = checkPlacement(args.policy, args.target);
     super('redis-iac:azure:PremiumRedis', name, {}, opts);
     const { policy, plan } = args;
-    const target = checkPlacement(policy, args.target);
     const choice = plan.choices['azure-premium'];
     const t = args.transform ?? {};
     const tags = azureTags(policy);

@@ -20,7 +20,7 @@ import { transformed, type Transform } from '../pulumi/transform';
 import { createAlertPolicies } from './alerts';
 import { clusterArgs } from './cluster';
 import { instanceArgs, type GcpPlacement } from './instance';
-import { labels, memorystoreVersion, newestMemorystoreVersion } from './settings';
+import { labels, memorystoreVersion, networkId, newestMemorystoreVersion } from './settings';
 
 export interface MemorystoreArgs {
   /** The resolved policy (lib/policy). */
@@ -68,6 +68,8 @@ export class Memorystore extends pulumi.ComponentResource {
   readonly alertPolicies: monitoring.AlertPolicy[];
 
   constructor(name: string, args: MemorystoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Check the target before registering anything, so bad input leaves nothing half-created.
+    networkId(args.target.project, args.target.network);
     super('redis-iac:gcp:Memorystore', name, {}, opts);
     const { policy, plan, target } = args;
     const choice = plan.choices.gcp;

@@ -28,6 +28,11 @@ export interface RunOptions {
 
 let running = false;
 
+/** Wait until every resource registration sent to the mocks has been answered (internal Pulumi API). */
+async function waitForRpcs(): Promise<void> {
+  await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+}
+
 async function settle(value: unknown): Promise<{ value: unknown; secret: boolean }> {
   if (pulumi.Output.isInstance(value)) {
     const secret = await pulumi.isSecret(value);
@@ -49,7 +54,14 @@ export async function runProgram(spec: string, target: string, opts: RunOptions 
     for (const [k, v] of Object.entries(opts.config ?? {})) config[`redis:${k}`] = v;
     pulumi.runtime.setAllConfig(config);
     const cfg = { ...readConfig(), root: opts.root };
-    const raw = redisProgram(cfg);
+    let raw: Record<string, unknown>;
+    try {
+      raw = redisProgram(cfg);
+    } catch (e) {
+      // Let registrations already in flight finish against these mocks before the next run replaces them.
+      await waitForRpcs().catch(() => undefined);
+      throw e;
+    }
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [k, v] of Object.entries(raw)) {
@@ -59,7 +71,7 @@ export async function runProgram(spec: string, target: string, opts: RunOptions 
       outputs[k] = secret ? REDACTED : value;
       if (secret) secretOutputs.push(k);
     }
-    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    await waitForRpcs();
     return {
       spec,
       target: cfg.target,
@@ -85,8 +97,11 @@ export async function recordResources(build: () => void): Promise<RecordedResour
   try {
     const mocks = new RecordingMocks();
     await pulumi.runtime.setMocks(mocks, 'redis', 'test', false);
-    build();
-    await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+    try {
+      build();
+    } finally {
+      await waitForRpcs().catch(() => undefined);
+    }
     return mocks.resources;
   } finally {
     running = false;
