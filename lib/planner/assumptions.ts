@@ -90,7 +90,8 @@ export const USABLE_MEMORY = {
     0.8,
     'maxmemory-reserved and maxfragmentationmemory-reserved of 10% each, as Azure recommends for Premium',
   ),
-  azureManaged: A(0.9, 'Azure Managed Redis lists dataset memory; keep 10% free for buffers'),
+  /** Fallback only: the Managed Redis catalog's reservedMemoryPercent wins when present. */
+  azureManaged: A(0.8, 'Azure Managed Redis reserves about 20% of a SKU for replication and system use'),
 };
 
 export const MONTH_HOURS = 730;

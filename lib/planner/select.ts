@@ -282,12 +282,19 @@ export function azurePremiumOptions(ctx: SelectContext): Option[] {
 
 // ---------------------------------------------------------------- Azure Managed Redis
 
+/** Share of a Managed Redis SKU the dataset may use: the catalog's reserved memory, else the assumption. */
+export function amrUsableShare(cat: ReturnType<typeof azureManagedCatalog>): number {
+  return cat.reservedMemoryPercent !== undefined
+    ? 1 - cat.reservedMemoryPercent / 100
+    : USABLE_MEMORY.azureManaged.value;
+}
+
 export function azureManagedOptions(ctx: SelectContext): Option[] {
   const cat = azureManagedCatalog();
   const region = ctx.regions['azure-managed'] ?? cat.defaultRegion;
   const mult = regionMultiplier(cat, region, 'targets.azure.location');
   const ha = ctx.need.topology.replicasPerShard > 0;
-  const usable = USABLE_MEMORY.azureManaged.value;
+  const usable = amrUsableShare(cat);
   return cat.skus.map((sku) => {
     const hourly = (ha ? sku.hourlyUsdHa : sku.hourlyUsdNoHa) * mult;
     const usableGb = sku.memoryGb * usable;
@@ -297,6 +304,8 @@ export function azureManagedOptions(ctx: SelectContext): Option[] {
     if (sku.maxConnections < ctx.need.connections.expectedClients)
       whyNot.push(`max connections ${sku.maxConnections} < ${ctx.need.connections.expectedClients}`);
     if (sku.family === 'FlashOptimized') whyNot.push('flash tier not assumed: needs mostly-cold values');
+    if (sku.preview && ctx.policy.profile === 'production')
+      whyNot.push('preview SKU: not used in production');
     return {
       platform: 'azure-managed' as const,
       service: 'azure-managed-redis',

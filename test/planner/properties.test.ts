@@ -131,10 +131,16 @@ const bruteForce = {
   },
   'azure-managed'(d: Deployment): number {
     const ha = d.plan.topology.replicasPerShard > 0;
-    const fits = azureManagedCatalog().skus.filter(
+    const cat = azureManagedCatalog();
+    const usable =
+      cat.reservedMemoryPercent !== undefined
+        ? 1 - cat.reservedMemoryPercent / 100
+        : USABLE_MEMORY.azureManaged.value;
+    const fits = cat.skus.filter(
       (s) =>
         s.family !== 'FlashOptimized' &&
-        s.memoryGb * USABLE_MEMORY.azureManaged.value * GB >= dataNeed(d) &&
+        !(s.preview && d.policy.profile === 'production') &&
+        s.memoryGb * usable * GB >= dataNeed(d) &&
         s.maxConnections >= d.plan.connections.expectedClients,
     );
     return Math.min(...fits.map((s) => (ha ? s.hourlyUsdHa : s.hourlyUsdNoHa) * MONTH_HOURS));
