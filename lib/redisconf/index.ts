@@ -41,11 +41,7 @@ export function tuningLines(policy: ResolvedPolicy, plan: Plan): string[] {
   if (per.aof) {
     lines.push(`appendfsync ${per.aofFsync}`, 'aof-use-rdb-preamble yes', 'no-appendfsync-on-rewrite no');
   }
-  if (per.rdb && per.saveRules.length > 0) {
-    lines.push(`save ${confValue(per.saveRules.map(([s, n]) => `${s} ${n}`).join(' '))}`);
-  } else {
-    lines.push('save ""');
-  }
+  lines.push(...saveLines(policy));
   // A failed background save must stop writes: silent loss of durability is worse than an error.
   lines.push(`stop-writes-on-bgsave-error ${per.rdb ? 'yes' : 'no'}`);
 
@@ -68,6 +64,19 @@ export function tuningLines(policy: ResolvedPolicy, plan: Plan): string[] {
     'replica-lazy-flush yes',
   );
   return lines;
+}
+
+/**
+ * `save` rules. Redis 7 / Valkey take every pair on one line; separate lines are not reliably
+ * accumulated there (seen on 7.0.15: after an `include`, only the last line stayed in force).
+ * Redis 6 accepts one pair per line only.
+ */
+export function saveLines(policy: ResolvedPolicy): string[] {
+  const rules = policy.persistence.saveRules;
+  if (!policy.persistence.rdb || rules.length === 0) return ['save ""'];
+  const major = Number(policy.engineVersion.split('.')[0]);
+  if (policy.engine === 'redis' && major < 7) return rules.map(([s, n]) => `save ${s} ${n}`);
+  return [`save ${confValue(rules.map(([s, n]) => `${s} ${n}`).join(' '))}`];
 }
 
 /** `maxmemory` per shard from the plan (bytes). */

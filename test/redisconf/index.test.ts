@@ -8,6 +8,7 @@ import {
   keyPattern,
   keyPatterns,
   maxmemoryLine,
+  saveLines,
   tuningLines,
 } from '../../lib/redisconf';
 import { examplePolicy, fakePlan } from './fixtures';
@@ -17,7 +18,7 @@ describe('tuningLines', () => {
     const lines = tuningLines(examplePolicy('default'), fakePlan({}, 4321));
     expect(lines).toContain('appendonly yes');
     expect(lines).toContain('appendfsync everysec');
-    expect(lines).toContain('save "900 1 300 10 60 10000"');
+    expect(lines.filter((l) => l.startsWith('save '))).toEqual(['save "900 1 300 10 60 10000"']);
     expect(lines).toContain('maxclients 4321');
     expect(lines).toContain('maxmemory-policy volatile-lru');
     expect(lines).toContain('client-output-buffer-limit replica 256mb 64mb 60');
@@ -31,6 +32,14 @@ describe('tuningLines', () => {
     expect(lines.some((l) => l.startsWith('appendfsync'))).toBe(false);
     expect(lines).toContain('save ""');
     expect(lines).toContain('notify-keyspace-events Ex');
+  });
+
+  test('Redis 6 gets one save pair per line', () => {
+    const p = examplePolicy('default');
+    expect(saveLines({ ...p, engineVersion: '6.2' })).toEqual(['save 900 1', 'save 300 10', 'save 60 10000']);
+    expect(saveLines({ ...p, engine: 'valkey', engineVersion: '8.0' })).toEqual([
+      'save "900 1 300 10 60 10000"',
+    ]);
   });
 
   test('never carries ports, TLS paths, passwords or maxmemory', () => {

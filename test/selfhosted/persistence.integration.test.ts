@@ -36,6 +36,12 @@ suite('self-hosted persistence from the rendered config (real redis-server)', ()
     // The rendered config, not a default, is what turned the AOF on.
     const admin = await env.connected(port, 'admin');
     expect(await admin.info('persistence')).toMatch(/aof_enabled:1/);
+    const save = (await admin.call(env.passwords.configCommand, 'GET', 'save')) as string[];
+    expect(save[1]).toBe(env.deployment.policy.persistence.saveRules.flat().join(' '));
+    expect(await admin.call(env.passwords.configCommand, 'GET', 'appendfsync')).toEqual([
+      'appendfsync',
+      fsync.aofFsync,
+    ]);
     admin.disconnect();
 
     const app = await env.connected(port, 'app');
