@@ -51,7 +51,10 @@ export function nagAcknowledgements(
 ): Array<{ scope: IConstruct; ack: NagAcknowledgement }> {
   const out: Array<{ scope: IConstruct; ack: NagAcknowledgement }> = [];
   const rg = group.resource;
-  const add = (scope: IConstruct, id: string, reason: string) => out.push({ scope, ack: { id, reason } });
+  // The bare rule id: cdk-nag 3.0.2 matches acknowledgements by rule id (it strips CDK's "Annotation::"
+  // prefix), both when the CDK runs the packs during synth and in validateScope().
+  const add = (scope: IConstruct, rule: string, reason: string) =>
+    out.push({ scope, ack: { id: rule, reason } });
 
   if (group.authTokenSecret) {
     for (const id of [

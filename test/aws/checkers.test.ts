@@ -1,0 +1,108 @@
+/** The checkers the AWS tests rely on must flag bad input. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCfnLint } from '../../lib/aws/cfn-lint';
+import { scanDirectory, scanText } from '../../lib/aws/secret-scan';
+
+describe('secret scan', () => {
+  test('flags a planted generated token, a literal AuthToken, a plaintext SecretString and a private key', () => {
+    const planted = JSON.stringify({
+      Resources: {
+        Rg: { Properties: { AuthToken: 'q7Zr!x2Lm#9PvB4t&Kd8Hs-1Wn$Fy6Jc^Ue3Ga<Xo5' } },
+        S: { Properties: { SecretString: 'hunter2' } },
+      },
+      Key: '-----BEGIN RSA PRIVATE KEY-----',
+    });
+    const whats = scanText(planted).map((f) => f.what);
+    expect(whats).toEqual(
+      expect.arrayContaining([
+        'token-like string',
+        'literal AuthToken',
+        'secret created from a plaintext SecretString',
+        'private key',
+      ]),
+    );
+    // Excerpts never repeat the whole secret.
+    for (const f of scanText(planted)) expect(f.excerpt.length).toBeLessThan(25);
+  });
+
+  test('passes dynamic references, hex hashes, ARNs and logical ids', () => {
+    const clean = JSON.stringify({
+      AuthToken:
+        '{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:x:SecretString:password::}}',
+      hash: 'a3f1c9e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8',
+      id: 'RedisParametersFamilyredis734336AF6',
+      arn: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+    });
+    expect(scanText(clean)).toEqual([]);
+  });
+
+  test('scans every file of a directory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'sub'));
+      fs.writeFileSync(path.join(dir, 'ok.json'), '{}');
+      fs.writeFileSync(path.join(dir, 'sub', 'bad.json'), '{"AuthToken": "plain-text-token"}');
+      const findings = scanDirectory(dir);
+      expect(findings).toHaveLength(1);
+      expect(findings[0].file).toBe(path.join(dir, 'sub', 'bad.json'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cfn-lint runner', () => {
+  const allowMissing = process.env.ALLOW_NO_CFN_LINT === '1';
+
+  test('reports an error on a broken template', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-'));
+    try {
+      const file = path.join(dir, 'bad.template.json');
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          Resources: {
+            Rg: {
+              Type: 'AWS::ElastiCache::ReplicationGroup',
+              Properties: {
+                ReplicationGroupDescription: 'x',
+                TransitEncryptionMode: 'sometimes',
+                NoSuchProperty: 1,
+              },
+            },
+          },
+        }),
+      );
+      const result = runCfnLint([file]);
+      if (!result.available) {
+        if (allowMissing) {
+          console.warn('cfn-lint is NOT installed: the template lint was NOT run (ALLOW_NO_CFN_LINT=1)');
+          return;
+        }
+        throw new Error(
+          'cfn-lint is not installed: `pip install cfn-lint` (or set ALLOW_NO_CFN_LINT=1 to skip locally)',
+        );
+      }
+      const errors = result.findings.filter((f) => f.level === 'Error');
+      expect(errors.length).toBeGreaterThanOrEqual(2);
+      expect(errors.map((e) => e.message).join('\n')).toMatch(/NoSuchProperty/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a missing executable is reported as unavailable, not as a clean result', () => {
+    expect(runCfnLint(['x.json'], '/nonexistent/cfn-lint')).toEqual({ available: false, findings: [] });
+  });
+});
+
+test('generated-looking strings: random tokens yes, CDK logical ids and rule names no', async () => {
+  const { looksGenerated } = await import('../../lib/aws/secret-scan');
+  expect(looksGenerated('q7Zr!x2Lm#9PvB4t&Kd8Hs-1Wn$Fy6Jc^Ue3Ga<Xo5')).toBe(true);
+  expect(looksGenerated('k3JdP9xQm2LwR8vT5nZb7YhC4gF6sA1e')).toBe(true);
+  expect(looksGenerated('RedisNotificationsTopicnocacsexamplecom100FF633')).toBe(false);
+  expect(looksGenerated('R5-SecretsManagerRotationEnabled')).toBe(false);
+  expect(looksGenerated('RedisParametersFamilyredis734336AF6')).toBe(false);
+});

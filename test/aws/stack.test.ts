@@ -1,0 +1,450 @@
+/**
+ * End to end: every example spec -> policy -> plan -> ElastiCache stack. Each example is
+ * synthesized once (with the three cdk-nag packs on) and the results are shared by the tests.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SecretValue, Validations, type App } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { parse } from 'yaml';
+import { formatCfnLintFindings, runCfnLint } from '../../lib/aws/cfn-lint';
+import { ROTATION_REASON } from '../../lib/aws/nag';
+import { scanDirectory } from '../../lib/aws/secret-scan';
+import { PLACEHOLDER_ACCOUNT, awsStackName, type RedisElastiCacheStack } from '../../lib/aws/stack';
+import { buildAwsApp, synthAws } from '../../lib/aws/synth';
+import { awsCatalog } from '../../lib/catalog';
+import { fromSpec, loadDeployment, type Deployment } from '../../lib/deployment';
+import { validateSpec } from '../../lib/spec/load';
+
+const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
+const EXAMPLES = fs
+  .readdirSync(EXAMPLES_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+const RG = 'AWS::ElastiCache::ReplicationGroup';
+
+// CloudFormation templates are untyped JSON; the tests index into them freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties?: Record<string, Json>; DeletionPolicy?: string }>;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+interface Synthesized {
+  deployment: Deployment;
+  app: App;
+  stack: RedisElastiCacheStack;
+  outdir: string;
+  templateFile: string;
+  template: Template;
+}
+
+const synthesized = new Map<string, Synthesized>();
+let root: string;
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-stack-test-'));
+  for (const example of EXAMPLES) {
+    const deployment = loadDeployment(path.join(EXAMPLES_DIR, example));
+    const outdir = path.join(root, example);
+    const { app, stack } = buildAwsApp(deployment, { outdir });
+    // Throws on invalid props and on any unacknowledged cdk-nag finding in the three packs.
+    const assembly = app.synth();
+    const artifact = assembly.getStackByName(stack.stackName);
+    synthesized.set(example, {
+      deployment,
+      app,
+      stack,
+      outdir,
+      templateFile: path.join(outdir, artifact.templateFile),
+      template: artifact.template as Template,
+    });
+  }
+});
+
+afterAll(() => {
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+const get = (example: string) => synthesized.get(example)!;
+const resourcesOf = (t: Template, type: string) =>
+  Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+const rgOf = (t: Template) => resourcesOf(t, RG)[0][1];
+
+test('every example is synthesized', () => {
+  expect(EXAMPLES.length).toBeGreaterThanOrEqual(2);
+  expect([...synthesized.keys()]).toEqual(EXAMPLES);
+});
+
+describe.each(['acs-100k.yaml', 'go-api.yaml', 'hospitality-development.yaml'])('snapshot %s', (example) => {
+  test('template', () => {
+    // No assets and no generated values in these templates, so nothing volatile needs stripping.
+    expect(get(example).template).toMatchSnapshot();
+  });
+});
+
+describe.each(EXAMPLES)('%s', (example) => {
+  test('plan and target wired into the replication group', () => {
+    const { deployment: d, template, stack } = get(example);
+    const choice = d.plan.choices.aws;
+    const rg = rgOf(template).Properties!;
+    const cluster = d.plan.topology.mode === 'cluster';
+    expect(rg.CacheNodeType).toBe(choice.sku);
+    expect(rg.Engine).toBe(d.policy.engine);
+    expect(rg.EngineVersion).toBe(d.policy.engineVersion);
+    expect(rg.ClusterMode).toBe(cluster ? 'enabled' : 'disabled');
+    if (cluster) {
+      expect(rg.NumNodeGroups).toBe(choice.shards);
+      expect(rg.ReplicasPerNodeGroup).toBe(choice.replicasPerShard);
+    } else {
+      expect(rg.NumCacheClusters).toBe(choice.replicasPerShard + 1);
+    }
+    expect(rg.AutomaticFailoverEnabled).toBe(cluster || d.policy.availability.automaticFailover);
+    expect(rg.MultiAZEnabled).toBe(d.policy.availability.multiAz);
+    expect(rg.PreferredMaintenanceWindow).toBe(d.policy.maintenanceWindow);
+    expect(rg.ReplicationGroupId).toBe(d.policy.name);
+    expect(stack.region).toBe(choice.region);
+    expect(stack.account).toBe(d.spec.targets.aws?.account ?? PLACEHOLDER_ACCOUNT);
+    expect(stack.stackName).toBe(awsStackName(d));
+    resourcesOf(template, 'AWS::ElastiCache::SubnetGroup').forEach(([, r]) =>
+      expect(r.Properties!.SubnetIds).toEqual(d.spec.targets.aws!.subnetIds),
+    );
+  });
+
+  test('node type is in the catalog (cfn-lint does not check it on a replication group)', () => {
+    const types = awsCatalog().nodeTypes.map((n) => n.type);
+    expect(types).toContain(rgOf(get(example).template).Properties!.CacheNodeType);
+  });
+
+  test('parameter group family from engine + major, policy parameters', () => {
+    const { deployment: d, template } = get(example);
+    const [[logicalId, pg]] = resourcesOf(template, 'AWS::ElastiCache::ParameterGroup');
+    const family = d.policy.engine === 'valkey' ? `valkey${d.policy.engineVersion.split('.')[0]}` : 'redis7';
+    expect(pg.Properties!.CacheParameterGroupFamily).toBe(family);
+    expect(logicalId).toContain(family.replace('.', ''));
+    expect(pg.Properties!.Properties['maxmemory-policy']).toBe(d.policy.keyspace.evictionPolicy);
+    expect(pg.Properties!.Properties['cluster-enabled']).toBe(
+      d.plan.topology.mode === 'cluster' ? 'yes' : 'no',
+    );
+    expect(pg.Properties!.Properties['notify-keyspace-events']).toBe(
+      d.policy.keyspace.keyspaceNotifications || undefined,
+    );
+  });
+
+  test('security group admits only the spec clients on the port', () => {
+    const { deployment: d, template } = get(example);
+    const port = rgOf(template).Properties!.Port;
+    expect(port).not.toBe(6379);
+    const [[, sg]] = resourcesOf(template, 'AWS::EC2::SecurityGroup');
+    const rules = (sg.Properties!.SecurityGroupIngress ?? []) as Array<Record<string, unknown>>;
+    const sources = rules.map((r) => r.SourceSecurityGroupId ?? r.CidrIp).sort();
+    const expected = [
+      ...(d.spec.targets.aws!.clientSecurityGroupIds ?? []),
+      ...(d.spec.targets.aws!.clientCidrs ?? []),
+    ].sort();
+    expect(sources).toEqual(expected);
+    for (const r of rules) expect(r).toMatchObject({ IpProtocol: 'tcp', FromPort: port, ToPort: port });
+  });
+
+  test('security properties follow the policy', () => {
+    const { deployment: d, template } = get(example);
+    const rg = rgOf(template).Properties!;
+    const s = d.policy.security;
+    expect(rg.AtRestEncryptionEnabled).toBe(s.encryptionAtRest);
+    expect(rg.TransitEncryptionEnabled).toBe(s.tls);
+    expect(rg.TransitEncryptionMode).toBe(s.tls ? 'required' : undefined);
+    if (s.auth) {
+      expect(JSON.stringify(rg.AuthToken)).toMatch(
+        /^\{"Fn::Join":\["",\["\{\{resolve:secretsmanager:",\{"Ref":"[A-Za-z0-9]+"\},":SecretString:password::\}\}"\]\]\}$/,
+      );
+      const [[, secret]] = resourcesOf(template, 'AWS::SecretsManager::Secret');
+      expect(secret.Properties!.GenerateSecretString.PasswordLength).toBe(s.authTokenLength);
+      expect(secret.Properties!.KmsKeyId).toBeDefined();
+    } else {
+      expect(rg.AuthToken).toBeUndefined();
+    }
+    const retention = d.policy.persistence.rdb ? d.policy.persistence.snapshotRetentionDays : 0;
+    expect(rg.SnapshotRetentionLimit).toBe(retention);
+    expect(rg.SnapshotWindow).toBe(retention > 0 ? d.policy.persistence.snapshotWindow : undefined);
+    expect(rg.AutoMinorVersionUpgrade).toBe(true);
+    expect(rg.NotificationTopicArn).toBeDefined();
+    expect(rg.LogDeliveryConfigurations.map((l: { LogType: string }) => l.LogType)).toEqual([
+      'slow-log',
+      'engine-log',
+    ]);
+    const deletion = rgOf(template).DeletionPolicy;
+    expect(deletion).toBe(
+      d.policy.availability.deletionProtection ? 'Retain' : retention > 0 ? 'Snapshot' : 'Delete',
+    );
+    for (const [, topic] of resourcesOf(template, 'AWS::SNS::Topic'))
+      expect(topic.Properties!.KmsMasterKeyId).toBeDefined();
+    for (const [, lg] of resourcesOf(template, 'AWS::Logs::LogGroup')) {
+      expect(lg.Properties!.KmsKeyId).toBeDefined();
+      expect(lg.Properties!.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  test('alarms: thresholds from the policy, CurrConnections against the plan maxclients', () => {
+    const { deployment: d, template } = get(example);
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties!);
+    if (!d.policy.alerts.enabled) {
+      expect(alarms).toHaveLength(0);
+      return;
+    }
+    const metricOf = (a: Record<string, Json>) =>
+      a.Metrics.find((m: Json) => m.MetricStat).MetricStat.Metric.MetricName;
+    const threshold = (name: string) => alarms.filter((a) => metricOf(a) === name).map((a) => a.Threshold);
+    const a = d.policy.alerts;
+    expect(new Set(threshold('EngineCPUUtilization'))).toEqual(new Set([a.cpuPercent]));
+    expect(new Set(threshold('DatabaseMemoryUsagePercentage'))).toEqual(new Set([a.memoryPercent]));
+    expect(new Set(threshold('Evictions'))).toEqual(new Set([a.evictionsPerHour]));
+    expect(new Set(threshold('CurrConnections'))).toEqual(
+      new Set([Math.floor((d.plan.connections.maxclients * a.connectionsPercent) / 100)]),
+    );
+    const replicas = d.plan.choices.aws.replicasPerShard;
+    expect(threshold('ReplicationLag').length > 0).toBe(replicas > 0);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  test('outputs and SSM parameter carry the connection contract, without a secret', () => {
+    const { deployment: d, template, stack } = get(example);
+    const outputs = template.Outputs!;
+    const cluster = d.plan.topology.mode === 'cluster';
+    expect(outputs[cluster ? 'ConfigurationEndpoint' : 'PrimaryEndpoint']).toBeDefined();
+    expect(outputs.Port).toBeDefined();
+    expect(outputs.ContractRedisTlsEnabled.Value).toBe(String(d.policy.security.tls));
+    expect(outputs.ContractRedisClusterEnabled.Value).toBe(String(cluster));
+    expect(JSON.stringify(outputs.ContractRedisHost.Value)).toContain(
+      cluster ? 'ConfigurationEndPoint.Address' : 'PrimaryEndPoint.Address',
+    );
+    if (d.policy.security.auth) {
+      expect(outputs.AuthTokenSecretArn).toBeDefined();
+      expect(JSON.stringify(outputs.ContractRedisPasswordFrom.Value)).toMatch(
+        /"aws-secretsmanager:",\{"Ref":"[A-Za-z0-9]+"\},":password"/,
+      );
+    } else {
+      expect(outputs.ContractRedisPasswordFrom.Value).toBe('none');
+    }
+    const [[, param]] = resourcesOf(template, 'AWS::SSM::Parameter');
+    expect(param.Properties!.Name).toBe(`/redis/${d.policy.name}/connection-contract`);
+    const keys = Object.keys(stack.contract);
+    for (const k of [
+      'REDIS_HOST',
+      'REDIS_PORT',
+      'REDIS_TLS_ENABLED',
+      'REDIS_CLUSTER_ENABLED',
+      'REDIS_CLUSTER_NODES',
+      'REDIS_PASSWORD_FROM',
+    ]) {
+      expect(keys).toContain(k);
+      expect(JSON.stringify(param.Properties!.Value)).toContain(k);
+    }
+    expect(keys.some((k) => k === 'REDIS_PASSWORD')).toBe(false);
+  });
+
+  test('zero unacknowledged cdk-nag findings in AwsSolutions, HIPAA Security and NIST 800-53 R5', () => {
+    const { app } = get(example);
+    for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks()]) {
+      const report = pack.validateScope(app);
+      expect(
+        report.violations.map(
+          (v) => `${v.ruleName} ${v.violatingResources.map((r) => r.resourceLogicalId).join(',')}`,
+        ),
+      ).toEqual([]);
+    }
+  });
+
+  test('every acknowledgement carries a reason', () => {
+    const acks = acknowledgementsIn(get(example).app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(40);
+  });
+
+  test('no secret value anywhere in the cloud assembly', () => {
+    expect(scanDirectory(get(example).outdir)).toEqual([]);
+  });
+});
+
+describe('cdk-nag acknowledgements depend on the policy', () => {
+  const ids = (example: string) =>
+    acknowledgementsIn(get(example).app).filter((a) => !a.id.includes('@aws-cdk/'));
+
+  test('the default production spec only acknowledges the manual token rotation', () => {
+    const acks = ids('default.yaml');
+    expect(acks.map((a) => a.id).sort()).toEqual(
+      [
+        'Annotation::AwsSolutions-SMG4',
+        'Annotation::HIPAA.Security-SecretsManagerRotationEnabled',
+        'Annotation::NIST.800.53.R5-SecretsManagerRotationEnabled',
+      ].sort(),
+    );
+    for (const a of acks) expect(a.reason).toBe(ROTATION_REASON);
+  });
+
+  test('a production waiver becomes the reason', () => {
+    const aec4 = ids('go-api.yaml').find((a) => a.id === 'Annotation::AwsSolutions-AEC4');
+    expect(aec4?.reason).toMatch(/waived in the spec \(rule multi-az\): Standalone instance/);
+  });
+
+  test('development names its profile for TLS, AUTH, multi-AZ and backups', () => {
+    const acks = ids('hospitality-development.yaml');
+    for (const id of [
+      'AwsSolutions-AEC3',
+      'AwsSolutions-AEC4',
+      'AwsSolutions-AEC6',
+      'HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup',
+      'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
+    ]) {
+      expect(acks.find((a) => a.id.endsWith(`::${id}`))?.reason).toMatch(/development profile/);
+    }
+  });
+
+  test('a finding nobody acknowledged fails the synth (bad fixture)', () => {
+    const d = get('default.yaml').deployment;
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-nag-bad-'));
+    try {
+      const { app, stack } = buildAwsApp(d, { outdir });
+      new secretsmanager.Secret(stack, 'UnrotatedSecret');
+      expect(() => app.synth()).toThrow(/AwsSolutions-SMG4/);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('the cloud assembly scan finds a planted plaintext secret (bad fixture)', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-leak-'));
+  try {
+    const { app, stack } = buildAwsApp(get('default.yaml').deployment, { outdir, nag: false });
+    new secretsmanager.Secret(stack, 'Leak', {
+      secretStringValue: SecretValue.unsafePlainText('q7Zr!x2Lm#9PvB4t&Kd8Hs-1Wn$Fy6Jc^Ue3Ga<Xo5'),
+    });
+    app.synth();
+    const whats = scanDirectory(outdir).map((f) => f.what);
+    expect(whats).toContain('secret created from a plaintext SecretString');
+    expect(whats).toContain('token-like string');
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+describe('cfn-lint', () => {
+  test('0 errors on every synthesized template', () => {
+    const files = EXAMPLES.map((e) => get(e).templateFile);
+    const result = runCfnLint(files);
+    if (!result.available) {
+      if (process.env.ALLOW_NO_CFN_LINT === '1') {
+        console.warn(
+          `cfn-lint is NOT installed: ${files.length} templates were NOT linted (ALLOW_NO_CFN_LINT=1)`,
+        );
+        return;
+      }
+      throw new Error(
+        'cfn-lint is not installed: `pip install cfn-lint`, or set ALLOW_NO_CFN_LINT=1 to skip it locally',
+      );
+    }
+    const errors = result.findings.filter((f) => f.level === 'Error');
+    expect(formatCfnLintFindings(errors)).toBe('');
+  });
+});
+
+describe('synthAws', () => {
+  test('writes <outDir>/<stackName>.template.json and returns the path', () => {
+    const { deployment, template } = get('platform-cache.yaml');
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-synth-'));
+    try {
+      const files = synthAws(deployment, path.join(outDir, 'dist', deployment.id, 'aws'));
+      expect(files).toEqual([
+        path.join(outDir, 'dist', deployment.id, 'aws', `${awsStackName(deployment)}.template.json`),
+      ]);
+      expect(JSON.parse(fs.readFileSync(files[0], 'utf8'))).toEqual(template);
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bad deployments fail with the spec field and the fix', () => {
+  const base = () => parse(fs.readFileSync(path.join(EXAMPLES_DIR, 'default.yaml'), 'utf8'));
+  const build = (spec: unknown) => {
+    const d = fromSpec(validateSpec(spec, 'bad.yaml'), 'bad.yaml');
+    return buildAwsApp(d, { nag: false, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'aws-bad-')) });
+  };
+
+  test('production without targets.aws', () => {
+    const spec = base();
+    delete spec.targets.aws;
+    expect(() => build(spec)).toThrow(
+      /^bad\.yaml: targets\.aws: got nothing .*production never falls back to a default VPC/,
+    );
+  });
+
+  test('production multi-AZ with a single subnet', () => {
+    const spec = base();
+    spec.targets.aws.subnetIds = ['subnet-0a1b2c3d4e5f60711'];
+    expect(() => build(spec)).toThrow(
+      /targets\.aws\.subnetIds.*multi-AZ needs subnets in at least two availability zones/,
+    );
+  });
+
+  test('auth token shorter than 32 outside production', () => {
+    const spec = { ...base(), profile: 'staging', security: { authTokenLength: 16 } };
+    expect(() => build(spec)).toThrow(
+      /security\.authTokenLength\): got 16; expected an integer from 32 to 128/,
+    );
+  });
+});
+
+describe('the CDK app (cdk.json)', () => {
+  const repo = path.join(__dirname, '..', '..');
+
+  test('`cdk synth` with no -c spec synthesizes the default spec', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-cli-'));
+    try {
+      const run = spawnSync('npx', ['cdk', 'synth', '-q', '-o', out], { cwd: repo, encoding: 'utf8' });
+      expect(run.stderr).not.toMatch(/WARNING|ERROR/);
+      expect(run.status).toBe(0);
+      expect(fs.existsSync(path.join(out, 'app-cache-elasticache.template.json'))).toBe(true);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test('a bad spec path exits 2 with one line', () => {
+    const run = spawnSync('npx', ['tsx', 'stacks/aws.ts'], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({ spec: 'examples/does-not-exist.yaml' }),
+        CDK_OUTDIR: os.tmpdir(),
+      },
+    });
+    expect(run.status).toBe(2);
+    expect(
+      run.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('npm warn')),
+    ).toEqual([expect.stringMatching(/--spec: got ".*does-not-exist\.yaml"; expected a readable YAML file/)]);
+  });
+});
+
+/** Every acknowledgement recorded in the construct tree (CDK stores them as construct metadata). */
+function acknowledgementsIn(scope: IConstruct): Array<{ id: string; reason: string }> {
+  const out: Array<{ id: string; reason: string }> = [];
+  for (const c of scope.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      // Stored as { "<pack>::<rule id>": "<reason>" }.
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>))
+        out.push({ id, reason });
+    }
+  }
+  return out;
+}
