@@ -1,0 +1,199 @@
+/** Azure Cache for Redis Premium and Azure Managed Redis: translations and component behaviour. */
+import * as path from 'node:path';
+import { metricRules } from '../../lib/azure/alerts';
+import { STORAGE_BLOB_DATA_CONTRIBUTOR } from '../../lib/azure/backup-storage';
+import {
+  AzureManagedRedis,
+  evictionPolicy,
+  managedDatabaseArgs,
+  managedPersistence,
+} from '../../lib/azure/managed';
+import { AzurePremiumRedis, premiumVersion, reservedMemoryMb } from '../../lib/azure/premium';
+import { checkPlacement, guidFrom, patchScheduleEntry, subscriptionOf } from '../../lib/azure/settings';
+import { loadDeployment } from '../../lib/deployment';
+import { recordResources } from '../../lib/pulumi/run';
+import type { ResolvedPolicy } from '../../lib/policy/types';
+
+const ROOT = path.join(__dirname, '..', '..');
+const load = (f: string) => loadDeployment(path.join(ROOT, 'examples', f));
+const prod = load('default.yaml');
+const acs = load('acs-100k.yaml');
+const withPolicy = (p: ResolvedPolicy, change: (c: ResolvedPolicy) => void): ResolvedPolicy => {
+  const copy = structuredClone(p);
+  change(copy);
+  return copy;
+};
+
+describe('settings', () => {
+  test('patch schedule: day and hour from the window, at least the 5 hours Azure requires', () => {
+    expect(patchScheduleEntry(prod.policy)).toEqual({
+      dayOfWeek: 'Sunday',
+      startHourUtc: 5,
+      maintenanceWindow: 'PT5H',
+    });
+    const long = withPolicy(prod.policy, (p) => (p.maintenanceWindow = 'sat:20:00-sun:04:00'));
+    expect(patchScheduleEntry(long)).toEqual({
+      dayOfWeek: 'Saturday',
+      startHourUtc: 20,
+      maintenanceWindow: 'PT8H',
+    });
+  });
+  test('placement: a missing subnet or a malformed one names targets.azure.subnetId', () => {
+    expect(() => checkPlacement(prod.policy, { resourceGroup: 'rg', location: 'eastus' })).toThrow(
+      /targets\.azure\.subnetId: got nothing/,
+    );
+    expect(() =>
+      checkPlacement(prod.policy, {
+        resourceGroup: 'rg',
+        location: 'eastus',
+        subnetId: '/subscriptions/x/vnets/y',
+      }),
+    ).toThrow(/ending in \/subnets\/<name>/);
+    expect(() => checkPlacement(prod.policy, undefined)).toThrow(/targets\.azure: got nothing/);
+    const open = withPolicy(prod.policy, (p) => (p.security.privateNetworking = false));
+    expect(checkPlacement(open, { resourceGroup: 'rg', location: 'eastus' })).toBeDefined();
+  });
+  test('subscription from a resource id', () => {
+    expect(subscriptionOf(prod.spec.targets.azure!.subnetId!, 'f')).toBe(
+      '00000000-0000-0000-0000-000000000000',
+    );
+    expect(() => subscriptionOf('/resourceGroups/x', 'targets.azure.subnetId')).toThrow(
+      /targets\.azure\.subnetId/,
+    );
+  });
+  test('guidFrom gives a version-4 shaped GUID', () => {
+    expect(guidFrom('0123456789abcdef0123456789abcdef')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+  test('metric rules: memory, clients share, evictions, load, and failover only with replicas', () => {
+    const rules = metricRules(prod.policy, 10000, true);
+    expect(rules.map((r) => [r.id, r.metricName, r.threshold])).toEqual([
+      ['memory', 'usedmemorypercentage', 90],
+      ['clients', 'connectedclients', 8000],
+      ['evictions', 'evictedkeys', 1000],
+      ['cpu', 'serverLoad', 80],
+      ['failover', 'errors', 0],
+    ]);
+    expect(metricRules(prod.policy, 10000, false).map((r) => r.id)).not.toContain('failover');
+  });
+});
+
+describe('Premium', () => {
+  test('reserved memory: half of what the plan holds back from the SKU, each for maxmemory and fragmentation', () => {
+    const choice = prod.plan.choices['azure-premium'];
+    expect(reservedMemoryMb(choice)).toBe(Math.round(((6 - choice.memoryGbPerShard) / 2) * 1024));
+    expect(() => reservedMemoryMb({ ...choice, sku: 'P9' })).toThrow(/not in the Premium catalog/);
+  });
+  test('version: Premium offers Redis 6 only, with a note when the policy asks for more', () => {
+    expect(premiumVersion(prod.policy)).toMatchObject({
+      version: '6',
+      note: expect.stringMatching(/offers Redis 6/),
+    });
+    expect(premiumVersion(withPolicy(prod.policy, (p) => (p.engineVersion = '6.2')))).toEqual({
+      version: '6',
+    });
+  });
+  test('cluster plan: shardCount and replicas; RDB to the storage account by managed identity, no key', async () => {
+    const resources = await recordResources(() => {
+      new AzurePremiumRedis('acs', { policy: acs.policy, plan: acs.plan, target: acs.spec.targets.azure! });
+    });
+    const cache = resources.find((r) => r.type === 'azure-native:redis:Redis')!;
+    const choice = acs.plan.choices['azure-premium'];
+    expect(cache.inputs).toMatchObject({
+      shardCount: choice.shards,
+      replicasPerMaster: choice.replicasPerShard,
+      zones: ['1', '2', '3'],
+    });
+    const conf = cache.inputs.redisConfiguration as Record<string, string>;
+    expect(conf.rdbStorageConnectionString).toMatch(
+      /^BlobEndpoint=https:\/\/rdb[a-z0-9]+\.blob\.core\.windows\.net\/$/,
+    );
+    const role = resources.find((r) => r.type === 'azure-native:authorization:RoleAssignment')!;
+    expect(role.inputs.roleDefinitionId).toContain(STORAGE_BLOB_DATA_CONTRIBUTOR);
+    expect((cache.inputs.identity as { type: string }).type).toBe('UserAssigned');
+    const group = resources.find((r) => r.type === 'azure-native:monitor:ActionGroup')!;
+    expect(group.inputs).toMatchObject({
+      emailReceivers: [{ emailAddress: 'noc@acs.example.com' }],
+      groupShortName: 'acsredis',
+    });
+  });
+  test('transform edits the cache; the private DNS zone is registered when given', async () => {
+    const zone =
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns/providers/Microsoft.Network/privateDnsZones/privatelink.redis.cache.windows.net';
+    const resources = await recordResources(() => {
+      new AzurePremiumRedis('app', {
+        policy: prod.policy,
+        plan: prod.plan,
+        target: { ...prod.spec.targets.azure!, privateDnsZoneId: zone },
+        transform: { cache: (args) => void (args.tenantSettings = { team: 'platform' }) },
+      });
+    });
+    expect(resources.find((r) => r.type === 'azure-native:redis:Redis')!.inputs.tenantSettings).toEqual({
+      team: 'platform',
+    });
+    const dns = resources.find((r) => r.type === 'azure-native:network:PrivateDnsZoneGroup')!;
+    expect(dns.inputs.privateDnsZoneConfigs).toEqual([{ name: 'redis', privateDnsZoneId: zone }]);
+  });
+});
+
+describe('Managed Redis', () => {
+  test('eviction policy names map one to one; unknown ones fail', () => {
+    expect(evictionPolicy(prod.policy)).toBe('VolatileLRU');
+    expect(evictionPolicy(withPolicy(prod.policy, (p) => (p.keyspace.evictionPolicy = 'allkeys-lfu')))).toBe(
+      'AllKeysLFU',
+    );
+    expect(() => evictionPolicy(withPolicy(prod.policy, (p) => (p.keyspace.evictionPolicy = 'lru')))).toThrow(
+      /evictionPolicy/,
+    );
+  });
+  test('persistence: AOF when asked, else RDB at the nearest offered period, else off', () => {
+    expect(managedPersistence(prod.policy)).toEqual({
+      aofEnabled: true,
+      aofFrequency: '1s',
+      rdbEnabled: false,
+    });
+    const rdb = (h: 1 | 6 | 12 | 24) =>
+      withPolicy(prod.policy, (p) => Object.assign(p.persistence, { aof: false, snapshotPeriodHours: h }));
+    expect(managedPersistence(rdb(1))).toMatchObject({ rdbEnabled: true, rdbFrequency: '1h' });
+    expect(managedPersistence(rdb(24))).toMatchObject({ rdbEnabled: true, rdbFrequency: '12h' });
+    const off = withPolicy(prod.policy, (p) => Object.assign(p.persistence, { aof: false, rdb: false }));
+    expect(managedPersistence(off)).toEqual({ aofEnabled: false, rdbEnabled: false });
+  });
+  test('database: encrypted protocol on port 10000, OSS cluster policy for a cluster plan', () => {
+    expect(managedDatabaseArgs(acs.policy, acs.plan, acs.spec.targets.azure!, 'c')).toMatchObject({
+      databaseName: 'default',
+      clientProtocol: 'Encrypted',
+      port: 10000,
+      clusteringPolicy: 'OSSCluster',
+      accessKeysAuthentication: 'Enabled',
+    });
+    expect(managedDatabaseArgs(prod.policy, prod.plan, prod.spec.targets.azure!, 'c').clusteringPolicy).toBe(
+      'EnterpriseCluster',
+    );
+  });
+  test('component: HA from the plan, private endpoint to the cluster, metrics and connection logs', async () => {
+    const resources = await recordResources(() => {
+      new AzureManagedRedis('app', {
+        policy: prod.policy,
+        plan: prod.plan,
+        target: prod.spec.targets.azure!,
+      });
+    });
+    const cluster = resources.find((r) => r.type === 'azure-native:redisenterprise:RedisEnterprise')!;
+    expect(cluster.inputs).toMatchObject({
+      highAvailability: 'Enabled',
+      publicNetworkAccess: 'Disabled',
+      sku: { name: prod.plan.choices['azure-managed'].sku },
+    });
+    const pe = resources.find((r) => r.type === 'azure-native:network:PrivateEndpoint')!;
+    expect(pe.inputs.privateLinkServiceConnections).toMatchObject([{ groupIds: ['redisEnterprise'] }]);
+    const diag = resources
+      .filter((r) => r.type === 'azure-native:monitor:DiagnosticSetting')
+      .map((r) => [r.name, (r.inputs.logs as unknown[]).length, (r.inputs.metrics as unknown[]).length]);
+    expect(diag).toEqual([
+      ['app-diag-cluster', 0, 1],
+      ['app-diag-database', 1, 0],
+    ]);
+  });
+});
