@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { ioThreadsLines, tuningLines } from '../../lib/redisconf';
 import { Env, deploymentWith, freePorts, redisAvailable } from './harness';
 
 const suite = redisAvailable() ? describe : describe.skip;
@@ -95,6 +96,25 @@ suite('self-hosted standalone from the rendered config (real redis-server)', () 
     const admin2 = await admin.call(env.passwords.configCommand, 'GET', 'maxmemory');
     expect(admin2).toEqual(['maxmemory', String(env.deployment.plan.memory.maxmemoryBytesPerShard)]);
     await expect(admin.call('FLUSHALL')).rejects.toThrow(/unknown command/i);
+
+    // Every policy/plan tuning directive of the rendered file is in force on the server (CONFIG GET),
+    // except those CONFIG GET reports in another unit (buffer limits in bytes, save checked in test 3).
+    const rendered = [
+      ...tuningLines(env.deployment.policy, env.deployment.plan),
+      ...ioThreadsLines(env.layout.cores),
+    ];
+    let checked = 0;
+    for (const line of rendered) {
+      const [name, ...rest] = line.split(' ');
+      if (name === 'client-output-buffer-limit' || name === 'save') continue;
+      const want = rest.join(' ').replace(/^"(.*)"$/, '$1');
+      expect([name, (await admin.call(env.passwords.configCommand, 'GET', name)) as string[]]).toEqual([
+        name,
+        [name, want],
+      ]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(15);
 
     const metrics = await env.connected(port, 'metrics');
     expect(await metrics.info('server')).toContain('redis_version');
