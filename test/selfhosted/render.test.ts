@@ -171,11 +171,18 @@ describe('security of the rendered files', () => {
 });
 
 describe('install.sh', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-install-'));
+  let tmp = '';
+  // In hooks, not the describe body: a filtered run (-t) skips afterAll of an all-skipped block.
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-install-'));
+    const d = deployment(PROD, { mode: 'replication', replicasPerShard: 1 });
+    renderSelfHosted(d, `${tmp}/dist`, {
+      confDir: `${tmp}/conf`,
+      dataDir: `${tmp}/data`,
+      tlsDir: `${tmp}/tls`,
+    });
+  });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const d = deployment(PROD, { mode: 'replication', replicasPerShard: 1 });
-  const opts = { confDir: `${tmp}/conf`, dataDir: `${tmp}/data`, tlsDir: `${tmp}/tls` };
-  renderSelfHosted(d, `${tmp}/dist`, opts);
 
   test('generates missing secrets, writes hashes to users.acl, fills every placeholder, mode 600', () => {
     execFileSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], { stdio: 'pipe' });
