@@ -1,21 +1,27 @@
 /**
  * CDK app entry (cdk.json: `npx tsx stacks/aws.ts`). One ElastiCache stack for the spec given with
- * `-c spec=examples/<x>.yaml` (default: examples/default.yaml). cdk-nag's AwsSolutions, HIPAA
+ * `-c spec=examples/<x>.yaml` (default: examples/default.yaml) and optionally `-c account=<12 digits>`. cdk-nag's AwsSolutions, HIPAA
  * Security and NIST 800-53 R5 packs run on every synth; an unacknowledged finding fails it.
  */
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { addNagPacks } from '../lib/aws/nag';
-import { RedisElastiCacheStack, awsStackName } from '../lib/aws/stack';
+import { RedisElastiCacheStack, awsEnv, awsStackName } from '../lib/aws/stack';
 import { DEFAULT_SPEC_PATH, loadDeployment } from '../lib/deployment';
-import { isSpecError } from '../lib/errors';
+import { SpecError, isSpecError } from '../lib/errors';
 
 function main(): void {
   const app = new App();
   const specArg = app.node.tryGetContext('spec') as string | undefined;
   const specPath = specArg ? path.resolve(specArg) : DEFAULT_SPEC_PATH;
   const deployment = loadDeployment(specPath);
-  new RedisElastiCacheStack(app, awsStackName(deployment), { deployment });
+  // `-c account=<id>` overrides targets.aws.account (and the synth placeholder) for `cdk deploy`.
+  const account = app.node.tryGetContext('account') as string | undefined;
+  if (account !== undefined && !/^\d{12}$/.test(String(account))) {
+    throw new SpecError('-c account', account, 'expected a 12-digit AWS account id', 'cdk');
+  }
+  const env = account ? { ...awsEnv(deployment), account: String(account) } : undefined;
+  new RedisElastiCacheStack(app, awsStackName(deployment), { deployment, env });
   addNagPacks(app);
   app.synth();
 }
