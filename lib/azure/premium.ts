@@ -107,7 +107,6 @@ export function premiumCacheArgs(
     redisVersion: premiumVersion(policy).version,
     ...(plan.topology.mode === 'cluster' ? { shardCount: choice.shards } : {}),
     replicasPerMaster: choice.replicasPerShard,
-    replicasPerPrimary: choice.replicasPerShard,
     // Zones 1-3: Azure spreads the primary and replicas of each shard over them.
     ...(policy.availability.multiAz ? { zones: ['1', '2', '3'] } : {}),
     enableNonSslPort: !policy.security.tls,
