@@ -202,9 +202,10 @@ export function deploymentWith(
 
 /** One rendered, installed and (once started) running self-hosted deployment in a temp dir. */
 export class Env {
-  readonly root: string;
-  readonly secretsDir: string;
-  readonly distDir: string;
+  /** Created in install() (not at collection time, so a filtered-out suite leaves no directory). */
+  root = '';
+  secretsDir = '';
+  distDir = '';
   readonly passwords: Record<string, string> = {};
   readonly users;
   layout!: Layout;
@@ -216,14 +217,14 @@ export class Env {
     readonly deployment: Deployment,
     readonly name: string,
   ) {
-    this.root = fs.mkdtempSync(path.join(os.tmpdir(), `redis-iac-${name}-`));
-    this.secretsDir = path.join(this.root, 'secrets');
-    this.distDir = path.join(this.root, 'dist', deployment.id, 'self-hosted');
     this.users = aclRules(deployment.policy);
   }
 
   /** Render with test paths/ports, make certs, write test passwords, run the rendered install.sh. */
   async install(options: SelfHostedOptions): Promise<void> {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), `redis-iac-${this.name}-`));
+    this.secretsDir = path.join(this.root, 'secrets');
+    this.distDir = path.join(this.root, 'dist', this.deployment.id, 'self-hosted');
     this.tls = makeTls(path.join(this.root, 'tls'));
     const opts: SelfHostedOptions = {
       confDir: path.join(this.root, 'conf'),
@@ -346,7 +347,8 @@ export class Env {
       if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
     while ([...this.pids].some(alive)) await sleep(20);
-    if (process.env.KEEP_REDIS_TEST_DIRS !== '1') fs.rmSync(this.root, { recursive: true, force: true });
+    if (this.root && process.env.KEEP_REDIS_TEST_DIRS !== '1')
+      fs.rmSync(this.root, { recursive: true, force: true });
   }
 
   /** Every rendered and installed file, to check that no test password leaked into dist/. */
