@@ -1,0 +1,190 @@
+/** Text (terminal) and Markdown (docs/bench.md) tables of a bench result. */
+import { table } from '../lib/cli/format';
+import type { SizingResult } from './sizing';
+import type { SuiteResult } from './suite';
+import type { RowResult } from './synth';
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  memoryGib: number;
+  node: string;
+  os: string;
+  date: string;
+  gitCommit: string;
+  /** Files changed in the checkout when the bench ran (it is shared: in-progress work is measured too). */
+  gitDirtyFiles: number;
+  loadAverageStart: number[];
+  loadAverageEnd?: number[];
+  gnuTime: boolean;
+}
+
+export interface BenchResult {
+  schema: 'redis-iac-bench/1';
+  machine: Machine;
+  settings: { runs: number; warmup: number; quick: boolean; sections: string[] };
+  synth?: { targetRatio: number; rows: RowResult[] };
+  testSuite?: SuiteResult | { skipped: string };
+  sizing?: { rows: SizingResult[]; summary: SizingSummary };
+  durationMs: number;
+}
+
+export interface SizingSummary {
+  rows: number;
+  meetsNeed: number;
+  /** Rows where the reference sizing holds the derived need (only those are compared on price). */
+  referenceMeetsNeed: number;
+  notAboveReference: number;
+  cheapestFitting: number;
+}
+
+export function summarizeSizing(rows: SizingResult[]): SizingSummary {
+  return {
+    rows: rows.length,
+    meetsNeed: rows.filter((r) => r.checks.meetsNeed).length,
+    referenceMeetsNeed: rows.filter((r) => r.checks.referenceMeetsNeed).length,
+    notAboveReference: rows.filter((r) => r.checks.notAboveReference === true).length,
+    cheapestFitting: rows.filter((r) => r.checks.cheapestFitting).length,
+  };
+}
+
+const s = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`);
+const mb = (v: number | undefined) => (v === undefined ? '-' : `${Math.round(v)} MB`);
+const x = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(2)}x`);
+const usd = (v: number) =>
+  `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const pct = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
+
+type Grid = { headers: string[]; rows: string[][] };
+
+export function synthGrid(rows: RowResult[]): Grid {
+  return {
+    headers: ['target', 'median', 'floor', 'ratio', 'peak RSS', 'floor RSS', 'tree RSS', 'verdict'],
+    rows: rows.map((r) => [
+      r.label,
+      s(r.target?.wallMsMedian),
+      s(r.floor?.wallMsMedian),
+      x(r.wallRatio),
+      mb(r.target?.peakRssMbMedian),
+      mb(r.floor?.peakRssMbMedian),
+      mb(r.target?.treeRssMbMedian),
+      r.skipped
+        ? `skipped: ${r.skipped}`
+        : r.error
+          ? `ERROR: ${r.error}`
+          : `${r.verdict} (floor: ${r.floorLabel})`,
+    ]),
+  };
+}
+
+export function suiteGrid(r: SuiteResult): Grid {
+  return {
+    headers: ['command', 'wall', 'peak RSS (largest process)', 'tree RSS (all at once)', 'exit', 'verdict'],
+    rows: [
+      [
+        r.command,
+        s(r.wallMs),
+        mb(r.peakRssMb),
+        mb(r.treeRssMb),
+        String(r.exitCode),
+        `${r.verdict} (< 3 min)${r.exitCode ? ', suite FAILED' : ''}`,
+      ],
+    ],
+  };
+}
+
+function refCell(r: SizingResult): string {
+  if ('unavailable' in r.reference) return r.reference.unavailable;
+  return `${r.reference.label} x ${r.reference.nodes}: ${usd(r.reference.monthlyUsd)}`;
+}
+
+function checkCell(r: SizingResult): string {
+  const c = r.checks;
+  const parts = [
+    c.meetsNeed ? 'meets need' : 'BELOW NEED',
+    c.notAboveReference === undefined
+      ? 'reference short of need: not compared'
+      : c.notAboveReference
+        ? '<= reference'
+        : 'ABOVE REFERENCE',
+    c.cheapestFitting ? 'cheapest' : 'NOT CHEAPEST',
+  ];
+  return parts.join(', ');
+}
+
+export function sizingGrid(rows: SizingResult[]): Grid {
+  return {
+    headers: [
+      'row',
+      'platform',
+      'need',
+      'planner',
+      'monthly',
+      'headroom',
+      'reference sizing',
+      'ref headroom',
+      'planner/ref',
+      'planner/brute',
+      'checks',
+    ],
+    rows: rows.map((r) => [
+      `${r.size.toLocaleString('en-US')} ${r.kind} (${r.referenceShape})`,
+      r.platform,
+      `${r.needGb.toFixed(2)} GB`,
+      r.planner.available ? `${r.planner.label} x ${r.planner.nodes}` : 'none fits',
+      usd(r.planner.monthlyUsd),
+      pct(r.planner.headroomPct),
+      refCell(r),
+      'unavailable' in r.reference ? '-' : pct(r.reference.headroomPct),
+      x(r.ratioToReference),
+      x(r.ratioToBruteForce),
+      checkCell(r),
+    ]),
+  };
+}
+
+export function markdown(g: Grid): string {
+  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  return [
+    `| ${g.headers.join(' | ')} |`,
+    `|${g.headers.map(() => '---').join('|')}|`,
+    ...g.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+export function text(g: Grid): string {
+  return table(g.headers, g.rows);
+}
+
+export function machineLine(m: Machine): string {
+  return `${m.date}, commit ${m.gitCommit.slice(0, 12)}${m.gitDirtyFiles ? ` (+${m.gitDirtyFiles} uncommitted files in the shared checkout)` : ''}, ${m.nproc} cores (${m.cpuModel}), ${m.memoryGib} GiB, Node ${m.node}, ${m.os}, load ${m.loadAverageStart.map((l) => l.toFixed(2)).join(' ')} at start${m.loadAverageEnd ? `, ${m.loadAverageEnd.map((l) => l.toFixed(2)).join(' ')} at end` : ''}; peak RSS by ${m.gnuTime ? 'GNU time (%M)' : '/proc VmHWM polling'}`;
+}
+
+/** The whole result as Markdown, ready to paste into docs/bench.md. */
+export function resultMarkdown(r: BenchResult): string {
+  const out = [
+    `Measured ${machineLine(r.machine)}. Runs per side: ${r.settings.runs} (+${r.settings.warmup} warm-up).`,
+    '',
+  ];
+  if (r.synth)
+    out.push('### Synth speed (median wall time and peak RSS)', '', markdown(synthGrid(r.synth.rows)), '');
+  if (r.testSuite) {
+    out.push('### Test suite', '');
+    out.push(
+      'skipped' in r.testSuite ? `Skipped: ${r.testSuite.skipped}` : markdown(suiteGrid(r.testSuite)),
+      '',
+    );
+  }
+  if (r.sizing) {
+    const m = r.sizing.summary;
+    out.push(
+      '### Sizing against the reference rows (monthly on-demand USD)',
+      '',
+      `${m.rows} row x platform pairs: ${m.meetsNeed} meet the derived need, ${m.cheapestFitting} equal the brute-force cheapest (ratio 1.00), ${m.notAboveReference} of the ${m.referenceMeetsNeed} pairs whose reference sizing holds the need cost no more than it.`,
+      '',
+      markdown(sizingGrid(r.sizing.rows)),
+      '',
+    );
+  }
+  return out.join('\n');
+}
