@@ -20,7 +20,7 @@ import { createMetricAlerts } from './alerts';
 import { createDiagnostics } from './diagnostics';
 import { createDeleteLock } from './lock';
 import { createPrivateEndpoint } from './private-endpoint';
-import { azureTags, checkPlacement, type AzurePlacement } from './settings';
+import { azureMinimumTls, azureTags, checkPlacement, type AzurePlacement } from './settings';
 
 /** Redis eviction policy name -> the Managed Redis enum. */
 const EVICTION: Record<string, string> = {
@@ -90,7 +90,7 @@ export function managedClusterArgs(
     location: target.location,
     sku: { name: choice.sku },
     highAvailability: ha ? 'Enabled' : 'Disabled',
-    minimumTlsVersion: policy.security.tlsMinVersion,
+    minimumTlsVersion: azureMinimumTls(policy).version,
     publicNetworkAccess: policy.security.privateNetworking ? 'Disabled' : 'Enabled',
     tags: azureTags(policy),
   };
@@ -140,6 +140,8 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     const t = args.transform ?? {};
     const tags = azureTags(policy);
     this.notes = [];
+    const tls = azureMinimumTls(policy).note;
+    if (tls) this.notes.push(tls);
     if (policy.persistence.aof && policy.persistence.rdb) {
       this.notes.push('Managed Redis persists with RDB or AOF, not both: AOF (fsync every second) is used.');
     } else if (policy.persistence.rdb && policy.persistence.snapshotPeriodHours === 24) {

@@ -29,6 +29,7 @@ import { createPrivateEndpoint } from './private-endpoint';
 import {
   azureTags,
   checkPlacement,
+  azureMinimumTls,
   patchScheduleEntry,
   subscriptionOf,
   type AzurePlacement,
@@ -110,7 +111,7 @@ export function premiumCacheArgs(
     // Zones 1-3: Azure spreads the primary and replicas of each shard over them.
     ...(policy.availability.multiAz ? { zones: ['1', '2', '3'] } : {}),
     enableNonSslPort: !policy.security.tls,
-    minimumTlsVersion: policy.security.tlsMinVersion,
+    minimumTlsVersion: azureMinimumTls(policy).version,
     publicNetworkAccess: policy.security.privateNetworking ? 'Disabled' : 'Enabled',
     disableAccessKeyAuthentication: entra,
     updateChannel: 'Stable',
@@ -169,6 +170,8 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
     this.notes = [
       `Azure Cache for Redis (Premium) retires on ${catalog.retirement.date}; from ${catalog.retirement.newCachesUntil} only tenants that already had a cache may create new ones. Equivalent Azure Managed Redis SKU: ${this.managedEquivalent}.`,
     ];
+    const tls = azureMinimumTls(policy).note;
+    if (tls) this.notes.push(tls);
     const version = premiumVersion(policy);
     if (version.note) this.notes.push(version.note);
     if (policy.persistence.aof) {

@@ -99,3 +99,17 @@ export function guidFrom(hex: string): string {
   const h = hex.padEnd(32, '0').slice(0, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+/**
+ * The minimum TLS version Azure can enforce: both Azure Cache for Redis and Managed Redis accept at
+ * most "1.2" as the minimum. A policy asking for 1.3 gets 1.2 enforced and a note (clients that
+ * speak 1.3 still negotiate it).
+ */
+export function azureMinimumTls(policy: ResolvedPolicy): { version: '1.2'; note?: string } {
+  return policy.security.tlsMinVersion === '1.3'
+    ? {
+        version: '1.2',
+        note: 'Azure enforces at most TLS 1.2 as the minimum; the policy asks for 1.3, so 1.2 is the enforced floor.',
+      }
+    : { version: '1.2' };
+}

@@ -197,3 +197,16 @@ describe('Managed Redis', () => {
     ]);
   });
 });
+
+test('a TLS 1.3 policy enforces 1.2 on Azure (its highest minimum) and says so', async () => {
+  const policy = withPolicy(prod.policy, (p) => (p.security.tlsMinVersion = '1.3'));
+  let notes: string[] = [];
+  const resources = await recordResources(() => {
+    notes = new AzureManagedRedis('app', { policy, plan: prod.plan, target: prod.spec.targets.azure! }).notes;
+  });
+  expect(
+    resources.find((r) => r.type === 'azure-native:redisenterprise:RedisEnterprise')!.inputs
+      .minimumTlsVersion,
+  ).toBe('1.2');
+  expect(notes.join(' ')).toMatch(/at most TLS 1\.2/);
+});
