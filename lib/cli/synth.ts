@@ -1,0 +1,61 @@
+/**
+ * `npm run synth [-- --spec <file> | --all] [--out dist]`: every adapter, conformance, secret scan
+ * and reports into dist/<name>/. Bad input: exit 2 and one line. A failed target or invariant: exit 1
+ * with the target and the reason; that spec's folder is not written.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_SPEC_PATH } from '../deployment';
+import { synthAll } from '../synth/run';
+import { runCli, UsageError } from './run';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+export function specsFromArgs(argv: string[]): { specs: string[]; out: string } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      spec: { type: 'string', multiple: true },
+      all: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.all && values.spec?.length)
+    throw new UsageError('--all: cannot be combined with --spec; use one');
+  const examples = path.join(ROOT, 'examples');
+  const specs = values.all
+    ? fs
+        .readdirSync(examples)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => path.join(examples, f))
+    : (values.spec ?? [DEFAULT_SPEC_PATH]);
+  return { specs, out: path.resolve(values.out ?? path.join(ROOT, 'dist')) };
+}
+
+if (require.main === module) {
+  void runCli(async () => {
+    const { specs, out } = specsFromArgs(process.argv.slice(2));
+    const started = Date.now();
+    process.stdout.write(`synth: ${specs.length} spec(s) -> ${path.relative(process.cwd(), out) || '.'}/\n`);
+    const results = await synthAll({ specs, outRoot: out, log: (l) => process.stdout.write(`  ${l}\n`) });
+    const failures = results.flatMap((r) => r.failures);
+    process.stdout.write('\nSummary\n');
+    for (const r of results) {
+      const cells = r.conformance.flatMap((t) => Object.values(t.cells));
+      const count = (s: string) => cells.filter((c) => c.status === s).length;
+      const state = r.failures.length ? 'FAILED' : 'ok';
+      process.stdout.write(
+        `  ${r.id.padEnd(20)} ${state.padEnd(7)} ${r.failures.length ? '' : `${path.relative(process.cwd(), r.outDir)}/  conformance: ${count('pass')} pass, ${count('waived')} waived, ${count('na')} n/a, ${count('fail')} fail`}\n`,
+      );
+    }
+    process.stdout.write(`  ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    if (failures.length) {
+      for (const f of failures) process.stderr.write(`error: ${f}\n`);
+      process.exitCode = 1;
+    }
+  });
+}

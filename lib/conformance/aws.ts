@@ -1,0 +1,126 @@
+/** Evidence from a synthesized CloudFormation template (dist/<id>/aws/*.template.json). */
+import type { ResolvedPolicy } from '../policy/types';
+import { check, fail, na, pass, type TargetEvidence } from './types';
+
+interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+export interface CfnTemplate {
+  Resources?: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+
+const ofType = (t: CfnTemplate, type: string) =>
+  Object.values(t.Resources ?? {}).filter((r) => r.Type === type);
+
+/** Render a CloudFormation value for humans: intrinsics become ${Logical.Attr}. */
+export function cfnText(v: unknown): string {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if ('Ref' in o) return `\${${String(o.Ref)}}`;
+    if ('Fn::GetAtt' in o) return `\${${(o['Fn::GetAtt'] as string[]).join('.')}}`;
+    if ('Fn::Join' in o) {
+      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(cfnText).join(sep);
+    }
+  }
+  return JSON.stringify(v);
+}
+
+export function awsEvidence(t: CfnTemplate, policy: ResolvedPolicy): TargetEvidence {
+  const groups = ofType(t, 'AWS::ElastiCache::ReplicationGroup');
+  if (groups.length !== 1) {
+    const none = fail(`expected one AWS::ElastiCache::ReplicationGroup, found ${groups.length}`);
+    return {
+      tls: none,
+      auth: none,
+      'encryption-at-rest': none,
+      'private-networking': none,
+      'replicas-zones': none,
+      snapshots: none,
+      'maintenance-window': none,
+      alerts: none,
+      'deletion-protection': none,
+    };
+  }
+  const rg = groups[0];
+  const p = rg.Properties ?? {};
+  const token = cfnText(p.AuthToken ?? '');
+  const openIngress = [
+    ...ofType(t, 'AWS::EC2::SecurityGroup'),
+    ...ofType(t, 'AWS::EC2::SecurityGroupIngress'),
+  ].some((sg) => JSON.stringify(sg.Properties ?? {}).match(/"CidrIpv?6?"\s*:\s*"(0\.0\.0\.0\/0|::\/0)"/));
+  const subnetGroups = ofType(t, 'AWS::ElastiCache::SubnetGroup');
+  const subnets = (subnetGroups[0]?.Properties?.SubnetIds as unknown[] | undefined)?.length ?? 0;
+  const replicas = Number(p.ReplicasPerNodeGroup ?? Number(p.NumCacheClusters ?? 1) - 1);
+  // Alarms name their metric directly or inside metric math (Metrics[].MetricStat.Metric.MetricName).
+  const metrics = ofType(t, 'AWS::CloudWatch::Alarm')
+    .filter((a) => ((a.Properties?.AlarmActions as unknown[]) ?? []).length > 0)
+    .flatMap((a) => [...JSON.stringify(a.Properties).matchAll(/"MetricName":"([^"]+)"/g)].map((m) => m[1]));
+  const wanted = ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections'];
+  if (policy.availability.replicasPerShard > 0) wanted.push('ReplicationLag');
+  const missing = wanted.filter((m) => !metrics.includes(m));
+  const retention = Number(p.SnapshotRetentionLimit ?? 0);
+  return {
+    tls: check(
+      p.TransitEncryptionEnabled === true && p.TransitEncryptionMode === 'required',
+      `TransitEncryptionEnabled=${String(p.TransitEncryptionEnabled)}, TransitEncryptionMode=${String(p.TransitEncryptionMode)} (ElastiCache in-transit encryption negotiates TLS 1.2 or later)`,
+    ),
+    auth: check(
+      token.includes('{{resolve:secretsmanager:') || Array.isArray(p.UserGroupIds),
+      p.UserGroupIds
+        ? 'RBAC user groups'
+        : `AuthToken=${token ? 'Secrets Manager dynamic reference' : 'none'}`,
+    ),
+    'encryption-at-rest': check(
+      p.AtRestEncryptionEnabled === true,
+      `AtRestEncryptionEnabled=${String(p.AtRestEncryptionEnabled)}${p.KmsKeyId ? ', customer KMS key' : ''}`,
+    ),
+    'private-networking': check(
+      !!p.CacheSubnetGroupName && Array.isArray(p.SecurityGroupIds) && !openIngress,
+      `subnet group ${p.CacheSubnetGroupName ? 'set' : 'missing'}, security groups ${Array.isArray(p.SecurityGroupIds) ? 'set' : 'missing'}, ${openIngress ? 'ingress open to 0.0.0.0/0' : 'no ingress from 0.0.0.0/0'}`,
+    ),
+    'replicas-zones': check(
+      p.AutomaticFailoverEnabled === true && p.MultiAZEnabled === true && replicas >= 1 && subnets >= 2,
+      `AutomaticFailoverEnabled=${String(p.AutomaticFailoverEnabled)}, MultiAZEnabled=${String(p.MultiAZEnabled)}, ${replicas} replica(s) per shard, ${subnets} subnet(s)`,
+    ),
+    snapshots: check(
+      retention >= policy.persistence.snapshotRetentionDays && retention >= 1 && !!p.SnapshotWindow,
+      `SnapshotRetentionLimit=${retention} days (policy ${policy.persistence.snapshotRetentionDays}), SnapshotWindow=${String(p.SnapshotWindow ?? 'none')}`,
+    ),
+    'maintenance-window': p.PreferredMaintenanceWindow
+      ? pass(`PreferredMaintenanceWindow=${String(p.PreferredMaintenanceWindow)}`)
+      : fail('no PreferredMaintenanceWindow'),
+    alerts:
+      missing.length === 0
+        ? pass(
+            `CloudWatch alarms with actions on ${wanted.join(', ')}${policy.availability.replicasPerShard > 0 ? '' : ' (no replicas: no replication lag to watch)'}`,
+          )
+        : fail(`no alarm with an action on ${missing.join(', ')}`),
+    'deletion-protection': check(
+      ['Retain', 'Snapshot'].includes(rg.DeletionPolicy ?? '') &&
+        ['Retain', 'Snapshot'].includes(rg.UpdateReplacePolicy ?? ''),
+      `DeletionPolicy=${rg.DeletionPolicy ?? 'Delete'}, UpdateReplacePolicy=${rg.UpdateReplacePolicy ?? 'Delete'}`,
+    ),
+  };
+}
+
+/** The connection contract from the stack outputs (values that are tokens stay as ${...}). */
+export function awsContract(t: CfnTemplate): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, o] of Object.entries(t.Outputs ?? {})) {
+    if (!key.startsWith('Contract') || key === 'ContractParameterName') continue;
+    const name = key
+      .replace(/^Contract/, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toUpperCase();
+    out[name] = cfnText(o.Value);
+  }
+  return out;
+}
+
+export const awsNotApplicable = na;

@@ -1,0 +1,106 @@
+/** Reads every target's artifact under a spec's output folder and evaluates the invariants. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { scanDirectory, scanText, type SecretFinding } from '../checks/secret-scan';
+import type { Deployment } from '../deployment';
+import { awsContract, awsEvidence, type CfnTemplate } from './aws';
+import { cellsFor } from './invariants';
+import { kubernetesContract, kubernetesEvidence } from './kubernetes';
+import {
+  azureManagedEvidence,
+  azurePremiumEvidence,
+  gcpEvidence,
+  pulumiContract,
+  type PreviewDocument,
+} from './pulumi';
+import { selfHostedContract, selfHostedEvidence } from './selfhosted';
+import type { TargetEvidence, TargetId, TargetResult } from './types';
+
+const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+
+function filesIn(dir: string): Record<string, string> {
+  if (!fs.existsSync(dir)) return {};
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [e.name, fs.readFileSync(path.join(dir, e.name), 'utf8')]),
+  );
+}
+
+function result(
+  root: string,
+  target: TargetId,
+  files: string[],
+  evidence: TargetEvidence,
+  d: Deployment,
+  contract?: Record<string, string>,
+): TargetResult {
+  return { target, files, cells: cellsFor(evidence, scanFiles(root, files), d.policy), contract };
+}
+
+/** Secret scan of the given files or folders (paths relative to root; findings keep them relative). */
+function scanFiles(root: string, rels: string[]): SecretFinding[] {
+  return rels.flatMap((rel) => {
+    const full = path.join(root, rel);
+    if (fs.statSync(full).isDirectory())
+      return scanDirectory(full).map((f) => ({ ...f, file: path.join(rel, f.file) }));
+    return scanText(fs.readFileSync(full, 'utf8'), rel);
+  });
+}
+
+export function readConformance(root: string, d: Deployment): TargetResult[] {
+  const out: TargetResult[] = [];
+  const aws = path.join(root, 'aws');
+  if (fs.existsSync(aws)) {
+    for (const f of fs.readdirSync(aws).filter((n) => n.endsWith('.template.json'))) {
+      const t = readJson<CfnTemplate>(path.join(aws, f));
+      out.push(result(root, 'aws', [`aws/${f}`], awsEvidence(t, d.policy), d, awsContract(t)));
+    }
+  }
+  const readers = {
+    gcp: gcpEvidence,
+    'azure-premium': azurePremiumEvidence,
+    'azure-managed': azureManagedEvidence,
+  } as const;
+  for (const [target, read] of Object.entries(readers) as Array<
+    [keyof typeof readers, (typeof readers)[keyof typeof readers]]
+  >) {
+    const file = path.join(root, 'pulumi', `${target}.json`);
+    if (!fs.existsSync(file)) continue;
+    const doc = readJson<PreviewDocument>(file);
+    out.push(result(root, target, [`pulumi/${target}.json`], read(doc, d.policy), d, pulumiContract(doc)));
+  }
+  const k8s = filesIn(path.join(root, 'k8s'));
+  for (const flavor of ['opstree', 'bitnami'] as const) {
+    if (!k8s[`${flavor}.yaml`]) continue;
+    const names = [
+      `k8s/${flavor}.yaml`,
+      ...(flavor === 'bitnami' && k8s['values-redis.yaml'] ? ['k8s/values-redis.yaml'] : []),
+    ];
+    out.push(
+      result(
+        root,
+        flavor,
+        names,
+        kubernetesEvidence(flavor, k8s, d.policy),
+        d,
+        kubernetesContract(flavor, k8s),
+      ),
+    );
+  }
+  const self = filesIn(path.join(root, 'self-hosted'));
+  if (Object.keys(self).length) {
+    out.push(
+      result(
+        root,
+        'self-hosted',
+        ['self-hosted'],
+        selfHostedEvidence(self, d.policy),
+        d,
+        selfHostedContract(self),
+      ),
+    );
+  }
+  return out;
+}

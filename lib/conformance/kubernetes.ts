@@ -1,0 +1,210 @@
+/**
+ * Evidence from the Kubernetes manifests (dist/<id>/k8s/opstree.yaml, bitnami.yaml and
+ * values-redis.yaml): the custom resources, NetworkPolicies, PDBs, PrometheusRules and the backup
+ * CronJob as they will be applied.
+ */
+import { parseAllDocuments, parse } from 'yaml';
+import type { ResolvedPolicy } from '../policy/types';
+import { check, fail, na, pass, type Evidence, type TargetEvidence } from './types';
+
+type Obj = Record<string, unknown>;
+interface K8sObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string };
+  spec?: Obj;
+  data?: Obj;
+  [k: string]: unknown;
+}
+
+const get = (o: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Obj)[k] : undefined), o);
+const text = (v: unknown) => JSON.stringify(v ?? null);
+
+export function parseManifests(yamlText: string): K8sObject[] {
+  return parseAllDocuments(yamlText)
+    .map((d) => d.toJS() as K8sObject)
+    .filter((o) => o && typeof o === 'object');
+}
+
+const kinds = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
+
+/** PrometheusRule coverage of the four signals, on redis_exporter metric names. */
+function alertCoverage(rulesText: string, policy: ResolvedPolicy): Evidence {
+  const wanted: Record<string, RegExp> = {
+    memory: /redis_memory_used_bytes/,
+    evictions: /redis_evicted_keys_total/,
+    connections: /redis_connected_clients/,
+    replication:
+      /redis_connected_slaves|redis_master_link_up|redis_connected_replicas|master_repl_offset|redis_replica/,
+  };
+  if (policy.availability.replicasPerShard === 0) delete wanted.replication;
+  const missing = Object.entries(wanted)
+    .filter(([, re]) => !re.test(rulesText))
+    .map(([k]) => k);
+  return missing.length
+    ? fail(`no alert rule on ${missing.join(', ')}`)
+    : pass(`alert rules on ${Object.keys(wanted).join(', ')}`);
+}
+
+/** Backup CronJob retention in days, read from its RETENTION_DAYS environment variable. */
+function backupEvidence(objs: K8sObject[], policy: ResolvedPolicy): Evidence {
+  const jobs = kinds(objs, 'CronJob');
+  if (jobs.length === 0) return fail('no backup CronJob');
+  const m = text(jobs).match(/"name":"RETENTION_DAYS","value":"(\d+)"/);
+  const days = m ? Number(m[1]) : 0;
+  const schedule = String(get(jobs[0], 'spec', 'schedule') ?? '');
+  return check(
+    days >= policy.persistence.snapshotRetentionDays && days >= 1,
+    `backup CronJob "${schedule}" keeps ${days} day(s) (policy ${policy.persistence.snapshotRetentionDays})`,
+  );
+}
+
+function networkEvidence(objs: K8sObject[], serviceTypes: string[]): Evidence {
+  const policies = kinds(objs, 'NetworkPolicy');
+  const open = serviceTypes.filter((t) => t === 'LoadBalancer' || t === 'NodePort');
+  const allowAll = policies.some(
+    (p) =>
+      text(get(p, 'spec', 'ingress')).includes('"from":[]') || text(get(p, 'spec', 'ingress')) === '[{}]',
+  );
+  return check(
+    policies.length > 0 && open.length === 0 && !allowAll,
+    `${policies.length} NetworkPolicy object(s)${allowAll ? ' (one admits everything)' : ''}, Service types: ${serviceTypes.length ? [...new Set(serviceTypes)].join(', ') : 'ClusterIP'}`,
+  );
+}
+
+function zoneSpread(v: unknown): boolean {
+  return text(v).includes('topology.kubernetes.io/zone');
+}
+
+export function kubernetesEvidence(
+  flavor: 'opstree' | 'bitnami',
+  files: Record<string, string>,
+  policy: ResolvedPolicy,
+): TargetEvidence {
+  const objs = parseManifests(files[`${flavor}.yaml`] ?? '');
+  return flavor === 'opstree'
+    ? opstreeEvidence(objs, policy)
+    : bitnamiEvidence(objs, parse(files['values-redis.yaml'] ?? '{}') ?? {}, policy);
+}
+
+function opstreeEvidence(objs: K8sObject[], policy: ResolvedPolicy): TargetEvidence {
+  const [rc] = kinds(objs, 'RedisCluster');
+  if (!rc) {
+    const none = fail('no RedisCluster in opstree.yaml');
+    return {
+      tls: none,
+      auth: none,
+      'encryption-at-rest': none,
+      'private-networking': none,
+      'replicas-zones': none,
+      snapshots: none,
+      'maintenance-window': none,
+      alerts: none,
+      'deletion-protection': none,
+    };
+  }
+  const spec = rc.spec ?? {};
+  const certs = kinds(objs, 'Certificate');
+  const followers = Number(get(spec, 'redisFollower', 'replicas') ?? spec.clusterSize ?? 0);
+  const pdbs =
+    kinds(objs, 'PodDisruptionBudget').length + (text(spec).match(/"pdb":\{"enabled":true/g)?.length ?? 0);
+  const retain =
+    get(spec, 'storage', 'keepAfterDelete') === true ||
+    text(get(spec, 'kubernetesConfig', 'persistentVolumeClaimRetentionPolicy')).includes(
+      '"whenDeleted":"Retain"',
+    );
+  const serviceType = String(get(spec, 'kubernetesConfig', 'service', 'serviceType') ?? 'ClusterIP');
+  return {
+    tls: check(
+      !!get(spec, 'TLS', 'secret') && certs.length > 0,
+      `spec.TLS from Secret ${text(get(spec, 'TLS', 'secret', 'secretName'))} issued by ${certs.length} cert-manager Certificate(s); the operator serves TLS (1.2/1.3, Redis defaults) on the Redis port`,
+    ),
+    auth: check(
+      !!get(spec, 'kubernetesConfig', 'redisSecret', 'name'),
+      `redisSecret ${text(get(spec, 'kubernetesConfig', 'redisSecret'))}${get(spec, 'acl') ? ', ACL users from a Secret' : ''} (Secrets created outside the YAML)`,
+    ),
+    'encryption-at-rest': na(
+      `depends on the StorageClass ${text(get(spec, 'storage', 'volumeClaimTemplate', 'spec', 'storageClassName') ?? 'default')}: use an encrypted class (e.g. encrypted EBS/PD)`,
+    ),
+    'private-networking': networkEvidence(objs, [serviceType]),
+    'replicas-zones': check(
+      followers >= 1 && zoneSpread(spec) && pdbs > 0,
+      `${followers} follower(s) per ${String(spec.clusterSize)} leaders, zone topology spread ${zoneSpread(spec) ? 'set' : 'missing'}, ${pdbs} PDB(s); the cluster fails over by itself`,
+    ),
+    snapshots: backupEvidence(objs, policy),
+    'maintenance-window': na(
+      `Kubernetes has no maintenance window; ${pdbs} PodDisruptionBudget(s) keep quorum during node drains`,
+    ),
+    alerts: alertCoverage(text(kinds(objs, 'PrometheusRule')), policy),
+    'deletion-protection': check(
+      retain,
+      retain ? 'PVCs kept when the RedisCluster is deleted' : 'PVCs are deleted with the RedisCluster',
+    ),
+  };
+}
+
+function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy): TargetEvidence {
+  const v = (...k: string[]) => get(values, ...k);
+  const replicas = Number(v('replica', 'replicaCount') ?? 0);
+  const architecture = String(v('architecture') ?? 'replication');
+  const sentinel = v('sentinel', 'enabled') === true;
+  const spread =
+    zoneSpread(v('replica', 'topologySpreadConstraints')) ||
+    zoneSpread(v('master', 'topologySpreadConstraints'));
+  const retention =
+    text(v('master', 'persistentVolumeClaimRetentionPolicy')) +
+    text(v('replica', 'persistentVolumeClaimRetentionPolicy'));
+  const serviceTypes = [
+    v('master', 'service', 'type'),
+    v('replica', 'service', 'type'),
+    v('sentinel', 'service', 'type'),
+  ]
+    .filter(Boolean)
+    .map(String);
+  const rules = text(v('metrics', 'prometheusRule', 'rules')) + text(kinds(objs, 'PrometheusRule'));
+  const np = v('networkPolicy') as Obj | undefined;
+  const network = networkEvidence(objs, serviceTypes);
+  return {
+    tls: check(
+      v('tls', 'enabled') === true && !!v('tls', 'existingSecret'),
+      `tls.enabled=${text(v('tls', 'enabled'))} from Secret ${text(v('tls', 'existingSecret'))}; the chart sets port 0 and tls-port when TLS is on (Redis defaults: TLS 1.2/1.3)`,
+    ),
+    auth: check(
+      v('auth', 'enabled') === true && !!v('auth', 'existingSecret') && !v('auth', 'password'),
+      `auth.enabled=${text(v('auth', 'enabled'))}, existingSecret ${text(v('auth', 'existingSecret'))}${sentinel ? `, auth.sentinel=${text(v('auth', 'sentinel'))}` : ''}`,
+    ),
+    'encryption-at-rest': na(
+      `depends on the StorageClass ${text(v('global', 'defaultStorageClass') ?? v('master', 'persistence', 'storageClass') ?? 'default')}: use an encrypted class`,
+    ),
+    'private-networking':
+      np?.enabled === true && np.allowExternal === false && network.status !== 'fail'
+        ? pass(`networkPolicy.enabled, allowExternal=false; ${network.detail}`)
+        : fail(`networkPolicy=${text(np)}; ${network.detail}`),
+    'replicas-zones': check(
+      architecture === 'replication' && replicas >= 1 && sentinel && spread,
+      `architecture=${architecture}, ${replicas} replica(s), Sentinel ${sentinel ? 'on' : 'off'}, zone spread ${spread ? 'set' : 'missing'}`,
+    ),
+    snapshots: backupEvidence(objs, policy),
+    'maintenance-window': na(
+      `Kubernetes has no maintenance window; pdb ${text(v('pdb') ?? v('replica', 'pdb'))} keeps replicas during node drains`,
+    ),
+    alerts: alertCoverage(rules, policy),
+    'deletion-protection': check(
+      retention.includes('"whenDeleted":"Retain"'),
+      `persistentVolumeClaimRetentionPolicy ${retention || 'unset'}`,
+    ),
+  };
+}
+
+/** The contract, from the ConfigMap the chart ships for applications (if any). */
+export function kubernetesContract(
+  flavor: 'opstree' | 'bitnami',
+  files: Record<string, string>,
+): Record<string, string> | undefined {
+  const objs = parseManifests(files[`${flavor}.yaml`] ?? '');
+  const cm = kinds(objs, 'ConfigMap').find((o) => text(o.data).includes('REDIS_HOST'));
+  return cm?.data
+    ? Object.fromEntries(Object.entries(cm.data).map(([k, val]) => [k, String(val)]))
+    : undefined;
+}

@@ -1,0 +1,148 @@
+/** Evidence from the rendered self-hosted files (dist/<id>/self-hosted/). */
+import type { ResolvedPolicy } from '../policy/types';
+import { check, fail, na, pass, type Evidence, type TargetEvidence } from './types';
+
+export interface SelfHostedFiles {
+  /** file name -> content */
+  [name: string]: string;
+}
+
+/** Directives of a redis.conf as name -> values (last one wins, like Redis; repeated ones joined). */
+export function directives(conf: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const raw of conf.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [name, ...rest] = line.split(/\s+/);
+    const key = name.toLowerCase();
+    out.set(key, [...(out.get(key) ?? []), rest.join(' ')]);
+  }
+  return out;
+}
+
+const one = (d: Map<string, string[]>, k: string) => d.get(k)?.slice(-1)[0];
+
+export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolicy): TargetEvidence {
+  const confs = Object.entries(files).filter(([n]) => /^redis-\d+\.conf$/.test(n));
+  if (confs.length === 0) {
+    const none = fail('no redis-<port>.conf rendered');
+    return {
+      tls: none,
+      auth: none,
+      'encryption-at-rest': none,
+      'private-networking': none,
+      'replicas-zones': none,
+      snapshots: none,
+      'maintenance-window': none,
+      alerts: none,
+      'deletion-protection': none,
+    };
+  }
+  const parsed = confs.map(([name, text]) => ({ name, d: directives(text) }));
+  const layout = files['layout.json']
+    ? (JSON.parse(files['layout.json']) as {
+        mode?: string;
+        nodes?: Array<{ role: string }>;
+        sentinels?: unknown[];
+      })
+    : {};
+  const every = (pred: (d: Map<string, string[]>) => boolean) =>
+    parsed.filter((c) => !pred(c.d)).map((c) => c.name);
+
+  const plaintext = every((d) => one(d, 'port') === '0' && !!one(d, 'tls-port'));
+  const oldTls = every(
+    (d) =>
+      !/TLSv1(\.[01])?(\s|"|$)/.test(one(d, 'tls-protocols') ?? 'TLSv1') &&
+      /TLSv1\.[23]/.test(one(d, 'tls-protocols') ?? ''),
+  );
+  const noTlsRepl = every(
+    (d) =>
+      one(d, 'tls-replication') === 'yes' &&
+      (one(d, 'cluster-enabled') !== 'yes' || one(d, 'tls-cluster') === 'yes'),
+  );
+  const tls: Evidence =
+    plaintext.length || oldTls.length || noTlsRepl.length
+      ? fail(
+          [
+            plaintext.length ? `plaintext port open in ${plaintext.join(', ')}` : '',
+            oldTls.length ? `tls-protocols allows < TLS 1.2 or is unset in ${oldTls.join(', ')}` : '',
+            noTlsRepl.length ? `replication/cluster bus not on TLS in ${noTlsRepl.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('; '),
+        )
+      : pass(
+          `${parsed.length} node(s): port 0, tls-port, tls-protocols TLSv1.2/TLSv1.3, tls-replication${layout.mode === 'cluster' ? ', tls-cluster' : ''}`,
+        );
+
+  const acl = files['users.acl.template'] ?? '';
+  const secrets = files['secrets.conf.template'] ?? '';
+  const aclOk = every((d) => !!one(d, 'aclfile')).length === 0 && /^user default off\b/m.test(acl);
+  const passOk =
+    /^requirepass\s+\S/m.test(secrets) && every((d) => (d.get('include') ?? []).length > 0).length === 0;
+  const auth: Evidence = aclOk
+    ? pass('aclfile on every node; default user off; users get hashed passwords at install time')
+    : passOk
+      ? pass('requirepass from secrets.conf (written at install time)')
+      : fail('neither an ACL file with the default user off nor requirepass');
+
+  const openBind = every(
+    (d) =>
+      !/(^|\s)(0\.0\.0\.0|\*|::)(\s|$)/.test(one(d, 'bind') ?? '0.0.0.0') &&
+      one(d, 'protected-mode') !== 'no',
+  );
+  const nodes = layout.nodes ?? [];
+  const replicas = nodes.filter((n) => n.role === 'replica').length;
+  const primaries = nodes.filter((n) => n.role === 'primary').length;
+  const failover =
+    layout.mode === 'cluster'
+      ? 'Redis Cluster'
+      : (layout.sentinels?.length ?? 0) >= 3
+        ? `${layout.sentinels!.length} sentinels`
+        : '';
+  const saves = parsed.filter((c) => (one(c.d, 'save') ?? '""') !== '""' && (one(c.d, 'save') ?? '') !== '');
+  return {
+    tls,
+    auth,
+    'encryption-at-rest': na(
+      'redis.conf has no at-rest encryption: put the data directory on an encrypted volume (dm-crypt/LUKS or an encrypted cloud disk)',
+    ),
+    'private-networking': check(
+      openBind.length === 0,
+      openBind.length
+        ? `bind to all interfaces in ${openBind.join(', ')}`
+        : `bind ${one(parsed[0].d, 'bind')}, protected-mode yes`,
+    ),
+    'replicas-zones':
+      replicas >= primaries && primaries > 0 && failover
+        ? pass(
+            `${replicas} replica(s) for ${primaries} primary(ies), automatic failover by ${failover}; zone spread is the choice of hosts in layout.json`,
+          )
+        : fail(
+            `${replicas} replica(s) for ${primaries} primary(ies)${failover ? '' : ', no automatic failover'}`,
+          ),
+    snapshots:
+      saves.length === parsed.length && policy.persistence.rdb
+        ? na(
+            `RDB save rules on every node (${one(parsed[0].d, 'save')}); keeping ${policy.persistence.snapshotRetentionDays} days of copies is the backup job's (README)`,
+          )
+        : fail(`RDB save rules on ${saves.length} of ${parsed.length} node(s)`),
+    'maintenance-window': na('self-hosted nodes have no provider maintenance: you choose when to patch'),
+    alerts: na(
+      'redis.conf carries no alerting: scrape with redis_exporter and use the PrometheusRule from the Kubernetes output',
+    ),
+    'deletion-protection': na('no API can delete a self-hosted data directory; protect hosts and backups'),
+  };
+}
+
+/** Contract for self-hosted nodes, from layout.json. */
+export function selfHostedContract(files: SelfHostedFiles): Record<string, string> | undefined {
+  const raw = files['contract.env'];
+  if (!raw) return undefined;
+  return Object.fromEntries(
+    raw
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}

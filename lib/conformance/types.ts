@@ -1,0 +1,72 @@
+/**
+ * Policy conformance read from synthesized artifacts (not from the spec): each target has a reader
+ * that turns its artifact into Evidence per invariant; invariants.ts applies the policy (what is
+ * required for this profile, which waivers exist) and produces the matrix cells.
+ */
+import type { WaivableRule } from '../spec/schema';
+
+export const TARGETS = [
+  'aws',
+  'gcp',
+  'azure-premium',
+  'azure-managed',
+  'opstree',
+  'bitnami',
+  'self-hosted',
+] as const;
+export type TargetId = (typeof TARGETS)[number];
+
+export const TARGET_LABELS: Record<TargetId, string> = {
+  aws: 'AWS',
+  gcp: 'GCP',
+  'azure-premium': 'Azure Premium',
+  'azure-managed': 'Azure Managed Redis',
+  opstree: 'OpsTree',
+  bitnami: 'Bitnami',
+  'self-hosted': 'self-hosted',
+};
+
+export type InvariantId =
+  | 'tls'
+  | 'auth'
+  | 'no-plaintext-secret'
+  | 'encryption-at-rest'
+  | 'private-networking'
+  | 'replicas-zones'
+  | 'snapshots'
+  | 'maintenance-window'
+  | 'alerts'
+  | 'deletion-protection';
+
+/** What a reader found in the artifact for one invariant. */
+export type Evidence =
+  { status: 'pass'; detail: string } | { status: 'fail'; detail: string } | { status: 'na'; detail: string };
+
+export type TargetEvidence = Record<Exclude<InvariantId, 'no-plaintext-secret'>, Evidence>;
+
+export interface Cell {
+  status: 'pass' | 'fail' | 'na' | 'waived';
+  detail: string;
+}
+
+export interface TargetResult {
+  target: TargetId;
+  /** Files (relative to dist/<id>) the evidence was read from. */
+  files: string[];
+  cells: Record<InvariantId, Cell>;
+  /** The connection contract as published by the artifact (no secrets). */
+  contract?: Record<string, string>;
+}
+
+export interface Invariant {
+  id: InvariantId;
+  title: string;
+  /** Waivable policy rules that weaken this invariant. */
+  rules: WaivableRule[];
+}
+
+export const pass = (detail: string): Evidence => ({ status: 'pass', detail });
+export const fail = (detail: string): Evidence => ({ status: 'fail', detail });
+export const na = (detail: string): Evidence => ({ status: 'na', detail });
+/** pass when `ok`, else fail; the same detail either way says what was read. */
+export const check = (ok: boolean, detail: string): Evidence => (ok ? pass(detail) : fail(detail));

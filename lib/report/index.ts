@@ -1,0 +1,153 @@
+/**
+ * report.md (terminal / pull request) and report.html (self-contained: inline CSS and SVG, no
+ * network) with the same content: sizing derivation, choices and costs, cost chart, conformance
+ * matrix, connection contracts and waivers.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TargetResult } from '../conformance/types';
+import type { Deployment } from '../deployment';
+import { costChartSvg } from './chart';
+import {
+  choiceTable,
+  conformanceTable,
+  contractTable,
+  referenceLine,
+  sizingTables,
+  waiverTable,
+  type Table,
+} from './model';
+import { costSeries } from './series';
+
+export interface ReportInput {
+  deployment: Deployment;
+  conformance: TargetResult[];
+  runs: Array<{ target: string; status: string; note?: string; files: string[] }>;
+}
+
+function header(d: Deployment): string {
+  const p = d.policy;
+  return `${p.name}: ${p.profile}, ${p.engine} ${p.engineVersion} (spec ${d.source})`;
+}
+
+// ---------------------------------------------------------------- Markdown
+
+const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function mdTable(t: Table): string {
+  if (t.rows.length === 0) return `### ${t.title}\n\nNone.\n`;
+  return [
+    `### ${t.title}`,
+    '',
+    `| ${t.headers.map(mdCell).join(' | ')} |`,
+    `| ${t.headers.map(() => '---').join(' | ')} |`,
+    ...t.rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),
+    '',
+  ].join('\n');
+}
+
+export function markdownReport(input: ReportInput): string {
+  const d = input.deployment;
+  const series = costSeries(d);
+  return [
+    `# Redis deployment report: ${header(d)}`,
+    '',
+    '## Sizing',
+    '',
+    ...sizingTables(d).map(mdTable),
+    referenceLine(d),
+    '',
+    ...d.plan.notes.map((n) => `> ${n}\n`),
+    mdTable(choiceTable(d)),
+    '## Cost by workload size',
+    '',
+    ...series.map((s) =>
+      mdTable({
+        title: `Monthly cost by ${s.kind}`,
+        headers: [s.kind, ...Object.keys(s.points[0].costs)],
+        rows: s.points.map((p) => [
+          p.size.toLocaleString('en-US'),
+          ...Object.values(p.costs).map((c) => (c === null ? 'n/a' : `$${c.toFixed(2)}`)),
+        ]),
+      }),
+    ),
+    '## Conformance',
+    '',
+    mdTable(conformanceTable(input.conformance)),
+    '## Connection contract',
+    '',
+    mdTable(contractTable(input.conformance)),
+    '## Waivers',
+    '',
+    mdTable(waiverTable(d)),
+    '## Artifacts',
+    '',
+    ...input.runs.map(
+      (r) =>
+        `- ${r.target}: ${r.status}${r.note ? ` (${r.note})` : ''}${r.files.length ? `, ${r.files.length} file(s)` : ''}`,
+    ),
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------- HTML
+
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function htmlTable(t: Table): string {
+  if (t.rows.length === 0) return `<h3>${esc(t.title)}</h3><p>None.</p>`;
+  const rows = t.rows
+    .map(
+      (r, i) =>
+        `<tr>${r.map((c, j) => `<td${t.status?.[i]?.[j] ? ` class="${t.status[i][j]}"` : ''}>${esc(c)}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  return `<h3>${esc(t.title)}</h3>\n<table><thead><tr>${t.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>${rows}</tbody></table>`;
+}
+
+const CSS = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1200px; color: #111827; padding: 0 16px; }
+h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 28px; border-bottom: 1px solid #e5e7eb; } h3 { font-size: 15px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 12.5px; }
+th, td { border: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; vertical-align: top; }
+th { background: #f9fafb; }
+td.pass { background: #ecfdf5; } td.fail { background: #fef2f2; font-weight: 600; } td.na { background: #f9fafb; color: #6b7280; } td.waived { background: #fffbeb; }
+.note { background: #eff6ff; border-left: 3px solid #2563eb; padding: 6px 10px; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; }
+`;
+
+export function htmlReport(input: ReportInput): string {
+  const d = input.deployment;
+  const series = costSeries(d);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(header(d))}</title><style>${CSS}</style></head>
+<body>
+<h1>Redis deployment report: ${esc(header(d))}</h1>
+<h2>Sizing</h2>
+${sizingTables(d).map(htmlTable).join('\n')}
+<p>${esc(referenceLine(d))}</p>
+${d.plan.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('\n')}
+${htmlTable(choiceTable(d))}
+<h2>Cost by workload size</h2>
+<p>Monthly on-demand cost per platform across the guides' reference rows, planned with this spec's policy.</p>
+<div class="charts">${series.map((s) => `<figure>${costChartSvg(s)}<figcaption>Monthly cost by ${esc(s.kind)}</figcaption></figure>`).join('\n')}</div>
+<h2>Conformance</h2>
+${htmlTable(conformanceTable(input.conformance))}
+<h2>Connection contract</h2>
+${htmlTable(contractTable(input.conformance))}
+<h2>Waivers</h2>
+${htmlTable(waiverTable(d))}
+<h2>Artifacts</h2>
+<ul>${input.runs.map((r) => `<li>${esc(r.target)}: ${esc(r.status)}${r.note ? ` (${esc(r.note)})` : ''}</li>`).join('')}</ul>
+</body></html>
+`;
+}
+
+export function writeReports(dir: string, input: ReportInput): string[] {
+  const md = path.join(dir, 'report.md');
+  const html = path.join(dir, 'report.html');
+  fs.writeFileSync(md, markdownReport(input));
+  fs.writeFileSync(html, htmlReport(input));
+  return [md, html];
+}

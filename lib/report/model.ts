@@ -1,0 +1,132 @@
+/**
+ * The report's content, independent of format: report.md and report.html render the same tables.
+ */
+import { bytes, int, usd } from '../cli/format';
+import { INVARIANTS } from '../conformance/invariants';
+import { TARGET_LABELS, TARGETS, type TargetResult } from '../conformance/types';
+import type { Deployment } from '../deployment';
+import { PLATFORM_IDS } from '../planner/types';
+
+export interface Table {
+  title: string;
+  headers: string[];
+  rows: string[][];
+  /** Optional per-cell status for colouring (same shape as rows). */
+  status?: Array<Array<string | undefined>>;
+}
+
+export function sizingTables(d: Deployment): Table[] {
+  const { plan } = d;
+  return [
+    {
+      title: 'Workload',
+      headers: ['item', 'count', 'bytes each', 'total'],
+      rows: plan.dataset.items.map((i) => [i.name, int(i.count), int(i.bytesEach), bytes(i.bytes)]),
+    },
+    {
+      title: 'Memory derivation',
+      headers: ['step', 'factor', 'after', 'why'],
+      rows: plan.memory.factors.map((f) => [
+        f.name,
+        f.factor ? `x${f.factor}` : '+',
+        bytes(f.bytesAfter),
+        f.why,
+      ]),
+    },
+    {
+      title: 'Topology and connections',
+      headers: ['what', 'value', 'why'],
+      rows: [
+        [
+          'topology',
+          `${plan.topology.mode}, ${plan.topology.shards} shard(s) x ${plan.topology.replicasPerShard} replica(s)`,
+          plan.topology.reason,
+        ],
+        [
+          'maxmemory per shard',
+          bytes(plan.memory.maxmemoryBytesPerShard),
+          'data need / shards (self-managed targets)',
+        ],
+        [
+          'pool size',
+          `${plan.connections.poolSize} (min idle ${plan.connections.minIdle})`,
+          plan.connections.poolReason,
+        ],
+        [
+          'expected clients',
+          int(plan.connections.expectedClients),
+          `pool x ${plan.connections.applicationReplicas} app replica(s) + operational`,
+        ],
+        ['maxclients', int(plan.connections.maxclients), '2x expected clients, at least 1,000'],
+      ],
+    },
+  ];
+}
+
+export function choiceTable(d: Deployment): Table {
+  return {
+    title: 'Platform choices (monthly on-demand, USD)',
+    headers: ['platform', 'service', 'choice', 'shards x nodes', 'GB/shard', 'monthly', 'why'],
+    rows: PLATFORM_IDS.map((p) => {
+      const c = d.plan.choices[p];
+      if (!c.available) return [p, c.service, 'none fits', '-', '-', 'n/a', c.reason];
+      return [
+        p,
+        c.service,
+        c.sku,
+        `${c.shards} x ${c.nodes / c.shards}`,
+        c.memoryGbPerShard.toFixed(2),
+        usd(c.monthlyCostUsd),
+        c.reason,
+      ];
+    }),
+  };
+}
+
+export function referenceLine(d: Deployment): string {
+  const r = d.plan.reference;
+  if (!r) return 'No reference row: the workload is a stated dataset size.';
+  const nodes = r.primaries ? `, ${r.primaries} primaries x ${(r.replicasPerPrimary ?? 0) + 1} nodes` : '';
+  const conns = r.connections ? `, ${int(r.connections)} connections` : '';
+  return `Guide reference row: ${int(r.size)} ${r.kind} -> ${r.memoryGb} GB${nodes}${conns}${r.note ? ` (${r.note})` : ''}. Derived need: ${bytes(d.plan.memory.neededBytes)}.`;
+}
+
+const SYMBOL: Record<string, string> = { pass: 'pass', fail: 'FAIL', na: 'n/a', waived: 'waived' };
+
+export function conformanceTable(results: TargetResult[]): Table {
+  const targets = TARGETS.filter((t) => results.some((r) => r.target === t));
+  const byTarget = new Map(results.map((r) => [r.target, r]));
+  return {
+    title: 'Policy conformance (read from the artifacts)',
+    headers: ['invariant', ...targets.map((t) => TARGET_LABELS[t])],
+    rows: INVARIANTS.map((inv) => [
+      inv.title,
+      ...targets.map((t) => {
+        const cell = byTarget.get(t)!.cells[inv.id];
+        return `${SYMBOL[cell.status]}: ${cell.detail}`;
+      }),
+    ]),
+    status: INVARIANTS.map((inv) => [
+      undefined,
+      ...targets.map((t) => byTarget.get(t)!.cells[inv.id].status),
+    ]),
+  };
+}
+
+export function contractTable(results: TargetResult[]): Table {
+  const withContract = results.filter((r) => r.contract);
+  const keys = [...new Set(withContract.flatMap((r) => Object.keys(r.contract!)))];
+  return {
+    title: 'Connection contract per platform (environment variables the applications read)',
+    headers: ['variable', ...withContract.map((r) => TARGET_LABELS[r.target])],
+    rows: keys.map((k) => [k, ...withContract.map((r) => r.contract![k] ?? '')]),
+  };
+}
+
+export function waiverTable(d: Deployment): Table {
+  return {
+    title: 'Waivers',
+    headers: ['rule', 'what it weakens', 'reason'],
+    rows: d.policy.waivers.map((w) => [w.rule, w.detail, w.reason]),
+  };
+}

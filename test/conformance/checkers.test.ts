@@ -1,0 +1,232 @@
+import { awsContract, awsEvidence } from '../../lib/conformance/aws';
+import { cellsFor, toCell, INVARIANTS } from '../../lib/conformance/invariants';
+import { kubernetesEvidence } from '../../lib/conformance/kubernetes';
+import { azureManagedEvidence, azurePremiumEvidence, gcpEvidence } from '../../lib/conformance/pulumi';
+import { selfHostedEvidence } from '../../lib/conformance/selfhosted';
+import type { TargetEvidence } from '../../lib/conformance/types';
+import {
+  awsTemplate,
+  azureManagedPreview,
+  azurePremiumPreview,
+  clone,
+  gcpPreview,
+  opstreeYaml,
+  production,
+  selfHostedFiles,
+  staging,
+  waivedTls,
+} from './fixtures';
+
+const policy = production.policy;
+const failing = (e: TargetEvidence) =>
+  Object.entries(e)
+    .filter(([, v]) => v.status === 'fail')
+    .map(([k]) => k);
+
+describe('AWS template checker', () => {
+  test('a compliant template passes every invariant', () => {
+    expect(failing(awsEvidence(awsTemplate(), policy))).toEqual([]);
+  });
+
+  test.each<[string, (t: ReturnType<typeof awsTemplate>) => void, string]>([
+    ['TLS off', (t) => (t.Resources.Rg.Properties.TransitEncryptionEnabled = false), 'tls'],
+    [
+      'TLS preferred, not required',
+      (t) => (t.Resources.Rg.Properties.TransitEncryptionMode = 'preferred'),
+      'tls',
+    ],
+    [
+      'literal auth token',
+      (t) => ((t.Resources.Rg.Properties as Record<string, unknown>).AuthToken = 'plain'),
+      'auth',
+    ],
+    [
+      'no at-rest encryption',
+      (t) => (t.Resources.Rg.Properties.AtRestEncryptionEnabled = false),
+      'encryption-at-rest',
+    ],
+    [
+      'ingress from anywhere',
+      (t) =>
+        ((t.Resources.Sg.Properties.SecurityGroupIngress[0] as Record<string, unknown>).CidrIp = '0.0.0.0/0'),
+      'private-networking',
+    ],
+    ['single AZ', (t) => (t.Resources.Rg.Properties.MultiAZEnabled = false), 'replicas-zones'],
+    ['one subnet', (t) => (t.Resources.Subnets.Properties.SubnetIds = ['subnet-a']), 'replicas-zones'],
+    ['short retention', (t) => (t.Resources.Rg.Properties.SnapshotRetentionLimit = 3), 'snapshots'],
+    [
+      'no maintenance window',
+      (t) => delete (t.Resources.Rg.Properties as Record<string, unknown>).PreferredMaintenanceWindow,
+      'maintenance-window',
+    ],
+    ['no eviction alarm', (t) => delete (t.Resources as Record<string, unknown>).AlarmEvictions, 'alerts'],
+    ['deletable', (t) => (t.Resources.Rg.DeletionPolicy = 'Delete'), 'deletion-protection'],
+  ])('flags %s', (_name, mutate, invariant) => {
+    const t = clone(awsTemplate());
+    mutate(t);
+    expect(failing(awsEvidence(t, policy))).toEqual([invariant]);
+  });
+
+  test('no replication group at all fails everything', () => {
+    expect(failing(awsEvidence({ Resources: {} }, policy))).toHaveLength(9);
+  });
+
+  test('contract outputs are read back as REDIS_* names', () => {
+    expect(awsContract(awsTemplate())).toEqual({
+      REDIS_HOST: '${Rg.PrimaryEndPoint.Address}',
+      REDIS_TLS_ENABLED: 'true',
+    });
+  });
+});
+
+describe('GCP preview checker', () => {
+  test('compliant', () => expect(failing(gcpEvidence(gcpPreview(), policy))).toEqual([]));
+  test.each<[string, (inputs: Record<string, unknown>) => void, string]>([
+    ['no TLS', (i) => (i.transitEncryptionMode = 'DISABLED'), 'tls'],
+    ['no AUTH', (i) => (i.authEnabled = false), 'auth'],
+    ['direct peering', (i) => (i.connectMode = 'DIRECT_PEERING'), 'private-networking'],
+    ['basic tier', (i) => (i.tier = 'BASIC'), 'replicas-zones'],
+    ['no persistence', (i) => (i.persistenceConfig = { persistenceMode: 'DISABLED' }), 'snapshots'],
+    ['no maintenance policy', (i) => delete i.maintenancePolicy, 'maintenance-window'],
+    ['no deletion protection', (i) => (i.deletionProtection = false), 'deletion-protection'],
+  ])('flags %s', (_n, mutate, invariant) => {
+    const doc = clone(gcpPreview());
+    mutate(doc.resources[0].inputs as Record<string, unknown>);
+    expect(failing(gcpEvidence(doc, policy))).toEqual([invariant]);
+  });
+  test('flags a missing replication alert', () => {
+    const doc = clone(gcpPreview());
+    doc.resources = doc.resources.filter((r) => !r.name.includes('replication'));
+    expect(failing(gcpEvidence(doc, policy))).toEqual(['alerts']);
+  });
+});
+
+describe('Azure Premium preview checker', () => {
+  test('compliant', () => expect(failing(azurePremiumEvidence(azurePremiumPreview(), policy))).toEqual([]));
+  test.each<[string, (inputs: Record<string, unknown>) => void, string]>([
+    ['non-SSL port', (i) => (i.enableNonSslPort = true), 'tls'],
+    ['TLS 1.0', (i) => (i.minimumTlsVersion = '1.0'), 'tls'],
+    ['public access', (i) => (i.publicNetworkAccess = 'Enabled'), 'private-networking'],
+    ['one zone', (i) => (i.zones = ['1']), 'replicas-zones'],
+    ['no RDB', (i) => (i.redisConfiguration = {}), 'snapshots'],
+  ])('flags %s', (_n, mutate, invariant) => {
+    const doc = clone(azurePremiumPreview());
+    mutate(doc.resources[0].inputs as Record<string, unknown>);
+    expect(failing(azurePremiumEvidence(doc, policy))).toEqual([invariant]);
+  });
+  test('flags a missing lock and patch schedule', () => {
+    const doc = clone(azurePremiumPreview());
+    doc.resources = doc.resources.filter(
+      (r) => !r.type.endsWith('ManagementLockByScope') && !r.type.endsWith('PatchSchedule'),
+    );
+    expect(failing(azurePremiumEvidence(doc, policy)).sort()).toEqual([
+      'deletion-protection',
+      'maintenance-window',
+    ]);
+  });
+});
+
+describe('Azure Managed Redis preview checker', () => {
+  test('compliant', () => expect(failing(azureManagedEvidence(azureManagedPreview(), policy))).toEqual([]));
+  test('flags plaintext protocol, public access, no HA, no persistence', () => {
+    const doc = clone(azureManagedPreview());
+    Object.assign(doc.resources[0].inputs, { publicNetworkAccess: 'Enabled', highAvailability: 'Disabled' });
+    Object.assign(doc.resources[1].inputs, { clientProtocol: 'Plaintext', persistence: {} });
+    expect(failing(azureManagedEvidence(doc, policy)).sort()).toEqual([
+      'private-networking',
+      'replicas-zones',
+      'snapshots',
+      'tls',
+    ]);
+  });
+});
+
+describe('self-hosted checker', () => {
+  test('compliant', () => expect(failing(selfHostedEvidence(selfHostedFiles(), policy))).toEqual([]));
+  test('flags a plaintext port, old TLS, open bind, no ACL, no replicas', () => {
+    const files = selfHostedFiles();
+    files['redis-7001.conf'] = files['redis-7001.conf']
+      .replace('port 0', 'port 6379')
+      .replace('"TLSv1.2 TLSv1.3"', '"TLSv1.1 TLSv1.2"')
+      .replace('bind 10.0.0.5', 'bind 0.0.0.0');
+    files['users.acl.template'] = 'user default on nopass ~* +@all\n';
+    files['layout.json'] = JSON.stringify({
+      mode: 'cluster',
+      nodes: [{ role: 'primary' }, { role: 'primary' }],
+    });
+    expect(failing(selfHostedEvidence(files, policy)).sort()).toEqual([
+      'auth',
+      'private-networking',
+      'replicas-zones',
+      'tls',
+    ]);
+  });
+});
+
+describe('Kubernetes checkers', () => {
+  const evidence = (yaml: string, values = '') =>
+    kubernetesEvidence('opstree', { 'opstree.yaml': yaml, 'values-redis.yaml': values }, policy);
+  test('compliant OpsTree manifests', () => expect(failing(evidence(opstreeYaml()))).toEqual([]));
+  test('flags no TLS, no secret, no zone spread, short backups, missing rules, deletable PVCs', () => {
+    const broken = opstreeYaml()
+      .replace('"TLS":{"secret":{"secretName":"r-tls"}},', '')
+      .replace('"redisSecret":{"name":"r-auth","key":"password"}', '"imagePullPolicy":"Always"')
+      .replace('topology.kubernetes.io/zone', 'kubernetes.io/hostname')
+      .replace('"value":"15"', '"value":"2"')
+      .replace('redis_evicted_keys_total', 'up')
+      .replace('"keepAfterDelete":true', '"keepAfterDelete":false');
+    expect(failing(evidence(broken)).sort()).toEqual([
+      'alerts',
+      'auth',
+      'deletion-protection',
+      'replicas-zones',
+      'snapshots',
+      'tls',
+    ]);
+  });
+  test('flags a LoadBalancer Service and a missing NetworkPolicy', () => {
+    const broken = opstreeYaml()
+      .replace('"redisSecret"', '"service":{"serviceType":"LoadBalancer"},"redisSecret"')
+      .replace('"kind":"NetworkPolicy"', '"kind":"ConfigMap"');
+    expect(failing(evidence(broken))).toEqual(['private-networking']);
+  });
+  test('flags Bitnami values without TLS or with a literal password', () => {
+    const values =
+      'architecture: replication\nauth: { enabled: true, password: hunter2 }\ntls: { enabled: false }\n';
+    const e = kubernetesEvidence(
+      'bitnami',
+      { 'bitnami.yaml': opstreeYaml(), 'values-redis.yaml': values },
+      policy,
+    );
+    expect(e.tls.status).toBe('fail');
+    expect(e.auth.status).toBe('fail');
+  });
+});
+
+describe('policy decides required / waived / not applicable', () => {
+  const tls = INVARIANTS.find((i) => i.id === 'tls')!;
+  const replicas = INVARIANTS.find((i) => i.id === 'replicas-zones')!;
+  test('a production waiver turns a failure into waived with its reason', () => {
+    expect(toCell(tls, { status: 'fail', detail: 'TLS off' }, waivedTls.policy)).toEqual({
+      status: 'waived',
+      detail: 'waived (tls): legacy client cannot speak TLS until Q3',
+    });
+  });
+  test('staging does not require replicas: not applicable with the profile as reason', () => {
+    expect(toCell(replicas, { status: 'fail', detail: 'no replica' }, staging.policy)).toEqual({
+      status: 'na',
+      detail: 'not required by the staging profile (no replica)',
+    });
+  });
+  test('required and failing stays a failure', () => {
+    expect(toCell(tls, { status: 'fail', detail: 'TLS off' }, policy).status).toBe('fail');
+  });
+  test('a secret finding fails the no-plaintext-secret invariant and is never waivable', () => {
+    const cells = cellsFor(
+      awsEvidence(awsTemplate(), policy),
+      [{ file: 'a', line: 1, kind: 'private key', excerpt: '----...' }],
+      waivedTls.policy,
+    );
+    expect(cells['no-plaintext-secret'].status).toBe('fail');
+  });
+});

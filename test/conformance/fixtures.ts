@@ -1,0 +1,251 @@
+/** Minimal artifacts that satisfy every invariant, for the checkers' good/bad tests. */
+import { fromSpec } from '../../lib/deployment';
+import { validateSpec } from '../../lib/spec/load';
+
+export const production = fromSpec(
+  validateSpec({ name: 'fix', profile: 'production', workload: { datasetGb: 1 } }),
+);
+export const staging = fromSpec(
+  validateSpec({ name: 'fix', profile: 'staging', workload: { datasetGb: 1 } }),
+);
+export const waivedTls = fromSpec(
+  validateSpec({
+    name: 'fix',
+    profile: 'production',
+    workload: { datasetGb: 1 },
+    security: { tls: false },
+    waivers: [{ rule: 'tls', reason: 'legacy client cannot speak TLS until Q3' }],
+  }),
+);
+
+export const clone = <T>(o: T): T => structuredClone(o);
+
+export function awsTemplate() {
+  return {
+    Resources: {
+      Sg: {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          SecurityGroupIngress: [
+            {
+              SourceSecurityGroupId: 'sg-0123456789abcdef0',
+              FromPort: 6380,
+              ToPort: 6380,
+              IpProtocol: 'tcp',
+            },
+          ],
+        },
+      },
+      Subnets: { Type: 'AWS::ElastiCache::SubnetGroup', Properties: { SubnetIds: ['subnet-a', 'subnet-b'] } },
+      Rg: {
+        Type: 'AWS::ElastiCache::ReplicationGroup',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          TransitEncryptionEnabled: true,
+          TransitEncryptionMode: 'required',
+          AtRestEncryptionEnabled: true,
+          AuthToken: {
+            'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'Secret' }, ':SecretString:password::}}']],
+          },
+          CacheSubnetGroupName: { Ref: 'Subnets' },
+          SecurityGroupIds: [{ 'Fn::GetAtt': ['Sg', 'GroupId'] }],
+          AutomaticFailoverEnabled: true,
+          MultiAZEnabled: true,
+          ReplicasPerNodeGroup: 1,
+          SnapshotRetentionLimit: 15,
+          SnapshotWindow: '03:00-04:00',
+          PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+        },
+      },
+      ...Object.fromEntries(
+        ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections', 'ReplicationLag'].map((m) => [
+          `Alarm${m}`,
+          {
+            Type: 'AWS::CloudWatch::Alarm',
+            Properties: {
+              AlarmActions: [{ Ref: 'Topic' }],
+              Metrics: [{ MetricStat: { Metric: { MetricName: m } } }],
+            },
+          },
+        ]),
+      ),
+    },
+    Outputs: {
+      ContractRedisHost: { Value: { 'Fn::GetAtt': ['Rg', 'PrimaryEndPoint.Address'] } },
+      ContractRedisTlsEnabled: { Value: 'true' },
+    },
+  };
+}
+
+const alert = (filter: string) => ({
+  type: 'gcp:monitoring/alertPolicy:AlertPolicy',
+  name: filter,
+  inputs: { conditions: [{ conditionThreshold: { filter } }] },
+});
+
+export function gcpPreview() {
+  return {
+    resources: [
+      {
+        type: 'gcp:redis/instance:Instance',
+        name: 'i',
+        inputs: {
+          transitEncryptionMode: 'SERVER_AUTHENTICATION',
+          authEnabled: true,
+          connectMode: 'PRIVATE_SERVICE_ACCESS',
+          authorizedNetwork: 'projects/p/global/networks/n',
+          tier: 'STANDARD_HA',
+          persistenceConfig: { persistenceMode: 'RDB', rdbSnapshotPeriod: 'SIX_HOURS' },
+          maintenancePolicy: { weeklyMaintenanceWindows: [{ day: 'SUNDAY' }] },
+          deletionProtection: true,
+        },
+      },
+      alert('redis.googleapis.com/stats/memory/usage_ratio'),
+      alert('redis.googleapis.com/stats/evicted_keys'),
+      alert('redis.googleapis.com/clients/connected'),
+      alert('redis.googleapis.com/replication/offset_diff'),
+    ],
+    outputs: { contract: { REDIS_HOST: '10.0.0.3' } },
+  };
+}
+
+const metricAlert = (metricName: string, extra = '') => ({
+  type: 'azure-native:monitor:MetricAlert',
+  name: metricName,
+  inputs: { criteria: { allOf: [{ metricName, dimensions: extra ? [{ values: [extra] }] : [] }] } },
+});
+const lock = {
+  type: 'azure-native:authorization:ManagementLockByScope',
+  name: 'lock',
+  inputs: { level: 'CanNotDelete' },
+};
+const pe = { type: 'azure-native:network:PrivateEndpoint', name: 'pe', inputs: {} };
+
+export function azurePremiumPreview() {
+  return {
+    resources: [
+      {
+        type: 'azure-native:redis:Redis',
+        name: 'c',
+        inputs: {
+          enableNonSslPort: false,
+          minimumTlsVersion: '1.2',
+          publicNetworkAccess: 'Disabled',
+          replicasPerMaster: 1,
+          zones: ['1', '2'],
+          redisConfiguration: { rdbBackupEnabled: 'true', rdbBackupFrequency: '360' },
+        },
+      },
+      { type: 'azure-native:redis:PatchSchedule', name: 'p', inputs: {} },
+      pe,
+      lock,
+      metricAlert('usedmemorypercentage'),
+      metricAlert('evictedkeys'),
+      metricAlert('connectedclients'),
+      metricAlert('errors', 'Failover'),
+    ],
+  };
+}
+
+export function azureManagedPreview() {
+  return {
+    resources: [
+      {
+        type: 'azure-native:redisenterprise:RedisEnterprise',
+        name: 'c',
+        inputs: { minimumTlsVersion: '1.2', publicNetworkAccess: 'Disabled', highAvailability: 'Enabled' },
+      },
+      {
+        type: 'azure-native:redisenterprise:Database',
+        name: 'd',
+        inputs: { clientProtocol: 'Encrypted', persistence: { aofEnabled: true } },
+      },
+      pe,
+      lock,
+      metricAlert('usedmemorypercentage'),
+      metricAlert('evictedkeys'),
+      metricAlert('connectedclients'),
+    ],
+  };
+}
+
+export function selfHostedFiles(): Record<string, string> {
+  const conf = (port: number) =>
+    [
+      'bind 10.0.0.5',
+      'protected-mode yes',
+      'port 0',
+      `tls-port ${port}`,
+      'tls-protocols "TLSv1.2 TLSv1.3"',
+      'tls-replication yes',
+      'tls-cluster yes',
+      'cluster-enabled yes',
+      'aclfile /etc/redis/users.acl',
+      'save "900 1 300 10 60 10000"',
+    ].join('\n');
+  return {
+    'redis-7000.conf': conf(7000),
+    'redis-7001.conf': conf(7001),
+    'users.acl.template': 'user default off\nuser app on #{{HASH:app}} ~app:* +@all -@dangerous\n',
+    'layout.json': JSON.stringify({ mode: 'cluster', nodes: [{ role: 'primary' }, { role: 'replica' }] }),
+  };
+}
+
+const k8sDoc = (o: object) => JSON.stringify(o);
+
+export function opstreeYaml(): string {
+  return [
+    k8sDoc({
+      apiVersion: 'redis.redis.opstreelabs.in/v1beta2',
+      kind: 'RedisCluster',
+      metadata: { name: 'r' },
+      spec: {
+        clusterSize: 3,
+        TLS: { secret: { secretName: 'r-tls' } },
+        kubernetesConfig: { image: 'x', redisSecret: { name: 'r-auth', key: 'password' } },
+        redisFollower: {
+          replicas: 3,
+          topologySpreadConstraints: [{ topologyKey: 'topology.kubernetes.io/zone' }],
+          pdb: { enabled: true, minAvailable: 1 },
+        },
+        storage: { keepAfterDelete: true },
+      },
+    }),
+    k8sDoc({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'r-tls' }, spec: {} }),
+    k8sDoc({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'np' },
+      spec: { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'x' } } }] }] },
+    }),
+    k8sDoc({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'pr' },
+      spec: {
+        groups: [
+          {
+            rules: [
+              'redis_memory_used_bytes',
+              'redis_evicted_keys_total',
+              'redis_connected_clients',
+              'redis_connected_slaves',
+            ].map((e) => ({ expr: e })),
+          },
+        ],
+      },
+    }),
+    k8sDoc({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'backup' },
+      spec: {
+        schedule: '0 3 * * *',
+        jobTemplate: {
+          spec: { template: { spec: { containers: [{ env: [{ name: 'RETENTION_DAYS', value: '15' }] }] } } },
+        },
+      },
+    }),
+  ].join('\n---\n');
+}
