@@ -129,6 +129,8 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
   readonly accessKey?: pulumi.Output<string>;
   readonly passwordFrom: pulumi.Output<string>;
   readonly contract: pulumi.Output<ConnectionContract>;
+  /** Azure Managed Redis encrypts data at rest with Microsoft-managed keys; always on. */
+  readonly encryptionAtRest = 'Microsoft-managed keys (always on)';
   readonly notes: string[];
 
   constructor(name: string, args: AzureManagedArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -151,6 +153,11 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     }
     if (policy.engine === 'valkey') {
       this.notes.push('Azure Managed Redis runs Redis, not Valkey; Valkey clients connect unchanged.');
+    }
+    if (policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 1) {
+      this.notes.push(
+        `Managed Redis persistence keeps the latest state only; ${policy.persistence.snapshotRetentionDays} days of retention need scheduled exports (az redisenterprise database export) to a blob container with a lifecycle rule.`,
+      );
     }
 
     const clusterName = scopedName(policy.name, [target.resourceGroup, target.location], 60);
@@ -257,6 +264,7 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
       accessKey: this.accessKey,
       passwordFrom: this.passwordFrom,
       contract: this.contract,
+      encryptionAtRest: this.encryptionAtRest,
       notes: this.notes,
     });
   }

@@ -151,6 +151,8 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
   readonly contract: pulumi.Output<ConnectionContract>;
   /** The Azure Managed Redis SKU Microsoft maps this Premium size to (from the catalog via the plan). */
   readonly managedEquivalent: string;
+  /** Azure Cache for Redis encrypts data at rest with Microsoft-managed keys; always on. */
+  readonly encryptionAtRest = 'Microsoft-managed keys (always on)';
   readonly notes: string[];
 
   constructor(name: string, args: AzurePremiumArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -177,6 +179,11 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
     if (policy.persistence.aof) {
       this.notes.push(
         'Premium persists with RDB or AOF, not both: RDB to the managed-identity storage account is used.',
+      );
+    }
+    if (policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 1) {
+      this.notes.push(
+        `Premium persistence keeps the latest snapshot only; ${policy.persistence.snapshotRetentionDays} days of retention need scheduled exports (az redis export) to a blob container with a lifecycle rule.`,
       );
     }
 
@@ -312,6 +319,7 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
       passwordFrom: this.passwordFrom,
       contract: this.contract,
       managedEquivalent: this.managedEquivalent,
+      encryptionAtRest: this.encryptionAtRest,
       notes: this.notes,
     });
   }

@@ -61,6 +61,8 @@ export class Memorystore extends pulumi.ComponentResource {
   readonly passwordFrom: pulumi.Output<string>;
   /** REDIS_* environment variables for applications. */
   readonly contract: pulumi.Output<ConnectionContract>;
+  /** How data at rest is encrypted (always on in Memorystore; CMEK when a key is given). */
+  readonly encryptionAtRest: string;
   /** Facts a reader should know (engine substitution, persistence limits). */
   readonly notes: string[];
   readonly instance?: redis.Instance;
@@ -76,6 +78,9 @@ export class Memorystore extends pulumi.ComponentResource {
     const t = args.transform ?? {};
     this.service = choice.service;
     this.notes = [];
+    this.encryptionAtRest = target.kmsKey
+      ? `customer-managed key ${target.kmsKey}`
+      : 'Google-managed keys (always on)';
     const parent = { parent: this };
 
     let maxClients: number;
@@ -122,6 +127,11 @@ export class Memorystore extends pulumi.ComponentResource {
       if (policy.persistence.aof) {
         this.notes.push(
           'Memorystore for Redis persists with RDB snapshots only (no AOF): up to one snapshot period of writes can be lost.',
+        );
+      }
+      if (policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 1) {
+        this.notes.push(
+          `Memorystore for Redis keeps only the latest RDB snapshot; ${policy.persistence.snapshotRetentionDays} days of retention need scheduled exports (gcloud redis instances export) to a Cloud Storage bucket with a lifecycle rule.`,
         );
       }
       if (policy.security.auth) {
@@ -175,6 +185,7 @@ export class Memorystore extends pulumi.ComponentResource {
       authString: this.authString,
       passwordFrom: this.passwordFrom,
       contract: this.contract,
+      encryptionAtRest: this.encryptionAtRest,
       notes: this.notes,
     });
   }

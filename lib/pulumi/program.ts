@@ -125,6 +125,7 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
         authString: c.authString,
         passwordFrom: c.passwordFrom,
         contract: c.contract,
+        encryptionAtRest: c.encryptionAtRest,
         notes: c.notes,
       };
     }
@@ -145,6 +146,7 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
         passwordFrom: c.passwordFrom,
         contract: c.contract,
         managedEquivalent: c.managedEquivalent,
+        encryptionAtRest: c.encryptionAtRest,
         notes: c.notes,
       };
     }
@@ -164,6 +166,7 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
         accessKey: c.accessKey,
         passwordFrom: c.passwordFrom,
         contract: c.contract,
+        encryptionAtRest: c.encryptionAtRest,
         notes: c.notes,
       };
     }
