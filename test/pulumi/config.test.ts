@@ -106,3 +106,22 @@ test('an existing Log Analytics workspace replaces the created one', async () =>
   expect(ofType(r, 'azure-native:operationalinsights:Workspace')).toHaveLength(0);
   for (const d of ofType(r, 'azure-native:monitor:DiagnosticSetting')) expect(d.inputs.workspaceId).toBe(id);
 });
+
+test('the stack entry point turns spec errors into a one-line RunError', async () => {
+  const pulumi = await import('@pulumi/pulumi');
+  await pulumi.runtime.setMocks(
+    { newResource: (a) => ({ id: a.name, state: a.inputs }), call: () => ({}) },
+    'redis',
+    'entry',
+  );
+  pulumi.runtime.setAllConfig({ 'redis:spec': 'examples/default.yaml', 'redis:target': 'aws' });
+  const entry = (await import('../../stacks/pulumi/index')).default as unknown as () => unknown;
+  let err: unknown;
+  try {
+    entry();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(pulumi.RunError);
+  expect((err as Error).message).toContain('redis:target: got "aws"');
+});
