@@ -67,7 +67,7 @@ export function toCell(inv: Invariant, evidence: Evidence, policy: ResolvedPolic
   if (required(inv.id, policy)) return { status: evidence.status, detail: evidence.detail };
   if (evidence.status === 'pass') return { status: 'pass', detail: evidence.detail };
   const waiver = policy.waivers.find((w) => inv.rules.includes(w.rule));
-  if (waiver) return { status: 'waived', detail: `waived (${waiver.rule}): ${waiver.reason}` };
+  if (waiver) return { status: 'waived', detail: `${waiver.rule}: ${waiver.reason}` };
   if (evidence.status === 'na') return { status: 'na', detail: evidence.detail };
   return { status: 'na', detail: `not required by the ${policy.profile} profile (${evidence.detail})` };
 }

@@ -110,7 +110,7 @@ const CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1200px; color: #111827; padding: 0 16px; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 28px; border-bottom: 1px solid #e5e7eb; } h3 { font-size: 15px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 12.5px; }
-th, td { border: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f9fafb; }
 td.pass { background: #ecfdf5; } td.fail { background: #fef2f2; font-weight: 600; } td.na { background: #f9fafb; color: #6b7280; } td.waived { background: #fffbeb; }
 .note { background: #eff6ff; border-left: 3px solid #2563eb; padding: 6px 10px; }

@@ -209,7 +209,7 @@ describe('policy decides required / waived / not applicable', () => {
   test('a production waiver turns a failure into waived with its reason', () => {
     expect(toCell(tls, { status: 'fail', detail: 'TLS off' }, waivedTls.policy)).toEqual({
       status: 'waived',
-      detail: 'waived (tls): legacy client cannot speak TLS until Q3',
+      detail: 'tls: legacy client cannot speak TLS until Q3',
     });
   });
   test('staging does not require replicas: not applicable with the profile as reason', () => {

@@ -1,0 +1,24 @@
+/** `npm run screenshot [-- dist/<id>/report.html ...]`: a PNG of each report next to it (default: every dist/<id>). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { screenshot } from '../report/screenshot';
+import { runCli } from './run';
+
+void runCli(() => {
+  const dist = path.join(__dirname, '..', '..', 'dist');
+  const args = process.argv.slice(2);
+  const files = args.length
+    ? args
+    : fs.existsSync(dist)
+      ? fs
+          .readdirSync(dist)
+          .map((d) => path.join(dist, d, 'report.html'))
+          .filter((f) => fs.existsSync(f))
+      : [];
+  if (files.length === 0) throw new Error('no report.html found: run npm run synth first');
+  for (const f of files) {
+    const png = f.replace(/\.html$/, '.png');
+    screenshot(f, png);
+    process.stdout.write(`${path.relative(process.cwd(), png)} (${fs.statSync(png).size} bytes)\n`);
+  }
+});

@@ -1,0 +1,111 @@
+/**
+ * End to end: `npm run synth` for the default spec writes every artifact and both reports, the
+ * conformance matrix has no failure, the scan finds no secret, and the HTML renders in Chromium.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { scanDirectory } from '../../lib/checks/secret-scan';
+import { DEFAULT_SPEC_PATH } from '../../lib/deployment';
+import { findChromium, screenshot } from '../../lib/report/screenshot';
+import { synthAll, type SpecRun } from '../../lib/synth/run';
+
+const root = path.join(__dirname, '..', '..');
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-e2e-'));
+let run: SpecRun;
+
+beforeAll(async () => {
+  [run] = await synthAll({ specs: [DEFAULT_SPEC_PATH], outRoot: out });
+}, 300_000);
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+test('every target succeeds and writes its artifacts', () => {
+  expect(run.failures).toEqual([]);
+  expect(run.runs.filter((r) => r.status !== 'ok')).toEqual([]);
+  const dir = path.join(out, run.id);
+  const files = fs.readdirSync(dir, { recursive: true }).map(String).sort();
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'aws/app-cache-elasticache.template.json',
+      'pulumi/gcp.json',
+      'pulumi/azure-premium.json',
+      'pulumi/azure-managed.json',
+      'k8s/opstree.yaml',
+      'k8s/bitnami.yaml',
+      'k8s/values-redis.yaml',
+      'self-hosted/redis-6380.conf',
+      'report.md',
+      'report.html',
+    ]),
+  );
+  expect(fs.readdirSync(out).filter((f) => f.startsWith('.staging'))).toEqual([]);
+});
+
+test('the conformance matrix covers all seven targets and nothing fails', () => {
+  expect(run.conformance.map((t) => t.target).sort()).toEqual(
+    ['aws', 'azure-managed', 'azure-premium', 'bitnami', 'gcp', 'opstree', 'self-hosted'].sort(),
+  );
+  const fails = run.conformance.flatMap((t) =>
+    Object.entries(t.cells)
+      .filter(([, c]) => c.status === 'fail')
+      .map(([k, c]) => `${t.target} ${k}: ${c.detail}`),
+  );
+  expect(fails).toEqual([]);
+});
+
+test('no secret anywhere in the output', () => {
+  expect(scanDirectory(path.join(out, run.id))).toEqual([]);
+});
+
+test('report.html is self-contained and has the chart, matrix, contracts and sizing', () => {
+  const html = fs.readFileSync(path.join(out, run.id, 'report.html'), 'utf8');
+  expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+  expect(html).not.toMatch(/<script/);
+  expect(html).toMatch(/<svg[^>]+aria-label="Monthly cost by devices"/);
+  expect(html).toMatch(/Policy conformance/);
+  expect(html).toMatch(/REDIS_HOST/);
+  expect(html).toMatch(/Memory derivation/);
+  const md = fs.readFileSync(path.join(out, run.id, 'report.md'), 'utf8');
+  expect(md).toMatch(/\| TLS only, TLS >= 1.2 \|/);
+});
+
+test('report.html renders in headless Chromium (screenshot saved)', () => {
+  if (!findChromium()) {
+    if (process.env.REPORT_SCREENSHOT === 'skip') return;
+    throw new Error(
+      'chromium is not installed: apt-get install -y chromium (or set REPORT_SCREENSHOT=skip to skip loudly)',
+    );
+  }
+  const png = path.join(out, run.id, 'report.png');
+  screenshot(path.join(out, run.id, 'report.html'), png);
+  const buf = fs.readFileSync(png);
+  expect(buf.subarray(1, 4).toString()).toBe('PNG');
+  expect(buf.length).toBeGreaterThan(20_000);
+});
+
+describe('CLI', () => {
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  test('bad input: exit 2, one line, nothing written', () => {
+    const bad = path.join(out, 'bad.yaml');
+    fs.writeFileSync(
+      bad,
+      'name: broken\nprofile: production\nworkload: { datasetGb: 1 }\npersistence: { snapshotRetentionDays: 0 }\n',
+    );
+    const target = path.join(out, 'cli');
+    const r = spawnSync(tsx, [path.join(root, 'lib/cli/synth.ts'), '--spec', bad, '--out', target], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/persistence\.snapshotRetentionDays/);
+    expect(fs.existsSync(target)).toBe(false);
+  });
+  test('--all with --spec is a usage error', () => {
+    const r = spawnSync(tsx, [path.join(root, 'lib/cli/synth.ts'), '--all', '--spec', 'x.yaml'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--all: cannot be combined with --spec/);
+  });
+});
