@@ -30,7 +30,7 @@ function jobsFromArgs(argv: string[]): PreviewJob[] {
           .filter((f) => f.endsWith('.yaml'))
           .sort()
           .map((f) => path.join('examples', f));
-    return previewJobsFor(list, dist, (spec) => loadDeployment(spec).id);
+    return previewJobsFor(list, dist, (spec) => loadDeployment(path.resolve(spec)).id);
   }
   if (argv.length !== 3) {
     throw new Error(

@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadDeployment } from '../deployment';
 import { FAKE_SECRETS } from './mocks';
 import { PULUMI_TARGETS, type PulumiTarget } from './program';
 import { previewDocument, runProgram } from './run';
@@ -62,6 +63,16 @@ export function previewJobsFor(
       outFile: path.join(distDir, idOf(spec), 'pulumi', `${target}.json`),
     })),
   );
+}
+
+/**
+ * What `npm run synth` needs: every spec on every Pulumi target, written to
+ * `<distDir>/<deployment id>/pulumi/<target>.json` by one child process. Returns the files written.
+ */
+export async function previewAllTargets(specs: string[], distDir: string): Promise<string[]> {
+  const jobs = previewJobsFor(specs, distDir, (spec) => loadDeployment(path.resolve(spec)).id);
+  await previewPulumiBatch(jobs);
+  return jobs.map((j) => j.outFile);
 }
 
 /**

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FAKE_SECRETS, REDACTED, redact } from '../../lib/pulumi/mocks';
 import {
+  previewAllTargets,
   assertNoMockSecrets,
   previewInProcess,
   previewJobsFor,
@@ -47,6 +48,16 @@ test('a batch writes dist/<id>/pulumi/<target>.json for each spec and target', a
     read(jobs.find((j) => j.spec.endsWith('go-api.yaml') && j.target === 'azure-premium')!.outFile),
   );
   expect(premium.outputs.accessKey).toBe(REDACTED);
+});
+
+test('previewAllTargets names files by deployment id, as npm run synth expects', async () => {
+  const files = await previewAllTargets([path.join(ROOT, 'examples/hospitality-staging.yaml')], tmp);
+  expect(files.map((f) => path.relative(tmp, f))).toEqual([
+    'hospitality-staging/pulumi/gcp.json',
+    'hospitality-staging/pulumi/azure-premium.json',
+    'hospitality-staging/pulumi/azure-managed.json',
+  ]);
+  for (const f of files) expect(fs.existsSync(f)).toBe(true);
 });
 
 test('the child reports a bad spec as one line naming the field', async () => {
