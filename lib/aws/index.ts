@@ -9,6 +9,5 @@ export * from './nag';
 export * from './notifications';
 export * from './parameter-group';
 export * from './redis-replication-group';
-export * from './secret-scan';
 export * from './stack';
 export * from './synth';

@@ -34,6 +34,9 @@ export function looksGenerated(s: string): boolean {
   if (s.length < MIN_TOKEN) return false;
   if (!/[A-Z]/.test(s) || !/[a-z]/.test(s) || !/\d/.test(s)) return false;
   if (/^[a-z]+([A-Z][a-z0-9]+)+$/.test(s)) return false; // camelCase identifiers
+  // Identifiers made of words (CDK logical ids, rule names): random tokens rarely hold two 5-letter lower-case runs.
+  if ((s.match(/[a-z]{5,}/g) ?? []).length >= 2) return false;
+  if (/^([A-Z][a-z]{2,})+[0-9A-F]{8}$/.test(s)) return false; // CDK logical id: PascalCase words + 8-hex hash
   return entropy(s) >= 4.2;
 }
 
@@ -84,8 +87,8 @@ export function scanText(text: string, file = '(text)'): SecretFinding[] {
       if (rule.kind === 'Kubernetes Secret with data' && !secretHasData(lines, i)) continue;
       findings.push({ file, line: i + 1, kind: rule.kind, excerpt: excerpt(value) });
     }
-    // Path separators, dots and dashes split tokens: ids like /subscriptions/... or a-b-c names are not secrets.
-    for (const token of line.match(/[A-Za-z0-9+=_!&#$^<>]{24,}/g) ?? []) {
+    // Path separators and dots split tokens: ids like /subscriptions/... or host names are not secrets.
+    for (const token of line.match(/[A-Za-z0-9+=_!&#$^<>-]{24,}/g) ?? []) {
       if (looksGenerated(token) && !isKnownSafe(token)) {
         findings.push({ file, line: i + 1, kind: 'generated token', excerpt: excerpt(token) });
       }
@@ -114,7 +117,6 @@ function isPlaceholderOrReference(v: string): boolean {
 function isKnownSafe(token: string): boolean {
   if (/^[0-9a-f]+$/i.test(token)) return true; // hex digests (asset hashes, sha256 placeholders)
   if (/^(sha256|sha512)[:-]/.test(token)) return true;
-  if (/^[A-Z][A-Za-z0-9]*[0-9A-F]{8}$/.test(token) && /[a-z]{3}/.test(token)) return true; // CDK logical id + hash
   return false;
 }
 

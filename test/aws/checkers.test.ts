@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCfnLint } from '../../lib/aws/cfn-lint';
-import { scanDirectory, scanText } from '../../lib/aws/secret-scan';
+import { looksGenerated, scanDirectory, scanText } from '../../lib/checks/secret-scan';
 
 describe('secret scan', () => {
   test('flags a planted generated token, a literal AuthToken, a plaintext SecretString and a private key', () => {
@@ -14,12 +14,12 @@ describe('secret scan', () => {
       },
       Key: '-----BEGIN RSA PRIVATE KEY-----',
     });
-    const whats = scanText(planted).map((f) => f.what);
+    const whats = scanText(planted).map((f) => f.kind);
     expect(whats).toEqual(
       expect.arrayContaining([
-        'token-like string',
-        'literal AuthToken',
-        'secret created from a plaintext SecretString',
+        'generated token',
+        'password assignment',
+        'CloudFormation plaintext SecretString',
         'private key',
       ]),
     );
@@ -46,7 +46,7 @@ describe('secret scan', () => {
       fs.writeFileSync(path.join(dir, 'sub', 'bad.json'), '{"AuthToken": "plain-text-token"}');
       const findings = scanDirectory(dir);
       expect(findings).toHaveLength(1);
-      expect(findings[0].file).toBe(path.join(dir, 'sub', 'bad.json'));
+      expect(findings[0].file).toBe(path.join('sub', 'bad.json'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -98,8 +98,7 @@ describe('cfn-lint runner', () => {
   });
 });
 
-test('generated-looking strings: random tokens yes, CDK logical ids and rule names no', async () => {
-  const { looksGenerated } = await import('../../lib/aws/secret-scan');
+test('generated-looking strings: random tokens yes, CDK logical ids and rule names no', () => {
   expect(looksGenerated('q7Zr!x2Lm#9PvB4t&Kd8Hs-1Wn$Fy6Jc^Ue3Ga<Xo5')).toBe(true);
   expect(looksGenerated('k3JdP9xQm2LwR8vT5nZb7YhC4gF6sA1e')).toBe(true);
   expect(looksGenerated('RedisNotificationsTopicnocacsexamplecom100FF633')).toBe(false);

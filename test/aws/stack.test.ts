@@ -13,7 +13,7 @@ import type { IConstruct } from 'constructs';
 import { parse } from 'yaml';
 import { formatCfnLintFindings, runCfnLint } from '../../lib/aws/cfn-lint';
 import { ROTATION_REASON } from '../../lib/aws/nag';
-import { scanDirectory } from '../../lib/aws/secret-scan';
+import { scanDirectory } from '../../lib/checks/secret-scan';
 import { PLACEHOLDER_ACCOUNT, awsStackName, type RedisElastiCacheStack } from '../../lib/aws/stack';
 import { buildAwsApp, synthAws } from '../../lib/aws/synth';
 import { awsCatalog } from '../../lib/catalog';
@@ -325,9 +325,9 @@ test('the cloud assembly scan finds a planted plaintext secret (bad fixture)', (
       secretStringValue: SecretValue.unsafePlainText('q7Zr!x2Lm#9PvB4t&Kd8Hs-1Wn$Fy6Jc^Ue3Ga<Xo5'),
     });
     app.synth();
-    const whats = scanDirectory(outdir).map((f) => f.what);
-    expect(whats).toContain('secret created from a plaintext SecretString');
-    expect(whats).toContain('token-like string');
+    const kinds = scanDirectory(outdir).map((f) => f.kind);
+    expect(kinds).toContain('CloudFormation plaintext SecretString');
+    expect(kinds).toContain('generated token');
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
