@@ -55,6 +55,10 @@ function main(): void {
   const values = JSON.parse(fs.readFileSync(path.join(shared, 'reference/bitnami-redis/values.schema.json'), 'utf8'));
   fs.writeFileSync(path.join(OUT, 'bitnami-redis.values.schema.json'), JSON.stringify(values) + '\n');
   console.log('bitnami-redis.values.schema.json: bitnami/redis 23.1.1 values schema');
+  // The values schema does not list every key (image.tag, auth.acl.userSecret, ...); the chart's
+  // default values.yaml does, so it is kept too and used to reject misspelt keys.
+  fs.copyFileSync(path.join(shared, 'reference/bitnami-redis/values.yaml'), path.join(OUT, 'bitnami-redis.values.yaml'));
+  console.log('bitnami-redis.values.yaml: bitnami/redis 23.1.1 default values');
 }
 
 main();

@@ -1,0 +1,184 @@
+/**
+ * What every Kubernetes construct needs to know about one deployment, derived once from the
+ * policy, the plan and `spec.targets.kubernetes`: names, labels, ports, images and the secret names
+ * the YAML refers to (but never contains).
+ */
+import { kubernetesCatalog } from '../catalog';
+import type { Deployment } from '../deployment';
+import { SpecError } from '../errors';
+import type { Plan } from '../planner/types';
+import type { ResolvedPolicy } from '../policy/types';
+import { aclRules } from '../redisconf';
+import type { Spec } from '../spec/schema';
+
+export type Flavor = 'opstree' | 'bitnami';
+type KubernetesTarget = NonNullable<Spec['targets']['kubernetes']>;
+
+/** Redis listens here (TLS when the policy asks for TLS: the plaintext port is off). */
+export const REDIS_PORT = 6379;
+/** Redis Cluster bus: always the data port + 10000. */
+export const CLUSTER_BUS_PORT = REDIS_PORT + 10000;
+export const SENTINEL_PORT = 26379;
+/** redis_exporter's default listen port (both flavors). */
+export const EXPORTER_PORT = 9121;
+/** Non-root user the Redis containers run as (both images ship a user with this id or accept it). */
+export const REDIS_UID = 1001;
+
+/**
+ * Image that uploads backups to S3 and prunes old ones (AWS CLI v2, official image).
+ * Not in the Kubernetes catalog yet; pinned here with its source:
+ * https://hub.docker.com/r/amazon/aws-cli/tags (tag 2.15.0, published 2023-12).
+ */
+export const BACKUP_UPLOADER_IMAGE = 'docker.io/amazon/aws-cli:2.15.0';
+
+export interface Images {
+  /** OpsTree redis image (also used by the backup job of that flavor: it has redis-cli). */
+  opstreeRedis: string;
+  opstreeExporter: string;
+  bitnamiRegistry: string;
+  bitnamiRepository: string;
+  bitnamiTag: string;
+  bitnamiSentinelRepository: string;
+  bitnamiSentinelTag: string;
+  bitnamiExporterRepository: string;
+  bitnamiExporterTag: string;
+  backupUploader: string;
+}
+
+export interface SecretNames {
+  /** Admin password (key `password`); OpsTree `redisSecret`, Bitnami `auth.existingSecret`. */
+  auth: string;
+  authKey: string;
+  /** ACL file for OpsTree (key `user.acl`); per-user passwords for Bitnami (keys = user names). */
+  acl: string;
+  /** What the application reads: keys `username` and `password`. */
+  app: string;
+  /** cert-manager writes the server certificate here (tls.crt, tls.key, ca.crt). */
+  tls: string;
+}
+
+export interface K8sContext {
+  deployment: Deployment;
+  policy: ResolvedPolicy;
+  plan: Plan;
+  target: KubernetesTarget;
+  flavor: Flavor;
+  namespace: string;
+  /** Base name of every object of this flavor (the deployment name, with the flavor for Bitnami's release). */
+  name: string;
+  /** Labels on every object we create. */
+  labels: Record<string, string>;
+  /** Labels that select the Redis server pods of this flavor (with {@link redisPodApps}). */
+  redisPodSelector: Record<string, string>;
+  /** OpsTree: values of the `app` label of the leader and follower pods (empty for Bitnami). */
+  redisPodApps: string[];
+  /** Pods allowed to reach Redis on the data port (the spec's client selector). */
+  clientPodSelector: Record<string, string>;
+  secrets: SecretNames;
+  images: Images;
+  /** ACL user names (from lib/redisconf). */
+  appUser: string;
+}
+
+/** Flavors the spec asks for; both when it does not say. */
+export function flavorsOf(target: KubernetesTarget): Flavor[] {
+  return target.flavors ?? ['opstree', 'bitnami'];
+}
+
+export function kubernetesTarget(d: Deployment): KubernetesTarget {
+  const t = d.spec.targets.kubernetes;
+  if (!t) {
+    throw new SpecError(
+      'targets.kubernetes',
+      undefined,
+      'add targets.kubernetes with at least `namespace` to synthesize Kubernetes charts',
+      d.source,
+    );
+  }
+  return t;
+}
+
+/** Images: the catalog's pinned tags, overridden by spec.targets.kubernetes.images. */
+export function resolveImages(target: KubernetesTarget, source: string): Images {
+  const cat = kubernetesCatalog().images as KubernetesCatalogImages;
+  const o = target.images ?? {};
+  const images: Images = {
+    opstreeRedis: o.redis ?? cat.opstreeRedis,
+    opstreeExporter: o.exporter ?? cat.opstreeExporter,
+    bitnamiRegistry: o.bitnamiRegistry ?? cat.bitnamiRegistry,
+    bitnamiRepository: o.bitnamiRepository ?? cat.bitnamiRepository,
+    bitnamiTag: o.bitnamiTag ?? cat.bitnamiTag,
+    bitnamiSentinelRepository: cat.bitnamiSentinelRepository,
+    bitnamiSentinelTag: cat.bitnamiSentinelTag ?? cat.bitnamiTag,
+    bitnamiExporterRepository: cat.bitnamiExporterRepository,
+    bitnamiExporterTag: cat.bitnamiExporterTag,
+    backupUploader: BACKUP_UPLOADER_IMAGE,
+  };
+  for (const [field, ref] of [
+    ['redis', images.opstreeRedis],
+    ['exporter', images.opstreeExporter],
+  ] as const) {
+    // A tag (or digest) is required: an untagged image means "latest", which is not reproducible.
+    if (!/^[^\s]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(ref) || ref.endsWith(':latest')) {
+      throw new SpecError(
+        `targets.kubernetes.images.${field}`,
+        ref,
+        'give an image pinned by tag or digest, e.g. quay.io/opstree/redis:v7.0.15 (not :latest)',
+        source,
+      );
+    }
+  }
+  if (images.bitnamiTag === 'latest' || images.bitnamiTag === '') {
+    throw new SpecError(
+      'targets.kubernetes.images.bitnamiTag',
+      images.bitnamiTag,
+      'pin a versioned tag such as 8.2.1-debian-12-r0',
+      source,
+    );
+  }
+  return images;
+}
+
+/** The catalog's image block; the sentinel tag was added to the catalog after the type. */
+type KubernetesCatalogImages = ReturnType<typeof kubernetesCatalog>['images'] & { bitnamiSentinelTag?: string };
+
+export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
+  const target = kubernetesTarget(d);
+  const base = d.policy.name;
+  const name = flavor === 'opstree' ? base : `${base}-bitnami`;
+  const labels = {
+    'app.kubernetes.io/part-of': base,
+    'app.kubernetes.io/managed-by': 'redis-iac',
+    'redis-iac/flavor': flavor,
+  };
+  const redisPodSelector: Record<string, string> =
+    flavor === 'opstree'
+      ? // The OpsTree operator labels RedisCluster pods `redis_setup_type: cluster`, `role: leader|follower`
+        // and `app: <name>-leader|<name>-follower` (it does not copy the CR's labels to pods).
+        { redis_setup_type: 'cluster' }
+      : // Labels the Bitnami chart puts on every Redis and Sentinel pod of the release.
+        { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': name };
+  const clientPodSelector = target.clientPodSelector ?? { 'redis-iac/client': base };
+  return {
+    deployment: d,
+    policy: d.policy,
+    plan: d.plan,
+    target,
+    flavor,
+    namespace: target.namespace,
+    name,
+    labels,
+    redisPodSelector,
+    redisPodApps: flavor === 'opstree' ? [`${base}-leader`, `${base}-follower`] : [],
+    clientPodSelector,
+    secrets: {
+      auth: `${name}-auth`,
+      authKey: 'password',
+      acl: `${name}-acl`,
+      app: `${name}-app-credentials`,
+      tls: `${name}-tls`,
+    },
+    images: resolveImages(target, d.source),
+    appUser: aclRules(d.policy).app.name,
+  };
+}

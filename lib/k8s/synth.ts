@@ -1,0 +1,162 @@
+/**
+ * Kubernetes output for one deployment: `<outDir>/opstree.yaml`, `<outDir>/bitnami.yaml` and
+ * `<outDir>/values-redis.yaml`, for the flavors in spec.targets.kubernetes.flavors. Every object
+ * is validated before anything is written (kubernetes-models for core objects, the CRD schemas for
+ * custom resources, the chart schema for the values), and no Secret or private key may appear.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, type Chart } from 'cdk8s';
+import { stringify } from 'yaml';
+import type { Deployment } from '../deployment';
+import { SpecError } from '../errors';
+import { BITNAMI_CHART_VERSION, BitnamiChart, helmInstallCommand } from './bitnami';
+import { flavorsOf, kubernetesTarget, makeContext, type Flavor } from './context';
+import { helmBinary, isolateHelmEnv } from './helm';
+import { OpsTreeChart } from './opstree';
+import { objectId, validateBitnamiValues, validateObjects, type ManifestObject } from './validate';
+
+/** Versions of the cluster-side prerequisites the manifests are written for. */
+export const PREREQUISITES = {
+  redisOperator: 'OT-CONTAINER-KIT redis-operator 0.26.0 (Helm chart ot-helm/redis-operator 0.26.1)',
+  certManager: 'cert-manager v1.21.1',
+  prometheusOperator: 'prometheus-operator v0.93.0 (ServiceMonitor, PrometheusRule CRDs)',
+  externalSecrets: 'external-secrets with the external-secrets.io/v1 API (chart 0.17 or later)',
+  bitnamiChart: `bitnami/redis ${BITNAMI_CHART_VERSION}`,
+};
+
+export interface FlavorOutput {
+  flavor: Flavor;
+  objects: ManifestObject[];
+  /** Shell commands that create the Secrets by hand (empty with an external secret store). */
+  secretCommands: string[];
+  values?: Record<string, unknown>;
+}
+
+/** Build and validate one flavor in memory (no files written). */
+export function buildFlavor(d: Deployment, flavor: Flavor): FlavorOutput {
+  const ctx = makeContext(d, flavor);
+  // Charts are rendered with toJson(); the App never writes its own output directory.
+  const app = new App();
+  let chart: Chart;
+  let secretCommands: string[];
+  let values: Record<string, unknown> | undefined;
+  if (flavor === 'opstree') {
+    const c = new OpsTreeChart(app, `${ctx.name}-opstree`, { ctx });
+    chart = c;
+    secretCommands = c.secretCommands;
+  } else {
+    const chartPath = ctx.target.chartPath;
+    if (chartPath && !fs.existsSync(path.join(chartPath, 'Chart.yaml'))) {
+      throw new SpecError(
+        'targets.kubernetes.chartPath',
+        chartPath,
+        'give a directory holding the bitnami/redis chart (with Chart.yaml and charts/common), or remove it to use helm install',
+        d.source,
+      );
+    }
+    if (chartPath) isolateHelmEnv();
+    const c = new BitnamiChart(app, `${ctx.name}-bitnami`, {
+      ctx,
+      chartPath,
+      helmExecutable: chartPath ? helmBinary() : undefined,
+    });
+    chart = c;
+    secretCommands = c.secretCommands;
+    values = c.values as unknown as Record<string, unknown>;
+    validateBitnamiValues(values);
+  }
+  const objects = chart.toJson() as ManifestObject[];
+  validateObjects(objects);
+  assertNoSecretMaterial(objects, values);
+  return { flavor, objects, secretCommands, values };
+}
+
+/**
+ * Secrets are created outside the YAML (kubectl or external-secrets): any Secret object, any PEM
+ * private key or any `password:` with a literal value in the output is a bug.
+ */
+export function assertNoSecretMaterial(objects: ManifestObject[], values?: unknown): void {
+  for (const o of objects) {
+    if (o.kind === 'Secret') {
+      throw new Error(`${objectId(o)}: the output must not contain Secrets; create them with kubectl or external-secrets`);
+    }
+  }
+  const text = JSON.stringify([objects, values ?? null]);
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) throw new Error('the output contains a PEM private key');
+  const pw = /"(password|auth\.password|requirepass|masterauth)"\s*:\s*"([^"]+)"/i.exec(text);
+  if (pw && !/^(\{\{ \.[a-z]+ \}\}|@[A-Z_]+@)$/.test(pw[2])) {
+    throw new Error(`the output sets "${pw[1]}" to a literal value; passwords come from Secrets only`);
+  }
+}
+
+function prerequisitesFor(d: Deployment, flavor: Flavor): string[] {
+  const p = PREREQUISITES;
+  return [
+    flavor === 'opstree' ? p.redisOperator : p.bitnamiChart,
+    ...(d.policy.security.tls ? [p.certManager] : []),
+    p.prometheusOperator,
+    ...(kubernetesTarget(d).externalSecretStore ? [p.externalSecrets] : []),
+  ];
+}
+
+function header(lines: string[]): string {
+  return lines.map((l) => (l === '' ? '#' : `# ${l}`)).join('\n') + '\n';
+}
+
+/**
+ * YAML 1.1 output: kubectl and Helm parse YAML 1.1-style, where a bare `on`/`off`/`yes` is a
+ * boolean; the 1.1 stringifier quotes such strings (an ACL user's `enabled: "on"`).
+ */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, version: '1.1' });
+}
+
+function toYamlDocs(objects: ManifestObject[]): string {
+  return objects.map((o) => toYaml(o)).join('---\n');
+}
+
+function manifestHeader(d: Deployment, out: FlavorOutput, file: string): string {
+  const ns = kubernetesTarget(d).namespace;
+  const lines = [
+    `${file}: Redis "${d.policy.name}" (${out.flavor}) generated by redis-iac from ${d.source}. Do not edit.`,
+    '',
+    'Prerequisites on the cluster:',
+    ...prerequisitesFor(d, out.flavor).map((p) => `  - ${p}`),
+    '',
+  ];
+  if (out.secretCommands.length) {
+    lines.push('Create the Secrets first (nothing secret is in this file):', ...out.secretCommands.map((c) => `  ${c}`), '');
+  } else if (d.policy.security.auth) {
+    lines.push(`Secrets come from the ClusterSecretStore "${kubernetesTarget(d).externalSecretStore}" (ExternalSecrets below).`, '');
+  }
+  lines.push(`Apply: kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f - && kubectl apply -f ${file}`);
+  if (out.flavor === 'bitnami' && !kubernetesTarget(d).chartPath) {
+    lines.push(`Then:  ${helmInstallCommand(makeContext(d, 'bitnami'))}`);
+  }
+  return header(lines);
+}
+
+/** Write the Kubernetes artifacts of one deployment; returns the paths written. */
+export function synthKubernetes(deployment: Deployment, outDir: string): string[] {
+  const target = kubernetesTarget(deployment);
+  const outputs = flavorsOf(target).map((f) => buildFlavor(deployment, f));
+  fs.mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const out of outputs) {
+    const file = path.join(outDir, `${out.flavor}.yaml`);
+    fs.writeFileSync(file, manifestHeader(deployment, out, path.basename(file)) + toYamlDocs(out.objects));
+    written.push(file);
+    if (out.values) {
+      const vfile = path.join(outDir, 'values-redis.yaml');
+      const ctx = makeContext(deployment, 'bitnami');
+      const head = header([
+        `values-redis.yaml: bitnami/redis ${BITNAMI_CHART_VERSION} values for "${deployment.policy.name}", generated by redis-iac. Do not edit.`,
+        `Install after applying bitnami.yaml: ${helmInstallCommand(ctx, 'values-redis.yaml')}`,
+      ]);
+      fs.writeFileSync(vfile, head + toYaml(out.values));
+      written.push(vfile);
+    }
+  }
+  return written;
+}
