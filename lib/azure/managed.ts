@@ -20,7 +20,7 @@ import { createMetricAlerts } from './alerts';
 import { createDiagnostics } from './diagnostics';
 import { createDeleteLock } from './lock';
 import { createPrivateEndpoint } from './private-endpoint';
-import { azureMinimumTls, azureTags, checkPlacement, type AzurePlacement } from './settings';
+import { authAlwaysOn, azureMinimumTls, azureTags, checkPlacement, type AzurePlacement } from './settings';
 
 /** Redis eviction policy name -> the Managed Redis enum. */
 const EVICTION: Record<string, string> = {
@@ -144,6 +144,11 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     this.notes = [];
     const tls = azureMinimumTls(policy).note;
     if (tls) this.notes.push(tls);
+    if (!policy.security.auth) {
+      this.notes.push(
+        'Azure always authenticates clients (access key or Entra ID token); the policy turns auth off, but clients still need REDIS_PASSWORD_FROM.',
+      );
+    }
     if (policy.persistence.aof && policy.persistence.rdb) {
       this.notes.push('Managed Redis persists with RDB or AOF, not both: AOF (fsync every second) is used.');
     } else if (policy.persistence.rdb && policy.persistence.snapshotPeriodHours === 24) {
@@ -251,7 +256,7 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     this.contract = pulumi
       .all([this.host, this.port, this.passwordFrom])
       .apply(([host, port, passwordFrom]) =>
-        connectionContract(policy, plan, {
+        connectionContract(authAlwaysOn(policy), plan, {
           host,
           port,
           passwordFrom,

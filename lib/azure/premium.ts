@@ -27,6 +27,7 @@ import { createDiagnostics } from './diagnostics';
 import { createDeleteLock } from './lock';
 import { createPrivateEndpoint } from './private-endpoint';
 import {
+  authAlwaysOn,
   azureTags,
   checkPlacement,
   azureMinimumTls,
@@ -174,6 +175,11 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
     ];
     const tls = azureMinimumTls(policy).note;
     if (tls) this.notes.push(tls);
+    if (!policy.security.auth) {
+      this.notes.push(
+        'Azure always authenticates clients (access key or Entra ID token); the policy turns auth off, but clients still need REDIS_PASSWORD_FROM.',
+      );
+    }
     const version = premiumVersion(policy);
     if (version.note) this.notes.push(version.note);
     if (policy.persistence.aof) {
@@ -305,7 +311,7 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
     this.contract = pulumi
       .all([this.host, this.port, this.passwordFrom])
       .apply(([host, port, passwordFrom]) =>
-        connectionContract(policy, plan, {
+        connectionContract(authAlwaysOn(policy), plan, {
           host,
           port,
           passwordFrom,

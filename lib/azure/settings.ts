@@ -113,3 +113,12 @@ export function azureMinimumTls(policy: ResolvedPolicy): { version: '1.2'; note?
       }
     : { version: '1.2' };
 }
+
+/**
+ * The policy as the connection contract must see it on Azure: both services always require a key or
+ * an Entra ID token behind a private endpoint, so clients get REDIS_PASSWORD_FROM even when the
+ * policy has auth off.
+ */
+export function authAlwaysOn(policy: ResolvedPolicy): ResolvedPolicy {
+  return policy.security.auth ? policy : { ...policy, security: { ...policy.security, auth: true } };
+}

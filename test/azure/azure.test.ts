@@ -210,3 +210,21 @@ test('a TLS 1.3 policy enforces 1.2 on Azure (its highest minimum) and says so',
   ).toBe('1.2');
   expect(notes.join(' ')).toMatch(/at most TLS 1\.2/);
 });
+
+test('auth off in the policy: Azure still requires a key, so the contract still says where to read it', async () => {
+  const dev = load('hospitality-development.yaml');
+  expect(dev.policy.security.auth).toBe(false);
+  let contract: Record<string, string> = {};
+  let notes: string[] = [];
+  await recordResources(() => {
+    const c = new AzurePremiumRedis('dev', {
+      policy: dev.policy,
+      plan: dev.plan,
+      target: dev.spec.targets.azure!,
+    });
+    notes = c.notes;
+    c.contract.apply((x) => (contract = x));
+  });
+  expect(contract.REDIS_PASSWORD_FROM).toMatch(/^azure-redis-listkeys:/);
+  expect(notes.join(' ')).toMatch(/always authenticates/);
+});
