@@ -29,6 +29,10 @@ export interface Measurement {
   exitCode: number;
   /** Last lines of stderr (for failure messages). */
   stderrTail: string;
+  /** Last lines of stdout (tools such as tsc report errors there). */
+  stdoutTail: string;
+  /** For a failed command: the line that says why (see failureLine). */
+  failure?: string;
 }
 
 export interface RunSpec {
@@ -116,11 +120,17 @@ export function measure(spec: RunSpec, useGnuTime = hasGnuTime()): Promise<Measu
   const child = spawn(command, args, {
     cwd: spec.cwd,
     env: spec.env ?? process.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stderrHead = '';
+  let stdout = '';
   child.stderr.on('data', (d: Buffer) => {
+    if (stderrHead.length < 8000) stderrHead += d.toString();
     stderr = (stderr + d.toString()).slice(-8000);
+  });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout = (stdout + d.toString()).slice(-8000);
   });
   const poll = () => {
     if (child.pid === undefined) return;
@@ -162,10 +172,31 @@ export function measure(spec: RunSpec, useGnuTime = hasGnuTime()): Promise<Measu
         peakRssMethod: method,
         treeRssKb: Math.max(treeRssKb, peakRssKb),
         exitCode: code ?? (signal ? 128 : 1),
-        stderrTail: stderr.trim().split('\n').slice(-5).join('\n'),
+        stderrTail: tail(stderr),
+        failure: code === 0 ? undefined : failureLine(`${stderrHead.slice(0, 8000)}\n${stdout}`),
+        stdoutTail: tail(stdout),
       });
     });
   });
+}
+
+const tail = (text: string) => text.trim().split('\n').slice(-5).join('\n');
+
+/**
+ * The one line that says why a command failed: our CLIs' `error: ...` line, else the first line naming
+ * an error (a Node stack starts with it; its last line is only the Node version), else the last line.
+ */
+export function failureLine(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return (
+    lines.find((l) => l.startsWith('error:')) ??
+    lines.find((l) => /^(\w*Error|Error)\b|\bERR_|\bcode: '/.test(l)) ??
+    lines[lines.length - 1] ??
+    '(no output)'
+  );
 }
 
 /** Median of a non-empty list (mean of the middle two for an even count). */

@@ -124,11 +124,25 @@ export function machineFacts(): Machine {
 
 const say = (line = '') => process.stdout.write(line + '\n');
 
+async function synthSection(result: BenchResult, opts: Options, scratch: string): Promise<void> {
+  say(
+    `\n== Synth speed: ${opts.runs} run(s) per side after ${opts.warmup} warm-up, target <= ${TARGET_RATIO}x floor`,
+  );
+  const rows = await runSynthRows(synthRows(ROOT, scratch), {
+    root: ROOT,
+    runs: opts.runs,
+    warmup: opts.warmup,
+    scratch,
+    log: say,
+  });
+  result.synth = { targetRatio: TARGET_RATIO, rows };
+  say(text(synthGrid(rows)));
+}
+
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
   const started = Date.now();
   const machine = machineFacts();
-  const scratch = path.join(ROOT, 'bench', 'runs', 'scratch');
   const result: BenchResult = {
     schema: 'redis-iac-bench/1',
     machine,
@@ -146,21 +160,16 @@ async function main(): Promise<number> {
   }
 
   if (opts.sections.includes('synth')) {
-    say(
-      `\n== Synth speed: ${opts.runs} run(s) per side after ${opts.warmup} warm-up, target <= ${TARGET_RATIO}x floor`,
-    );
-    const rows = await runSynthRows(synthRows(ROOT, scratch), {
-      root: ROOT,
-      runs: opts.runs,
-      warmup: opts.warmup,
-      scratch,
-      log: say,
-    });
-    result.synth = { targetRatio: TARGET_RATIO, rows };
-    failed ||= rows.some((r) => r.verdict === 'ERROR');
-    say(text(synthGrid(rows)));
+    // Outputs of the measured commands go to a temporary folder, not into the checkout: generated
+    // files there (e.g. CDK asset code) would be picked up by the project's lint and type-check.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-bench-'));
+    try {
+      await synthSection(result, opts, scratch);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+    failed ||= result.synth!.rows.some((r) => r.verdict === 'ERROR');
   }
-
   if (opts.sections.includes('suite')) {
     say('\n== Test suite: npm test');
     const suite = await runSuite(ROOT);

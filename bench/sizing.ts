@@ -163,8 +163,8 @@ export const MAX_POD_MI = 64 * 1024;
 
 /**
  * Kubernetes: pods priced at node-equivalent unit prices. Memory limit: the smallest multiple of
- * 256 Mi (at least 256) whose maxmemory share holds the shard; CPU: 250m steps at a quarter of a
- * core per opsPerCore/4 ops/s of the shard (at least 250m); disk: RDB + AOF + a rewrite = 3x maxmemory.
+ * 256 Mi (at least 256) whose maxmemory share holds the shard; CPU: the shard's ops/s at opsPerCore
+ * per core, rounded up to 250m (at least 250m); disk: RDB + AOF + a rewrite = 3x maxmemory.
  */
 export function priceKubernetes(ask: SizingAsk): Priced | undefined {
   const cat = kubernetesCatalog();

@@ -119,9 +119,10 @@ export function synthRows(root: string, scratch: string): SynthRow[] {
       label: 'Whole `npm run synth` (lib/cli/synth.ts)',
       target: {
         command: 'npm',
-        args: ['run', '--silent', 'synth'],
+        // Its own output folder, so the bench never overwrites someone's dist/.
+        args: ['run', '--silent', 'synth', '--', '--out', out('synth-dist')],
         cwd: root,
-        // The synth command chooses its own output paths (dist/<id>/): no CDK_* variables here.
+        // The synth command places its CDK output itself: no CDK_* variables here.
         env: { ...process.env },
       },
       floor: {
@@ -158,7 +159,7 @@ class RunFailed extends Error {}
 async function once(spec: RunSpec, what: string): Promise<Measurement> {
   const m = await measure(spec);
   if (m.exitCode !== 0) {
-    throw new RunFailed(`${what} exited ${m.exitCode}: ${m.stderrTail.split('\n').pop() ?? ''}`);
+    throw new RunFailed(`${what} exited ${m.exitCode}: ${m.failure}`);
   }
   return m;
 }

@@ -1,5 +1,6 @@
 /** Pure helpers of the bench's measuring code, plus one real child process (memory, exit code; no timing). */
 import {
+  failureLine,
   hasGnuTime,
   measure,
   median,
@@ -101,5 +102,25 @@ describe('measure() on a real child process', () => {
     await expect(measure({ command: '/nonexistent/bench-binary', args: [] }, false)).rejects.toThrow(
       /ENOENT/,
     );
+  });
+});
+
+describe('failureLine', () => {
+  test('prefers our CLIs\u2019 one-line error', () => {
+    expect(failureLine('wrote x\nerror: spec.name: bad\n')).toBe('error: spec.name: bad');
+  });
+  test('a Node stack gives its error line, not the trailing Node version', () => {
+    const stack = [
+      'node:internal/modules/cjs/loader:1207',
+      "Error: Cannot find module '../k8s/synth'",
+      '    at Module._resolveFilename (node:internal/modules/cjs/loader:1207:15)',
+      '',
+      'Node.js v20.20.2',
+    ].join('\n');
+    expect(failureLine(stack)).toBe("Error: Cannot find module '../k8s/synth'");
+  });
+  test('otherwise the last line; nothing at all is said so', () => {
+    expect(failureLine('a\nb\n')).toBe('b');
+    expect(failureLine('')).toBe('(no output)');
   });
 });

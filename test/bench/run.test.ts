@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HelpRequested, parseOptions, UsageError } from '../../bench/run';
 import { markdown, summarizeSizing } from '../../bench/report';
+import { testSteps } from '../../bench/suite';
 import { cdkEnv, synthRows } from '../../bench/synth';
 
 describe('parseOptions', () => {
@@ -99,5 +100,19 @@ describe('report', () => {
       notAboveReference: 1,
       cheapestFitting: 2,
     });
+  });
+});
+
+describe('test script steps', () => {
+  test('a chain of npm run steps is split into its steps', () => {
+    expect(testSteps('npm run typecheck && npm run lint && npm run jest')).toEqual([
+      'typecheck',
+      'lint',
+      'jest',
+    ]);
+  });
+  test('anything else gives no breakdown', () => {
+    expect(testSteps('jest --ci')).toEqual([]);
+    expect(testSteps('npm run a && jest')).toEqual([]);
   });
 });
