@@ -16,6 +16,7 @@ import type * as network from '@pulumi/azure-native/network';
 import * as redis from '@pulumi/azure-native/redis';
 import type * as storage from '@pulumi/azure-native/storage';
 import { azurePremiumCatalog } from '../catalog';
+import { SpecError } from '../errors';
 import { connectionContract, type ConnectionContract } from '../contract';
 import type { Choice, Plan } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
@@ -159,6 +160,13 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
   constructor(name: string, args: AzurePremiumArgs, opts?: pulumi.ComponentResourceOptions) {
     // Check the target before registering anything, so bad input leaves nothing half-created.
     const target = checkPlacement(args.policy, args.target);
+    if (args.policy.persistence.rdb && !target.subnetId) {
+      throw new SpecError(
+        'targets.azure.subnetId',
+        undefined,
+        'RDB persistence through a managed identity needs the subscription, read from the subnet id: set targets.azure.subnetId',
+      );
+    }
     super('redis-iac:azure:PremiumRedis', name, {}, opts);
     const { policy, plan } = args;
     const choice = plan.choices['azure-premium'];
@@ -194,12 +202,7 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
     }
 
     let backup: BackupStorage | undefined;
-    if (policy.persistence.rdb) {
-      if (!subscriptionId) {
-        throw new Error(
-          'targets.azure.subnetId: RDB persistence through a managed identity needs the subscription id, read from the subnet id',
-        );
-      }
+    if (policy.persistence.rdb && subscriptionId) {
       backup = createBackupStorage(
         name,
         {
