@@ -16,7 +16,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export const GNU_TIME = '/usr/bin/time';
-const POLL_MS = 25;
+// About 2-3% of one core for the poller; the same for target and floor.
+const POLL_MS = 50;
 
 export interface Measurement {
   wallMs: number;

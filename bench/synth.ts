@@ -93,7 +93,7 @@ export function synthRows(root: string, scratch: string): SynthRow[] {
     {
       id: 'k8s-cdk8s',
       label: 'Kubernetes: cdk8s app (k8s/main.ts)',
-      target: tsx(root, 'k8s/main.ts', [], { CDK8S_OUTDIR: out('cdk8s-target') }),
+      target: tsx(root, 'k8s/main.ts', ['--spec', 'examples/default.yaml', '--out', out('cdk8s-target')]),
       floor: tsx(root, 'bench/floor/empty-cdk8s.ts', [], { CDK8S_OUTDIR: out('cdk8s-floor') }),
       floorLabel: 'empty cdk8s chart',
       skip: missing(root, 'k8s/main.ts'),

@@ -71,7 +71,7 @@ describe('/proc and GNU time parsing', () => {
 });
 
 describe('measure() on a real child process', () => {
-  // Holds ~160 MiB resident for 400 ms so a 25 ms poller sees it.
+  // Holds ~160 MiB resident for 400 ms so a 50 ms poller sees it.
   const hog = [
     '-e',
     'const b = Buffer.alloc(160 * 1024 * 1024, 1); setTimeout(() => process.exit(b[0] === 1 ? 0 : 9), 400);',
