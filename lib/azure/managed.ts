@@ -224,6 +224,9 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     );
 
     if (policy.alerts.enabled) {
+      this.notes.push(
+        'Managed Redis replicates inside the service and publishes no replication-lag metric: alerts cover memory, clients, evictions and server load.',
+      );
       createMetricAlerts(
         name,
         {
