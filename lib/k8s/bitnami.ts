@@ -7,12 +7,13 @@
  */
 import { Chart, Helm, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { aclRules, type AclUser, tuningLines } from '../redisconf';
+import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
 import { REDIS_UID, SENTINEL_PORT, type K8sContext } from './context';
 import { alertRules, RedisMonitoring, type AlertRule } from './monitoring';
 import { RedisNetworkPolicy } from './network';
-import { RedisCredentials, secretCommands } from './secrets';
+import * as kplus from 'cdk8s-plus-27';
+import { ACL_FILE_KEY, ACL_TEMPLATE_KEY, aclFileTemplate, placeholder, RedisCredentials, secretCommands } from './secrets';
 import { RedisTls, TLS_FILES } from './tls';
 
 /** Chart line these values are written for (schema copied in lib/k8s/schemas). */
@@ -71,7 +72,12 @@ interface NodeValues {
   containerSecurityContext: ContainerSecurityContext;
   topologySpreadConstraints: TopologySpreadConstraint[];
   disableCommands: string[];
+  extraVolumes: Array<{ name: string; secret: { secretName: string; defaultMode: number } }>;
+  extraVolumeMounts: Array<{ name: string; mountPath: string; readOnly: boolean }>;
 }
+
+/** Where the ACL Secret is mounted in the Redis containers. */
+export const BITNAMI_ACL_DIR = '/opt/bitnami/redis/mounted-acl';
 
 /** The subset of bitnami/redis 23.x values this project sets (every key exists in the chart's values.yaml). */
 export interface BitnamiRedisValues {
@@ -84,12 +90,8 @@ export interface BitnamiRedisValues {
     existingSecret: string;
     existingSecretPasswordKey: string;
     usePasswordFiles: boolean;
-    acl: {
-      enabled: boolean;
-      sentinel: boolean;
-      users: Array<{ username: string; enabled: 'on' | 'off'; commands: string; keys: string; channels: string }>;
-      userSecret: string;
-    };
+    /** Off: the chart's own ACL support looks passwords up at install time (`lookup`), so `helm template` renders users with `nopass`; the ACL file comes from our Secret instead. */
+    acl: { enabled: false };
   };
   commonConfiguration: string;
   tls: {
@@ -134,20 +136,6 @@ export function bitnamiLayout(ctx: K8sContext): BitnamiLayout {
   const sentinel = ctx.policy.availability.automaticFailover;
   // With Sentinel the chart runs every node (primary included) in one StatefulSet of replicaCount pods.
   return { architecture: 'replication', sentinel, replicaCount: sentinel ? replicas + 1 : replicas };
-}
-
-/** ACL rules of one user split into the chart's fields (commands / keys / channels). */
-export function bitnamiAclUser(user: AclUser): BitnamiRedisValues['auth']['acl']['users'][number] {
-  const keys = user.rules.filter((r) => r.startsWith('~') || r === 'allkeys');
-  const channels = user.rules.filter((r) => r.startsWith('&') || r === 'allchannels');
-  const commands = user.rules.filter((r) => /^[+-]/.test(r) || r === 'allcommands' || r === 'nocommands');
-  return {
-    username: user.name,
-    enabled: user.enabled ? 'on' : 'off',
-    commands: commands.join(' '),
-    keys: keys.join(' '),
-    channels: channels.join(' '),
-  };
 }
 
 /**
@@ -210,9 +198,15 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
     topologySpreadConstraints: spread(component),
     // The chart's default; CONFIG stays (Sentinel and the exporter need it) and the app user is denied it by ACL.
     disableCommands: ['FLUSHDB', 'FLUSHALL'],
+    extraVolumes: [],
+    extraVolumeMounts: [],
   });
-  const users = aclRules(policy);
   const acl = policy.security.auth && policy.security.acl;
+  if (acl) conf.push(`aclfile ${BITNAMI_ACL_DIR}/${ACL_FILE_KEY}`);
+  const aclVolumes = {
+    extraVolumes: acl ? [{ name: 'redis-iac-acl', secret: { secretName: ctx.secrets.acl, defaultMode: 0o440 } }] : [],
+    extraVolumeMounts: acl ? [{ name: 'redis-iac-acl', mountPath: BITNAMI_ACL_DIR, readOnly: true }] : [],
+  };
 
   return {
     // bitnamilegacy images are not the chart's default repositories; the chart refuses them unless allowed.
@@ -225,12 +219,7 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
       existingSecret: policy.security.auth ? ctx.secrets.auth : '',
       existingSecretPasswordKey: policy.security.auth ? ctx.secrets.authKey : '',
       usePasswordFiles: true,
-      acl: {
-        enabled: acl,
-        sentinel: false,
-        users: acl ? [bitnamiAclUser(users.app)] : [],
-        userSecret: acl ? ctx.secrets.acl : '',
-      },
+      acl: { enabled: false },
     },
     commonConfiguration: conf.join('\n'),
     tls: {
@@ -243,8 +232,8 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
       certKeyFilename: TLS_FILES.key,
       certCAFilename: TLS_FILES.ca,
     },
-    master: { ...node('master'), count: 1 },
-    replica: { ...node(layout.sentinel ? 'node' : 'replica'), replicaCount: layout.replicaCount },
+    master: { ...node('master'), ...aclVolumes, count: 1 },
+    replica: { ...node(layout.sentinel ? 'node' : 'replica'), ...aclVolumes, replicaCount: layout.replicaCount },
     sentinel: {
       enabled: layout.sentinel,
       image: {
@@ -325,16 +314,30 @@ export class BitnamiChart extends Chart {
       new RedisTls(this, 'Tls', { ctx, serviceNames: svc.services, headlessServiceNames: svc.headless });
     }
     const acl = policy.security.auth && policy.security.acl;
-    const appUser = ctx.appUser;
+    if (acl) {
+      new kplus.ConfigMap(this, 'AclTemplate', {
+        metadata: {
+          name: `${ctx.name}-acl-template`,
+          namespace: ctx.namespace,
+          labels: ctx.labels,
+          annotations: { 'redis-iac/usage': `render into Secret ${ctx.secrets.acl}, key ${ACL_FILE_KEY}` },
+        },
+        data: { [ACL_TEMPLATE_KEY]: aclFileTemplate(ctx, (r) => placeholder(r, 'sha256')) },
+      });
+    }
     if (policy.security.auth) {
       new RedisCredentials(this, 'Credentials', {
         ctx,
-        aclData: (pw): Record<string, string> => (acl ? { [appUser]: pw('app', 'plain') } : {}),
+        aclData: (pw): Record<string, string> =>
+          acl ? { [ACL_FILE_KEY]: aclFileTemplate(ctx, (r) => pw(r, 'sha256')) } : {},
       });
     }
     this.secretCommands =
       policy.security.auth && !ctx.target.externalSecretStore
-        ? secretCommands(ctx, { kind: 'literals', keys: acl ? { [appUser]: 'app' } : {} })
+        ? secretCommands(
+            ctx,
+            acl ? { configMap: `${ctx.name}-acl-template`, templateKey: ACL_TEMPLATE_KEY, fileKey: ACL_FILE_KEY } : undefined,
+          )
         : [];
 
     // ServiceMonitor and PrometheusRule come from the chart (values.metrics); the dashboard from here.

@@ -16,12 +16,12 @@ import {
   RedisClusterSpecStorageNodeConfVolumeClaimTemplateSpecResourcesRequests as NodeConfStorage,
   RedisClusterSpecStorageVolumeClaimTemplateSpecResourcesRequests as DataStorage,
 } from '../../k8s/imports/redis.redis.opstreelabs.in';
-import { aclFileLine, aclRules, tuningLines } from '../redisconf';
+import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
 import { EXPORTER_PORT, type K8sContext } from './context';
 import { RedisMonitoring } from './monitoring';
 import { RedisNetworkPolicy } from './network';
-import { placeholder, RedisCredentials, secretCommands } from './secrets';
+import { ACL_FILE_KEY, ACL_TEMPLATE_KEY, aclFileTemplate, placeholder, RedisCredentials, secretCommands } from './secrets';
 import { RedisTls, TLS_FILES } from './tls';
 
 /** The OpsTree redis image runs as uid 1000 (the operator's samples use runAsUser/fsGroup 1000). */
@@ -30,9 +30,6 @@ export const OPSTREE_UID = 1000;
 export const MIN_LEADERS = 3;
 /** Key of the additionalRedisConfig ConfigMap the operator appends to redis.conf. */
 export const ADDITIONAL_CONFIG_KEY = 'redis-additional.conf';
-/** The operator mounts the ACL Secret's keys as files; it reads `user.acl`. */
-export const ACL_FILE_KEY = 'user.acl';
-export const ACL_TEMPLATE_KEY = 'user.acl.template';
 
 export interface OpsTreeChartProps extends ChartProps {
   readonly ctx: K8sContext;
@@ -63,17 +60,6 @@ export function clusterVersionOf(image: string): string {
   const m = /:v?(\d+)\.\d+/.exec(image.split('@')[0]);
   if (!m) throw new Error(`cannot read the Redis major version from image "${image}"; pin a tag like v7.0.15`);
   return `v${m[1]}`;
-}
-
-/**
- * The ACL file with password placeholders. The operator authenticates as `default` with the
- * `redisSecret` password (it has no way to use another user), so `default` keeps the admin rules
- * from lib/redisconf instead of being turned off; the application gets its confined user.
- */
-export function opstreeAclTemplate(ctx: K8sContext, pw: (ref: 'admin' | 'app') => string): string {
-  const users = aclRules(ctx.policy);
-  const operatorUser = { ...users.admin, name: 'default', purpose: 'operator and exporter (redisSecret password)' };
-  return [aclFileLine(operatorUser, `#${pw('admin')}`), aclFileLine(users.app, `#${pw('app')}`)].join('\n') + '\n';
 }
 
 export class OpsTreeChart extends Chart {
@@ -107,19 +93,22 @@ export class OpsTreeChart extends Chart {
       aclSecret = ctx.secrets.acl;
       new kplus.ConfigMap(this, 'AclTemplate', {
         metadata: meta(`${name}-acl-template`, { 'redis-iac/usage': 'render into Secret ' + aclSecret + ', key ' + ACL_FILE_KEY }),
-        data: { [ACL_TEMPLATE_KEY]: opstreeAclTemplate(ctx, (r) => placeholder(r, 'sha256')) },
+        data: { [ACL_TEMPLATE_KEY]: aclFileTemplate(ctx, (r) => placeholder(r, 'sha256')) },
       });
     }
     if (policy.security.auth) {
       new RedisCredentials(this, 'Credentials', {
         ctx,
         aclData: (pw): Record<string, string> =>
-          aclSecret ? { [ACL_FILE_KEY]: opstreeAclTemplate(ctx, (r) => pw(r, 'sha256')) } : {},
+          aclSecret ? { [ACL_FILE_KEY]: aclFileTemplate(ctx, (r) => pw(r, 'sha256')) } : {},
       });
     }
     this.secretCommands =
       policy.security.auth && !ctx.target.externalSecretStore
-        ? secretCommands(ctx, { kind: 'file', configMap: `${name}-acl-template`, templateKey: ACL_TEMPLATE_KEY, fileKey: ACL_FILE_KEY })
+        ? secretCommands(
+            ctx,
+            aclSecret ? { configMap: `${name}-acl-template`, templateKey: ACL_TEMPLATE_KEY, fileKey: ACL_FILE_KEY } : undefined,
+          )
         : [];
 
     const leaderSts = `${name}-leader`;

@@ -15,7 +15,26 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../../k8s/imports/external-secrets.io';
+import { aclFileLine, aclRules } from '../redisconf';
 import type { K8sContext } from './context';
+
+/** Key of the ACL file in the ACL Secret (the OpsTree operator reads `user.acl`; Bitnami mounts the same). */
+export const ACL_FILE_KEY = 'user.acl';
+/** Key of the ACL file template (password placeholders) in the `<name>-acl-template` ConfigMap. */
+export const ACL_TEMPLATE_KEY = 'user.acl.template';
+
+/**
+ * The ACL file, with passwords as SHA-256 digests supplied by `pw` (placeholders, or
+ * external-secrets template expressions). `default` keeps the admin rules from lib/redisconf
+ * instead of being turned off: the OpsTree operator, Bitnami's replicas, Sentinel and both
+ * exporters authenticate as `default` with the admin password and cannot use another user. The
+ * application gets its own user, confined to its key prefix and denied dangerous commands.
+ */
+export function aclFileTemplate(ctx: K8sContext, pw: (ref: PasswordRef) => string): string {
+  const users = aclRules(ctx.policy);
+  const operatorUser = { ...users.admin, name: 'default', purpose: 'operator, replication, sentinel and exporter' };
+  return [aclFileLine(operatorUser, `#${pw('admin')}`), aclFileLine(users.app, `#${pw('app')}`)].join('\n') + '\n';
+}
 
 /** Which password a value in the ACL Secret is built from. */
 export type PasswordRef = 'admin' | 'app';
@@ -87,14 +106,14 @@ export class RedisCredentials extends Construct {
 }
 
 /**
- * The shell commands that create the three Secrets by hand (no ExternalSecret). Passwords are
- * generated on the operator's machine with openssl and never written to a file in the repo.
- * `aclFrom` says how the ACL Secret is built: from a file rendered from the template ConfigMap
- * (OpsTree) or from literals (Bitnami).
+ * The shell commands that create the Secrets by hand (no ExternalSecret). Passwords are generated
+ * on the operator's machine with openssl and never written to a file in the repo. With `acl`, the
+ * ACL file is rendered from the template ConfigMap (apply the YAML first; the Redis pods wait for
+ * the Secret).
  */
 export function secretCommands(
   ctx: K8sContext,
-  acl: { kind: 'file'; configMap: string; templateKey: string; fileKey: string } | { kind: 'literals'; keys: Record<string, PasswordRef> },
+  acl?: { configMap: string; templateKey: string; fileKey: string },
 ): string[] {
   const n = `-n ${ctx.namespace}`;
   const bytes = Math.ceil(ctx.policy.security.authTokenLength / 2);
@@ -104,7 +123,7 @@ export function secretCommands(
     `kubectl ${n} create secret generic ${ctx.secrets.auth} --from-literal=${ctx.secrets.authKey}="$ADMIN_PASSWORD"`,
     `kubectl ${n} create secret generic ${ctx.secrets.app} --from-literal=username=${ctx.appUser} --from-literal=password="$APP_PASSWORD"`,
   ];
-  if (acl.kind === 'file') {
+  if (acl) {
     lines.push(
       `ADMIN_SHA256="$(printf %s "$ADMIN_PASSWORD" | sha256sum | cut -d' ' -f1)"`,
       `APP_SHA256="$(printf %s "$APP_PASSWORD" | sha256sum | cut -d' ' -f1)"`,
@@ -113,11 +132,6 @@ export function secretCommands(
       `kubectl ${n} create secret generic ${ctx.secrets.acl} --from-file=${acl.fileKey}`,
       `rm -f ${acl.fileKey}`,
     );
-  } else {
-    const lits = Object.entries(acl.keys)
-      .map(([k, ref]) => `--from-literal=${k}="$${ref.toUpperCase()}_PASSWORD"`)
-      .join(' ');
-    lines.push(`kubectl ${n} create secret generic ${ctx.secrets.acl} ${lits}`);
   }
   lines.push('unset ADMIN_PASSWORD APP_PASSWORD ADMIN_SHA256 APP_SHA256');
   return lines;
