@@ -152,9 +152,12 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
   const spread =
     zoneSpread(v('replica', 'topologySpreadConstraints')) ||
     zoneSpread(v('master', 'topologySpreadConstraints'));
-  const retention =
-    text(v('master', 'persistentVolumeClaimRetentionPolicy')) +
-    text(v('replica', 'persistentVolumeClaimRetentionPolicy'));
+  // StatefulSets keep their PVCs unless a retention policy says Delete (the chart's is off by default).
+  const deletes = (role: string) => {
+    const p = v(role, 'persistentVolumeClaimRetentionPolicy') as Obj | undefined;
+    return p?.enabled === true && p.whenDeleted === 'Delete';
+  };
+  const persistence = v('master', 'persistence', 'enabled') !== false;
   const serviceTypes = [
     v('master', 'service', 'type'),
     v('replica', 'service', 'type'),
@@ -191,8 +194,10 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
     ),
     alerts: alertCoverage(rules, policy),
     'deletion-protection': check(
-      retention.includes('"whenDeleted":"Retain"'),
-      `persistentVolumeClaimRetentionPolicy ${retention || 'unset'}`,
+      persistence && !deletes('master') && !deletes('replica'),
+      persistence
+        ? `PVCs retained when the release is deleted (${deletes('master') || deletes('replica') ? 'a retention policy deletes them' : 'StatefulSet default Retain'})`
+        : 'persistence off: data is lost with the pods',
     ),
   };
 }

@@ -190,6 +190,22 @@ describe('Kubernetes checkers', () => {
       .replace('"kind":"NetworkPolicy"', '"kind":"ConfigMap"');
     expect(failing(evidence(broken))).toEqual(['private-networking']);
   });
+  test('flags Bitnami PVCs deleted with the release', () => {
+    const values =
+      'master: { persistentVolumeClaimRetentionPolicy: { enabled: true, whenDeleted: Delete } }\n';
+    const e = kubernetesEvidence(
+      'bitnami',
+      { 'bitnami.yaml': opstreeYaml(), 'values-redis.yaml': values },
+      policy,
+    );
+    expect(e['deletion-protection'].status).toBe('fail');
+    const kept = kubernetesEvidence(
+      'bitnami',
+      { 'bitnami.yaml': opstreeYaml(), 'values-redis.yaml': 'master: {}\n' },
+      policy,
+    );
+    expect(kept['deletion-protection'].status).toBe('pass');
+  });
   test('flags Bitnami values without TLS or with a literal password', () => {
     const values =
       'architecture: replication\nauth: { enabled: true, password: hunter2 }\ntls: { enabled: false }\n';
