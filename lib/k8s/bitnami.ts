@@ -81,6 +81,8 @@ export const BITNAMI_ACL_DIR = '/opt/bitnami/redis/mounted-acl';
 
 /** The subset of bitnami/redis 23.x values this project sets (every key exists in the chart's values.yaml). */
 export interface BitnamiRedisValues {
+  /** Object names are `<release>-master`, `<release>-headless`, ... whatever the release name. */
+  fullnameOverride: string;
   global: { security: { allowInsecureImages: boolean } };
   image: Image;
   architecture: 'standalone' | 'replication';
@@ -209,6 +211,7 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
   };
 
   return {
+    fullnameOverride: ctx.name,
     // bitnamilegacy images are not the chart's default repositories; the chart refuses them unless allowed.
     global: { security: { allowInsecureImages: true } },
     image: { registry: images.bitnamiRegistry, repository: images.bitnamiRepository, tag: images.bitnamiTag, pullPolicy: 'IfNotPresent' },

@@ -60,3 +60,28 @@ export function helmTemplate(chartDir: string, release: string, namespace: strin
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A renderable bitnami/redis chart directory. `source` is either an unpacked chart (a directory
+ * with Chart.yaml and charts/common), or a clone / mirror of github.com/bitnami/charts: then
+ * bitnami/redis and the bitnami/common library chart are exported from its HEAD into `workDir`.
+ * Returns undefined when `source` is neither.
+ */
+export function prepareBitnamiChart(source: string, workDir: string): string | undefined {
+  if (fs.existsSync(path.join(source, 'Chart.yaml'))) return source;
+  const git = (args: string[]) => spawnSync('git', ['--git-dir', gitDir(source), ...args], { maxBuffer: 256 * 1024 * 1024 });
+  if (git(['rev-parse', '--verify', 'HEAD:bitnami/redis/Chart.yaml']).status !== 0) return undefined;
+  const archive = git(['archive', '--format=tar', 'HEAD', 'bitnami/redis', 'bitnami/common']);
+  if (archive.status !== 0) throw new Error(`git archive failed: ${archive.stderr.toString()}`);
+  fs.mkdirSync(workDir, { recursive: true });
+  const tar = spawnSync('tar', ['-x', '-C', workDir], { input: archive.stdout });
+  if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
+  const chart = path.join(workDir, 'bitnami', 'redis');
+  fs.mkdirSync(path.join(chart, 'charts'), { recursive: true });
+  fs.renameSync(path.join(workDir, 'bitnami', 'common'), path.join(chart, 'charts', 'common'));
+  return chart;
+}
+
+function gitDir(source: string): string {
+  return fs.existsSync(path.join(source, '.git')) ? path.join(source, '.git') : source;
+}
