@@ -74,7 +74,11 @@ export function awsEvidence(t: CfnTemplate, policy: ResolvedPolicy): TargetEvide
       token.includes('{{resolve:secretsmanager:') || Array.isArray(p.UserGroupIds),
       p.UserGroupIds
         ? 'RBAC user groups'
-        : `AuthToken=${token ? 'Secrets Manager dynamic reference' : 'none'}`,
+        : token.includes('{{resolve:secretsmanager:')
+          ? 'AuthToken from a Secrets Manager dynamic reference'
+          : token
+            ? 'AuthToken is a literal value'
+            : 'no AuthToken',
     ),
     'encryption-at-rest': check(
       p.AtRestEncryptionEnabled === true,
