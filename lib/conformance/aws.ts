@@ -1,6 +1,6 @@
 /** Evidence from a synthesized CloudFormation template (dist/<id>/aws/*.template.json). */
 import type { ResolvedPolicy } from '../policy/types';
-import { check, fail, na, pass, type TargetEvidence } from './types';
+import { check, fail, na, pass, type TargetEvidence, everyInvariant } from './types';
 
 interface CfnResource {
   Type: string;
@@ -35,17 +35,7 @@ export function awsEvidence(t: CfnTemplate, policy: ResolvedPolicy): TargetEvide
   const groups = ofType(t, 'AWS::ElastiCache::ReplicationGroup');
   if (groups.length !== 1) {
     const none = fail(`expected one AWS::ElastiCache::ReplicationGroup, found ${groups.length}`);
-    return {
-      tls: none,
-      auth: none,
-      'encryption-at-rest': none,
-      'private-networking': none,
-      'replicas-zones': none,
-      snapshots: none,
-      'maintenance-window': none,
-      alerts: none,
-      'deletion-protection': none,
-    };
+    return everyInvariant(none);
   }
   const rg = groups[0];
   const p = rg.Properties ?? {};

@@ -5,7 +5,7 @@
  */
 import { parseAllDocuments, parse } from 'yaml';
 import type { ResolvedPolicy } from '../policy/types';
-import { check, fail, na, pass, type Evidence, type TargetEvidence } from './types';
+import { check, fail, na, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
 type Obj = Record<string, unknown>;
 interface K8sObject {
@@ -92,17 +92,7 @@ function opstreeEvidence(objs: K8sObject[], policy: ResolvedPolicy): TargetEvide
   const [rc] = kinds(objs, 'RedisCluster');
   if (!rc) {
     const none = fail('no RedisCluster in opstree.yaml');
-    return {
-      tls: none,
-      auth: none,
-      'encryption-at-rest': none,
-      'private-networking': none,
-      'replicas-zones': none,
-      snapshots: none,
-      'maintenance-window': none,
-      alerts: none,
-      'deletion-protection': none,
-    };
+    return everyInvariant(none);
   }
   const spec = rc.spec ?? {};
   const certs = kinds(objs, 'Certificate');

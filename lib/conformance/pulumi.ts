@@ -3,7 +3,7 @@
  * program would create, with their inputs, exactly as the mocks received them.
  */
 import type { ResolvedPolicy } from '../policy/types';
-import { check, fail, na, pass, type Evidence, type TargetEvidence } from './types';
+import { check, fail, na, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
 export interface PreviewResource {
   type: string;
@@ -34,17 +34,7 @@ function alertEvidence(alerts: PreviewResource[], wanted: Record<string, RegExp 
 
 function missingAll(what: string): TargetEvidence {
   const f = fail(`the preview has no ${what}`);
-  return {
-    tls: f,
-    auth: f,
-    'encryption-at-rest': f,
-    'private-networking': f,
-    'replicas-zones': f,
-    snapshots: f,
-    'maintenance-window': f,
-    alerts: f,
-    'deletion-protection': f,
-  };
+  return everyInvariant(f);
 }
 
 const NO_REPLICAS = 'no replicas to watch';

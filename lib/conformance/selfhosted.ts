@@ -1,6 +1,6 @@
 /** Evidence from the rendered self-hosted files (dist/<id>/self-hosted/). */
 import type { ResolvedPolicy } from '../policy/types';
-import { check, fail, na, pass, type Evidence, type TargetEvidence } from './types';
+import { check, fail, na, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
 export interface SelfHostedFiles {
   /** file name -> content */
@@ -26,17 +26,7 @@ export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolic
   const confs = Object.entries(files).filter(([n]) => /^redis-\d+\.conf$/.test(n));
   if (confs.length === 0) {
     const none = fail('no redis-<port>.conf rendered');
-    return {
-      tls: none,
-      auth: none,
-      'encryption-at-rest': none,
-      'private-networking': none,
-      'replicas-zones': none,
-      snapshots: none,
-      'maintenance-window': none,
-      alerts: none,
-      'deletion-protection': none,
-    };
+    return everyInvariant(none);
   }
   const parsed = confs.map(([name, text]) => ({ name, d: directives(text) }));
   const layout = files['layout.json']

@@ -70,3 +70,18 @@ export const fail = (detail: string): Evidence => ({ status: 'fail', detail });
 export const na = (detail: string): Evidence => ({ status: 'na', detail });
 /** pass when `ok`, else fail; the same detail either way says what was read. */
 export const check = (ok: boolean, detail: string): Evidence => (ok ? pass(detail) : fail(detail));
+
+/** The same evidence for every invariant: the artifact is missing its main resource. */
+export function everyInvariant(e: Evidence): TargetEvidence {
+  return {
+    tls: e,
+    auth: e,
+    'encryption-at-rest': e,
+    'private-networking': e,
+    'replicas-zones': e,
+    snapshots: e,
+    'maintenance-window': e,
+    alerts: e,
+    'deletion-protection': e,
+  };
+}
