@@ -109,7 +109,9 @@ prune() {
 mkdir -p "$BACKUP_DIR"
 : >"$BACKUP_DIR/.made-$$"
 trap 'rm -f "$BACKUP_DIR/.made-$$"' EXIT
-for target in $(resolve_targets); do
+# An assignment, so that set -e stops the script when resolving fails (a for-list would not).
+targets=$(resolve_targets)
+for target in $targets; do
   backup_node "${target%:*}" "${target##*:}"
 done
 prune

@@ -1,0 +1,83 @@
+/**
+ * Minimal local redis-server control for the Kubernetes tests (backup script, ACL procedure):
+ * free loopback port, daemonized start with a pidfile, stop by PID (TERM, then KILL), cleanup.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+export const HAVE_REDIS = spawnSync('redis-server', ['--version']).status === 0;
+
+export function skipNotice(what: string): void {
+  if (!HAVE_REDIS) {
+    console.warn(`\n*** SKIPPED: ${what}: redis-server is not installed (apt-get install -y redis-server).\n`);
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface LocalRedis {
+  port: number;
+  dir: string;
+  pid: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function cli(port: number, args: string[], opts: { user?: string; pass?: string } = {}): string {
+  const auth = [...(opts.user ? ['--user', opts.user] : []), ...(opts.pass !== undefined ? ['--pass', opts.pass] : [])];
+  const r = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--no-auth-warning', ...auth, ...args], {
+    encoding: 'utf8',
+  });
+  return (r.stdout + r.stderr).trim();
+}
+
+/** Start redis-server in `dir` with extra arguments; resolves once it answers (PING or NOAUTH). */
+export async function startRedis(dir: string, args: string[]): Promise<LocalRedis> {
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const pidfile = path.join(dir, 'redis.pid');
+  const r = spawnSync(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'yes', '--pidfile', pidfile,
+     '--logfile', path.join(dir, 'redis.log'), ...args],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`redis-server failed to start: ${r.stderr}`);
+  for (let i = 0; i < 100; i++) {
+    if (fs.existsSync(pidfile)) {
+      const out = cli(port, ['PING']);
+      if (/PONG|NOAUTH/.test(out)) return { port, dir, pid: Number(fs.readFileSync(pidfile, 'utf8').trim()) };
+    }
+    await sleep(50);
+  }
+  const log = fs.existsSync(path.join(dir, 'redis.log')) ? fs.readFileSync(path.join(dir, 'redis.log'), 'utf8') : '';
+  throw new Error(`redis-server on ${port} did not come up:\n${log.slice(-2000)}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function stopRedis(r: LocalRedis | undefined): Promise<void> {
+  if (!r || !alive(r.pid)) return;
+  process.kill(r.pid, 'SIGTERM');
+  for (let i = 0; i < 100 && alive(r.pid); i++) await sleep(50);
+  if (alive(r.pid)) process.kill(r.pid, 'SIGKILL');
+  for (let i = 0; i < 40 && alive(r.pid); i++) await sleep(50);
+}
