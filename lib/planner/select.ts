@@ -48,6 +48,29 @@ function dataPerShardBytes(ctx: SelectContext, shards: number): number {
   return ctx.need.memory.dataBytes / shards;
 }
 
+/** Why `usableGb` per shard cannot hold the data, or nothing when it can. */
+function memoryShortfall(ctx: SelectContext, usableGb: number, shards: number): string[] {
+  const need = dataPerShardBytes(ctx, shards);
+  return usableGb * GB < need
+    ? [`usable ${usableGb.toFixed(2)} GB < ${gb(need).toFixed(2)} GB per shard`]
+    : [];
+}
+
+/** Price and fit fields every option carries. */
+function priced(
+  hourly: number,
+  whyNot: string[],
+): Pick<Option, 'hourlyCostUsd' | 'monthlyCostUsd' | 'fits' | 'available' | 'whyNot'> {
+  const monthly = hourly * MONTH_HOURS;
+  return {
+    hourlyCostUsd: round2(hourly * 1000) / 1000,
+    monthlyCostUsd: round2(monthly),
+    fits: whyNot.length === 0,
+    available: true,
+    whyNot: whyNot.join('; '),
+  };
+}
+
 function unavailable(platform: PlatformId, options: Option[], ctx: SelectContext): Option {
   const largest = options.reduce(
     (a, b) => (b.memoryGbPerShard * b.shards > a.memoryGbPerShard * a.shards ? b : a),
@@ -99,11 +122,7 @@ export function awsOptions(ctx: SelectContext): Option[] {
       const usableGb = (n.memoryGib * GIB * usableShare) / GB;
       const nodes = s * (1 + replicas);
       const hourly = n.hourlyUsd[ctx.policy.engine] * mult * nodes;
-      const whyNot: string[] = [];
-      if (usableGb * GB < dataPerShardBytes(ctx, s))
-        whyNot.push(
-          `usable ${usableGb.toFixed(2)} GB < ${gb(dataPerShardBytes(ctx, s)).toFixed(2)} GB per shard`,
-        );
+      const whyNot = memoryShortfall(ctx, usableGb, s);
       if (n.burstable && ctx.policy.profile === 'production')
         whyNot.push('burstable (CPU credits) not used in production');
       if (n.ssdGib > 0) whyNot.push('data tiering not assumed: needs mostly-cold large values');
@@ -118,14 +137,10 @@ export function awsOptions(ctx: SelectContext): Option[] {
         memoryGbPerShard: round2(usableGb),
         vcpuPerNode: n.vcpu,
         maxConnectionsPerShard: cat.maxClientsPerNode,
-        hourlyCostUsd: round2(hourly * 1000) / 1000,
-        monthlyCostUsd: round2(hourly * MONTH_HOURS),
+        ...priced(hourly, whyNot),
         region,
         reason: `${s} shard(s) x ${1 + replicas} node(s) of ${n.type} (${n.memoryGib} GiB, ${Math.round(usableShare * 100)}% usable after reserved memory) at $${n.hourlyUsd[ctx.policy.engine]}/h ${ctx.policy.engine}`,
         priceSource: `${cat.source.url} (${cat.source.retrieved})`,
-        fits: whyNot.length === 0,
-        available: true,
-        whyNot: whyNot.join('; '),
       });
     }
   }
@@ -177,14 +192,10 @@ export function gcpOptions(ctx: SelectContext): Option[] {
         memoryGbPerShard: round2(capacity * usable),
         capacityGb: capacity,
         maxConnectionsPerShard: tier.maxClients,
-        hourlyCostUsd: round2(hourly * 1000) / 1000,
-        monthlyCostUsd: round2(hourly * MONTH_HOURS),
+        ...priced(hourly, whyNot),
         region,
         reason: `Memorystore for Redis ${standard ? 'Standard (HA)' : 'Basic'} ${capacity} GB in capacity tier ${tier.name} at $${standard ? tier.standardGbHourUsd : tier.basicGbHourUsd}/GB-h${readReplicas ? ` + ${readReplicas} read replica(s)` : ''}; ${Math.round(usable * 100)}% usable`,
         priceSource: src,
-        fits: whyNot.length === 0,
-        available: true,
-        whyNot: whyNot.join('; '),
         extra: { tier: standard ? 'STANDARD_HA' : 'BASIC', readReplicas, capacityTier: tier.name },
       });
       // No early exit: a larger capacity in a cheaper per-GB tier can cost less (5 GB in M2 < 4 GB in M1).
@@ -197,11 +208,7 @@ export function gcpOptions(ctx: SelectContext): Option[] {
       const usableGb = n.memoryGb * usable;
       const nodes = s * (1 + replicas);
       const hourly = n.hourlyUsd * nodes * mult;
-      const whyNot: string[] = [];
-      if (usableGb * GB < dataPerShardBytes(ctx, s))
-        whyNot.push(
-          `usable ${usableGb.toFixed(2)} GB < ${gb(dataPerShardBytes(ctx, s)).toFixed(2)} GB per shard`,
-        );
+      const whyNot = memoryShortfall(ctx, usableGb, s);
       if (n.maxClients < clients) whyNot.push(`maxclients ${n.maxClients} < ${clients}`);
       if (replicas > c.maxReplicasPerShard) whyNot.push(`> ${c.maxReplicasPerShard} replicas per shard`);
       if (n.vcpu < 1 && ctx.policy.profile === 'production')
@@ -216,14 +223,10 @@ export function gcpOptions(ctx: SelectContext): Option[] {
         memoryGbPerShard: round2(usableGb),
         vcpuPerNode: n.vcpu,
         maxConnectionsPerShard: n.maxClients,
-        hourlyCostUsd: round2(hourly * 1000) / 1000,
-        monthlyCostUsd: round2(hourly * MONTH_HOURS),
+        ...priced(hourly, whyNot),
         region,
         reason: `Memorystore for Redis Cluster: ${s} shard(s) x ${1 + replicas} ${n.type} node(s) (${n.memoryGb} GB) at $${n.hourlyUsd}/node-h`,
         priceSource: src,
-        fits: whyNot.length === 0,
-        available: true,
-        whyNot: whyNot.join('; '),
       });
     }
   }
@@ -244,11 +247,7 @@ export function azurePremiumOptions(ctx: SelectContext): Option[] {
     for (const sku of cat.skus) {
       const usableGb = sku.memoryGb * usable;
       const monthly = sku.monthlyUsdPerShard * s * (1 + (replicas - 1) / 2) * mult;
-      const whyNot: string[] = [];
-      if (usableGb * GB < dataPerShardBytes(ctx, s))
-        whyNot.push(
-          `usable ${usableGb.toFixed(2)} GB < ${gb(dataPerShardBytes(ctx, s)).toFixed(2)} GB per shard`,
-        );
+      const whyNot = memoryShortfall(ctx, usableGb, s);
       if (sku.maxConnections < ctx.need.connections.expectedClients)
         whyNot.push(`max connections ${sku.maxConnections} < ${ctx.need.connections.expectedClients}`);
       if (replicas > cat.maxReplicasPerPrimary) whyNot.push(`> ${cat.maxReplicasPerPrimary} replicas`);
@@ -261,14 +260,10 @@ export function azurePremiumOptions(ctx: SelectContext): Option[] {
         nodes: s * (1 + replicas),
         memoryGbPerShard: round2(usableGb),
         maxConnectionsPerShard: sku.maxConnections,
-        hourlyCostUsd: round2((monthly / MONTH_HOURS) * 1000) / 1000,
-        monthlyCostUsd: round2(monthly),
+        ...priced(monthly / MONTH_HOURS, whyNot),
         region,
         reason: `Premium ${sku.name} (${sku.memoryGb} GB, ${sku.maxConnections} connections) x ${s} shard(s), ${replicas} replica(s) per primary at $${sku.monthlyUsdPerShard}/shard-month${ctx.need.topology.replicasPerShard === 0 ? ' (Premium always has a replica)' : ''}; Azure maps it to ${sku.managedEquivalent}; Premium retires ${cat.retirement.date}`,
         priceSource: `${cat.source.url} (${cat.source.retrieved})`,
-        fits: whyNot.length === 0,
-        available: true,
-        whyNot: whyNot.join('; '),
         extra: {
           managedEquivalent: sku.managedEquivalent,
           capacity: sku.capacity,
@@ -316,14 +311,10 @@ export function azureManagedOptions(ctx: SelectContext): Option[] {
       memoryGbPerShard: round2(usableGb),
       vcpuPerNode: sku.vcpu,
       maxConnectionsPerShard: sku.maxConnections,
-      hourlyCostUsd: round2(hourly * 1000) / 1000,
-      monthlyCostUsd: round2(hourly * MONTH_HOURS),
+      ...priced(hourly, whyNot),
       region,
       reason: `Azure Managed Redis ${sku.name} (${sku.family}, ${sku.memoryGb} GB, ${sku.vcpu} vCPU) ${ha ? 'with' : 'without'} high availability at $${ha ? sku.hourlyUsdHa : sku.hourlyUsdNoHa}/h; sharding is internal to the SKU`,
       priceSource: `${cat.source.url} (${cat.source.retrieved})`,
-      fits: whyNot.length === 0,
-      available: true,
-      whyNot: whyNot.join('; '),
       extra: { family: sku.family, highAvailability: ha, port: cat.port },
     };
   });
