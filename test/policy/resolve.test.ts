@@ -1,20 +1,10 @@
-import { SpecError } from '../../lib/errors';
+import { specError as errorOf } from '../helpers';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import { validateSpec } from '../../lib/spec/load';
 
 const base = { name: 'svc', workload: { datasetGb: 1 } };
 const resolve = (extra: Record<string, unknown>) =>
   resolvePolicy(validateSpec({ ...base, profile: 'production', ...extra }));
-
-function errorOf(fn: () => unknown): SpecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SpecError) return e;
-    throw e;
-  }
-  throw new Error('expected a SpecError');
-}
 
 describe('profile defaults', () => {
   test('production is secure by default', () => {

@@ -3,21 +3,12 @@ import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { SpecError } from '../../lib/errors';
+import { specError } from '../helpers';
 import { specJsonSchema, SPEC_SCHEMA_PATH } from '../../lib/spec/json-schema';
 import { loadSpecFile, parseSpec } from '../../lib/spec/load';
 
 const root = path.join(__dirname, '..', '..');
 const examples = fs.readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.yaml'));
-
-function specError(fn: () => unknown): SpecError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SpecError) return e;
-    throw e;
-  }
-  throw new Error('expected a SpecError');
-}
 
 test.each(examples)('example %s validates', (f) => {
   const spec = loadSpecFile(path.join(root, 'examples', f));
