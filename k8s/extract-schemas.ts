@@ -43,21 +43,40 @@ function extract(crdFile: string, version: string, outName: string): void {
 function main(): void {
   const [shared, externalSecretsCrd] = process.argv.slice(2);
   if (!shared || !externalSecretsCrd) {
-    throw new Error('usage: tsx k8s/extract-schemas.ts <shared dir> <external-secrets.io_externalsecrets.yaml>');
+    throw new Error(
+      'usage: tsx k8s/extract-schemas.ts <shared dir> <external-secrets.io_externalsecrets.yaml>',
+    );
   }
   const crds = path.join(shared, 'crds');
-  extract(path.join(crds, 'opstree/redis.redis.opstreelabs.in_redisclusters.yaml'), 'v1beta2', 'rediscluster.v1beta2.json');
+  extract(
+    path.join(crds, 'opstree/redis.redis.opstreelabs.in_redisclusters.yaml'),
+    'v1beta2',
+    'rediscluster.v1beta2.json',
+  );
   extract(path.join(crds, 'cert-manager/cert-manager.io_certificates.yaml'), 'v1', 'certificate.v1.json');
   extract(path.join(crds, 'cert-manager/cert-manager.io_issuers.yaml'), 'v1', 'issuer.v1.json');
-  extract(path.join(crds, 'prometheus-operator/monitoring.coreos.com_servicemonitors.yaml'), 'v1', 'servicemonitor.v1.json');
-  extract(path.join(crds, 'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml'), 'v1', 'prometheusrule.v1.json');
+  extract(
+    path.join(crds, 'prometheus-operator/monitoring.coreos.com_servicemonitors.yaml'),
+    'v1',
+    'servicemonitor.v1.json',
+  );
+  extract(
+    path.join(crds, 'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml'),
+    'v1',
+    'prometheusrule.v1.json',
+  );
   extract(externalSecretsCrd, 'v1', 'externalsecret.v1.json');
-  const values = JSON.parse(fs.readFileSync(path.join(shared, 'reference/bitnami-redis/values.schema.json'), 'utf8'));
+  const values = JSON.parse(
+    fs.readFileSync(path.join(shared, 'reference/bitnami-redis/values.schema.json'), 'utf8'),
+  );
   fs.writeFileSync(path.join(OUT, 'bitnami-redis.values.schema.json'), JSON.stringify(values) + '\n');
   console.log('bitnami-redis.values.schema.json: bitnami/redis 23.1.1 values schema');
   // The values schema does not list every key (image.tag, auth.acl.userSecret, ...); the chart's
   // default values.yaml does, so it is kept too and used to reject misspelt keys.
-  fs.copyFileSync(path.join(shared, 'reference/bitnami-redis/values.yaml'), path.join(OUT, 'bitnami-redis.values.yaml'));
+  fs.copyFileSync(
+    path.join(shared, 'reference/bitnami-redis/values.yaml'),
+    path.join(OUT, 'bitnami-redis.values.yaml'),
+  );
   console.log('bitnami-redis.values.yaml: bitnami/redis 23.1.1 default values');
 }
 

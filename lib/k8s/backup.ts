@@ -73,14 +73,19 @@ export class RedisBackup extends Construct {
       metadata: {
         ...meta(name),
         // For S3: annotate with an IAM role (IRSA), e.g. eks.amazonaws.com/role-arn; see docs/kubernetes.md.
-        annotations: s3Bucket ? { 'redis-iac/needs': 'an IAM role with s3:PutObject, s3:ListBucket, s3:DeleteObject' } : undefined,
+        annotations: s3Bucket
+          ? { 'redis-iac/needs': 'an IAM role with s3:PutObject, s3:ListBucket, s3:DeleteObject' }
+          : undefined,
       },
       automountServiceAccountToken: false,
     });
 
     let backupVolume: kplus.k8s.Volume;
     if (s3Bucket) {
-      backupVolume = { name: 'backup', emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(`${this.sizeGi(props)}Gi`) } };
+      backupVolume = {
+        name: 'backup',
+        emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(`${this.sizeGi(props)}Gi`) },
+      };
     } else {
       const claim = ctx.target.backupTarget?.pvc ?? `${name}s`;
       if (!ctx.target.backupTarget?.pvc) {
@@ -100,7 +105,10 @@ export class RedisBackup extends Construct {
       { name: 'DEPLOYMENT', value: ctx.policy.name },
       { name: 'BACKUP_DIR', value: '/backup' },
       { name: 'RETENTION_DAYS', value: String(per.snapshotRetentionDays) },
-      { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: ctx.secrets.auth, key: ctx.secrets.authKey } } },
+      {
+        name: 'REDISCLI_AUTH',
+        valueFrom: { secretKeyRef: { name: ctx.secrets.auth, key: ctx.secrets.authKey } },
+      },
       ...(ctx.policy.security.tls ? [{ name: 'TLS_CA', value: `/tls/${TLS_FILES.ca}` }] : []),
       ...(props.sentinel
         ? [
@@ -122,7 +130,10 @@ export class RedisBackup extends Construct {
       ...(ctx.policy.security.tls ? [{ name: 'tls', mountPath: '/tls', readOnly: true }] : []),
     ];
     const resources: kplus.k8s.ResourceRequirements = {
-      requests: { cpu: kplus.k8s.Quantity.fromString('100m'), memory: kplus.k8s.Quantity.fromString('128Mi') },
+      requests: {
+        cpu: kplus.k8s.Quantity.fromString('100m'),
+        memory: kplus.k8s.Quantity.fromString('128Mi'),
+      },
       limits: { memory: kplus.k8s.Quantity.fromString('256Mi') },
     };
     const backupContainer: kplus.k8s.Container = {
@@ -186,7 +197,15 @@ export class RedisBackup extends Construct {
                   backupVolume,
                   { name: 'tmp', emptyDir: {} },
                   ...(ctx.policy.security.tls
-                    ? [{ name: 'tls', secret: { secretName: ctx.secrets.tls, items: [{ key: TLS_FILES.ca, path: TLS_FILES.ca }] } }]
+                    ? [
+                        {
+                          name: 'tls',
+                          secret: {
+                            secretName: ctx.secrets.tls,
+                            items: [{ key: TLS_FILES.ca, path: TLS_FILES.ca }],
+                          },
+                        },
+                      ]
                     : []),
                 ],
               },

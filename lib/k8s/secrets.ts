@@ -32,8 +32,14 @@ export const ACL_TEMPLATE_KEY = 'user.acl.template';
  */
 export function aclFileTemplate(ctx: K8sContext, pw: (ref: PasswordRef) => string): string {
   const users = aclRules(ctx.policy);
-  const operatorUser = { ...users.admin, name: 'default', purpose: 'operator, replication, sentinel and exporter' };
-  return [aclFileLine(operatorUser, `#${pw('admin')}`), aclFileLine(users.app, `#${pw('app')}`)].join('\n') + '\n';
+  const operatorUser = {
+    ...users.admin,
+    name: 'default',
+    purpose: 'operator, replication, sentinel and exporter',
+  };
+  return (
+    [aclFileLine(operatorUser, `#${pw('admin')}`), aclFileLine(users.app, `#${pw('app')}`)].join('\n') + '\n'
+  );
 }
 
 /** Which password a value in the ACL Secret is built from. */
@@ -44,7 +50,9 @@ export type PasswordRef = 'admin' | 'app';
  * (plain or as its SHA-256 hex digest) in the form the caller's renderer needs: an external-secrets
  * template expression, or a placeholder for the manual procedure.
  */
-export type AclSecretData = (pw: (ref: PasswordRef, form: 'plain' | 'sha256') => string) => Record<string, string>;
+export type AclSecretData = (
+  pw: (ref: PasswordRef, form: 'plain' | 'sha256') => string,
+) => Record<string, string>;
 
 /** Remote keys in the secret store: `<namespace>/<deployment>/<admin|app>-password`. */
 export function remoteKey(ctx: K8sContext, ref: PasswordRef): string {
@@ -73,7 +81,8 @@ export class RedisCredentials extends Construct {
     const store = ctx.target.externalSecretStore;
     if (!store) return;
     const refresh = props.refreshInterval ?? '1h';
-    const data = (refs: PasswordRef[]) => refs.map((r) => ({ secretKey: r, remoteRef: { key: remoteKey(ctx, r) } }));
+    const data = (refs: PasswordRef[]) =>
+      refs.map((r) => ({ secretKey: r, remoteRef: { key: remoteKey(ctx, r) } }));
     const make = (cid: string, secretName: string, refs: PasswordRef[], template: Record<string, string>) =>
       this.externalSecrets.push(
         new ExternalSecret(this, cid, {
@@ -100,7 +109,9 @@ export class RedisCredentials extends Construct {
     make('Auth', ctx.secrets.auth, ['admin'], { [ctx.secrets.authKey]: '{{ .admin }}' });
     make('App', ctx.secrets.app, ['app'], { username: ctx.appUser, password: '{{ .app }}' });
     const acl = props.aclData(expr);
-    const used = (['admin', 'app'] as const).filter((r) => Object.values(acl).some((v) => v.includes(`.${r}`)));
+    const used = (['admin', 'app'] as const).filter((r) =>
+      Object.values(acl).some((v) => v.includes(`.${r}`)),
+    );
     make('Acl', ctx.secrets.acl, used, acl);
   }
 }

@@ -79,11 +79,14 @@ export function buildFlavor(d: Deployment, flavor: Flavor): FlavorOutput {
 export function assertNoSecretMaterial(objects: ManifestObject[], values?: unknown): void {
   for (const o of objects) {
     if (o.kind === 'Secret') {
-      throw new Error(`${objectId(o)}: the output must not contain Secrets; create them with kubectl or external-secrets`);
+      throw new Error(
+        `${objectId(o)}: the output must not contain Secrets; create them with kubectl or external-secrets`,
+      );
     }
   }
   const text = JSON.stringify([objects, values ?? null]);
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) throw new Error('the output contains a PEM private key');
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text))
+    throw new Error('the output contains a PEM private key');
   const pw = /"(password|auth\.password|requirepass|masterauth)"\s*:\s*"([^"]+)"/i.exec(text);
   if (pw && !/^(\{\{ \.[a-z]+ \}\}|@[A-Z_]+@)$/.test(pw[2])) {
     throw new Error(`the output sets "${pw[1]}" to a literal value; passwords come from Secrets only`);
@@ -126,11 +129,20 @@ function manifestHeader(d: Deployment, out: FlavorOutput, file: string): string 
     '',
   ];
   if (out.secretCommands.length) {
-    lines.push('Create the Secrets first (nothing secret is in this file):', ...out.secretCommands.map((c) => `  ${c}`), '');
+    lines.push(
+      'Create the Secrets first (nothing secret is in this file):',
+      ...out.secretCommands.map((c) => `  ${c}`),
+      '',
+    );
   } else if (d.policy.security.auth) {
-    lines.push(`Secrets come from the ClusterSecretStore "${kubernetesTarget(d).externalSecretStore}" (ExternalSecrets below).`, '');
+    lines.push(
+      `Secrets come from the ClusterSecretStore "${kubernetesTarget(d).externalSecretStore}" (ExternalSecrets below).`,
+      '',
+    );
   }
-  lines.push(`Apply: kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f - && kubectl apply -f ${file}`);
+  lines.push(
+    `Apply: kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f - && kubectl apply -f ${file}`,
+  );
   if (out.flavor === 'bitnami' && !kubernetesTarget(d).chartPath) {
     lines.push(`Then:  ${helmInstallCommand(makeContext(d, 'bitnami'))}`);
   }

@@ -45,7 +45,10 @@ export class RedisTls extends Construct {
     if (ctx.target.clusterIssuer) {
       issuerRef = { name: ctx.target.clusterIssuer, kind: 'ClusterIssuer', group: 'cert-manager.io' };
     } else {
-      const selfSigned = new Issuer(this, 'SelfSigned', { metadata: meta(`${ctx.name}-selfsigned`), spec: { selfSigned: {} } });
+      const selfSigned = new Issuer(this, 'SelfSigned', {
+        metadata: meta(`${ctx.name}-selfsigned`),
+        spec: { selfSigned: {} },
+      });
       const caSecret = `${ctx.name}-ca`;
       new Certificate(this, 'Ca', {
         metadata: meta(`${ctx.name}-ca`),
@@ -58,7 +61,10 @@ export class RedisTls extends Construct {
           issuerRef: { name: selfSigned.name, kind: 'Issuer', group: 'cert-manager.io' },
         },
       });
-      const ca = new Issuer(this, 'CaIssuer', { metadata: meta(`${ctx.name}-ca-issuer`), spec: { ca: { secretName: caSecret } } });
+      const ca = new Issuer(this, 'CaIssuer', {
+        metadata: meta(`${ctx.name}-ca-issuer`),
+        spec: { ca: { secretName: caSecret } },
+      });
       issuerRef = { name: ca.name, kind: 'Issuer', group: 'cert-manager.io' };
     }
 
@@ -91,7 +97,9 @@ export class RedisTls extends Construct {
 
 export function dnsNames(namespace: string, services: string[], headless: string[]): string[] {
   const out: string[] = [];
-  for (const s of services) out.push(s, `${s}.${namespace}`, `${s}.${namespace}.svc`, `${s}.${namespace}.svc.cluster.local`);
-  for (const h of headless) out.push(`*.${h}`, `*.${h}.${namespace}.svc`, `*.${h}.${namespace}.svc.cluster.local`);
+  for (const s of services)
+    out.push(s, `${s}.${namespace}`, `${s}.${namespace}.svc`, `${s}.${namespace}.svc.cluster.local`);
+  for (const h of headless)
+    out.push(`*.${h}`, `*.${h}.${namespace}.svc`, `*.${h}.${namespace}.svc.cluster.local`);
   return [...new Set(out)];
 }

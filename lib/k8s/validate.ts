@@ -85,7 +85,8 @@ function coreModel(o: ManifestObject): ModelClass | undefined {
 /** Validate a core object with its kubernetes-models class. Throws ManifestValidationError. */
 export function validateCoreObject(o: ManifestObject): void {
   const Model = coreModel(o);
-  if (!Model) throw new ManifestValidationError(objectId(o), ['no kubernetes-models class for this apiVersion/kind']);
+  if (!Model)
+    throw new ManifestValidationError(objectId(o), ['no kubernetes-models class for this apiVersion/kind']);
   try {
     new Model(o).validate();
   } catch (e) {
@@ -175,7 +176,8 @@ function describe(errors: ErrorObject[] | null | undefined): string[] {
 /** Validate a custom resource against its CRD schema with unknown fields rejected. */
 export function validateCustomResource(o: ManifestObject): void {
   const file = CUSTOM_RESOURCE_SCHEMAS[`${o.apiVersion}/${o.kind}`];
-  if (!file) throw new ManifestValidationError(objectId(o), ['no CRD schema is known for this apiVersion/kind']);
+  if (!file)
+    throw new ManifestValidationError(objectId(o), ['no CRD schema is known for this apiVersion/kind']);
   const fn = schemaValidator(file, true);
   if (!fn(o)) throw new ManifestValidationError(objectId(o), describe(fn.errors));
   if (!o.metadata?.name) throw new ManifestValidationError(objectId(o), ['/metadata/name is missing']);
@@ -219,7 +221,9 @@ export function validateBitnamiValues(values: unknown, strict = true): void {
   const fn = schemaValidator('bitnami-redis.values.schema.json', false);
   const problems = fn(values) ? [] : describe(fn.errors);
   if (strict) {
-    bitnamiDefaults ??= parseYaml(fs.readFileSync(path.join(SCHEMA_DIR, 'bitnami-redis.values.yaml'), 'utf8'));
+    bitnamiDefaults ??= parseYaml(
+      fs.readFileSync(path.join(SCHEMA_DIR, 'bitnami-redis.values.yaml'), 'utf8'),
+    );
     problems.push(
       ...unknownValueKeys(values, bitnamiDefaults).map((p) => `${p} is not a key of the chart's values.yaml`),
     );

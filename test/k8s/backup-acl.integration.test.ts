@@ -41,7 +41,10 @@ const KEYS = 500;
 function runBackup(env: Record<string, string>) {
   const script = path.join(root, 'backup.sh');
   fs.writeFileSync(script, BACKUP_SCRIPT);
-  return spawnSync('sh', [script], { env: { PATH: process.env.PATH!, BGSAVE_TIMEOUT: '30', ...env }, encoding: 'utf8' });
+  return spawnSync('sh', [script], {
+    env: { PATH: process.env.PATH!, BGSAVE_TIMEOUT: '30', ...env },
+    encoding: 'utf8',
+  });
 }
 
 suite('backup script (the CronJob) and restore procedure', () => {
@@ -50,9 +53,19 @@ suite('backup script (the CronJob) and restore procedure', () => {
 
   beforeAll(async () => {
     // Production-like source: password, AOF everysec, save rules.
-    src = await start('source', ['--requirepass', PASSWORD, '--appendonly', 'yes', '--appendfsync', 'everysec']);
+    src = await start('source', [
+      '--requirepass',
+      PASSWORD,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+    ]);
     const cmds = Array.from({ length: KEYS }, (_, i) => `SET app:k${i} v${i}`).join('\n');
-    const r = spawnSync('redis-cli', ['-p', String(src.port), '--no-auth-warning', '-a', PASSWORD], { input: cmds, encoding: 'utf8' });
+    const r = spawnSync('redis-cli', ['-p', String(src.port), '--no-auth-warning', '-a', PASSWORD], {
+      input: cmds,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     expect(cli(src.port, ['DBSIZE'], { pass: PASSWORD })).toBe(String(KEYS));
   });
@@ -90,35 +103,72 @@ suite('backup script (the CronJob) and restore procedure', () => {
 
   it('restore: the snapshot loads into an empty node; AOF is rebuilt from memory before it is turned back on', async () => {
     const nodeDir = path.join(backupDir(), 'app-cache', `127-${src.port}`);
-    const snap = fs.readdirSync(nodeDir).filter((f) => /^dump-\d{8}T\d{6}Z\.rdb$/.test(f)).sort().pop()!;
+    const snap = fs
+      .readdirSync(nodeDir)
+      .filter((f) => /^dump-\d{8}T\d{6}Z\.rdb$/.test(f))
+      .sort()
+      .pop()!;
     // Step 1 of docs/kubernetes.md "Restore": empty data dir, snapshot as dump.rdb, AOF off.
     const dataDir = path.join(root, 'restored');
     fs.mkdirSync(dataDir, { recursive: true });
     fs.copyFileSync(path.join(nodeDir, snap), path.join(dataDir, 'dump.rdb'));
-    const restored = await start('restored', ['--requirepass', PASSWORD, '--appendonly', 'no', '--dbfilename', 'dump.rdb']);
+    const restored = await start('restored', [
+      '--requirepass',
+      PASSWORD,
+      '--appendonly',
+      'no',
+      '--dbfilename',
+      'dump.rdb',
+    ]);
     expect(cli(restored.port, ['DBSIZE'], { pass: PASSWORD })).toBe(String(KEYS));
     expect(cli(restored.port, ['GET', 'app:k123'], { pass: PASSWORD })).toBe('v123');
     // Step 2: turn AOF on at runtime (Redis writes the AOF from memory), then restart with AOF on.
     expect(cli(restored.port, ['CONFIG', 'SET', 'appendonly', 'yes'], { pass: PASSWORD })).toBe('OK');
     for (let i = 0; i < 100; i++) {
       const info = cli(restored.port, ['INFO', 'persistence'], { pass: PASSWORD });
-      if (/aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info) && /aof_enabled:1/.test(info)) break;
+      if (
+        /aof_rewrite_in_progress:0/.test(info) &&
+        /aof_rewrite_scheduled:0/.test(info) &&
+        /aof_enabled:1/.test(info)
+      )
+        break;
       await new Promise((res) => setTimeout(res, 100));
     }
     await stopRedis(restored);
-    const again = await start('restored', ['--requirepass', PASSWORD, '--appendonly', 'yes', '--dbfilename', 'dump.rdb']);
+    const again = await start('restored', [
+      '--requirepass',
+      PASSWORD,
+      '--appendonly',
+      'yes',
+      '--dbfilename',
+      'dump.rdb',
+    ]);
     expect(cli(again.port, ['DBSIZE'], { pass: PASSWORD })).toBe(String(KEYS));
     console.log(`restore: ${KEYS} keys written, ${KEYS} keys back after restore and AOF restart, 0 lost`);
   });
 
   it('fails (non-zero, no snapshot) on a wrong password and on an unreachable node', () => {
     const dir = path.join(root, 'failing');
-    const bad = runBackup({ REDIS_TARGETS: `127.0.0.1:${src.port}`, REDISCLI_AUTH: 'wrong', BACKUP_DIR: dir, DEPLOYMENT: 'x', RETENTION_DAYS: '1' });
+    const bad = runBackup({
+      REDIS_TARGETS: `127.0.0.1:${src.port}`,
+      REDISCLI_AUTH: 'wrong',
+      BACKUP_DIR: dir,
+      DEPLOYMENT: 'x',
+      RETENTION_DAYS: '1',
+    });
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/ERROR/);
-    const down = runBackup({ REDIS_TARGETS: '127.0.0.1:1', REDISCLI_AUTH: PASSWORD, BACKUP_DIR: dir, DEPLOYMENT: 'x', RETENTION_DAYS: '1' });
+    const down = runBackup({
+      REDIS_TARGETS: '127.0.0.1:1',
+      REDISCLI_AUTH: PASSWORD,
+      BACKUP_DIR: dir,
+      DEPLOYMENT: 'x',
+      RETENTION_DAYS: '1',
+    });
     expect(down.status).not.toBe(0);
-    const snaps = fs.existsSync(path.join(dir, 'x')) ? fs.readdirSync(path.join(dir, 'x'), { recursive: true }) : [];
+    const snaps = fs.existsSync(path.join(dir, 'x'))
+      ? fs.readdirSync(path.join(dir, 'x'), { recursive: true })
+      : [];
     expect(snaps.filter((f) => String(f).endsWith('.rdb'))).toEqual([]);
     const missing = runBackup({ BACKUP_DIR: dir, DEPLOYMENT: 'x', RETENTION_DAYS: '1' });
     expect(missing.status).not.toBe(0);
@@ -131,9 +181,9 @@ function runSecretCommands(flavor: Flavor): { admin: string; app: string; appUse
   const d = loadDeployment('examples/default.yaml');
   const out = buildFlavor(d, flavor);
   const ctx = makeContext(d, flavor);
-  const template = out.objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === `${ctx.name}-acl-template`) as {
-    data: Record<string, string>;
-  };
+  const template = out.objects.find(
+    (o) => o.kind === 'ConfigMap' && o.metadata?.name === `${ctx.name}-acl-template`,
+  ) as unknown as { data: Record<string, string> };
   const work = path.join(root, `secrets-${flavor}`);
   const bin = path.join(work, 'bin');
   fs.mkdirSync(bin, { recursive: true });
@@ -157,7 +207,11 @@ esac
     { mode: 0o755 },
   );
   const script = out.secretCommands.join('\n');
-  const r = spawnSync('sh', ['-euc', script], { cwd: work, env: { PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+  const r = spawnSync('sh', ['-euc', script], {
+    cwd: work,
+    env: { PATH: `${bin}:${process.env.PATH}` },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`secret commands failed: ${r.stderr}`);
   expect(fs.existsSync(path.join(work, 'user.acl'))).toBe(false); // the procedure removes the local file
   return {
@@ -175,7 +229,14 @@ suite.each(['opstree', 'bitnami'] as const)('ACL Secret procedure (%s) on real R
     s = runSecretCommands(flavor);
     // DEBUG is enabled on the server so that the ACL, not the server setting, is what refuses it.
     r = await start(`acl-${flavor}`, [
-      '--aclfile', s.aclFile, '--requirepass', s.admin, '--masterauth', s.admin, '--enable-debug-command', 'yes',
+      '--aclfile',
+      s.aclFile,
+      '--requirepass',
+      s.admin,
+      '--masterauth',
+      s.admin,
+      '--enable-debug-command',
+      'yes',
     ]);
   });
 
@@ -200,7 +261,14 @@ suite.each(['opstree', 'bitnami'] as const)('ACL Secret procedure (%s) on real R
     expect(cli(r.port, ['SET', 'app:x', '1'], app)).toBe('OK');
     expect(cli(r.port, ['GET', 'app:x'], app)).toBe('1');
     expect(cli(r.port, ['SET', 'other:x', '1'], app)).toMatch(/NOPERM/);
-    for (const cmd of [['FLUSHALL'], ['FLUSHDB'], ['KEYS', '*'], ['CONFIG', 'GET', 'maxmemory'], ['DEBUG', 'SLEEP', '0'], ['SHUTDOWN']]) {
+    for (const cmd of [
+      ['FLUSHALL'],
+      ['FLUSHDB'],
+      ['KEYS', '*'],
+      ['CONFIG', 'GET', 'maxmemory'],
+      ['DEBUG', 'SLEEP', '0'],
+      ['SHUTDOWN'],
+    ]) {
       expect(cli(r.port, cmd, app)).toMatch(/NOPERM/);
     }
     expect(cli(r.port, ['PING'], { user: s.appUser, pass: 'wrong' })).toMatch(/WRONGPASS|invalid/i);

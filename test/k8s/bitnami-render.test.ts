@@ -18,13 +18,19 @@ import { helmTemplate, prepareBitnamiChart } from '../../lib/k8s/helm';
 import { synthKubernetes } from '../../lib/k8s/synth';
 import { validateObject, type ManifestObject } from '../../lib/k8s/validate';
 
+/* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
+type Loose = Record<string, any>;
+type Obj = ManifestObject & { spec: Loose };
+
 const source = process.env.BITNAMI_REDIS_CHART ?? process.env.BITNAMI_CHARTS_REPO;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bitnami-chart-'));
 const chart = source ? prepareBitnamiChart(source, work) : undefined;
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 if (!chart) {
-  const why = source ? `${source} holds no bitnami/redis chart` : 'BITNAMI_CHARTS_REPO / BITNAMI_REDIS_CHART not set';
+  const why = source
+    ? `${source} holds no bitnami/redis chart`
+    : 'BITNAMI_CHARTS_REPO / BITNAMI_REDIS_CHART not set';
   console.warn(
     `\n*** SKIPPED: rendering values-redis.yaml with the real bitnami/redis chart (${why}).\n` +
       '*** The chart is not vendored and CI has no network. Run locally with\n' +
@@ -32,8 +38,6 @@ if (!chart) {
   );
 }
 const suite = chart ? describe : describe.skip;
-
-type Obj = ManifestObject & { spec?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function render(example: string): { objects: Obj[]; d: ReturnType<typeof loadDeployment> } {
   const d = loadDeployment(path.join('examples', example));
@@ -50,121 +54,151 @@ function render(example: string): { objects: Obj[]; d: ReturnType<typeof loadDep
 function container(sts: Obj, name: string) {
   const c = sts.spec.template.spec.containers.find((x: { name: string }) => x.name === name);
   if (!c) throw new Error(`no container ${name} in ${sts.metadata?.name}`);
-  return c as { env: Array<{ name: string; value?: string }>; image: string; volumeMounts: Array<{ name: string; mountPath: string }> };
+  return c as {
+    env: Array<{ name: string; value?: string }>;
+    image: string;
+    volumeMounts: Array<{ name: string; mountPath: string }>;
+  };
 }
-const envOf = (c: { env: Array<{ name: string; value?: string }> }, n: string) => c.env.find((e) => e.name === n)?.value;
+const envOf = (c: { env: Array<{ name: string; value?: string }> }, n: string) =>
+  c.env.find((e) => e.name === n)?.value;
 
-suite.each(['default.yaml', 'go-api.yaml', 'hospitality-production.yaml'])('bitnami/redis chart rendered with %s', (example) => {
-  let objects: Obj[];
-  let d: ReturnType<typeof loadDeployment>;
-  let stses: Obj[];
-  let scripts: string;
-  let authSecret: string;
-  let ours: Obj[];
-  beforeAll(() => {
-    ({ objects, d } = render(example));
-    stses = objects.filter((o) => o.kind === 'StatefulSet');
-    scripts = objects
-      .filter((o) => o.kind === 'ConfigMap')
-      .map((o) => JSON.stringify(o))
-      .join('\n');
-    authSecret = `${d.policy.name}-bitnami-auth`;
-    ours = parseAllDocuments(fs.readFileSync(path.join(work, 'out', d.id, 'bitnami.yaml'), 'utf8')).map((x) => x.toJS() as Obj);
-  });
+suite.each(['default.yaml', 'go-api.yaml', 'hospitality-production.yaml'])(
+  'bitnami/redis chart rendered with %s',
+  (example) => {
+    let objects: Obj[];
+    let d: ReturnType<typeof loadDeployment>;
+    let stses: Obj[];
+    let scripts: string;
+    let authSecret: string;
+    let ours: Obj[];
+    beforeAll(() => {
+      ({ objects, d } = render(example));
+      stses = objects.filter((o) => o.kind === 'StatefulSet');
+      scripts = objects
+        .filter((o) => o.kind === 'ConfigMap')
+        .map((o) => JSON.stringify(o))
+        .join('\n');
+      authSecret = `${d.policy.name}-bitnami-auth`;
+      ours = parseAllDocuments(fs.readFileSync(path.join(work, 'out', d.id, 'bitnami.yaml'), 'utf8')).map(
+        (x) => x.toJS() as Obj,
+      );
+    });
 
-  it('every rendered object validates (kubernetes-models / CRD schemas); no Secret is rendered', () => {
-    expect(objects.length).toBeGreaterThan(5);
-    for (const o of objects) {
-      expect(o.kind).not.toBe('Secret');
-      expect(() => validateObject(o)).not.toThrow();
-    }
-  });
+    it('every rendered object validates (kubernetes-models / CRD schemas); no Secret is rendered', () => {
+      expect(objects.length).toBeGreaterThan(5);
+      for (const o of objects) {
+        expect(o.kind).not.toBe('Secret');
+        expect(() => validateObject(o)).not.toThrow();
+      }
+    });
 
-  it('TLS only: TLS on port 6379, the plaintext port is 0, certificates from the cert-manager Secret', () => {
-    expect(stses.length).toBeGreaterThan(0);
-    for (const sts of stses) {
-      const redis = container(sts, 'redis');
-      expect(envOf(redis, 'REDIS_TLS_ENABLED')).toBe('yes');
-      expect(envOf(redis, 'REDIS_TLS_PORT')).toBe('6379');
-      expect(envOf(redis, 'REDIS_TLS_CERT_FILE')).toMatch(/\/tls\.crt$/);
-      const tlsVol = sts.spec.template.spec.volumes.find((v: any) => v.secret?.secretName === `${d.policy.name}-bitnami-tls`); // eslint-disable-line @typescript-eslint/no-explicit-any
-      expect(tlsVol).toBeDefined();
-    }
-    // The start scripts turn the plaintext port off when TLS is enabled.
-    expect(scripts).toContain('\\"--port\\" \\"0\\"');
-  });
+    it('TLS only: TLS on port 6379, the plaintext port is 0, certificates from the cert-manager Secret', () => {
+      expect(stses.length).toBeGreaterThan(0);
+      for (const sts of stses) {
+        const redis = container(sts, 'redis');
+        expect(envOf(redis, 'REDIS_TLS_ENABLED')).toBe('yes');
+        expect(envOf(redis, 'REDIS_TLS_PORT')).toBe('6379');
+        expect(envOf(redis, 'REDIS_TLS_CERT_FILE')).toMatch(/\/tls\.crt$/);
+        const tlsVol = sts.spec.template.spec.volumes.find(
+          (v: Loose) => v.secret?.secretName === `${d.policy.name}-bitnami-tls`,
+        );
+        expect(tlsVol).toBeDefined();
+      }
+      // The start scripts turn the plaintext port off when TLS is enabled.
+      expect(scripts).toContain('\\"--port\\" \\"0\\"');
+    });
 
-  it('password protected: the password comes from the existing Secret, empty passwords are refused', () => {
-    for (const sts of stses) {
-      const redis = container(sts, 'redis');
-      expect(envOf(redis, 'ALLOW_EMPTY_PASSWORD')).toBe('no');
-      expect(envOf(redis, 'REDIS_PASSWORD_FILE')).toBeDefined();
-      const pwVol = sts.spec.template.spec.volumes.find((v: any) => v.secret?.secretName === authSecret); // eslint-disable-line @typescript-eslint/no-explicit-any
-      expect(pwVol.secret.items).toEqual([{ key: 'password', path: 'redis-password' }]);
-    }
-    // The application's ACL file is mounted from our Secret and named in the configuration.
-    expect(scripts).toContain('aclfile /opt/bitnami/redis/mounted-acl/user.acl');
-    expect(scripts).not.toMatch(/nopass/);
-  });
+    it('password protected: the password comes from the existing Secret, empty passwords are refused', () => {
+      for (const sts of stses) {
+        const redis = container(sts, 'redis');
+        expect(envOf(redis, 'ALLOW_EMPTY_PASSWORD')).toBe('no');
+        expect(envOf(redis, 'REDIS_PASSWORD_FILE')).toBeDefined();
+        const pwVol = sts.spec.template.spec.volumes.find((v: Loose) => v.secret?.secretName === authSecret);
+        expect(pwVol.secret.items).toEqual([{ key: 'password', path: 'redis-password' }]);
+      }
+      // The application's ACL file is mounted from our Secret and named in the configuration.
+      expect(scripts).toContain('aclfile /opt/bitnami/redis/mounted-acl/user.acl');
+      expect(scripts).not.toMatch(/nopass/);
+    });
 
-  it('persistent: every Redis StatefulSet claims a volume of the planned size', () => {
-    for (const sts of stses) {
-      const claims = sts.spec.volumeClaimTemplates as Array<{ spec: { resources: { requests: { storage: string } } } }>;
-      expect(claims.map((c) => c.spec.resources.requests.storage)).toEqual([`${d.plan.kubernetes.storageGi}Gi`]);
-    }
-  });
+    it('persistent: every Redis StatefulSet claims a volume of the planned size', () => {
+      for (const sts of stses) {
+        const claims = sts.spec.volumeClaimTemplates as Array<{
+          spec: { resources: { requests: { storage: string } } };
+        }>;
+        expect(claims.map((c) => c.spec.resources.requests.storage)).toEqual([
+          `${d.plan.kubernetes.storageGi}Gi`,
+        ]);
+      }
+    });
 
-  it('pinned bitnamilegacy images, metrics with ServiceMonitor and PrometheusRule, NetworkPolicy, PDB', () => {
-    for (const sts of stses) expect(container(sts, 'redis').image).toBe('docker.io/bitnamilegacy/redis:8.2.1-debian-12-r0');
-    expect(objects.some((o) => o.kind === 'ServiceMonitor')).toBe(true);
-    const rule = objects.find((o) => o.kind === 'PrometheusRule');
-    // Prometheus' own templates survive Helm's tpl pass literally.
-    expect(JSON.stringify(rule)).toContain('{{ $labels.pod }}');
-    expect(objects.some((o) => o.kind === 'NetworkPolicy')).toBe(true);
-    expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(true);
-  });
+    it('pinned bitnamilegacy images, metrics with ServiceMonitor and PrometheusRule, NetworkPolicy, PDB', () => {
+      for (const sts of stses)
+        expect(container(sts, 'redis').image).toBe('docker.io/bitnamilegacy/redis:8.2.1-debian-12-r0');
+      expect(objects.some((o) => o.kind === 'ServiceMonitor')).toBe(true);
+      const rule = objects.find((o) => o.kind === 'PrometheusRule');
+      // Prometheus' own templates survive Helm's tpl pass literally.
+      expect(JSON.stringify(rule)).toContain('{{ $labels.pod }}');
+      expect(objects.some((o) => o.kind === 'NetworkPolicy')).toBe(true);
+      expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(true);
+    });
 
-  it('architecture follows the plan', () => {
-    const names = stses.map((s) => s.metadata?.name);
-    if (d.plan.topology.replicasPerShard === 0) expect(names).toEqual([`${d.policy.name}-bitnami-master`]);
-    else expect(names).toEqual([`${d.policy.name}-bitnami-node`]); // Sentinel: one StatefulSet of nodes
-  });
+    it('architecture follows the plan', () => {
+      const names = stses.map((s) => s.metadata?.name);
+      if (d.plan.topology.replicasPerShard === 0) expect(names).toEqual([`${d.policy.name}-bitnami-master`]);
+      else expect(names).toEqual([`${d.policy.name}-bitnami-node`]); // Sentinel: one StatefulSet of nodes
+    });
 
-  it('our objects name what the chart really creates: certificate DNS names, metrics Service, backup targets', () => {
-    const services = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata!.name!);
-    const ns = d.spec.targets.kubernetes!.namespace;
-    const cert = ours.find((o) => o.kind === 'Certificate' && o.spec.secretName === `${d.policy.name}-bitnami-tls`)!;
-    const dns = cert.spec.dnsNames as string[];
-    for (const s of services.filter((x) => !x.endsWith('-metrics'))) expect(dns).toContain(`${s}.${ns}.svc.cluster.local`);
-    for (const sts of stses) {
-      const pod0 = `${sts.metadata!.name}-0.${sts.spec.serviceName}.${ns}.svc.cluster.local`;
-      expect(dns).toContain(`*.${sts.spec.serviceName}.${ns}.svc.cluster.local`);
-      expect(pod0.split('.').slice(1).join('.')).toBe(`${sts.spec.serviceName}.${ns}.svc.cluster.local`);
-    }
-    const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
-    const selector = /service="([^"]+)"/.exec(rule.spec.groups[0].rules[0].expr as string)![1];
-    expect(services).toContain(selector);
-    const cron = ours.find((o) => o.kind === 'CronJob')!;
-    const env = cron.spec.jobTemplate.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
-    const target = env.find((e) => e.name === 'REDIS_TARGETS' || e.name === 'SENTINEL_ADDR')!.value!;
-    const host = target.split(':')[0];
-    // host is <service>.<ns>.svc or <pod>.<headless service>.<ns>.svc
-    const svcName = host.split('.').length === 3 ? host.split('.')[0] : host.split('.')[1];
-    expect(services).toContain(svcName);
-  });
-});
+    it('our objects name what the chart really creates: certificate DNS names, metrics Service, backup targets', () => {
+      const services = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata!.name!);
+      const ns = d.spec.targets.kubernetes!.namespace;
+      const cert = ours.find(
+        (o) => o.kind === 'Certificate' && o.spec.secretName === `${d.policy.name}-bitnami-tls`,
+      )!;
+      const dns = cert.spec.dnsNames as string[];
+      for (const s of services.filter((x) => !x.endsWith('-metrics')))
+        expect(dns).toContain(`${s}.${ns}.svc.cluster.local`);
+      for (const sts of stses) {
+        const pod0 = `${sts.metadata!.name}-0.${sts.spec.serviceName}.${ns}.svc.cluster.local`;
+        expect(dns).toContain(`*.${sts.spec.serviceName}.${ns}.svc.cluster.local`);
+        expect(pod0.split('.').slice(1).join('.')).toBe(`${sts.spec.serviceName}.${ns}.svc.cluster.local`);
+      }
+      const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
+      const selector = /service="([^"]+)"/.exec(rule.spec.groups[0].rules[0].expr as string)![1];
+      expect(services).toContain(selector);
+      const cron = ours.find((o) => o.kind === 'CronJob')!;
+      const env = cron.spec.jobTemplate.spec.template.spec.containers[0].env as Array<{
+        name: string;
+        value?: string;
+      }>;
+      const target = env.find((e) => e.name === 'REDIS_TARGETS' || e.name === 'SENTINEL_ADDR')!.value!;
+      const host = target.split(':')[0];
+      // host is <service>.<ns>.svc or <pod>.<headless service>.<ns>.svc
+      const svcName = host.split('.').length === 3 ? host.split('.')[0] : host.split('.')[1];
+      expect(services).toContain(svcName);
+    });
+  },
+);
 
-suite('spec.targets.kubernetes.chartPath: the cdk8s Helm construct renders the chart into bitnami.yaml', () => {
-  it('bitnami.yaml holds the chart objects and our own, all validated', () => {
-    const text = fs.readFileSync('examples/default.yaml', 'utf8').replace('    storageClass: gp3', `    storageClass: gp3\n    chartPath: ${chart}`);
-    const d = deploymentFromYaml(text, 'default.yaml');
-    const out = path.join(work, 'helm-construct');
-    const files = synthKubernetes(d, out);
-    const objects = parseAllDocuments(fs.readFileSync(path.join(out, 'bitnami.yaml'), 'utf8')).map((x) => x.toJS() as Obj);
-    expect(objects.some((o) => o.kind === 'StatefulSet')).toBe(true);
-    expect(objects.some((o) => o.kind === 'CronJob')).toBe(true);
-    for (const o of objects) expect(() => validateObject(o)).not.toThrow();
-    expect(files.map((f) => path.basename(f))).toContain('values-redis.yaml');
-    expect(fs.readFileSync(path.join(out, 'bitnami.yaml'), 'utf8')).not.toMatch(/helm install/);
-  });
-});
+suite(
+  'spec.targets.kubernetes.chartPath: the cdk8s Helm construct renders the chart into bitnami.yaml',
+  () => {
+    it('bitnami.yaml holds the chart objects and our own, all validated', () => {
+      const text = fs
+        .readFileSync('examples/default.yaml', 'utf8')
+        .replace('    storageClass: gp3', `    storageClass: gp3\n    chartPath: ${chart}`);
+      const d = deploymentFromYaml(text, 'default.yaml');
+      const out = path.join(work, 'helm-construct');
+      const files = synthKubernetes(d, out);
+      const objects = parseAllDocuments(fs.readFileSync(path.join(out, 'bitnami.yaml'), 'utf8')).map(
+        (x) => x.toJS() as Obj,
+      );
+      expect(objects.some((o) => o.kind === 'StatefulSet')).toBe(true);
+      expect(objects.some((o) => o.kind === 'CronJob')).toBe(true);
+      for (const o of objects) expect(() => validateObject(o)).not.toThrow();
+      expect(files.map((f) => path.basename(f))).toContain('values-redis.yaml');
+      expect(fs.readFileSync(path.join(out, 'bitnami.yaml'), 'utf8')).not.toMatch(/helm install/);
+    });
+  },
+);

@@ -11,7 +11,9 @@ export const HAVE_REDIS = spawnSync('redis-server', ['--version']).status === 0;
 
 export function skipNotice(what: string): void {
   if (!HAVE_REDIS) {
-    console.warn(`\n*** SKIPPED: ${what}: redis-server is not installed (apt-get install -y redis-server).\n`);
+    console.warn(
+      `\n*** SKIPPED: ${what}: redis-server is not installed (apt-get install -y redis-server).\n`,
+    );
   }
 }
 
@@ -35,10 +37,17 @@ export interface LocalRedis {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function cli(port: number, args: string[], opts: { user?: string; pass?: string } = {}): string {
-  const auth = [...(opts.user ? ['--user', opts.user] : []), ...(opts.pass !== undefined ? ['--pass', opts.pass] : [])];
-  const r = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--no-auth-warning', ...auth, ...args], {
-    encoding: 'utf8',
-  });
+  const auth = [
+    ...(opts.user ? ['--user', opts.user] : []),
+    ...(opts.pass !== undefined ? ['--pass', opts.pass] : []),
+  ];
+  const r = spawnSync(
+    'redis-cli',
+    ['-h', '127.0.0.1', '-p', String(port), '--no-auth-warning', ...auth, ...args],
+    {
+      encoding: 'utf8',
+    },
+  );
   return (r.stdout + r.stderr).trim();
 }
 
@@ -49,8 +58,21 @@ export async function startRedis(dir: string, args: string[]): Promise<LocalRedi
   const pidfile = path.join(dir, 'redis.pid');
   const r = spawnSync(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'yes', '--pidfile', pidfile,
-     '--logfile', path.join(dir, 'redis.log'), ...args],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--daemonize',
+      'yes',
+      '--pidfile',
+      pidfile,
+      '--logfile',
+      path.join(dir, 'redis.log'),
+      ...args,
+    ],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`redis-server failed to start: ${r.stderr}`);
@@ -61,7 +83,9 @@ export async function startRedis(dir: string, args: string[]): Promise<LocalRedi
     }
     await sleep(50);
   }
-  const log = fs.existsSync(path.join(dir, 'redis.log')) ? fs.readFileSync(path.join(dir, 'redis.log'), 'utf8') : '';
+  const log = fs.existsSync(path.join(dir, 'redis.log'))
+    ? fs.readFileSync(path.join(dir, 'redis.log'), 'utf8')
+    : '';
   throw new Error(`redis-server on ${port} did not come up:\n${log.slice(-2000)}`);
 }
 

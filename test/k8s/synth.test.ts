@@ -10,7 +10,17 @@ import { parseAllDocuments } from 'yaml';
 import { deploymentFromYaml, loadDeployment } from '../../lib/deployment';
 import { SpecError } from '../../lib/errors';
 import { buildFlavor, assertNoSecretMaterial, synthKubernetes } from '../../lib/k8s/synth';
-import { isCoreObject, isCustomResource, validateBitnamiValues, validateObject, type ManifestObject } from '../../lib/k8s/validate';
+import {
+  isCoreObject,
+  isCustomResource,
+  validateBitnamiValues,
+  validateObject,
+  type ManifestObject,
+} from '../../lib/k8s/validate';
+
+/* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
+type Loose = Record<string, any>;
+type Obj = ManifestObject & { spec: Loose };
 
 const EXAMPLES = fs.readdirSync('examples').filter((f) => f.endsWith('.yaml'));
 const SNAPSHOT_EXAMPLES = ['default.yaml', 'acs-100k.yaml', 'go-api.yaml'];
@@ -41,7 +51,11 @@ function spec(example: string, edit: (text: string) => string) {
 describe.each(EXAMPLES)('%s', (example) => {
   it('writes both flavors; every object in the written files validates; no secret material', () => {
     const { files, out } = synth(example);
-    expect(files.map((f) => path.basename(f)).sort()).toEqual(['bitnami.yaml', 'opstree.yaml', 'values-redis.yaml']);
+    expect(files.map((f) => path.basename(f)).sort()).toEqual([
+      'bitnami.yaml',
+      'opstree.yaml',
+      'values-redis.yaml',
+    ]);
     let core = 0;
     let custom = 0;
     for (const f of ['opstree.yaml', 'bitnami.yaml']) {
@@ -76,11 +90,13 @@ describe('figures from the plan and the policy', () => {
   it('OpsTree: cluster layout, resources, maxMemoryPercentOfLimit, storage, TLS, ACL, exporter, PDBs, spread', () => {
     const d = loadDeployment('examples/acs-100k.yaml');
     const rc = buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'RedisCluster') as ManifestObject & {
-      spec: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      spec: Loose;
     };
     const k = d.plan.kubernetes;
     expect(rc.spec.clusterSize).toBe(d.plan.choices.kubernetes.shards);
-    expect(rc.spec.redisFollower.replicas).toBe(d.plan.choices.kubernetes.shards * d.plan.topology.replicasPerShard);
+    expect(rc.spec.redisFollower.replicas).toBe(
+      d.plan.choices.kubernetes.shards * d.plan.topology.replicasPerShard,
+    );
     expect(rc.spec.kubernetesConfig.resources.limits.memory).toBe(`${k.memoryLimitMi}Mi`);
     expect(rc.spec.redisLeader.redisConfig.maxMemoryPercentOfLimit).toBe(k.maxMemoryPercentOfLimit);
     expect(rc.spec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe(`${k.storageGi}Gi`);
@@ -101,7 +117,9 @@ describe('figures from the plan and the policy', () => {
 
   it('alert thresholds come from the policy and maxclients from the plan', () => {
     const d = loadDeployment('examples/default.yaml');
-    const rule = buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'PrometheusRule') as ManifestObject & {
+    const rule = buildFlavor(d, 'opstree').objects.find(
+      (o) => o.kind === 'PrometheusRule',
+    ) as ManifestObject & {
       spec: { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
     };
     const rules = Object.fromEntries(rule.spec.groups[0].rules.map((r) => [r.alert, r.expr]));
@@ -113,19 +131,28 @@ describe('figures from the plan and the policy', () => {
     expect(rules.RedisEvictions).toContain(`> ${a.evictionsPerHour}`);
     expect(rules.RedisHighLatency).toContain(`> ${a.latencyP95Ms}`);
     expect(Object.keys(rules)).toEqual(
-      expect.arrayContaining(['RedisInstanceDown', 'RedisReplicationBroken', 'RedisHighLatency', 'RedisEvictions']),
+      expect.arrayContaining([
+        'RedisInstanceDown',
+        'RedisReplicationBroken',
+        'RedisHighLatency',
+        'RedisEvictions',
+      ]),
     );
   });
 
   it('Bitnami: replication + Sentinel in production, standalone for a single primary', () => {
-    const prod = buildFlavor(loadDeployment('examples/default.yaml'), 'bitnami').values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const prod = buildFlavor(loadDeployment('examples/default.yaml'), 'bitnami').values as Loose;
     expect(prod.architecture).toBe('replication');
     expect(prod.sentinel.enabled).toBe(true);
     expect(prod.auth.existingSecret).toBe('app-cache-bitnami-auth');
-    expect(prod.tls).toMatchObject({ enabled: true, existingSecret: 'app-cache-bitnami-tls', certFilename: 'tls.crt' });
+    expect(prod.tls).toMatchObject({
+      enabled: true,
+      existingSecret: 'app-cache-bitnami-tls',
+      certFilename: 'tls.crt',
+    });
     expect(prod.networkPolicy.allowExternal).toBe(false);
     expect(prod.image).toMatchObject({ registry: 'docker.io', repository: 'bitnamilegacy/redis' });
-    const single = buildFlavor(loadDeployment('examples/go-api.yaml'), 'bitnami').values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const single = buildFlavor(loadDeployment('examples/go-api.yaml'), 'bitnami').values as Loose;
     expect(single.architecture).toBe('standalone');
     expect(single.sentinel.enabled).toBe(false);
   });
@@ -139,67 +166,98 @@ describe('figures from the plan and the policy', () => {
   it('backup CronJob: schedule from the snapshot window, retention from the policy', () => {
     const d = loadDeployment('examples/hospitality-production.yaml');
     const cj = buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'CronJob') as ManifestObject & {
-      spec: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      spec: Loose;
     };
     expect(cj.spec.schedule).toBe('0 3 * * *');
-    const env = cj.spec.jobTemplate.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
-    expect(env.find((e) => e.name === 'RETENTION_DAYS')?.value).toBe(String(d.policy.persistence.snapshotRetentionDays));
+    const env = cj.spec.jobTemplate.spec.template.spec.containers[0].env as Array<{
+      name: string;
+      value?: string;
+    }>;
+    expect(env.find((e) => e.name === 'RETENTION_DAYS')?.value).toBe(
+      String(d.policy.persistence.snapshotRetentionDays),
+    );
   });
 });
 
 describe('spec variants', () => {
   it('externalSecretStore: ExternalSecrets (validated against their CRD) instead of kubectl commands', () => {
-    const d = spec('default.yaml', (t) => t.replace('    storageClass: gp3', '    storageClass: gp3\n    externalSecretStore: vault'));
+    const d = spec('default.yaml', (t) =>
+      t.replace('    storageClass: gp3', '    storageClass: gp3\n    externalSecretStore: vault'),
+    );
     for (const flavor of ['opstree', 'bitnami'] as const) {
       const out = buildFlavor(d, flavor);
       const es = out.objects.filter((o) => o.kind === 'ExternalSecret');
       expect(es.map((o) => o.metadata?.name).sort()).toEqual(
-        [`${flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami'}-acl`, `${flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami'}-app-credentials`, `${flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami'}-auth`].sort(),
+        [
+          `${flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami'}-acl`,
+          `${flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami'}-app-credentials`,
+          `${flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami'}-auth`,
+        ].sort(),
       );
       for (const o of es) expect(() => validateObject(o)).not.toThrow();
       expect(out.secretCommands).toEqual([]);
-      const acl = es.find((o) => o.metadata?.name?.endsWith('-acl')) as ManifestObject & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const acl = es.find((o) => o.metadata?.name?.endsWith('-acl')) as Obj;
       expect(acl.spec.target.template.data['user.acl']).toContain('{{ .app | sha256sum }}');
       expect(acl.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'vault' });
     }
   });
 
   it('clusterIssuer: the server Certificate uses it and no Issuer is created', () => {
-    const d = spec('default.yaml', (t) => t.replace('    storageClass: gp3', '    storageClass: gp3\n    clusterIssuer: corp-ca'));
+    const d = spec('default.yaml', (t) =>
+      t.replace('    storageClass: gp3', '    storageClass: gp3\n    clusterIssuer: corp-ca'),
+    );
     const objects = buildFlavor(d, 'opstree').objects;
     expect(objects.some((o) => o.kind === 'Issuer')).toBe(false);
-    const cert = objects.find((o) => o.kind === 'Certificate') as ManifestObject & { spec: { issuerRef: unknown } };
+    const cert = objects.find((o) => o.kind === 'Certificate') as ManifestObject & {
+      spec: { issuerRef: unknown };
+    };
     expect(cert.spec.issuerRef).toEqual({ name: 'corp-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' });
   });
 
   it('backupTarget.s3Bucket: an upload container after the backup init container, no backup PVC', () => {
     const d = spec('default.yaml', (t) =>
-      t.replace('    storageClass: gp3', '    storageClass: gp3\n    backupTarget: { s3Bucket: corp-redis-backups }'),
+      t.replace(
+        '    storageClass: gp3',
+        '    storageClass: gp3\n    backupTarget: { s3Bucket: corp-redis-backups }',
+      ),
     );
     const objects = buildFlavor(d, 'bitnami').objects;
-    const cj = objects.find((o) => o.kind === 'CronJob') as ManifestObject & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cj = objects.find((o) => o.kind === 'CronJob') as Obj;
     const pod = cj.spec.jobTemplate.spec.template.spec;
     expect(pod.initContainers[0].name).toBe('backup');
     expect(pod.containers[0].name).toBe('upload-s3');
-    expect(pod.containers[0].env).toEqual(expect.arrayContaining([{ name: 'S3_BUCKET', value: 'corp-redis-backups' }]));
+    expect(pod.containers[0].env).toEqual(
+      expect.arrayContaining([{ name: 'S3_BUCKET', value: 'corp-redis-backups' }]),
+    );
     expect(objects.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
   });
 
   it('image overrides are used; an unpinned image is a SpecError naming the field', () => {
     const d = spec('default.yaml', (t) =>
-      t.replace('    storageClass: gp3', '    storageClass: gp3\n    images: { redis: "quay.io/opstree/redis:v7.2.4", bitnamiTag: "7.4.2-debian-12-r0" }'),
+      t.replace(
+        '    storageClass: gp3',
+        '    storageClass: gp3\n    images: { redis: "quay.io/opstree/redis:v7.2.4", bitnamiTag: "7.4.2-debian-12-r0" }',
+      ),
     );
-    const rc = buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'RedisCluster') as ManifestObject & { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const rc = buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'RedisCluster') as Obj;
     expect(rc.spec.kubernetesConfig.image).toBe('quay.io/opstree/redis:v7.2.4');
-    expect((buildFlavor(d, 'bitnami').values as any).image.tag).toBe('7.4.2-debian-12-r0'); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const bad = spec('default.yaml', (t) => t.replace('    storageClass: gp3', '    storageClass: gp3\n    images: { redis: "redis:latest" }'));
+    expect((buildFlavor(d, 'bitnami').values as Loose).image.tag).toBe('7.4.2-debian-12-r0');
+    const bad = spec('default.yaml', (t) =>
+      t.replace('    storageClass: gp3', '    storageClass: gp3\n    images: { redis: "redis:latest" }'),
+    );
     expect(() => buildFlavor(bad, 'opstree')).toThrow(SpecError);
-    expect(() => buildFlavor(bad, 'opstree')).toThrow(/targets\.kubernetes\.images\.redis: got "redis:latest"/);
+    expect(() => buildFlavor(bad, 'opstree')).toThrow(
+      /targets\.kubernetes\.images\.redis: got "redis:latest"/,
+    );
   });
 
   it('a chartPath that is not a chart is a SpecError', () => {
-    const d = spec('default.yaml', (t) => t.replace('    storageClass: gp3', '    storageClass: gp3\n    chartPath: /nonexistent/redis'));
-    expect(() => buildFlavor(d, 'bitnami')).toThrow(/targets\.kubernetes\.chartPath: got "\/nonexistent\/redis"/);
+    const d = spec('default.yaml', (t) =>
+      t.replace('    storageClass: gp3', '    storageClass: gp3\n    chartPath: /nonexistent/redis'),
+    );
+    expect(() => buildFlavor(d, 'bitnami')).toThrow(
+      /targets\.kubernetes\.chartPath: got "\/nonexistent\/redis"/,
+    );
   });
 
   it('flavors: only the listed flavor is written', () => {
@@ -212,11 +270,22 @@ describe('spec variants', () => {
 describe('the secret-material check', () => {
   it('rejects a Secret object, a PEM private key and a literal password', () => {
     const meta = { name: 'x', namespace: 'n' };
-    expect(() => assertNoSecretMaterial([{ apiVersion: 'v1', kind: 'Secret', metadata: meta, stringData: { a: 'b' } }])).toThrow(/must not contain Secrets/);
     expect(() =>
-      assertNoSecretMaterial([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { k: '-----BEGIN EC PRIVATE KEY-----\nabc' } }]),
+      assertNoSecretMaterial([{ apiVersion: 'v1', kind: 'Secret', metadata: meta, stringData: { a: 'b' } }]),
+    ).toThrow(/must not contain Secrets/);
+    expect(() =>
+      assertNoSecretMaterial([
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: meta,
+          data: { k: '-----BEGIN EC PRIVATE KEY-----\nabc' },
+        },
+      ]),
     ).toThrow(/private key/);
-    expect(() => assertNoSecretMaterial([], { auth: { password: 'hunter2hunter2' } })).toThrow(/literal value/);
+    expect(() => assertNoSecretMaterial([], { auth: { password: 'hunter2hunter2' } })).toThrow(
+      /literal value/,
+    );
     expect(() => assertNoSecretMaterial([], { auth: { password: '' } })).not.toThrow();
   });
 });

@@ -61,7 +61,9 @@ describe('custom resources against their CRD openAPIV3Schema (unknown fields rej
     expectInvalid(() => validateCustomResource(p), /\/spec\/port must be integer/);
   });
   it('RedisCluster: maxMemoryPercentOfLimit above 100 is rejected', () => {
-    const o = find('RedisCluster') as ManifestObject & { spec: { redisLeader: { redisConfig: Record<string, unknown> } } };
+    const o = find('RedisCluster') as ManifestObject & {
+      spec: { redisLeader: { redisConfig: Record<string, unknown> } };
+    };
     o.spec.redisLeader.redisConfig.maxMemoryPercentOfLimit = 150;
     expectInvalid(() => validateCustomResource(o), /maxMemoryPercentOfLimit/);
   });
@@ -84,7 +86,9 @@ describe('custom resources against their CRD openAPIV3Schema (unknown fields rej
     expectInvalid(() => validateCustomResource(o), /endpoints must be array/);
   });
   it('PrometheusRule: a rule field typo is rejected', () => {
-    const o = find('PrometheusRule') as ManifestObject & { spec: { groups: Array<{ rules: Array<Record<string, unknown>> }> } };
+    const o = find('PrometheusRule') as ManifestObject & {
+      spec: { groups: Array<{ rules: Array<Record<string, unknown>> }> };
+    };
     o.spec.groups[0].rules[0].expression = o.spec.groups[0].rules[0].expr;
     expectInvalid(() => validateCustomResource(o), /unknown field "expression"/);
   });
@@ -94,7 +98,10 @@ describe('custom resources against their CRD openAPIV3Schema (unknown fields rej
     expectInvalid(() => validateCustomResource(o), /metadata\/name/);
   });
   it('an unknown apiVersion/kind is rejected, not skipped', () => {
-    expectInvalid(() => validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }), /no kubernetes-models class/);
+    expectInvalid(
+      () => validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }),
+      /no kubernetes-models class/,
+    );
   });
   it('preserve-unknown-fields subtrees stay open, other object schemas are closed', () => {
     const closed = closeObjectSchemas({
@@ -113,7 +120,14 @@ describe('custom resources against their CRD openAPIV3Schema (unknown fields rej
 });
 
 describe('core objects with kubernetes-models', () => {
-  const kinds = ['ConfigMap', 'Service', 'ServiceAccount', 'PersistentVolumeClaim', 'CronJob', 'NetworkPolicy'];
+  const kinds = [
+    'ConfigMap',
+    'Service',
+    'ServiceAccount',
+    'PersistentVolumeClaim',
+    'CronJob',
+    'NetworkPolicy',
+  ];
   it.each(kinds)('%s from the chart is valid', (kind) => {
     expect(() => validateCoreObject(find(kind))).not.toThrow();
   });
@@ -155,7 +169,11 @@ describe('Bitnami values against values.schema.json and the chart defaults', () 
     expect(() => validateBitnamiValues(v, false)).not.toThrow();
   });
   it('free-form maps in the defaults accept any key', () => {
-    expect(unknownValueKeys({ master: { podLabels: { team: 'x' } } }, { master: { podLabels: {} } })).toEqual([]);
-    expect(unknownValueKeys({ master: { podLabel: { team: 'x' } } }, { master: { podLabels: {} } })).toEqual(['/master/podLabel']);
+    expect(unknownValueKeys({ master: { podLabels: { team: 'x' } } }, { master: { podLabels: {} } })).toEqual(
+      [],
+    );
+    expect(unknownValueKeys({ master: { podLabel: { team: 'x' } } }, { master: { podLabels: {} } })).toEqual([
+      '/master/podLabel',
+    ]);
   });
 });
