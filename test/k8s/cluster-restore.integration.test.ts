@@ -1,5 +1,6 @@
 /**
- * OpsTree backup and restore on a real (local) Redis Cluster: the backup script copies one
+ * OpsTree backup and restore on a real (local) Redis Cluster, TLS only (`port 0`, cluster bus and
+ * replication over TLS, as the operator runs it): the backup script copies one
  * snapshot per primary (what the CronJob does with REDIS_TARGETS = the leader pods); after data
  * loss each snapshot is loaded into a throwaway standalone server and imported into the cluster
  * with `redis-cli --cluster import` (the restore procedure of docs/kubernetes.md). Every key
@@ -17,6 +18,65 @@ skipNotice('OpsTree cluster backup/restore test');
 const suite = HAVE_REDIS ? describe : describe.skip;
 
 const PASSWORD = 'test-only-cluster-password-0123456789';
+
+/** A throwaway CA and server certificate for this test (openssl CLI). */
+function makeCerts(dir: string): { ca: string; cert: string; key: string } {
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  fs.mkdirSync(dir, { recursive: true });
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-subj',
+    '/CN=test-ca',
+    '-days',
+    '2',
+  ]);
+  run([
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'tls.key',
+    '-out',
+    'tls.csr',
+    '-subj',
+    '/CN=acs-redis-leader',
+  ]);
+  fs.writeFileSync(path.join(dir, 'ext'), 'subjectAltName=DNS:acs-redis-leader,IP:127.0.0.1\n');
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'tls.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'tls.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'ext',
+  ]);
+  return { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'tls.crt'), key: path.join(dir, 'tls.key') };
+}
 const KEYS = 300;
 
 suite('cluster: backup every primary, lose the data, restore with redis-cli --cluster import', () => {
@@ -24,33 +84,56 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
   const nodes: LocalRedis[] = [];
   const temps: LocalRedis[] = [];
   let cluster: Cluster | undefined;
+  let certs: { ca: string; cert: string; key: string };
+  const tlsServerArgs = () => [
+    '--tls-cert-file',
+    certs.cert,
+    '--tls-key-file',
+    certs.key,
+    '--tls-ca-cert-file',
+    certs.ca,
+    '--tls-auth-clients',
+    'no',
+    '--tls-cluster',
+    'yes',
+    '--tls-replication',
+    'yes',
+  ];
+  const tlsCli = () => ['--tls', '--cacert', certs.ca];
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-cluster-'));
+    certs = makeCerts(path.join(root, 'tls'));
     for (let i = 0; i < 3; i++) {
       nodes.push(
-        await startRedis(path.join(root, `node${i}`), [
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          'nodes.conf',
-          '--cluster-node-timeout',
-          '2000',
-          '--requirepass',
-          PASSWORD,
-          '--masterauth',
-          PASSWORD,
-          '--appendonly',
-          'yes',
-          // Only speeds the test up: redis-cli --rdb waits for this delay before the transfer starts.
-          '--repl-diskless-sync-delay',
-          '0',
-        ]),
+        await startRedis(
+          path.join(root, `node${i}`),
+          [
+            ...tlsServerArgs(),
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '2000',
+            '--requirepass',
+            PASSWORD,
+            '--masterauth',
+            PASSWORD,
+            '--appendonly',
+            'yes',
+            // Only speeds the test up: redis-cli --rdb waits for this delay before the transfer starts.
+            '--repl-diskless-sync-delay',
+            '0',
+          ],
+          certs.ca,
+        ),
       );
     }
     const create = spawnSync(
       'redis-cli',
       [
+        ...tlsCli(),
         '--no-auth-warning',
         '-a',
         PASSWORD,
@@ -63,12 +146,16 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
     );
     if (create.status !== 0) throw new Error(`cluster create failed: ${create.stdout}${create.stderr}`);
     for (let i = 0; i < 100; i++) {
-      if (nodes.every((n) => /cluster_state:ok/.test(cli(n.port, ['CLUSTER', 'INFO'], { pass: PASSWORD }))))
+      if (
+        nodes.every((n) =>
+          /cluster_state:ok/.test(cli(n.port, [...tlsCli(), 'CLUSTER', 'INFO'], { pass: PASSWORD })),
+        )
+      )
         break;
       await new Promise((r) => setTimeout(r, 100));
     }
     cluster = new Cluster([{ host: '127.0.0.1', port: nodes[0].port }], {
-      redisOptions: { password: PASSWORD },
+      redisOptions: { password: PASSWORD, tls: { ca: fs.readFileSync(certs.ca) } },
     });
   });
 
@@ -89,6 +176,7 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
         PATH: process.env.PATH!,
         REDIS_TARGETS: nodes.map((n) => `127.0.0.1:${n.port}`).join(' '),
         REDISCLI_AUTH: PASSWORD,
+        TLS_CA: certs.ca,
         BACKUP_DIR: backupDir,
         DEPLOYMENT: 'acs-redis',
         RETENTION_DAYS: '15',
@@ -104,7 +192,7 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
     expect(snapshots).toHaveLength(3);
 
     // Data loss on every primary.
-    for (const n of nodes) expect(cli(n.port, ['FLUSHALL'], { pass: PASSWORD })).toBe('OK');
+    for (const n of nodes) expect(cli(n.port, [...tlsCli(), 'FLUSHALL'], { pass: PASSWORD })).toBe('OK');
     expect(await cluster!.get('app:k1')).toBeNull();
 
     // Restore: each snapshot into a throwaway server (AOF off, so the RDB is what loads), then import.
@@ -112,7 +200,11 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
       const dir = path.join(root, `restore${i}`);
       fs.mkdirSync(dir, { recursive: true });
       fs.copyFileSync(path.join(backupDir, 'acs-redis', snap), path.join(dir, 'dump.rdb'));
+      // redis-cli 7.0 talks to the --cluster-from node without TLS (even with --tls), so the
+      // throwaway server listens in plaintext on loopback only; `tls-cluster yes` makes the MIGRATE
+      // it sends to the cluster use TLS.
       const tmp = await startRedis(dir, [
+        ...tlsServerArgs(),
         '--appendonly',
         'no',
         '--dbfilename',
@@ -124,6 +216,7 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
       const imp = spawnSync(
         'redis-cli',
         [
+          ...tlsCli(),
           '--no-auth-warning',
           '-a',
           PASSWORD,
@@ -139,6 +232,7 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
         ],
         { encoding: 'utf8' },
       );
+      if (imp.status !== 0) console.log(imp.stdout, imp.stderr);
       expect(imp.status).toBe(0);
       await stopRedis(tmp);
     }

@@ -51,15 +51,18 @@ export function cli(port: number, args: string[], opts: { user?: string; pass?: 
   return (r.stdout + r.stderr).trim();
 }
 
-/** Start redis-server in `dir` with extra arguments; resolves once it answers (PING or NOAUTH). */
-export async function startRedis(dir: string, args: string[]): Promise<LocalRedis> {
+/**
+ * Start redis-server in `dir` with extra arguments; resolves once it answers (PING or NOAUTH).
+ * With `tlsCa` the port is the TLS port and the plaintext port is 0 (pass the TLS file arguments).
+ */
+export async function startRedis(dir: string, args: string[], tlsCa?: string): Promise<LocalRedis> {
   fs.mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const pidfile = path.join(dir, 'redis.pid');
   const r = spawnSync(
     'redis-server',
     [
-      '--port',
+      ...(tlsCa ? ['--port', '0', '--tls-port'] : ['--port']),
       String(port),
       '--bind',
       '127.0.0.1',
@@ -78,7 +81,7 @@ export async function startRedis(dir: string, args: string[]): Promise<LocalRedi
   if (r.status !== 0) throw new Error(`redis-server failed to start: ${r.stderr}`);
   for (let i = 0; i < 100; i++) {
     if (fs.existsSync(pidfile)) {
-      const out = cli(port, ['PING']);
+      const out = cli(port, [...(tlsCa ? ['--tls', '--cacert', tlsCa] : []), 'PING']);
       if (/PONG|NOAUTH/.test(out)) return { port, dir, pid: Number(fs.readFileSync(pidfile, 'utf8').trim()) };
     }
     await sleep(50);
