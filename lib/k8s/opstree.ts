@@ -96,6 +96,9 @@ export class OpsTreeChart extends Chart {
     if (policy.security.tls) {
       confLines.push(
         `tls-protocols "${policy.security.tlsMinVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2 TLSv1.3'}"`,
+        // Clients authenticate with ACL passwords; a client certificate is accepted but not required
+        // (Redis' default would demand one from every client, the backup job included).
+        'tls-auth-clients optional',
       );
     }
     const config = new kplus.ConfigMap(this, 'RedisConfig', {

@@ -1,0 +1,45 @@
+/**
+ * The connection contract (REDIS_* variables, lib/contract.ts) for each Kubernetes flavor: what an
+ * application in the cluster sets to reach this deployment. The password is never in it:
+ * REDIS_PASSWORD_FROM names the Secret key.
+ */
+import type { Deployment } from '../deployment';
+import { connectionContract, type ConnectionContract } from '../contract';
+import { bitnamiLayout, SENTINEL_MASTER_SET } from './bitnami';
+import { makeContext, REDIS_PORT, SENTINEL_PORT, type Flavor } from './context';
+
+export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionContract {
+  const ctx = makeContext(d, flavor);
+  const svc = (name: string) => `${name}.${ctx.namespace}.svc`;
+  const passwordFrom = `k8s-secret:${ctx.namespace}/${ctx.secrets.app}:password`;
+  const username = d.policy.security.auth && d.policy.security.acl ? ctx.appUser : undefined;
+  if (flavor === 'opstree') {
+    const host = svc(`${ctx.name}-leader`);
+    // A RedisCluster is always a cluster, whatever the plan's mode: clients must use cluster mode.
+    const plan = { ...d.plan, topology: { ...d.plan.topology, mode: 'cluster' as const } };
+    return connectionContract(d.policy, plan, {
+      host,
+      port: REDIS_PORT,
+      clusterNodes: [`${host}:${REDIS_PORT}`],
+      passwordFrom,
+      username,
+    });
+  }
+  const layout = bitnamiLayout(ctx);
+  if (layout.sentinel) {
+    return connectionContract(d.policy, d.plan, {
+      host: svc(ctx.name),
+      port: REDIS_PORT,
+      passwordFrom,
+      username,
+      sentinels: [`${svc(ctx.name)}:${SENTINEL_PORT}`],
+      sentinelMaster: SENTINEL_MASTER_SET,
+    });
+  }
+  return connectionContract(d.policy, d.plan, {
+    host: svc(`${ctx.name}-master`),
+    port: REDIS_PORT,
+    passwordFrom,
+    username,
+  });
+}

@@ -1,0 +1,28 @@
+import { loadDeployment } from '../../lib/deployment';
+import { kubernetesContract } from '../../lib/k8s/contract';
+
+describe('connection contract per Kubernetes flavor', () => {
+  it('OpsTree: cluster mode on the leader service, password from the app Secret, ACL user', () => {
+    const c = kubernetesContract(loadDeployment('examples/default.yaml'), 'opstree');
+    expect(c).toMatchObject({
+      REDIS_HOST: 'app-cache-leader.app.svc',
+      REDIS_PORT: '6379',
+      REDIS_TLS_ENABLED: 'true',
+      REDIS_CLUSTER_ENABLED: 'true',
+      REDIS_PASSWORD_FROM: 'k8s-secret:app/app-cache-app-credentials:password',
+      REDIS_USERNAME: 'app-app',
+    });
+  });
+  it('Bitnami: Sentinel in production, the master service for a single primary', () => {
+    const s = kubernetesContract(loadDeployment('examples/default.yaml'), 'bitnami');
+    expect(s).toMatchObject({
+      REDIS_SENTINEL_ENABLED: 'true',
+      REDIS_SENTINELS: 'app-cache-bitnami.app.svc:26379',
+      REDIS_SENTINEL_SERVICE: 'mymaster',
+    });
+    const m = kubernetesContract(loadDeployment('examples/go-api.yaml'), 'bitnami');
+    expect(m.REDIS_HOST).toMatch(/-bitnami-master\.openctem\.svc$/);
+    expect(m.REDIS_SENTINEL_ENABLED).toBeUndefined();
+    expect(JSON.stringify(m)).not.toMatch(/password"?:"?[0-9a-f]{16}/i);
+  });
+});
