@@ -92,6 +92,24 @@ describe('custom resources against their CRD openAPIV3Schema (unknown fields rej
     o.spec.groups[0].rules[0].expression = o.spec.groups[0].rules[0].expr;
     expectInvalid(() => validateCustomResource(o), /unknown field "expression"/);
   });
+  it('ExternalSecret: valid as emitted; an unknown store kind or a missing remote key is rejected', () => {
+    const withStore = deploymentFromYaml(
+      spec.replace('    storageClass: gp3', '    storageClass: gp3\n    externalSecretStore: vault'),
+      'x',
+    );
+    const es = clone(
+      buildFlavor(withStore, 'opstree').objects.find((o) => o.kind === 'ExternalSecret')!,
+    ) as ManifestObject & {
+      spec: { secretStoreRef: { kind: string }; data: Array<{ remoteRef: Record<string, unknown> }> };
+    };
+    expect(() => validateCustomResource(es)).not.toThrow();
+    const badKind = clone(es);
+    badKind.spec.secretStoreRef.kind = 'VaultStore';
+    expectInvalid(() => validateCustomResource(badKind), /allowed: SecretStore, ClusterSecretStore/);
+    const noKey = clone(es);
+    delete noKey.spec.data[0].remoteRef.key;
+    expectInvalid(() => validateCustomResource(noKey), /key/);
+  });
   it('an object without metadata.name is rejected', () => {
     const o = find('Issuer');
     delete o.metadata!.name;
