@@ -216,9 +216,11 @@ export class RedisBackup extends Construct {
     });
   }
 
-  /** Snapshots to keep (one a day, retention days + today), each at most maxmemory, per shard. */
-  private sizeGi(props: RedisBackupProps): number {
-    const copies = props.ctx.policy.persistence.snapshotRetentionDays + 1;
+  /** Room for `copies` snapshots per shard (default: one a day for the retention, plus today), each at most maxmemory. */
+  private sizeGi(
+    props: RedisBackupProps,
+    copies = props.ctx.policy.persistence.snapshotRetentionDays + 1,
+  ): number {
     const gib = (props.ctx.plan.memory.maxmemoryBytesPerShard * props.shards * copies) / 1024 ** 3;
     return Math.max(1, Math.ceil(gib));
   }
