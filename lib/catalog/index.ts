@@ -511,6 +511,8 @@ const kubernetesSchema = withChecks(
       bitnamiSentinelTag: imageTag.optional(),
       bitnamiExporterRepository: repository,
       bitnamiExporterTag: imageTag,
+      backupUploader: imageRef,
+      backupUploaderSource: sourceSchema,
       source: sourceSchema,
     }),
     derivation: z

@@ -189,6 +189,9 @@ export interface KubernetesCatalog {
     bitnamiSentinelRepository: string;
     bitnamiExporterRepository: string;
     bitnamiExporterTag: string;
+    /** Image of the backup job's S3 uploader (AWS CLI v2). */
+    backupUploader: string;
+    backupUploaderSource: Source;
     /** Sentinel image tag (same Redis version as bitnamiTag). @default bitnamiTag */
     bitnamiSentinelTag?: string;
     /** OpsTree sentinel image, e.g. quay.io/opstree/redis-sentinel:v7.0.15. */

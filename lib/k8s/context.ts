@@ -24,13 +24,6 @@ export const EXPORTER_PORT = 9121;
 /** Non-root user the Redis containers run as (both images ship a user with this id or accept it). */
 export const REDIS_UID = 1001;
 
-/**
- * Image that uploads backups to S3 and prunes old ones (AWS CLI v2, official image).
- * Not in the Kubernetes catalog yet; pinned here with its source:
- * https://hub.docker.com/r/amazon/aws-cli/tags (tag 2.15.0, published 2023-12).
- */
-export const BACKUP_UPLOADER_IMAGE = 'docker.io/amazon/aws-cli:2.15.0';
-
 export interface Images {
   /** OpsTree redis image (also used by the backup job of that flavor: it has redis-cli). */
   opstreeRedis: string;
@@ -112,7 +105,7 @@ export function resolveImages(target: KubernetesTarget, source: string): Images 
     bitnamiSentinelTag: cat.bitnamiSentinelTag ?? cat.bitnamiTag,
     bitnamiExporterRepository: cat.bitnamiExporterRepository,
     bitnamiExporterTag: cat.bitnamiExporterTag,
-    backupUploader: BACKUP_UPLOADER_IMAGE,
+    backupUploader: cat.backupUploader,
   };
   for (const [field, ref] of [
     ['redis', images.opstreeRedis],
