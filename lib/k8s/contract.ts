@@ -3,6 +3,8 @@
  * application in the cluster sets to reach this deployment. The password is never in it:
  * REDIS_PASSWORD_FROM names the Secret key.
  */
+import * as kplus from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
 import type { Deployment } from '../deployment';
 import { connectionContract, type ConnectionContract } from '../contract';
 import { bitnamiLayout, SENTINEL_MASTER_SET } from './bitnami';
@@ -41,5 +43,24 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
     port: REDIS_PORT,
     passwordFrom,
     username,
+  });
+}
+
+/**
+ * The contract as a ConfigMap `<name>-connection`, so applications in the cluster can
+ * `envFrom: [{ configMapRef: { name: <name>-connection } }]` and read the password from the Secret
+ * that REDIS_PASSWORD_FROM names.
+ */
+export function addConnectionConfigMap(scope: Construct, d: Deployment, flavor: Flavor): kplus.ConfigMap {
+  const ctx = makeContext(d, flavor);
+  return new kplus.ConfigMap(scope, 'Connection', {
+    metadata: {
+      name: `${ctx.name}-connection`,
+      namespace: ctx.namespace,
+      annotations: {
+        'redis-iac/usage': 'envFrom configMapRef; the password is in the Secret REDIS_PASSWORD_FROM names',
+      },
+    },
+    data: kubernetesContract(d, flavor),
   });
 }

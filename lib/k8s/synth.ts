@@ -12,6 +12,7 @@ import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
 import { BITNAMI_CHART_VERSION, BitnamiChart, helmInstallCommand } from './bitnami';
 import { flavorsOf, kubernetesTarget, makeContext, type Flavor } from './context';
+import { addConnectionConfigMap } from './contract';
 import { helmBinary, isolateHelmEnv } from './helm';
 import { OpsTreeChart } from './opstree';
 import { objectId, validateBitnamiValues, validateObjects, type ManifestObject } from './validate';
@@ -66,6 +67,7 @@ export function buildFlavor(d: Deployment, flavor: Flavor): FlavorOutput {
     values = c.values as unknown as Record<string, unknown>;
     validateBitnamiValues(values);
   }
+  addConnectionConfigMap(chart, d, flavor);
   const objects = chart.toJson() as ManifestObject[];
   validateObjects(objects);
   assertNoSecretMaterial(objects, values);
