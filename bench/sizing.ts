@@ -42,6 +42,8 @@ export interface SizingAsk {
   /** Data each shard must hold, bytes. */
   perShardBytes: number;
   shards: number;
+  /** Cluster mode (Memorystore then means Memorystore for Redis Cluster, even with one shard). */
+  cluster: boolean;
   replicasPerShard: number;
   clients: number;
   production: boolean;
@@ -73,12 +75,12 @@ export function priceAws(ask: SizingAsk): Priced | undefined {
   return best;
 }
 
-/** Memorystore: one primary -> Memorystore for Redis by provisioned GB; more -> Memorystore Cluster nodes. */
+/** Memorystore: one primary -> Memorystore for Redis by provisioned GB; a cluster -> Memorystore Cluster nodes. */
 export function priceGcp(ask: SizingAsk): Priced | undefined {
   const cat = gcpCatalog();
   const share = USABLE_MEMORY.gcp.value;
   let best: Priced | undefined;
-  if (ask.shards === 1) {
+  if (!ask.cluster) {
     const r = cat.memorystoreRedis;
     const readReplicas = Math.max(0, ask.replicasPerShard - 1);
     if (ask.replicasPerShard > r.maxReadReplicas) return undefined;
@@ -235,16 +237,23 @@ export function bruteForce(d: Deployment, platform: PlatformId): Priced | undefi
   const hi = cluster ? Math.max(lo, maxShards(platform)) : 1;
   let best: Priced | undefined;
   for (let s = lo; s <= hi; s++) {
-    const p = PRICERS[platform](askFor(d, need / s, s, d.policy.availability.replicasPerShard));
+    const p = PRICERS[platform](askFor(d, need / s, s, cluster, d.policy.availability.replicasPerShard));
     if (p) best = cheaper(best, p);
   }
   return best;
 }
 
-function askFor(d: Deployment, perShardBytes: number, shards: number, replicas: number): SizingAsk {
+function askFor(
+  d: Deployment,
+  perShardBytes: number,
+  shards: number,
+  cluster: boolean,
+  replicas: number,
+): SizingAsk {
   return {
     perShardBytes,
     shards,
+    cluster,
     replicasPerShard: replicas,
     clients: d.plan.connections.expectedClients,
     production: d.policy.profile === 'production',
@@ -293,7 +302,7 @@ export function priceReference(
   platform: PlatformId,
 ): Priced | undefined {
   return PRICERS[platform](
-    askFor(d, (ref.memoryGb * GB) / ref.primaries, ref.primaries, ref.replicasPerPrimary),
+    askFor(d, (ref.memoryGb * GB) / ref.primaries, ref.primaries, ref.primaries > 1, ref.replicasPerPrimary),
   );
 }
 

@@ -2,8 +2,10 @@
  * The sizing bench's own logic: the reference pricing rule, the independent brute force and the
  * checks, including bad plans the checks must flag.
  */
+import fc from 'fast-check';
 import { awsCatalog, azureManagedCatalog, referenceCatalog } from '../../lib/catalog';
-import type { Deployment } from '../../lib/deployment';
+import { fromSpec, type Deployment } from '../../lib/deployment';
+import { validateSpec } from '../../lib/spec/load';
 import { GB, GIB } from '../../lib/planner/assumptions';
 import { PLATFORM_IDS, type Choice, type PlatformId } from '../../lib/planner/types';
 import {
@@ -23,6 +25,7 @@ import {
 const ask = (over: Partial<SizingAsk> = {}): SizingAsk => ({
   perShardBytes: 10 * GB,
   shards: 1,
+  cluster: false,
   replicasPerShard: 1,
   clients: 100,
   production: true,
@@ -70,7 +73,7 @@ describe('reference rows', () => {
 describe('pricing rule', () => {
   test('AWS: cheapest production node whose usable memory holds the shard, times the nodes', () => {
     const cat = awsCatalog();
-    const p = priceAws(ask({ perShardBytes: (16 * GB) / 3, shards: 3 }))!;
+    const p = priceAws(ask({ perShardBytes: (16 * GB) / 3, shards: 3, cluster: true }))!;
     const node = cat.nodeTypes.find((n) => n.type === p.label)!;
     expect(node.burstable).toBe(false);
     expect(node.memoryGib * GIB * (1 - cat.reservedMemoryPercent / 100)).toBeGreaterThanOrEqual(
@@ -163,4 +166,32 @@ describe('brute force and checks', () => {
 test('headroom percent', () => {
   expect(headroomPct(15, 10)).toBe(50);
   expect(headroomPct(8, 10)).toBe(-20);
+});
+
+describe('the brute force agrees with the planner beyond the reference rows', () => {
+  test.each(PLATFORM_IDS)('%s: random workloads, one primary or a cluster of 1-4+ shards', (platform) => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3_000_000 }),
+        fc.constantFrom<'replication' | 'cluster'>('replication', 'cluster'),
+        fc.integer({ min: 1, max: 4 }),
+        (devices, topology, minShards) => {
+          const d = fromSpec(
+            validateSpec({
+              name: 'bench-prop',
+              profile: 'production',
+              workload: { devices },
+              availability: topology === 'cluster' ? { topology, minShards } : { topology },
+            }),
+          );
+          const c = d.plan.choices[platform];
+          const b = bruteForce(d, platform);
+          if (!b) return expect(c.available).toBe(false);
+          expect(c.available).toBe(true);
+          expect(c.monthlyCostUsd).toBeCloseTo(b.monthlyUsd, 1);
+        },
+      ),
+      { numRuns: 25, seed: 8 },
+    );
+  });
 });
