@@ -74,31 +74,27 @@ const common: Defaults = {
   },
 };
 
+/** Staging and development run one node in one zone, without failover or deletion protection. */
+const singleNode: Defaults['availability'] = {
+  ...common.availability,
+  automaticFailover: false,
+  multiAz: false,
+  minZones: 1,
+  replicasPerShard: 0,
+  deletionProtection: false,
+};
+
 export const PROFILE_DEFAULTS: Record<Profile, Defaults> = {
   production: common,
   staging: {
     ...common,
     persistence: { ...common.persistence, snapshotRetentionDays: 7, aof: false },
-    availability: {
-      ...common.availability,
-      automaticFailover: false,
-      multiAz: false,
-      minZones: 1,
-      replicasPerShard: 0,
-      deletionProtection: false,
-    },
+    availability: singleNode,
   },
   development: {
     ...common,
     persistence: { ...common.persistence, rdb: false, snapshotRetentionDays: 0, aof: false, saveRules: [] },
-    availability: {
-      ...common.availability,
-      automaticFailover: false,
-      multiAz: false,
-      minZones: 1,
-      replicasPerShard: 0,
-      deletionProtection: false,
-    },
+    availability: singleNode,
     alerts: { ...common.alerts, enabled: false },
   },
 };
