@@ -11,16 +11,16 @@ import type * as monitor from '@pulumi/azure-native/monitor';
 import type * as network from '@pulumi/azure-native/network';
 import * as redisenterprise from '@pulumi/azure-native/redisenterprise';
 import { azureManagedCatalog } from '../catalog';
-import { connectionContract, type ConnectionContract } from '../contract';
+import type { ConnectionContract } from '../contract';
 import type { Plan } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
 import { scopedName } from '../pulumi/names';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
+import { azureAccess, azureCommonNotes, azureContract, createCacheEndpoint } from './component';
 import { createDiagnostics } from './diagnostics';
 import { createDeleteLock } from './lock';
-import { createPrivateEndpoint } from './private-endpoint';
-import { authAlwaysOn, azureMinimumTls, azureTags, checkPlacement, type AzurePlacement } from './settings';
+import { azureMinimumTls, azureTags, checkPlacement, type AzurePlacement } from './settings';
 
 /** Redis eviction policy name -> the Managed Redis enum. */
 const EVICTION: Record<string, string> = {
@@ -141,14 +141,7 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     const choice = plan.choices['azure-managed'];
     const t = args.transform ?? {};
     const tags = azureTags(policy);
-    this.notes = [];
-    const tls = azureMinimumTls(policy).note;
-    if (tls) this.notes.push(tls);
-    if (!policy.security.auth) {
-      this.notes.push(
-        'Azure always authenticates clients (access key or Entra ID token); the policy turns auth off, but clients still need REDIS_PASSWORD_FROM.',
-      );
-    }
+    this.notes = azureCommonNotes(policy);
     if (policy.persistence.aof && policy.persistence.rdb) {
       this.notes.push('Managed Redis persists with RDB or AOF, not both: AOF (fsync every second) is used.');
     } else if (policy.persistence.rdb && policy.persistence.snapshotPeriodHours === 24) {
@@ -187,23 +180,18 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     if (policy.availability.deletionProtection)
       createDeleteLock(name, cluster.id, `${policy.name}-redis-nodelete`, this);
 
-    if (target.subnetId) {
-      createPrivateEndpoint(
-        name,
-        {
-          resourceGroupName: target.resourceGroup,
-          location: target.location,
-          subnetId: target.subnetId,
-          targetId: cluster.id,
-          groupId: 'redisEnterprise',
-          endpointName: `${policy.name}-redis-pe`,
-          privateDnsZoneId: target.privateDnsZoneId,
-          tags,
-          transform: t.privateEndpoint,
-        },
-        this,
-      );
-    }
+    createCacheEndpoint(
+      name,
+      {
+        policy,
+        target,
+        targetId: cluster.id,
+        groupId: 'redisEnterprise',
+        tags,
+        transform: t.privateEndpoint,
+      },
+      this,
+    );
 
     // Metrics come from the cluster; connection audit logs from the database.
     createDiagnostics(
@@ -245,27 +233,18 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
 
     this.host = cluster.hostName;
     this.port = database.port.apply((p) => p ?? Number(choice.extra?.port ?? azureManagedCatalog().port));
-    if (target.entraId) {
-      this.passwordFrom = pulumi.interpolate`azure-entra-token:${database.id}`;
-    } else {
-      const keys = redisenterprise.listDatabaseKeysOutput(
-        { clusterName: cluster.name, databaseName: database.name, resourceGroupName: target.resourceGroup },
-        { parent: this },
-      );
-      this.accessKey = pulumi.secret(keys.primaryKey);
-      this.passwordFrom = pulumi.interpolate`azure-redis-listkeys:${database.id}:primaryKey`;
-    }
-    const clusterMode = plan.topology.mode === 'cluster';
-    this.contract = pulumi
-      .all([this.host, this.port, this.passwordFrom])
-      .apply(([host, port, passwordFrom]) =>
-        connectionContract(authAlwaysOn(policy), plan, {
-          host,
-          port,
-          passwordFrom,
-          clusterNodes: clusterMode ? [`${host}:${port}`] : undefined,
-        }),
-      );
+    const access = azureAccess(
+      target,
+      database.id,
+      () =>
+        redisenterprise.listDatabaseKeysOutput(
+          { clusterName: cluster.name, databaseName: database.name, resourceGroupName: target.resourceGroup },
+          { parent: this },
+        ).primaryKey,
+    );
+    if (access.accessKey) this.accessKey = access.accessKey;
+    this.passwordFrom = access.passwordFrom;
+    this.contract = azureContract(policy, plan, this.host, this.port, this.passwordFrom);
     this.registerOutputs({
       host: this.host,
       port: this.port,

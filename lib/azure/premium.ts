@@ -17,18 +17,17 @@ import * as redis from '@pulumi/azure-native/redis';
 import type * as storage from '@pulumi/azure-native/storage';
 import { azurePremiumCatalog } from '../catalog';
 import { SpecError } from '../errors';
-import { connectionContract, type ConnectionContract } from '../contract';
+import type { ConnectionContract } from '../contract';
 import type { Choice, Plan } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
 import { alnumName, scopedName } from '../pulumi/names';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
 import { createBackupStorage, type BackupStorage } from './backup-storage';
+import { azureAccess, azureCommonNotes, azureContract, createCacheEndpoint } from './component';
 import { createDiagnostics } from './diagnostics';
 import { createDeleteLock } from './lock';
-import { createPrivateEndpoint } from './private-endpoint';
 import {
-  authAlwaysOn,
   azureTags,
   checkPlacement,
   azureMinimumTls,
@@ -180,14 +179,8 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
     this.managedEquivalent = String(choice.extra?.managedEquivalent ?? '');
     this.notes = [
       `Azure Cache for Redis (Premium) retires on ${catalog.retirement.date}; from ${catalog.retirement.newCachesUntil} only tenants that already had a cache may create new ones. Equivalent Azure Managed Redis SKU: ${this.managedEquivalent}.`,
+      ...azureCommonNotes(policy),
     ];
-    const tls = azureMinimumTls(policy).note;
-    if (tls) this.notes.push(tls);
-    if (!policy.security.auth) {
-      this.notes.push(
-        'Azure always authenticates clients (access key or Entra ID token); the policy turns auth off, but clients still need REDIS_PASSWORD_FROM.',
-      );
-    }
     const version = premiumVersion(policy);
     if (version.note) this.notes.push(version.note);
     if (policy.persistence.aof) {
@@ -249,23 +242,11 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    if (target.subnetId) {
-      createPrivateEndpoint(
-        name,
-        {
-          resourceGroupName: target.resourceGroup,
-          location: target.location,
-          subnetId: target.subnetId,
-          targetId: cache.id,
-          groupId: 'redisCache',
-          endpointName: `${policy.name}-redis-pe`,
-          privateDnsZoneId: target.privateDnsZoneId,
-          tags,
-          transform: t.privateEndpoint,
-        },
-        this,
-      );
-    }
+    createCacheEndpoint(
+      name,
+      { policy, target, targetId: cache.id, groupId: 'redisCache', tags, transform: t.privateEndpoint },
+      this,
+    );
 
     createDiagnostics(
       name,
@@ -300,27 +281,18 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
 
     this.host = cache.hostName;
     this.port = cache.sslPort.apply((p) => p || PREMIUM_TLS_PORT);
-    if (target.entraId) {
-      this.passwordFrom = pulumi.interpolate`azure-entra-token:${cache.id}`;
-    } else {
-      const keys = redis.listRedisKeysOutput(
-        { name: cache.name, resourceGroupName: target.resourceGroup },
-        { parent: this },
-      );
-      this.accessKey = pulumi.secret(keys.primaryKey);
-      this.passwordFrom = pulumi.interpolate`azure-redis-listkeys:${cache.id}:primaryKey`;
-    }
-    const cluster = plan.topology.mode === 'cluster';
-    this.contract = pulumi
-      .all([this.host, this.port, this.passwordFrom])
-      .apply(([host, port, passwordFrom]) =>
-        connectionContract(authAlwaysOn(policy), plan, {
-          host,
-          port,
-          passwordFrom,
-          clusterNodes: cluster ? [`${host}:${port}`] : undefined,
-        }),
-      );
+    const access = azureAccess(
+      target,
+      cache.id,
+      () =>
+        redis.listRedisKeysOutput(
+          { name: cache.name, resourceGroupName: target.resourceGroup },
+          { parent: this },
+        ).primaryKey,
+    );
+    if (access.accessKey) this.accessKey = access.accessKey;
+    this.passwordFrom = access.passwordFrom;
+    this.contract = azureContract(policy, plan, this.host, this.port, this.passwordFrom);
     this.registerOutputs({
       host: this.host,
       port: this.port,

@@ -1,0 +1,98 @@
+/**
+ * The parts both Azure components (Premium and Managed Redis) build the same way: the opening notes,
+ * the private endpoint in the spec's subnet, the access-key-or-Entra-ID credential reference and the
+ * connection contract. Only what differs (resource ids, private link group, key listing) is passed in.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import type * as network from '@pulumi/azure-native/network';
+import { connectionContract, type ConnectionContract } from '../contract';
+import type { Plan } from '../planner/types';
+import type { ResolvedPolicy } from '../policy/types';
+import type { Transform } from '../pulumi/transform';
+import { createPrivateEndpoint, type PrivateEndpointArgs } from './private-endpoint';
+import { authAlwaysOn, azureMinimumTls, type AzurePlacement } from './settings';
+
+/** Notes every Azure cache gets: the TLS floor Azure can offer, and that Azure always authenticates. */
+export function azureCommonNotes(policy: ResolvedPolicy): string[] {
+  const notes: string[] = [];
+  const tls = azureMinimumTls(policy).note;
+  if (tls) notes.push(tls);
+  if (!policy.security.auth) {
+    notes.push(
+      'Azure always authenticates clients (access key or Entra ID token); the policy turns auth off, but clients still need REDIS_PASSWORD_FROM.',
+    );
+  }
+  return notes;
+}
+
+export interface CacheEndpointArgs {
+  policy: ResolvedPolicy;
+  target: AzurePlacement;
+  /** Resource id of the cache (Premium) or cluster (Managed Redis). */
+  targetId: pulumi.Input<string>;
+  groupId: PrivateEndpointArgs['groupId'];
+  tags: Record<string, string>;
+  transform?: Transform<network.PrivateEndpointArgs>;
+}
+
+/** The cache's private endpoint `<policy name>-redis-pe`, when the target names a subnet. */
+export function createCacheEndpoint(name: string, args: CacheEndpointArgs, parent: pulumi.Resource): void {
+  const { policy, target } = args;
+  if (!target.subnetId) return;
+  createPrivateEndpoint(
+    name,
+    {
+      resourceGroupName: target.resourceGroup,
+      location: target.location,
+      subnetId: target.subnetId,
+      targetId: args.targetId,
+      groupId: args.groupId,
+      endpointName: `${policy.name}-redis-pe`,
+      privateDnsZoneId: target.privateDnsZoneId,
+      tags: args.tags,
+      transform: args.transform,
+    },
+    parent,
+  );
+}
+
+export interface AzureAccess {
+  /** Primary access key as a Pulumi secret; undefined when Entra ID turns keys off. */
+  accessKey?: pulumi.Output<string>;
+  passwordFrom: pulumi.Output<string>;
+}
+
+/**
+ * Where clients get their password: an Entra ID token for `resourceId`, or the primary access key.
+ * `primaryKey` lists the keys; it is only called (and the keys only read) when access keys are on.
+ */
+export function azureAccess(
+  target: AzurePlacement,
+  resourceId: pulumi.Output<string>,
+  primaryKey: () => pulumi.Output<string>,
+): AzureAccess {
+  if (target.entraId) return { passwordFrom: pulumi.interpolate`azure-entra-token:${resourceId}` };
+  return {
+    accessKey: pulumi.secret(primaryKey()),
+    passwordFrom: pulumi.interpolate`azure-redis-listkeys:${resourceId}:primaryKey`,
+  };
+}
+
+/** The connection contract of an Azure cache: one endpoint, which is also the cluster seed in cluster mode. */
+export function azureContract(
+  policy: ResolvedPolicy,
+  plan: Plan,
+  host: pulumi.Output<string>,
+  port: pulumi.Output<number>,
+  passwordFrom: pulumi.Output<string>,
+): pulumi.Output<ConnectionContract> {
+  const clusterMode = plan.topology.mode === 'cluster';
+  return pulumi.all([host, port, passwordFrom]).apply(([h, p, from]) =>
+    connectionContract(authAlwaysOn(policy), plan, {
+      host: h,
+      port: p,
+      passwordFrom: from,
+      clusterNodes: clusterMode ? [`${h}:${p}`] : undefined,
+    }),
+  );
+}
