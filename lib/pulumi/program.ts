@@ -129,35 +129,14 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
         notes: c.notes,
       };
     }
-    case 'azure-premium': {
-      const target = requireTarget(spec.targets.azure, 'targets.azure', 'azure-premium');
-      const c = new AzurePremiumRedis(policy.name, {
-        policy,
-        plan,
-        target,
-        logAnalyticsWorkspaceId: cfg.logAnalyticsWorkspaceId,
-      });
-      return {
-        ...common,
-        service: choice.service,
-        host: c.host,
-        port: c.port,
-        accessKey: c.accessKey,
-        passwordFrom: c.passwordFrom,
-        contract: c.contract,
-        managedEquivalent: c.managedEquivalent,
-        encryptionAtRest: c.encryptionAtRest,
-        notes: c.notes,
-      };
-    }
+    case 'azure-premium':
     case 'azure-managed': {
-      const target = requireTarget(spec.targets.azure, 'targets.azure', 'azure-managed');
-      const c = new AzureManagedRedis(policy.name, {
-        policy,
-        plan,
-        target,
-        logAnalyticsWorkspaceId: cfg.logAnalyticsWorkspaceId,
-      });
+      const target = requireTarget(spec.targets.azure, 'targets.azure', cfg.target);
+      const args = { policy, plan, target, logAnalyticsWorkspaceId: cfg.logAnalyticsWorkspaceId };
+      const c =
+        cfg.target === 'azure-premium'
+          ? new AzurePremiumRedis(policy.name, args)
+          : new AzureManagedRedis(policy.name, args);
       return {
         ...common,
         service: choice.service,
@@ -166,6 +145,8 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
         accessKey: c.accessKey,
         passwordFrom: c.passwordFrom,
         contract: c.contract,
+        // Only Premium has a Managed Redis equivalent (its successor SKU).
+        ...(c instanceof AzurePremiumRedis ? { managedEquivalent: c.managedEquivalent } : {}),
         encryptionAtRest: c.encryptionAtRest,
         notes: c.notes,
       };
