@@ -162,6 +162,15 @@ function checkAscending<T>(
   });
 }
 
+/** The checks every priced catalog (one with regions and a default region) shares. */
+function checkPricedCatalog(
+  data: { defaultRegion: string; regions: RegionTable } & Record<string, unknown>,
+  issues: Issue[],
+): void {
+  checkRegions(data, issues);
+  checkFieldSources(data, issues);
+}
+
 /** Apply cross-field checks; zod reports them like any other issue. */
 function withChecks<S extends z.ZodType>(schema: S, check: (data: z.output<S>, issues: Issue[]) => void) {
   return schema.superRefine((data, ctx) => {
@@ -175,16 +184,31 @@ function withChecks<S extends z.ZodType>(schema: S, check: (data: z.output<S>, i
 // Catalog schemas
 // ---------------------------------------------------------------------------------------------
 
+/** The fields every priced catalog starts with: currency, default region, sources and region multipliers. */
+const pricedCatalogFields = {
+  currency: z.literal('USD'),
+  defaultRegion: name('the default region'),
+  source: sourceSchema,
+  fieldSources: fieldSourcesSchema.optional(),
+  regions: regionTableSchema,
+};
+
+const majorMinorList = z.array(z.string().regex(/^\d+\.\d+$/, { error: 'expected major.minor' })).min(1);
+const memorystoreVersions = z
+  .array(z.string().regex(/^REDIS_\d+_(\d+|X)$/, { error: 'expected e.g. REDIS_7_2' }))
+  .min(1);
+
+/** Azure Managed Redis SKU families; a SKU name is `<family>_<letter><size>`. */
+const MANAGED_FAMILIES = ['Balanced', 'MemoryOptimized', 'ComputeOptimized', 'FlashOptimized'] as const;
+const managedSkuName = (error: string) =>
+  z.string().regex(new RegExp(`^(${MANAGED_FAMILIES.join('|')})_[A-Z]\\d+$`), { error });
+
 const awsSchema = withChecks(
   z.strictObject({
-    currency: z.literal('USD'),
-    defaultRegion: name('the default region'),
-    source: sourceSchema,
-    fieldSources: fieldSourcesSchema.optional(),
-    regions: regionTableSchema,
+    ...pricedCatalogFields,
     engineVersions: z.strictObject({
-      redis: z.array(z.string().regex(/^\d+\.\d+$/, { error: 'expected major.minor' })).min(1),
-      valkey: z.array(z.string().regex(/^\d+\.\d+$/, { error: 'expected major.minor' })).min(1),
+      redis: majorMinorList,
+      valkey: majorMinorList,
     }),
     reservedMemoryPercent: z.number().min(0).max(75, { error: 'expected a percentage between 0 and 75' }),
     maxClientsPerNode: count('maxclients per node'),
@@ -212,8 +236,7 @@ const awsSchema = withChecks(
       .min(1),
   }),
   (data, issues) => {
-    checkRegions(data, issues);
-    checkFieldSources(data, issues);
+    checkPricedCatalog(data, issues);
     checkUnique(data.nodeTypes, (n) => n.type, ['nodeTypes'], issues);
     data.nodeTypes.forEach((n, i) => {
       if (n.type.split('.')[1] !== n.family) {
@@ -247,13 +270,9 @@ const awsSchema = withChecks(
 
 const gcpSchema = withChecks(
   z.strictObject({
-    currency: z.literal('USD'),
-    defaultRegion: name('the default region'),
-    source: sourceSchema,
-    fieldSources: fieldSourcesSchema.optional(),
-    regions: regionTableSchema,
+    ...pricedCatalogFields,
     memorystoreRedis: z.strictObject({
-      versions: z.array(z.string().regex(/^REDIS_\d+_(\d+|X)$/, { error: 'expected e.g. REDIS_7_2' })).min(1),
+      versions: memorystoreVersions,
       minGb: positive('the smallest instance size in GB'),
       maxGb: positive('the largest instance size in GB'),
       maxReadReplicas: count('the read replica limit', 0),
@@ -274,7 +293,7 @@ const gcpSchema = withChecks(
       source: sourceSchema,
     }),
     memorystoreCluster: z.strictObject({
-      versions: z.array(z.string().regex(/^REDIS_\d+_(\d+|X)$/, { error: 'expected e.g. REDIS_7_2' })).min(1),
+      versions: memorystoreVersions,
       maxShards: count('the shard limit'),
       maxReplicasPerShard: count('the replica limit', 0),
       nodeTypes: z
@@ -295,8 +314,7 @@ const gcpSchema = withChecks(
     }),
   }),
   (data, issues) => {
-    checkRegions(data, issues);
-    checkFieldSources(data, issues);
+    checkPricedCatalog(data, issues);
     const r = data.memorystoreRedis;
     checkUnique(r.tiers, (t) => t.name, ['memorystoreRedis', 'tiers'], issues);
     // Capacity tiers must cover minGb..maxGb without gaps or overlaps: the planner maps a size to one tier.
@@ -354,11 +372,7 @@ const gcpSchema = withChecks(
 
 const azurePremiumSchema = withChecks(
   z.strictObject({
-    currency: z.literal('USD'),
-    defaultRegion: name('the default region'),
-    source: sourceSchema,
-    fieldSources: fieldSourcesSchema.optional(),
-    regions: regionTableSchema,
+    ...pricedCatalogFields,
     redisVersions: z.array(name('a Redis version')).min(1),
     maxShards: count('the shard limit'),
     maxReplicasPerPrimary: count('the replica limit'),
@@ -370,11 +384,7 @@ const azurePremiumSchema = withChecks(
           memoryGb: positive('memory in GB'),
           maxConnections: count('the connection limit'),
           monthlyUsdPerShard: positive('the USD per month per shard'),
-          managedEquivalent: z
-            .string()
-            .regex(/^(Balanced|MemoryOptimized|ComputeOptimized|FlashOptimized)_[A-Z]\d+$/, {
-              error: 'expected an Azure Managed Redis SKU like Balanced_B5',
-            }),
+          managedEquivalent: managedSkuName('expected an Azure Managed Redis SKU like Balanced_B5'),
           source: sourceSchema.optional(),
         }),
       )
@@ -386,8 +396,7 @@ const azurePremiumSchema = withChecks(
     }),
   }),
   (data, issues) => {
-    checkRegions(data, issues);
-    checkFieldSources(data, issues);
+    checkPricedCatalog(data, issues);
     checkUnique(data.skus, (s) => s.name, ['skus'], issues);
     data.skus.forEach((s, i) => {
       if (s.name !== `P${s.capacity}`) {
@@ -413,11 +422,7 @@ const azurePremiumSchema = withChecks(
 
 const azureManagedSchema = withChecks(
   z.strictObject({
-    currency: z.literal('USD'),
-    defaultRegion: name('the default region'),
-    source: sourceSchema,
-    fieldSources: fieldSourcesSchema.optional(),
-    regions: regionTableSchema,
+    ...pricedCatalogFields,
     port: z.int().min(1).max(65535),
     reservedMemoryPercent: z
       .number()
@@ -427,10 +432,8 @@ const azureManagedSchema = withChecks(
     skus: z
       .array(
         z.strictObject({
-          name: z.string().regex(/^(Balanced|MemoryOptimized|ComputeOptimized|FlashOptimized)_[A-Z]\d+$/, {
-            error: 'expected a SKU name like Balanced_B5',
-          }),
-          family: z.enum(['Balanced', 'MemoryOptimized', 'ComputeOptimized', 'FlashOptimized']),
+          name: managedSkuName('expected a SKU name like Balanced_B5'),
+          family: z.enum(MANAGED_FAMILIES),
           memoryGb: positive('memory in GB'),
           vcpu: count('the vCPU count'),
           maxConnections: count('the connection limit'),
@@ -443,8 +446,7 @@ const azureManagedSchema = withChecks(
       .min(1),
   }),
   (data, issues) => {
-    checkRegions(data, issues);
-    checkFieldSources(data, issues);
+    checkPricedCatalog(data, issues);
     checkUnique(data.skus, (s) => s.name, ['skus'], issues);
     data.skus.forEach((s, i) => {
       if (!s.name.startsWith(`${s.family}_`)) {
