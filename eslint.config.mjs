@@ -8,6 +8,7 @@ export default tseslint.config(
       'dist/**',
       'cdk.out/**',
       'k8s/imports/**',
+      'lib/k8s/schemas/**',
       'coverage/**',
       'bench/results/**',
     ],
