@@ -12,15 +12,7 @@ import { podAddress, RedisBackup } from './backup';
 import { REDIS_UID, SENTINEL_PORT, type K8sContext } from './context';
 import { alertRules, RedisMonitoring, type AlertRule } from './monitoring';
 import { RedisNetworkPolicy } from './network';
-import * as kplus from 'cdk8s-plus-27';
-import {
-  ACL_FILE_KEY,
-  ACL_TEMPLATE_KEY,
-  aclFileTemplate,
-  placeholder,
-  RedisCredentials,
-  secretCommands,
-} from './secrets';
+import { ACL_FILE_KEY, addRedisAuth } from './secrets';
 import { RedisTls, TLS_FILES } from './tls';
 
 /** Chart line these values are written for (schema copied in lib/k8s/schemas). */
@@ -339,38 +331,7 @@ export class BitnamiChart extends Chart {
     if (policy.security.tls) {
       new RedisTls(this, 'Tls', { ctx, serviceNames: svc.services, headlessServiceNames: svc.headless });
     }
-    const acl = policy.security.auth && policy.security.acl;
-    if (acl) {
-      new kplus.ConfigMap(this, 'AclTemplate', {
-        metadata: {
-          name: `${ctx.name}-acl-template`,
-          namespace: ctx.namespace,
-          labels: ctx.labels,
-          annotations: { 'redis-iac/usage': `render into Secret ${ctx.secrets.acl}, key ${ACL_FILE_KEY}` },
-        },
-        data: { [ACL_TEMPLATE_KEY]: aclFileTemplate(ctx, (r) => placeholder(r, 'sha256')) },
-      });
-    }
-    if (policy.security.auth) {
-      new RedisCredentials(this, 'Credentials', {
-        ctx,
-        aclData: (pw): Record<string, string> =>
-          acl ? { [ACL_FILE_KEY]: aclFileTemplate(ctx, (r) => pw(r, 'sha256')) } : {},
-      });
-    }
-    this.secretCommands =
-      policy.security.auth && !ctx.target.externalSecretStore
-        ? secretCommands(
-            ctx,
-            acl
-              ? {
-                  configMap: `${ctx.name}-acl-template`,
-                  templateKey: ACL_TEMPLATE_KEY,
-                  fileKey: ACL_FILE_KEY,
-                }
-              : undefined,
-          )
-        : [];
+    this.secretCommands = addRedisAuth(this, ctx, { aclTemplateLabels: ctx.labels }).secretCommands;
 
     // ServiceMonitor and PrometheusRule come from the chart (values.metrics); the dashboard from here.
     new RedisMonitoring(this, 'Monitoring', {

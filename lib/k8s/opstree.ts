@@ -21,14 +21,7 @@ import { podAddress, RedisBackup } from './backup';
 import { EXPORTER_PORT, type K8sContext } from './context';
 import { RedisMonitoring } from './monitoring';
 import { RedisNetworkPolicy } from './network';
-import {
-  ACL_FILE_KEY,
-  ACL_TEMPLATE_KEY,
-  aclFileTemplate,
-  placeholder,
-  RedisCredentials,
-  secretCommands,
-} from './secrets';
+import { addRedisAuth } from './secrets';
 import { RedisTls, TLS_FILES } from './tls';
 
 /** The OpsTree redis image runs as uid 1000 (the operator's samples use runAsUser/fsGroup 1000). */
@@ -106,32 +99,8 @@ export class OpsTreeChart extends Chart {
       data: { [ADDITIONAL_CONFIG_KEY]: confLines.join('\n') + '\n' },
     });
 
-    let aclSecret: string | undefined;
-    if (policy.security.auth && policy.security.acl) {
-      aclSecret = ctx.secrets.acl;
-      new kplus.ConfigMap(this, 'AclTemplate', {
-        metadata: meta(`${name}-acl-template`, {
-          'redis-iac/usage': 'render into Secret ' + aclSecret + ', key ' + ACL_FILE_KEY,
-        }),
-        data: { [ACL_TEMPLATE_KEY]: aclFileTemplate(ctx, (r) => placeholder(r, 'sha256')) },
-      });
-    }
-    if (policy.security.auth) {
-      new RedisCredentials(this, 'Credentials', {
-        ctx,
-        aclData: (pw): Record<string, string> =>
-          aclSecret ? { [ACL_FILE_KEY]: aclFileTemplate(ctx, (r) => pw(r, 'sha256')) } : {},
-      });
-    }
-    this.secretCommands =
-      policy.security.auth && !ctx.target.externalSecretStore
-        ? secretCommands(
-            ctx,
-            aclSecret
-              ? { configMap: `${name}-acl-template`, templateKey: ACL_TEMPLATE_KEY, fileKey: ACL_FILE_KEY }
-              : undefined,
-          )
-        : [];
+    const { aclSecret, secretCommands } = addRedisAuth(this, ctx);
+    this.secretCommands = secretCommands;
 
     const leaderSts = `${name}-leader`;
     const followerSts = `${name}-follower`;

@@ -8,6 +8,7 @@
  * - `<name>-acl`: the ACL data (OpsTree: `user.acl`, passwords as SHA-256; Bitnami: one key per user);
  * - `<name>-app-credentials` keys `username`, `password`: what the application mounts.
  */
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   ExternalSecret,
@@ -146,4 +147,62 @@ export function secretCommands(
   }
   lines.push('unset ADMIN_PASSWORD APP_PASSWORD ADMIN_SHA256 APP_SHA256');
   return lines;
+}
+
+export interface RedisAuthObjectsOptions {
+  /**
+   * Labels on the ACL template ConfigMap (a chart without chart-wide labels passes its own).
+   * @default none
+   */
+  readonly aclTemplateLabels?: Record<string, string>;
+}
+
+export interface RedisAuthObjects {
+  /** The ACL Secret's name when ACLs are on (auth and acl in the policy), else undefined. */
+  readonly aclSecret?: string;
+  /** Commands that create the Secrets by hand (empty without auth or with an external secret store). */
+  readonly secretCommands: string[];
+}
+
+/**
+ * What both charts add for authentication: with ACLs, the `<name>-acl-template` ConfigMap (password
+ * placeholders, SHA-256) the manual procedure renders into the ACL Secret; with auth, the credentials
+ * (ExternalSecrets when a store is named) and the commands that create the Secrets by hand.
+ */
+export function addRedisAuth(
+  scope: Construct,
+  ctx: K8sContext,
+  options: RedisAuthObjectsOptions = {},
+): RedisAuthObjects {
+  const { policy } = ctx;
+  const aclSecret = policy.security.auth && policy.security.acl ? ctx.secrets.acl : undefined;
+  const configMap = `${ctx.name}-acl-template`;
+  if (aclSecret) {
+    new kplus.ConfigMap(scope, 'AclTemplate', {
+      metadata: {
+        name: configMap,
+        namespace: ctx.namespace,
+        ...(options.aclTemplateLabels ? { labels: options.aclTemplateLabels } : {}),
+        annotations: { 'redis-iac/usage': `render into Secret ${aclSecret}, key ${ACL_FILE_KEY}` },
+      },
+      data: { [ACL_TEMPLATE_KEY]: aclFileTemplate(ctx, (r) => placeholder(r, 'sha256')) },
+    });
+  }
+  if (policy.security.auth) {
+    new RedisCredentials(scope, 'Credentials', {
+      ctx,
+      aclData: (pw): Record<string, string> =>
+        aclSecret ? { [ACL_FILE_KEY]: aclFileTemplate(ctx, (r) => pw(r, 'sha256')) } : {},
+    });
+  }
+  return {
+    aclSecret,
+    secretCommands:
+      policy.security.auth && !ctx.target.externalSecretStore
+        ? secretCommands(
+            ctx,
+            aclSecret ? { configMap, templateKey: ACL_TEMPLATE_KEY, fileKey: ACL_FILE_KEY } : undefined,
+          )
+        : [],
+  };
 }
