@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { DEFAULT_SPEC_PATH, loadDeployment } from '../lib/deployment';
-import { isSpecError } from '../lib/errors';
+import { runAppEntry } from '../lib/cli/run';
 import { synthKubernetes } from '../lib/k8s/synth';
 
 function arg(name: string): string | undefined {
@@ -25,12 +25,4 @@ function main(): void {
   for (const f of synthKubernetes(d, out)) console.log(f);
 }
 
-try {
-  main();
-} catch (e) {
-  if (isSpecError(e)) {
-    console.error(e.message);
-    process.exit(2);
-  }
-  throw e;
-}
+runAppEntry(main);

@@ -8,7 +8,8 @@ import { App } from 'aws-cdk-lib';
 import { addNagPacks } from '../lib/aws/nag';
 import { RedisElastiCacheStack, awsEnv, awsStackName } from '../lib/aws/stack';
 import { DEFAULT_SPEC_PATH, loadDeployment } from '../lib/deployment';
-import { SpecError, isSpecError } from '../lib/errors';
+import { runAppEntry } from '../lib/cli/run';
+import { SpecError } from '../lib/errors';
 
 function main(): void {
   const app = new App();
@@ -26,13 +27,5 @@ function main(): void {
   app.synth();
 }
 
-try {
-  main();
-} catch (e) {
-  // Bad input is one line naming the field, the value and the fix; no stack trace.
-  if (isSpecError(e)) {
-    console.error(e.message);
-    process.exit(2);
-  }
-  throw e;
-}
+// Bad input is one line naming the field, the value and the fix; no stack trace.
+runAppEntry(main);

@@ -24,3 +24,19 @@ export async function runCli(main: () => Promise<void> | void): Promise<void> {
 export function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/**
+ * Entry of the cdk and cdk8s apps (stacks/aws.ts, k8s/main.ts): bad input (SpecError) prints its
+ * one-line message, no stack trace, and exits 2; any other error is rethrown for the tool to show.
+ */
+export function runAppEntry(main: () => void): void {
+  try {
+    main();
+  } catch (e) {
+    if (isSpecError(e)) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
