@@ -104,25 +104,26 @@ suite('backup script (the CronJob) and restore procedure', () => {
     expect(r.stderr).not.toContain(PASSWORD);
   });
 
-  it('restore: the snapshot loads into an empty node; AOF is rebuilt from memory before it is turned back on', async () => {
+  /** Copy the newest snapshot the backup wrote for the source node into `<root>/<name>/dump.rdb`. */
+  const seedWithLatestSnapshot = (name: string): void => {
     const nodeDir = path.join(backupDir(), 'app-cache', `127-${src.port}`);
     const snap = fs
       .readdirSync(nodeDir)
       .filter((f) => /^dump-\d{8}T\d{6}Z\.rdb$/.test(f))
       .sort()
       .pop()!;
-    // Step 1 of docs/kubernetes.md "Restore": empty data dir, snapshot as dump.rdb, AOF off.
-    const dataDir = path.join(root, 'restored');
+    const dataDir = path.join(root, name);
     fs.mkdirSync(dataDir, { recursive: true });
     fs.copyFileSync(path.join(nodeDir, snap), path.join(dataDir, 'dump.rdb'));
-    const restored = await start('restored', [
-      '--requirepass',
-      PASSWORD,
-      '--appendonly',
-      'no',
-      '--dbfilename',
-      'dump.rdb',
-    ]);
+  };
+  /** Start a node on the data dir `<root>/<name>` (dump.rdb), with AOF on or off. */
+  const startFromDump = (name: string, appendonly: 'yes' | 'no'): Promise<LocalRedis> =>
+    start(name, ['--requirepass', PASSWORD, '--appendonly', appendonly, '--dbfilename', 'dump.rdb']);
+
+  it('restore: the snapshot loads into an empty node; AOF is rebuilt from memory before it is turned back on', async () => {
+    // Step 1 of docs/kubernetes.md "Restore": empty data dir, snapshot as dump.rdb, AOF off.
+    seedWithLatestSnapshot('restored');
+    const restored = await startFromDump('restored', 'no');
     expect(cli(restored.port, ['DBSIZE'], { pass: PASSWORD })).toBe(String(KEYS));
     expect(cli(restored.port, ['GET', 'app:k123'], { pass: PASSWORD })).toBe('v123');
     // Step 2: turn AOF on at runtime (Redis writes the AOF from memory), then restart with AOF on.
@@ -138,36 +139,14 @@ suite('backup script (the CronJob) and restore procedure', () => {
       await new Promise((res) => setTimeout(res, 100));
     }
     await stopRedis(restored);
-    const again = await start('restored', [
-      '--requirepass',
-      PASSWORD,
-      '--appendonly',
-      'yes',
-      '--dbfilename',
-      'dump.rdb',
-    ]);
+    const again = await startFromDump('restored', 'yes');
     expect(cli(again.port, ['DBSIZE'], { pass: PASSWORD })).toBe(String(KEYS));
     console.log(`restore: ${KEYS} keys written, ${KEYS} keys back after restore and AOF restart, 0 lost`);
   });
 
   it('why the restore turns AOF off first: with AOF on and no AOF files, Redis 7 ignores dump.rdb', async () => {
-    const nodeDir = path.join(backupDir(), 'app-cache', `127-${src.port}`);
-    const snap = fs
-      .readdirSync(nodeDir)
-      .filter((f) => /^dump-\d{8}T\d{6}Z\.rdb$/.test(f))
-      .sort()
-      .pop()!;
-    const dataDir = path.join(root, 'trap');
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.copyFileSync(path.join(nodeDir, snap), path.join(dataDir, 'dump.rdb'));
-    const trap = await start('trap', [
-      '--requirepass',
-      PASSWORD,
-      '--appendonly',
-      'yes',
-      '--dbfilename',
-      'dump.rdb',
-    ]);
+    seedWithLatestSnapshot('trap');
+    const trap = await startFromDump('trap', 'yes');
     expect(cli(trap.port, ['DBSIZE'], { pass: PASSWORD })).toBe('0');
     await stopRedis(trap);
   });
