@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Cluster } from 'ioredis';
 import { BACKUP_SCRIPT } from '../../lib/k8s/backup';
+import { EC_P256, makeCa, makeSigned } from '../support/certs';
 import { cli, HAVE_REDIS, type LocalRedis, skipNotice, startRedis, stopRedis } from './redis-local';
 
 skipNotice('OpsTree cluster backup/restore test');
@@ -21,60 +22,10 @@ const PASSWORD = 'test-only-cluster-password-0123456789';
 
 /** A throwaway CA and server certificate for this test (openssl CLI). */
 function makeCerts(dir: string): { ca: string; cert: string; key: string } {
-  const run = (args: string[]) => {
-    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
-  };
   fs.mkdirSync(dir, { recursive: true });
-  run([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-subj',
-    '/CN=test-ca',
-    '-days',
-    '2',
-  ]);
-  run([
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'tls.key',
-    '-out',
-    'tls.csr',
-    '-subj',
-    '/CN=acs-redis-leader',
-  ]);
+  makeCa(dir, 'ca', '/CN=test-ca', EC_P256);
   fs.writeFileSync(path.join(dir, 'ext'), 'subjectAltName=DNS:acs-redis-leader,IP:127.0.0.1\n');
-  run([
-    'x509',
-    '-req',
-    '-in',
-    'tls.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'tls.crt',
-    '-days',
-    '2',
-    '-extfile',
-    'ext',
-  ]);
+  makeSigned(dir, { name: 'tls', subject: '/CN=acs-redis-leader', key: EC_P256, ca: 'ca', extFile: 'ext' });
   return { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'tls.crt'), key: path.join(dir, 'tls.key') };
 }
 const KEYS = 300;
@@ -100,6 +51,11 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
     'yes',
   ];
   const tlsCli = () => ['--tls', '--cacert', certs.ca];
+  /** `redis-cli --cluster <args>` over TLS, authenticated with the test password. */
+  const clusterCli = (args: string[]) =>
+    spawnSync('redis-cli', [...tlsCli(), '--no-auth-warning', '-a', PASSWORD, '--cluster', ...args], {
+      encoding: 'utf8',
+    });
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-cluster-'));
@@ -130,20 +86,7 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
         ),
       );
     }
-    const create = spawnSync(
-      'redis-cli',
-      [
-        ...tlsCli(),
-        '--no-auth-warning',
-        '-a',
-        PASSWORD,
-        '--cluster',
-        'create',
-        ...nodes.map((n) => `127.0.0.1:${n.port}`),
-        '--cluster-yes',
-      ],
-      { encoding: 'utf8' },
-    );
+    const create = clusterCli(['create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-yes']);
     if (create.status !== 0) throw new Error(`cluster create failed: ${create.stdout}${create.stderr}`);
     for (let i = 0; i < 100; i++) {
       if (
@@ -213,25 +156,16 @@ suite('cluster: backup every primary, lose the data, restore with redis-cli --cl
         PASSWORD,
       ]);
       temps.push(tmp);
-      const imp = spawnSync(
-        'redis-cli',
-        [
-          ...tlsCli(),
-          '--no-auth-warning',
-          '-a',
-          PASSWORD,
-          '--cluster',
-          'import',
-          `127.0.0.1:${nodes[0].port}`,
-          '--cluster-from',
-          `127.0.0.1:${tmp.port}`,
-          '--cluster-from-pass',
-          PASSWORD,
-          '--cluster-copy',
-          '--cluster-replace',
-        ],
-        { encoding: 'utf8' },
-      );
+      const imp = clusterCli([
+        'import',
+        `127.0.0.1:${nodes[0].port}`,
+        '--cluster-from',
+        `127.0.0.1:${tmp.port}`,
+        '--cluster-from-pass',
+        PASSWORD,
+        '--cluster-copy',
+        '--cluster-replace',
+      ]);
       if (imp.status !== 0) console.log(imp.stdout, imp.stderr);
       expect(imp.status).toBe(0);
       await stopRedis(tmp);

@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { alive, freePort, sleep } from '../support/local';
 
 export const HAVE_REDIS = spawnSync('redis-server', ['--version']).status === 0;
 
@@ -17,24 +17,13 @@ export function skipNotice(what: string): void {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface LocalRedis {
   port: number;
   dir: string;
   pid: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function cli(port: number, args: string[], opts: { user?: string; pass?: string } = {}): string {
   const auth = [
@@ -90,15 +79,6 @@ export async function startRedis(dir: string, args: string[], tlsCa?: string): P
     ? fs.readFileSync(path.join(dir, 'redis.log'), 'utf8')
     : '';
   throw new Error(`redis-server on ${port} did not come up:\n${log.slice(-2000)}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function stopRedis(r: LocalRedis | undefined): Promise<void> {

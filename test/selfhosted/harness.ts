@@ -8,7 +8,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +20,8 @@ import type { Plan } from '../../lib/planner/types';
 import type { Layout, SelfHostedOptions } from '../../lib/selfhosted/layout';
 import { buildSelfHosted, renderSelfHosted } from '../../lib/selfhosted/render';
 import { aclRules } from '../../lib/redisconf';
+import { makeCa, makeSigned, RSA_2048 } from '../support/certs';
+import { alive, freePort, portFree, sleep } from '../support/local';
 
 const run = promisify(execFile);
 const REPO = path.join(__dirname, '../..');
@@ -44,31 +45,12 @@ export function redisAvailable(bin = 'redis-server'): boolean {
   }
 }
 
-/** A loopback port that is free now (and, for cluster nodes, whose bus port +10000 is free too). */
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-async function ephemeralPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
+/** `n` loopback ports that are free now (and, for cluster nodes, whose bus port +10000 is free too). */
 export async function freePorts(n: number, withBus = false): Promise<number[]> {
   const out: number[] = [];
   for (let tries = 0; out.length < n && tries < 500; tries++) {
     // Binding port 0 gives a free port; the bus port (port + 10000) must fit and be free as well.
-    let p = await ephemeralPort();
+    let p = await freePort();
     if (withBus) {
       p = 20000 + (p % 30000);
       if (!(await portFree(p)) || !(await portFree(p + 10000))) continue;
@@ -89,58 +71,13 @@ export interface Tls {
 /** A test CA and a node certificate for 127.0.0.1 (serverAuth + clientAuth), with the openssl CLI. */
 export function makeTls(dir: string): Tls {
   fs.mkdirSync(dir, { recursive: true });
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ext = path.join(dir, 'node.ext');
   fs.writeFileSync(
     ext,
     'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n',
   );
-  for (const name of ['ca', 'rogue']) {
-    ssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=redis-iac test ${name}`,
-    );
-  }
-  ssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'redis.key',
-    '-out',
-    'redis.csr',
-    '-subj',
-    '/CN=127.0.0.1',
-  );
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    'redis.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'redis.crt',
-    '-days',
-    '2',
-    '-extfile',
-    ext,
-  );
+  for (const name of ['ca', 'rogue']) makeCa(dir, name, `/CN=redis-iac test ${name}`, RSA_2048);
+  makeSigned(dir, { name: 'redis', subject: '/CN=127.0.0.1', key: RSA_2048, ca: 'ca', extFile: ext });
   fs.chmodSync(path.join(dir, 'redis.key'), 0o600);
   return {
     dir,
@@ -149,7 +86,7 @@ export function makeTls(dir: string): Tls {
   };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 export async function waitFor<T>(
   what: string,
@@ -172,15 +109,6 @@ export async function waitFor<T>(
   );
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The default example's policy (production: TLS, ACL, AOF everysec, denied/renamed commands) with
  * the topology a scenario needs and a small fixed plan (64 MiB maxmemory, 1000 maxclients): these
@@ -198,6 +126,19 @@ export function deploymentWith(
   const policy = resolvePolicy(spec, 'default.yaml');
   const plan = fakePlan(topology, 1000);
   return { spec, policy, plan, id: spec.name, source: 'default.yaml' };
+}
+
+/** The default example as one standalone node (the suites that test a single server). */
+export function standaloneDeployment(): Deployment {
+  return deploymentWith({ mode: 'standalone', shards: 1, replicasPerShard: 0, reason: 'test' });
+}
+
+/** Install a one-node environment on a free port and start it; returns the port. */
+export async function startStandalone(env: Env): Promise<number> {
+  const [port] = await freePorts(1);
+  await env.install({ ports: [port] });
+  await env.start();
+  return port;
 }
 
 /** One rendered, installed and (once started) running self-hosted deployment in a temp dir. */

@@ -8,22 +8,17 @@
  * last second before the crash are allowed to be lost and are only reported, not asserted.
  * (Redis 7.2's WAITAOF would prove the fsync directly; Debian's 7.0 lacks it.)
  */
-import { Env, deploymentWith, freePorts, redisAvailable, sleep } from './harness';
+import { Env, redisAvailable, standaloneDeployment, startStandalone, sleep } from './harness';
 
 const suite = redisAvailable() ? describe : describe.skip;
 const N = 5000;
 
 suite('self-hosted persistence from the rendered config (real redis-server)', () => {
-  const env = new Env(
-    deploymentWith({ mode: 'standalone', shards: 1, replicasPerShard: 0, reason: 'test' }),
-    'persist',
-  );
+  const env = new Env(standaloneDeployment(), 'persist');
   let port = 0;
 
   beforeAll(async () => {
-    [port] = await freePorts(1);
-    await env.install({ ports: [port] });
-    await env.start();
+    port = await startStandalone(env);
   });
   afterAll(() => env.stop());
 

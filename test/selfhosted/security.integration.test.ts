@@ -7,21 +7,16 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { ioThreadsLines, tuningLines } from '../../lib/redisconf';
-import { Env, deploymentWith, freePorts, redisAvailable } from './harness';
+import { Env, redisAvailable, standaloneDeployment, startStandalone } from './harness';
 
 const suite = redisAvailable() ? describe : describe.skip;
 
 suite('self-hosted standalone from the rendered config (real redis-server)', () => {
-  const env = new Env(
-    deploymentWith({ mode: 'standalone', shards: 1, replicasPerShard: 0, reason: 'test' }),
-    'security',
-  );
+  const env = new Env(standaloneDeployment(), 'security');
   let port = 0;
 
   beforeAll(async () => {
-    [port] = await freePorts(1);
-    await env.install({ ports: [port] });
-    await env.start();
+    port = await startStandalone(env);
   });
   afterAll(() => env.stop());
 
