@@ -4,6 +4,7 @@
  * connection contract. Only what differs (resource ids, private link group, key listing) is passed in.
  */
 import * as pulumi from '@pulumi/pulumi';
+import type * as monitor from '@pulumi/azure-native/monitor';
 import type * as network from '@pulumi/azure-native/network';
 import { connectionContract, type ConnectionContract } from '../contract';
 import type { Plan } from '../planner/types';
@@ -11,6 +12,27 @@ import type { ResolvedPolicy } from '../policy/types';
 import type { Transform } from '../pulumi/transform';
 import { createPrivateEndpoint, type PrivateEndpointArgs } from './private-endpoint';
 import { authAlwaysOn, azureMinimumTls, type AzurePlacement } from './settings';
+
+/** What both Azure components take (each adds transforms for its own resources). */
+export interface AzureCacheArgs {
+  policy: ResolvedPolicy;
+  /** The plan; the component reads its own choice (`plan.choices['azure-premium' | 'azure-managed']`). */
+  plan: Plan;
+  /** The spec's `targets.azure`. */
+  target: AzurePlacement;
+  /**
+   * Log Analytics workspace for diagnostic settings.
+   * @default a workspace created for this cache (30 days retention)
+   */
+  logAnalyticsWorkspaceId?: pulumi.Input<string>;
+}
+
+/** Transforms of the resources both Azure components create. */
+export interface AzureCommonTransforms {
+  privateEndpoint?: Transform<network.PrivateEndpointArgs>;
+  diagnosticSetting?: Transform<monitor.DiagnosticSettingArgs>;
+  metricAlert?: Transform<monitor.MetricAlertArgs>;
+}
 
 /** Notes every Azure cache gets: the TLS floor Azure can offer, and that Azure always authenticates. */
 export function azureCommonNotes(policy: ResolvedPolicy): string[] {

@@ -7,8 +7,6 @@
  * RDB or AOF persistence, access keys off under Entra ID, diagnostic settings and metric alerts.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type * as monitor from '@pulumi/azure-native/monitor';
-import type * as network from '@pulumi/azure-native/network';
 import * as redisenterprise from '@pulumi/azure-native/redisenterprise';
 import { azureManagedCatalog } from '../catalog';
 import type { ConnectionContract } from '../contract';
@@ -17,7 +15,14 @@ import type { ResolvedPolicy } from '../policy/types';
 import { scopedName } from '../pulumi/names';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
-import { azureAccess, azureCommonNotes, azureContract, createCacheEndpoint } from './component';
+import {
+  azureAccess,
+  azureCommonNotes,
+  azureContract,
+  createCacheEndpoint,
+  type AzureCacheArgs,
+  type AzureCommonTransforms,
+} from './component';
 import { createDiagnostics } from './diagnostics';
 import { createDeleteLock } from './lock';
 import { azureMinimumTls, azureTags, checkPlacement, type AzurePlacement } from './settings';
@@ -60,19 +65,11 @@ export function managedPersistence(policy: ResolvedPolicy): redisenterprise.Data
   return { aofEnabled: false, rdbEnabled: false };
 }
 
-export interface AzureManagedArgs {
-  policy: ResolvedPolicy;
-  /** `plan.choices['azure-managed']` gives the SKU and high availability. */
-  plan: Plan;
-  target: AzurePlacement;
-  /** @default a Log Analytics workspace created for this cache */
-  logAnalyticsWorkspaceId?: pulumi.Input<string>;
-  transform?: {
+/** `plan.choices['azure-managed']` gives the SKU and high availability. */
+export interface AzureManagedArgs extends AzureCacheArgs {
+  transform?: AzureCommonTransforms & {
     cluster?: Transform<redisenterprise.RedisEnterpriseArgs>;
     database?: Transform<redisenterprise.DatabaseArgs>;
-    privateEndpoint?: Transform<network.PrivateEndpointArgs>;
-    diagnosticSetting?: Transform<monitor.DiagnosticSettingArgs>;
-    metricAlert?: Transform<monitor.MetricAlertArgs>;
   };
 }
 

@@ -11,8 +11,6 @@
  * tenants that already had one): see lib/azure/managed.ts for Azure Managed Redis.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type * as monitor from '@pulumi/azure-native/monitor';
-import type * as network from '@pulumi/azure-native/network';
 import * as redis from '@pulumi/azure-native/redis';
 import type * as storage from '@pulumi/azure-native/storage';
 import { azurePremiumCatalog } from '../catalog';
@@ -24,7 +22,14 @@ import { alnumName, scopedName } from '../pulumi/names';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
 import { createBackupStorage, type BackupStorage } from './backup-storage';
-import { azureAccess, azureCommonNotes, azureContract, createCacheEndpoint } from './component';
+import {
+  azureAccess,
+  azureCommonNotes,
+  azureContract,
+  createCacheEndpoint,
+  type AzureCacheArgs,
+  type AzureCommonTransforms,
+} from './component';
 import { createDiagnostics } from './diagnostics';
 import { createDeleteLock } from './lock';
 import {
@@ -42,23 +47,11 @@ export const PREMIUM_TLS_PORT = 6380;
 /** rdb-backup-frequency takes minutes; the policy's period is in hours. */
 const RDB_FREQUENCY_MINUTES: Record<1 | 6 | 12 | 24, string> = { 1: '60', 6: '360', 12: '720', 24: '1440' };
 
-export interface AzurePremiumArgs {
-  policy: ResolvedPolicy;
-  /** `plan.choices['azure-premium']` gives the SKU, shards and replicas. */
-  plan: Plan;
-  /** The spec's `targets.azure`. */
-  target: AzurePlacement;
-  /**
-   * Log Analytics workspace for diagnostic settings.
-   * @default a workspace created for this cache (30 days retention)
-   */
-  logAnalyticsWorkspaceId?: pulumi.Input<string>;
-  transform?: {
+/** `plan.choices['azure-premium']` gives the SKU, shards and replicas. */
+export interface AzurePremiumArgs extends AzureCacheArgs {
+  transform?: AzureCommonTransforms & {
     cache?: Transform<redis.RedisArgs>;
     backupStorage?: Transform<storage.StorageAccountArgs>;
-    privateEndpoint?: Transform<network.PrivateEndpointArgs>;
-    diagnosticSetting?: Transform<monitor.DiagnosticSettingArgs>;
-    metricAlert?: Transform<monitor.MetricAlertArgs>;
   };
 }
 
