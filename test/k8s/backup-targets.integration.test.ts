@@ -65,36 +65,27 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
     const script = path.join(root, 'backup.sh');
     fs.writeFileSync(script, BACKUP_SCRIPT);
-    const r = spawnSync('sh', [script], {
-      env: {
-        PATH: process.env.PATH!,
-        SENTINEL_ADDR: `127.0.0.1:${sport}`,
-        SENTINEL_MASTER: 'mymaster',
-        REDISCLI_AUTH: PASSWORD,
-        BACKUP_DIR: path.join(root, 'b'),
-        DEPLOYMENT: 'app-cache',
-        RETENTION_DAYS: '7',
-        BGSAVE_TIMEOUT: '30',
-      },
-      encoding: 'utf8',
-    });
+    /** The backup script through this Sentinel; `env` adds the master name and other settings. */
+    const backup = (env: Record<string, string>) =>
+      spawnSync('sh', [script], {
+        env: {
+          PATH: process.env.PATH!,
+          SENTINEL_ADDR: `127.0.0.1:${sport}`,
+          REDISCLI_AUTH: PASSWORD,
+          BACKUP_DIR: path.join(root, 'b'),
+          DEPLOYMENT: 'app-cache',
+          RETENTION_DAYS: '7',
+          ...env,
+        },
+        encoding: 'utf8',
+      });
+    const r = backup({ SENTINEL_MASTER: 'mymaster', BGSAVE_TIMEOUT: '30' });
     expect(r.stderr).toContain(`127.0.0.1:${primary.port}: BGSAVE ok`);
     expect(r.status).toBe(0);
     const files = fs.readdirSync(path.join(root, 'b', 'app-cache', `127-${primary.port}`));
     expect(files.filter((f) => f.endsWith('.rdb'))).toHaveLength(1);
 
-    const wrong = spawnSync('sh', [script], {
-      env: {
-        PATH: process.env.PATH!,
-        SENTINEL_ADDR: `127.0.0.1:${sport}`,
-        SENTINEL_MASTER: 'nosuch',
-        REDISCLI_AUTH: PASSWORD,
-        BACKUP_DIR: path.join(root, 'b'),
-        DEPLOYMENT: 'app-cache',
-        RETENTION_DAYS: '7',
-      },
-      encoding: 'utf8',
-    });
+    const wrong = backup({ SENTINEL_MASTER: 'nosuch' });
     expect(wrong.status).not.toBe(0);
     expect(wrong.stderr).toMatch(/does not know master nosuch/);
   });
