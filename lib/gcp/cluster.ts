@@ -6,11 +6,11 @@ import { dailyParts } from '../policy/windows';
 import type { GcpPlacement } from './instance';
 import {
   labels,
-  maintenanceWindow,
   networkId,
   redisConfigs,
   snapshotStartTime,
   SNAPSHOT_PERIODS,
+  weeklyMaintenanceWindows,
 } from './settings';
 
 /**
@@ -61,7 +61,6 @@ export function clusterBackups(policy: ResolvedPolicy): redis.ClusterArgs['autom
 }
 
 export function clusterArgs(policy: ResolvedPolicy, choice: Choice, where: GcpPlacement): redis.ClusterArgs {
-  const window = maintenanceWindow(policy);
   return {
     name: policy.name,
     project: where.project,
@@ -82,9 +81,7 @@ export function clusterArgs(policy: ResolvedPolicy, choice: Choice, where: GcpPl
     persistenceConfig: clusterPersistence(policy),
     ...(clusterBackups(policy) ? { automatedBackupConfig: clusterBackups(policy) } : {}),
     maintenancePolicy: {
-      weeklyMaintenanceWindows: [
-        { day: window.day, startTime: { ...window.startTime, seconds: 0, nanos: 0 } },
-      ],
+      weeklyMaintenanceWindows: weeklyMaintenanceWindows(policy),
     },
     redisConfigs: redisConfigs(policy),
     labels: labels(policy),

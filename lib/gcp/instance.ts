@@ -4,11 +4,11 @@ import type { Choice } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
 import {
   labels,
-  maintenanceWindow,
   networkId,
   redisConfigs,
   snapshotStartTime,
   SNAPSHOT_PERIODS,
+  weeklyMaintenanceWindows,
 } from './settings';
 
 /** What the instance builder needs from the spec's GCP target. */
@@ -38,7 +38,6 @@ export function instanceArgs(
   // The planner counts the failover replica as the first one; read replicas are the ones beyond it
   // (it already checked the 5 GB minimum Memorystore sets for read replicas).
   const readReplicas = standard && Number(choice.extra?.readReplicas ?? 0) > 0;
-  const window = maintenanceWindow(policy);
   return {
     name: policy.name,
     project: where.project,
@@ -66,9 +65,7 @@ export function instanceArgs(
       : { persistenceMode: 'DISABLED' },
     maintenancePolicy: {
       description: `policy window ${policy.maintenanceWindow}`,
-      weeklyMaintenanceWindows: [
-        { day: window.day, startTime: { ...window.startTime, seconds: 0, nanos: 0 } },
-      ],
+      weeklyMaintenanceWindows: weeklyMaintenanceWindows(policy),
     },
     redisConfigs: redisConfigs(policy),
     labels: labels(policy),

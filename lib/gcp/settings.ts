@@ -33,6 +33,15 @@ export function maintenanceWindow(policy: ResolvedPolicy): {
   return { day: GCP_DAYS[parts.day], startTime: { hours: parts.startHour, minutes: parts.startMinute } };
 }
 
+/** The policy's window as the one-entry `weeklyMaintenanceWindows` list both the instance and the cluster take. */
+export function weeklyMaintenanceWindows(policy: ResolvedPolicy): {
+  day: string;
+  startTime: { hours: number; minutes: number; seconds: number; nanos: number };
+}[] {
+  const window = maintenanceWindow(policy);
+  return [{ day: window.day, startTime: { ...window.startTime, seconds: 0, nanos: 0 } }];
+}
+
 /**
  * First snapshot time, to which later snapshots align: a fixed past date at the start of the policy's
  * daily snapshot window, so snapshots fall inside the window and the value is stable between runs.
