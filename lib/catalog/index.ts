@@ -193,6 +193,10 @@ const pricedCatalogFields = {
   regions: regionTableSchema,
 };
 
+/** A non-empty list of rows (SKUs, node types, tiers), each of which may name its own source. */
+const sourcedRows = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  z.array(z.strictObject({ ...shape, source: sourceSchema.optional() })).min(1);
+
 const majorMinorList = z.array(z.string().regex(/^\d+\.\d+$/, { error: 'expected major.minor' })).min(1);
 const memorystoreVersions = z
   .array(z.string().regex(/^REDIS_\d+_(\d+|X)$/, { error: 'expected e.g. REDIS_7_2' }))
@@ -214,26 +218,21 @@ const awsSchema = withChecks(
     maxClientsPerNode: count('maxclients per node'),
     maxShards: count('the shard limit'),
     maxReplicasPerShard: count('the replica limit', 0),
-    nodeTypes: z
-      .array(
-        z.strictObject({
-          type: z
-            .string()
-            .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'expected a node type like cache.r7g.large' }),
-          family: name('the node family, e.g. r7g'),
-          vcpu: count('the vCPU count'),
-          memoryGib: positive('memory in GiB'),
-          burstable: z.boolean(),
-          ssdGib: z.number().min(0, { error: 'expected SSD GiB >= 0 (0 when not data tiering)' }),
-          networkGbps: name('the network bandwidth'),
-          hourlyUsd: z.strictObject({
-            redis: positive('the Redis OSS on-demand USD per node-hour'),
-            valkey: positive('the Valkey on-demand USD per node-hour'),
-          }),
-          source: sourceSchema.optional(),
-        }),
-      )
-      .min(1),
+    nodeTypes: sourcedRows({
+      type: z
+        .string()
+        .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'expected a node type like cache.r7g.large' }),
+      family: name('the node family, e.g. r7g'),
+      vcpu: count('the vCPU count'),
+      memoryGib: positive('memory in GiB'),
+      burstable: z.boolean(),
+      ssdGib: z.number().min(0, { error: 'expected SSD GiB >= 0 (0 when not data tiering)' }),
+      networkGbps: name('the network bandwidth'),
+      hourlyUsd: z.strictObject({
+        redis: positive('the Redis OSS on-demand USD per node-hour'),
+        valkey: positive('the Valkey on-demand USD per node-hour'),
+      }),
+    }),
   }),
   (data, issues) => {
     checkPricedCatalog(data, issues);
@@ -276,40 +275,30 @@ const gcpSchema = withChecks(
       minGb: positive('the smallest instance size in GB'),
       maxGb: positive('the largest instance size in GB'),
       maxReadReplicas: count('the read replica limit', 0),
-      tiers: z
-        .array(
-          z.strictObject({
-            name: z.string().regex(/^M\d$/, { error: 'expected a capacity tier name like M1' }),
-            minGb: positive('the tier lower bound in GB'),
-            maxGb: positive('the tier upper bound in GB'),
-            basicGbHourUsd: positive('the Basic tier USD per GB-hour'),
-            standardGbHourUsd: positive('the Standard tier USD per GB-hour'),
-            readReplicaGbHourUsd: positive('the read replica USD per GB-hour'),
-            maxClients: count('maxclients'),
-            source: sourceSchema.optional(),
-          }),
-        )
-        .min(1),
+      tiers: sourcedRows({
+        name: z.string().regex(/^M\d$/, { error: 'expected a capacity tier name like M1' }),
+        minGb: positive('the tier lower bound in GB'),
+        maxGb: positive('the tier upper bound in GB'),
+        basicGbHourUsd: positive('the Basic tier USD per GB-hour'),
+        standardGbHourUsd: positive('the Standard tier USD per GB-hour'),
+        readReplicaGbHourUsd: positive('the read replica USD per GB-hour'),
+        maxClients: count('maxclients'),
+      }),
       source: sourceSchema,
     }),
     memorystoreCluster: z.strictObject({
       versions: memorystoreVersions,
       maxShards: count('the shard limit'),
       maxReplicasPerShard: count('the replica limit', 0),
-      nodeTypes: z
-        .array(
-          z.strictObject({
-            type: z
-              .string()
-              .regex(/^REDIS_[A-Z0-9_]+$/, { error: 'expected a node type like REDIS_HIGHMEM_MEDIUM' }),
-            memoryGb: positive('node memory in GB'),
-            vcpu: positive('the vCPU count'),
-            hourlyUsd: positive('the USD per node-hour'),
-            maxClients: count('maxclients'),
-            source: sourceSchema.optional(),
-          }),
-        )
-        .min(1),
+      nodeTypes: sourcedRows({
+        type: z
+          .string()
+          .regex(/^REDIS_[A-Z0-9_]+$/, { error: 'expected a node type like REDIS_HIGHMEM_MEDIUM' }),
+        memoryGb: positive('node memory in GB'),
+        vcpu: positive('the vCPU count'),
+        hourlyUsd: positive('the USD per node-hour'),
+        maxClients: count('maxclients'),
+      }),
       source: sourceSchema,
     }),
   }),
@@ -376,19 +365,14 @@ const azurePremiumSchema = withChecks(
     redisVersions: z.array(name('a Redis version')).min(1),
     maxShards: count('the shard limit'),
     maxReplicasPerPrimary: count('the replica limit'),
-    skus: z
-      .array(
-        z.strictObject({
-          name: z.string().regex(/^P\d$/, { error: 'expected a Premium size like P1' }),
-          capacity: count('the capacity number (1 for P1)'),
-          memoryGb: positive('memory in GB'),
-          maxConnections: count('the connection limit'),
-          monthlyUsdPerShard: positive('the USD per month per shard'),
-          managedEquivalent: managedSkuName('expected an Azure Managed Redis SKU like Balanced_B5'),
-          source: sourceSchema.optional(),
-        }),
-      )
-      .min(1),
+    skus: sourcedRows({
+      name: z.string().regex(/^P\d$/, { error: 'expected a Premium size like P1' }),
+      capacity: count('the capacity number (1 for P1)'),
+      memoryGb: positive('memory in GB'),
+      maxConnections: count('the connection limit'),
+      monthlyUsdPerShard: positive('the USD per month per shard'),
+      managedEquivalent: managedSkuName('expected an Azure Managed Redis SKU like Balanced_B5'),
+    }),
     retirement: z.strictObject({
       date: z.string().refine(isIsoDate, { error: 'expected YYYY-MM-DD' }),
       newCachesUntil: z.string().refine(isIsoDate, { error: 'expected YYYY-MM-DD' }),
@@ -429,21 +413,16 @@ const azureManagedSchema = withChecks(
       .min(0)
       .max(50, { error: 'expected a percentage between 0 and 50' })
       .optional(),
-    skus: z
-      .array(
-        z.strictObject({
-          name: managedSkuName('expected a SKU name like Balanced_B5'),
-          family: z.enum(MANAGED_FAMILIES),
-          memoryGb: positive('memory in GB'),
-          vcpu: count('the vCPU count'),
-          maxConnections: count('the connection limit'),
-          hourlyUsdHa: positive('the USD per hour with high availability'),
-          hourlyUsdNoHa: positive('the USD per hour without high availability'),
-          preview: z.boolean().optional(),
-          source: sourceSchema.optional(),
-        }),
-      )
-      .min(1),
+    skus: sourcedRows({
+      name: managedSkuName('expected a SKU name like Balanced_B5'),
+      family: z.enum(MANAGED_FAMILIES),
+      memoryGb: positive('memory in GB'),
+      vcpu: count('the vCPU count'),
+      maxConnections: count('the connection limit'),
+      hourlyUsdHa: positive('the USD per hour with high availability'),
+      hourlyUsdNoHa: positive('the USD per hour without high availability'),
+      preview: z.boolean().optional(),
+    }),
   }),
   (data, issues) => {
     checkPricedCatalog(data, issues);
