@@ -78,38 +78,32 @@ export function createCacheEndpoint(name: string, args: CacheEndpointArgs, paren
   );
 }
 
-export interface AzureAccess {
+export interface AzureConnection {
   /** Primary access key as a Pulumi secret; undefined when Entra ID turns keys off. */
   accessKey?: pulumi.Output<string>;
   passwordFrom: pulumi.Output<string>;
+  contract: pulumi.Output<ConnectionContract>;
 }
 
 /**
- * Where clients get their password: an Entra ID token for `resourceId`, or the primary access key.
- * `primaryKey` lists the keys; it is only called (and the keys only read) when access keys are on.
+ * How clients connect. The password comes from an Entra ID token for `resourceId`, or from the primary
+ * access key (`primaryKey` lists the keys; it is only called when access keys are on). The contract
+ * names one endpoint, which is also the cluster seed in cluster mode.
  */
-export function azureAccess(
-  target: AzurePlacement,
-  resourceId: pulumi.Output<string>,
-  primaryKey: () => pulumi.Output<string>,
-): AzureAccess {
-  if (target.entraId) return { passwordFrom: pulumi.interpolate`azure-entra-token:${resourceId}` };
-  return {
-    accessKey: pulumi.secret(primaryKey()),
-    passwordFrom: pulumi.interpolate`azure-redis-listkeys:${resourceId}:primaryKey`,
-  };
-}
-
-/** The connection contract of an Azure cache: one endpoint, which is also the cluster seed in cluster mode. */
-export function azureContract(
+export function azureConnection(
   policy: ResolvedPolicy,
   plan: Plan,
-  host: pulumi.Output<string>,
-  port: pulumi.Output<number>,
-  passwordFrom: pulumi.Output<string>,
-): pulumi.Output<ConnectionContract> {
+  target: AzurePlacement,
+  endpoint: { host: pulumi.Output<string>; port: pulumi.Output<number>; resourceId: pulumi.Output<string> },
+  primaryKey: () => pulumi.Output<string>,
+): AzureConnection {
+  const { host, port, resourceId } = endpoint;
+  const accessKey = target.entraId ? undefined : pulumi.secret(primaryKey());
+  const passwordFrom = target.entraId
+    ? pulumi.interpolate`azure-entra-token:${resourceId}`
+    : pulumi.interpolate`azure-redis-listkeys:${resourceId}:primaryKey`;
   const clusterMode = plan.topology.mode === 'cluster';
-  return pulumi.all([host, port, passwordFrom]).apply(([h, p, from]) =>
+  const contract = pulumi.all([host, port, passwordFrom]).apply(([h, p, from]) =>
     connectionContract(authAlwaysOn(policy), plan, {
       host: h,
       port: p,
@@ -117,4 +111,5 @@ export function azureContract(
       clusterNodes: clusterMode ? [`${h}:${p}`] : undefined,
     }),
   );
+  return { ...(accessKey ? { accessKey } : {}), passwordFrom, contract };
 }

@@ -16,9 +16,8 @@ import { scopedName } from '../pulumi/names';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
 import {
-  azureAccess,
   azureCommonNotes,
-  azureContract,
+  azureConnection,
   createCacheEndpoint,
   type AzureCacheArgs,
   type AzureCommonTransforms,
@@ -230,18 +229,20 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
 
     this.host = cluster.hostName;
     this.port = database.port.apply((p) => p ?? Number(choice.extra?.port ?? azureManagedCatalog().port));
-    const access = azureAccess(
+    const conn = azureConnection(
+      policy,
+      plan,
       target,
-      database.id,
+      { host: this.host, port: this.port, resourceId: database.id },
       () =>
         redisenterprise.listDatabaseKeysOutput(
           { clusterName: cluster.name, databaseName: database.name, resourceGroupName: target.resourceGroup },
           { parent: this },
         ).primaryKey,
     );
-    if (access.accessKey) this.accessKey = access.accessKey;
-    this.passwordFrom = access.passwordFrom;
-    this.contract = azureContract(policy, plan, this.host, this.port, this.passwordFrom);
+    if (conn.accessKey) this.accessKey = conn.accessKey;
+    this.passwordFrom = conn.passwordFrom;
+    this.contract = conn.contract;
     this.registerOutputs({
       host: this.host,
       port: this.port,

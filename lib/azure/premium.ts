@@ -23,9 +23,8 @@ import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
 import { createBackupStorage, type BackupStorage } from './backup-storage';
 import {
-  azureAccess,
   azureCommonNotes,
-  azureContract,
+  azureConnection,
   createCacheEndpoint,
   type AzureCacheArgs,
   type AzureCommonTransforms,
@@ -274,18 +273,20 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
 
     this.host = cache.hostName;
     this.port = cache.sslPort.apply((p) => p || PREMIUM_TLS_PORT);
-    const access = azureAccess(
+    const conn = azureConnection(
+      policy,
+      plan,
       target,
-      cache.id,
+      { host: this.host, port: this.port, resourceId: cache.id },
       () =>
         redis.listRedisKeysOutput(
           { name: cache.name, resourceGroupName: target.resourceGroup },
           { parent: this },
         ).primaryKey,
     );
-    if (access.accessKey) this.accessKey = access.accessKey;
-    this.passwordFrom = access.passwordFrom;
-    this.contract = azureContract(policy, plan, this.host, this.port, this.passwordFrom);
+    if (conn.accessKey) this.accessKey = conn.accessKey;
+    this.passwordFrom = conn.passwordFrom;
+    this.contract = conn.contract;
     this.registerOutputs({
       host: this.host,
       port: this.port,
