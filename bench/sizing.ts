@@ -142,11 +142,16 @@ export function priceAzurePremium(ask: SizingAsk): Priced | undefined {
 /** Azure Managed Redis: sharding is inside the SKU, so the whole dataset must fit one SKU; HA = 2 nodes. */
 export function priceAzureManaged(ask: SizingAsk): Priced | undefined {
   const cat = azureManagedCatalog();
-  const share = USABLE_MEMORY.azureManaged.value;
+  // The catalog's reserved memory when it states one (as the planner reads it), else the assumption.
+  const share =
+    cat.reservedMemoryPercent !== undefined
+      ? 1 - cat.reservedMemoryPercent / 100
+      : USABLE_MEMORY.azureManaged.value;
   const ha = ask.replicasPerShard > 0;
   let best: Priced | undefined;
   for (const sku of cat.skus) {
     if (sku.family === 'FlashOptimized') continue;
+    if (sku.preview) continue; // production sizing: preview SKUs are not used
     if (sku.memoryGb * share * GB < ask.perShardBytes * ask.shards || sku.maxConnections < ask.clients)
       continue;
     best = cheaper(best, {
