@@ -9,6 +9,7 @@ export default tseslint.config(
       'cdk.out/**',
       'k8s/imports/**',
       'lib/k8s/schemas/**',
+      '**/.scratch/**',
       'coverage/**',
       'bench/results/**',
     ],
