@@ -2,7 +2,6 @@
  * In-process synthesis for `npm run synth`: builds the CDK app for one deployment in a temporary
  * cloud assembly (cdk-nag packs on, so findings fail the synth) and copies the template out.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -50,40 +49,4 @@ export function synthAws(deployment: Deployment, outDir: string): string[] {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-export interface AwsJob {
-  spec: string;
-  outDir: string;
-}
-
-export interface AwsJobResult {
-  spec: string;
-  files: string[];
-  ms: number;
-  error?: string;
-}
-
-/**
- * Synthesize several specs in one child process (lib/aws/synth-batch.ts), so the caller can work
- * on other targets meanwhile. Resolves with one result per job; rejects only when the child itself
- * fails to run.
- */
-export function synthAwsBatch(jobs: AwsJob[]): Promise<AwsJobResult[]> {
-  const args = [
-    require.resolve('tsx/cli'),
-    path.join(__dirname, 'synth-batch.ts'),
-    '--jobs',
-    JSON.stringify(jobs),
-  ];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (err || !line.startsWith('[')) {
-        reject(new Error((stderr.trim().split('\n').pop() ?? '') || (err?.message ?? 'no output')));
-        return;
-      }
-      resolve(JSON.parse(line) as AwsJobResult[]);
-    });
-  });
 }

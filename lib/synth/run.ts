@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { synthAwsBatch, type AwsJobResult } from '../aws/synth';
+import { synthAws } from '../aws/synth';
 import { loadDeployment, type Deployment } from '../deployment';
 import { synthKubernetes } from '../k8s/synth';
 import { previewPulumiBatch, type PreviewJob } from '../pulumi/preview';
@@ -83,17 +83,7 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
   const staging = (id: string) => path.join(opts.outRoot, `.staging-${id}`);
   for (const { deployment } of loaded) fs.rmSync(staging(deployment.id), { recursive: true, force: true });
 
-  // The CDK apps and the Pulumi previews each run in one child process, in parallel with the
-  // in-process targets (Kubernetes, self-hosted): on 2 cores this roughly halves the wall time.
-  const awsJobs = loaded
-    .filter(({ deployment }) => deployment.spec.targets.aws)
-    .map(({ specPath, deployment }) => ({
-      spec: specPath,
-      outDir: path.join(staging(deployment.id), 'aws'),
-    }));
-  const aws: Promise<AwsJobResult[] | string> = awsJobs.length
-    ? synthAwsBatch(awsJobs).catch(oneLine)
-    : Promise.resolve([]);
+  // Pulumi previews run in one child process, in parallel with the in-process targets.
   const jobs: PreviewJob[] = loaded.flatMap(({ specPath, deployment }) =>
     pulumiTargets(deployment).map((target) => ({
       spec: specPath,
@@ -108,6 +98,11 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
   for (const { specPath, deployment: d } of loaded) {
     const dir = staging(d.id);
     const runs: TargetRun[] = [];
+    runs.push(
+      d.spec.targets.aws
+        ? timed('aws', () => synthAws(d, path.join(dir, 'aws')))
+        : skipped('aws', 'no targets.aws in the spec'),
+    );
     runs.push(
       d.spec.targets.kubernetes
         ? timed('kubernetes', () => synthKubernetes(d, path.join(dir, 'k8s')))
@@ -125,12 +120,10 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
     });
   }
 
-  const awsResults = await aws;
   const pulumiError = await pulumi;
   const pulumiMs = Date.now() - pulumiStart;
   for (const r of results) {
     const d = r.deployment;
-    r.runs.unshift(awsRun(r.specPath, d, awsResults));
     for (const target of ['gcp', 'azure-premium', 'azure-managed'] as const) {
       if (!pulumiTargets(d).includes(target)) {
         r.runs.push(
@@ -148,19 +141,6 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
     finish(r, staging(d.id), log);
   }
   return results;
-}
-
-/** The AWS run of one spec from the batch child's results (or its failure to run at all). */
-function awsRun(specPath: string, d: Deployment, results: AwsJobResult[] | string): TargetRun {
-  if (!d.spec.targets.aws) return skipped('aws', 'no targets.aws in the spec');
-  if (typeof results === 'string')
-    return { target: 'aws', status: 'failed', ms: 0, files: [], note: results };
-  const r = results.find((x) => x.spec === specPath);
-  if (!r)
-    return { target: 'aws', status: 'failed', ms: 0, files: [], note: 'the CDK batch returned no result' };
-  return r.error
-    ? { target: 'aws', status: 'failed', ms: r.ms, files: [], note: r.error }
-    : { target: 'aws', status: 'ok', ms: r.ms, files: r.files };
 }
 
 function skipped(target: SynthTarget, note: string): TargetRun {

@@ -8,27 +8,24 @@ import * as path from 'node:path';
 import { synthAll } from '../../lib/synth/run';
 
 jest.mock('../../lib/aws/synth', () => ({
-  synthAwsBatch: async (jobs: Array<{ spec: string; outDir: string }>) =>
-    jobs.map((j) => ({ spec: j.spec, files: writeBroken(j.outDir), ms: 1 })),
-}));
-
-function writeBroken(outDir: string): string[] {
-  const fsm = jest.requireActual('node:fs') as typeof import('node:fs');
-  const template = {
-    Resources: {
-      Rg: {
-        Type: 'AWS::ElastiCache::ReplicationGroup',
-        DeletionPolicy: 'Retain',
-        UpdateReplacePolicy: 'Retain',
-        Properties: { TransitEncryptionEnabled: false, AtRestEncryptionEnabled: true },
+  synthAws: (_d: unknown, outDir: string) => {
+    const fsm = jest.requireActual('node:fs') as typeof import('node:fs');
+    const template = {
+      Resources: {
+        Rg: {
+          Type: 'AWS::ElastiCache::ReplicationGroup',
+          DeletionPolicy: 'Retain',
+          UpdateReplacePolicy: 'Retain',
+          Properties: { TransitEncryptionEnabled: false, AtRestEncryptionEnabled: true },
+        },
       },
-    },
-  };
-  fsm.mkdirSync(outDir, { recursive: true });
-  const file = `${outDir}/broken.template.json`;
-  fsm.writeFileSync(file, JSON.stringify(template));
-  return [file];
-}
+    };
+    fsm.mkdirSync(outDir, { recursive: true });
+    const file = `${outDir}/broken.template.json`;
+    fsm.writeFileSync(file, JSON.stringify(template));
+    return [file];
+  },
+}));
 jest.mock('../../lib/pulumi/preview', () => ({ previewPulumiBatch: () => Promise.resolve() }));
 
 test('a failing invariant fails the synth and leaves no dist/<id>', async () => {
