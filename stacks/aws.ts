@@ -16,11 +16,14 @@ function main(): void {
   const specArg = app.node.tryGetContext('spec') as string | undefined;
   const specPath = specArg ? path.resolve(specArg) : DEFAULT_SPEC_PATH;
   const deployment = loadDeployment(specPath);
-  // `-c account=<id>` overrides targets.aws.account (and the synth placeholder) for `cdk deploy`.
-  const account = app.node.tryGetContext('account') as string | undefined;
-  if (account !== undefined && !/^\d{12}$/.test(String(account))) {
-    throw new SpecError('-c account', account, 'expected a 12-digit AWS account id', 'cdk');
+  // `-c account=<id>` overrides targets.aws.account. Without either, `cdk deploy` uses the account
+  // of the caller's credentials (the CLI sets CDK_DEFAULT_ACCOUNT); offline synth keeps the placeholder.
+  const contextAccount = app.node.tryGetContext('account') as string | undefined;
+  if (contextAccount !== undefined && !/^\d{12}$/.test(String(contextAccount))) {
+    throw new SpecError('-c account', contextAccount, 'expected a 12-digit AWS account id', 'cdk');
   }
+  const callerAccount = deployment.spec.targets.aws?.account ? undefined : process.env.CDK_DEFAULT_ACCOUNT;
+  const account = contextAccount ?? (/^\d{12}$/.test(callerAccount ?? '') ? callerAccount : undefined);
   const env = account ? { ...awsEnv(deployment), account: String(account) } : undefined;
   new RedisElastiCacheStack(app, awsStackName(deployment), { deployment, env });
   addNagPacks(app);
