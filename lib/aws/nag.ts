@@ -8,6 +8,7 @@ import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { WaivableRule } from '../spec/schema';
 import type { ResolvedPolicy } from '../policy/types';
+import { EVENTS_TOPIC_UNENCRYPTED_REASON } from './notifications';
 import type { RedisReplicationGroup } from './redis-replication-group';
 
 /** HIPAA Security and NIST 800-53 R5 want automatic snapshots kept at least this many days. */
@@ -56,6 +57,13 @@ export function nagAcknowledgements(
   const add = (scope: IConstruct, rule: string, reason: string) =>
     out.push({ scope, ack: { id: rule, reason } });
 
+  for (const id of [
+    'AwsSolutions-SNS2',
+    'HIPAA.Security-SNSEncryptedKMS',
+    'NIST.800.53.R5-SNSEncryptedKMS',
+  ]) {
+    add(group.eventsTopic, id, EVENTS_TOPIC_UNENCRYPTED_REASON);
+  }
   if (group.authTokenSecret) {
     for (const id of [
       'AwsSolutions-SMG4',

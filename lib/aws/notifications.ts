@@ -1,29 +1,58 @@
-/** The SNS topic that receives ElastiCache events and CloudWatch alarms: KMS-encrypted, TLS-only. */
+/**
+ * The SNS topics of a replication group, both TLS-only:
+ * - alarms: KMS-encrypted; CloudWatch alarms publish to it (the key policy lets CloudWatch use the key);
+ * - events: ElastiCache events (failover, node replacement, ...). ElastiCache cannot publish to an
+ *   encrypted topic (its docs: an encrypted topic shows as inactive and is disassociated), so this
+ *   topic is not encrypted at rest; events carry cluster and node names only, never data. Its policy
+ *   lets the owning account's services publish (the `aws:SourceOwner` condition ElastiCache needs).
+ */
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
+/** Why the events topic is not encrypted (cdk-nag acknowledgement reason). */
+export const EVENTS_TOPIC_UNENCRYPTED_REASON =
+  'ElastiCache cannot publish events to an SNS topic encrypted at rest (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ElastiCacheSNS.html: ' +
+  'an encrypted topic is shown inactive and disassociated). The topic only carries cluster event names, never data; it is TLS-only ' +
+  'and alarms go to a separate KMS-encrypted topic.';
+
 export interface RedisNotificationsProps {
-  /** Key that encrypts messages at rest; its policy must let the publishers use it. */
+  /** Key that encrypts the alarms topic; its policy must let CloudWatch use it. */
   readonly encryptionKey: kms.IKey;
   /**
-   * Address subscribed to the topic (the subscription must be confirmed by mail).
+   * Address subscribed to both topics (the subscriptions must be confirmed by mail).
    * @default - no subscription
    */
   readonly email?: string;
 }
 
 export class RedisNotifications extends Construct {
+  /** CloudWatch alarms. */
   readonly topic: sns.Topic;
+  /** ElastiCache events (the replication group's NotificationTopicArn). */
+  readonly eventsTopic: sns.Topic;
 
   constructor(scope: Construct, id: string, props: RedisNotificationsProps) {
     super(scope, id);
-    this.topic = new sns.Topic(this, 'Topic', {
-      masterKey: props.encryptionKey,
-      // Adds a topic policy that denies publishing or subscribing over plain HTTP.
-      enforceSSL: true,
-    });
-    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    // enforceSSL adds a topic policy that denies publishing or subscribing over plain HTTP.
+    this.topic = new sns.Topic(this, 'Topic', { masterKey: props.encryptionKey, enforceSSL: true });
+    this.eventsTopic = new sns.Topic(this, 'EventsTopic', { enforceSSL: true });
+    // A topic policy replaces SNS's default one; keep its owner-account publish grant for ElastiCache.
+    this.eventsTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OwnerAccountServicesPublish',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sns:Publish'],
+        resources: [this.eventsTopic.topicArn],
+        conditions: { StringEquals: { 'AWS:SourceOwner': Stack.of(this).account } },
+      }),
+    );
+    if (props.email) {
+      for (const t of [this.topic, this.eventsTopic])
+        t.addSubscription(new subscriptions.EmailSubscription(props.email));
+    }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * RedisReplicationGroup: an ElastiCache (Redis OSS or Valkey) replication group with the secure
  * defaults of this project: TLS required, AUTH token from Secrets Manager, encryption at rest,
- * private subnets only, a non-default port, logs, events and alarms to an encrypted SNS topic.
+ * private subnets only, a non-default port, logs, alarms to an encrypted SNS topic and events to a TLS-only one.
  *
  * The construct takes plain props (no spec, no plan) so it can be reused on its own; the stack in
  * ./stack.ts maps a deployment (policy + plan + spec.targets.aws) onto these props.
@@ -161,7 +161,7 @@ export interface RedisReplicationGroupProps {
    */
   readonly alarms?: RedisAlarmThresholds;
   /**
-   * E-mail address subscribed to the events and alarms topic.
+   * E-mail address subscribed to the events and alarms topics.
    * @default - no subscription
    */
   readonly alarmEmail?: string;
@@ -204,7 +204,10 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
   readonly parameterGroup: RedisParameterGroup;
   readonly subnetGroup: elasticache.CfnSubnetGroup;
   readonly logDelivery: RedisLogDelivery;
+  /** KMS-encrypted topic of the CloudWatch alarms. */
   readonly topic: sns.ITopic;
+  /** Topic of the ElastiCache events (unencrypted: ElastiCache cannot publish to an encrypted topic). */
+  readonly eventsTopic: sns.ITopic;
   readonly alarms: cloudwatch.Alarm[];
   /** CacheClusterId of every node (CloudWatch dimension). */
   readonly nodeIds: string[];
@@ -244,10 +247,12 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       retention: props.logRetention,
       removalPolicy: removal,
     });
-    this.topic = new RedisNotifications(this, 'Notifications', {
+    const notifications = new RedisNotifications(this, 'Notifications', {
       encryptionKey: this.encryptionKey,
       email: props.alarmEmail,
-    }).topic;
+    });
+    this.topic = notifications.topic;
+    this.eventsTopic = notifications.eventsTopic;
 
     let token: RedisAuthToken | undefined;
     if (r.auth) {
@@ -289,7 +294,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       preferredMaintenanceWindow: props.maintenanceWindow ?? 'sun:05:00-sun:06:00',
       autoMinorVersionUpgrade: props.autoMinorVersionUpgrade ?? true,
       logDeliveryConfigurations: this.logDelivery.configurations(),
-      notificationTopicArn: this.topic.topicArn,
+      notificationTopicArn: this.eventsTopic.topicArn,
     });
     // RETAIN keeps the data; otherwise take a final snapshot when there are snapshots to keep.
     this.resource.applyRemovalPolicy(
@@ -534,7 +539,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
 
   /**
    * One customer managed key (rotated yearly) for the secret, the log groups and the topic. Its
-   * policy lets CloudWatch Logs, CloudWatch alarms and ElastiCache events use it for this account only.
+   * policy lets CloudWatch Logs and CloudWatch alarms use it for this account only.
    */
   private createKey(props: RedisReplicationGroupProps, removal: RemovalPolicy): kms.Key {
     const stack = Stack.of(this);
@@ -558,11 +563,8 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     );
     key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'PublishersToEncryptedTopic',
-        principals: [
-          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-          new iam.ServicePrincipal('elasticache.amazonaws.com'),
-        ],
+        sid: 'AlarmsToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },

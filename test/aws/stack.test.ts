@@ -14,6 +14,7 @@ import { parse } from 'yaml';
 import { formatCfnLintFindings, runCfnLint } from '../../lib/aws/cfn-lint';
 import { ROTATION_REASON } from '../../lib/aws/nag';
 import { scanDirectory } from '../../lib/checks/secret-scan';
+import { EVENTS_TOPIC_UNENCRYPTED_REASON } from '../../lib/aws/notifications';
 import { PLACEHOLDER_ACCOUNT, awsStackName, type RedisElastiCacheStack } from '../../lib/aws/stack';
 import { buildAwsApp, synthAws } from '../../lib/aws/synth';
 import { awsCatalog } from '../../lib/catalog';
@@ -181,8 +182,23 @@ describe.each(EXAMPLES)('%s', (example) => {
     expect(deletion).toBe(
       d.policy.availability.deletionProtection ? 'Retain' : retention > 0 ? 'Snapshot' : 'Delete',
     );
-    for (const [, topic] of resourcesOf(template, 'AWS::SNS::Topic'))
-      expect(topic.Properties!.KmsMasterKeyId).toBeDefined();
+    // Alarms go to a KMS-encrypted topic; ElastiCache events to a TLS-only topic that is not
+    // encrypted, because ElastiCache cannot publish to an encrypted one.
+    const topics = resourcesOf(template, 'AWS::SNS::Topic');
+    expect(topics).toHaveLength(2);
+    const eventsId = rg.NotificationTopicArn.Ref as string;
+    for (const [id, topic] of topics) {
+      if (id === eventsId) expect(topic.Properties?.KmsMasterKeyId).toBeUndefined();
+      else expect(topic.Properties!.KmsMasterKeyId).toBeDefined();
+    }
+    for (const [, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties!.AlarmActions).not.toContainEqual({ Ref: eventsId });
+    }
+    const policies = resourcesOf(template, 'AWS::SNS::TopicPolicy');
+    expect(policies).toHaveLength(2);
+    for (const [, p] of policies) {
+      expect(JSON.stringify(p.Properties!.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
     for (const [, lg] of resourcesOf(template, 'AWS::Logs::LogGroup')) {
       expect(lg.Properties!.KmsKeyId).toBeDefined();
       expect(lg.Properties!.RetentionInDays).toBeGreaterThan(0);
@@ -274,16 +290,22 @@ describe('cdk-nag acknowledgements depend on the policy', () => {
   const ids = (example: string) =>
     acknowledgementsIn(get(example).app).filter((a) => !a.id.includes('@aws-cdk/'));
 
-  test('the default production spec only acknowledges the manual token rotation', () => {
+  test('the default production spec only acknowledges the manual token rotation and the unencrypted events topic', () => {
     const acks = ids('default.yaml');
-    expect(acks.map((a) => a.id).sort()).toEqual(
-      [
-        'Annotation::AwsSolutions-SMG4',
-        'Annotation::HIPAA.Security-SecretsManagerRotationEnabled',
-        'Annotation::NIST.800.53.R5-SecretsManagerRotationEnabled',
-      ].sort(),
-    );
-    for (const a of acks) expect(a.reason).toBe(ROTATION_REASON);
+    const rotation = [
+      'Annotation::AwsSolutions-SMG4',
+      'Annotation::HIPAA.Security-SecretsManagerRotationEnabled',
+      'Annotation::NIST.800.53.R5-SecretsManagerRotationEnabled',
+    ];
+    const eventsTopic = [
+      'Annotation::AwsSolutions-SNS2',
+      'Annotation::HIPAA.Security-SNSEncryptedKMS',
+      'Annotation::NIST.800.53.R5-SNSEncryptedKMS',
+    ];
+    expect(acks.map((a) => a.id).sort()).toEqual([...rotation, ...eventsTopic].sort());
+    for (const a of acks) {
+      expect(a.reason).toBe(rotation.includes(a.id) ? ROTATION_REASON : EVENTS_TOPIC_UNENCRYPTED_REASON);
+    }
   });
 
   test('a production waiver becomes the reason', () => {
