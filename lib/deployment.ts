@@ -31,7 +31,7 @@ export function deploymentFromYaml(text: string, source = 'spec'): Deployment {
 
 export function fromSpec(spec: Spec, source = 'spec'): Deployment {
   const policy = resolvePolicy(spec, source);
-  const plan = makePlan(spec, policy, source);
+  const plan = makePlan(spec, policy);
   return { spec, policy, plan, id: spec.name, source };
 }
 

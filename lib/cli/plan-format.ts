@@ -1,6 +1,7 @@
 /** Human-readable rendering of a plan for the terminal (also reused by report.md). */
 import type { Deployment } from '../deployment';
 import { PLATFORM_IDS } from '../planner/types';
+import { referenceRowText, sizingTables } from '../report/model';
 import { bytes, int, table, usd } from './format';
 
 export function formatPlan(d: Deployment): string {
@@ -11,20 +12,9 @@ export function formatPlan(d: Deployment): string {
   );
   out.push('');
   out.push('Need');
-  out.push(
-    table(
-      ['item', 'count', 'bytes each', 'total'],
-      plan.dataset.items.map((i) => [i.name, int(i.count), int(i.bytesEach), bytes(i.bytes)]),
-    ),
-  );
-  out.push('');
-  out.push(
-    table(
-      ['memory step', 'factor', 'after', 'why'],
-      plan.memory.factors.map((f) => [f.name, f.factor ? `x${f.factor}` : '+', bytes(f.bytesAfter), f.why]),
-    ),
-  );
-  out.push('');
+  // The same workload and memory tables as the report (lib/report/model.ts).
+  const [workload, memory] = sizingTables(d);
+  for (const t of [workload, memory]) out.push(table(t.headers, t.rows), '');
   out.push(
     `Memory needed: ${bytes(plan.memory.neededBytes)}; maxmemory per shard: ${bytes(plan.memory.maxmemoryBytesPerShard)}`,
   );
@@ -65,18 +55,9 @@ export function formatPlan(d: Deployment): string {
     );
   }
   out.push('');
-  if (plan.reference) {
-    const r = plan.reference;
-    const nodes = r.primaries
-      ? `, ${r.primaries} primaries + ${r.primaries * (r.replicasPerPrimary ?? 0)} replicas`
-      : '';
-    const conns = r.connections ? `, ${int(r.connections)} connections` : '';
-    out.push(
-      `Reference row (guides): ${int(r.size)} ${r.kind} -> ${r.memoryGb} GB${nodes}${conns}${r.note ? ` (${r.note})` : ''}`,
-    );
-  } else {
-    out.push('Reference row (guides): none for a stated dataset size');
-  }
+  out.push(
+    `Reference row (guides): ${plan.reference ? referenceRowText(plan.reference) : 'none for a stated dataset size'}`,
+  );
   for (const n of plan.notes) out.push(`Note: ${n}`);
   if (policy.waivers.length) {
     out.push('');

@@ -1,6 +1,6 @@
 /** Evidence from a synthesized CloudFormation template (dist/<id>/aws/*.template.json). */
 import type { ResolvedPolicy } from '../policy/types';
-import { check, fail, na, pass, type TargetEvidence, everyInvariant } from './types';
+import { check, fail, pass, type TargetEvidence, everyInvariant } from './types';
 
 interface CfnResource {
   Type: string;
@@ -116,5 +116,3 @@ export function awsContract(t: CfnTemplate): Record<string, string> {
   }
   return out;
 }
-
-export const awsNotApplicable = na;

@@ -125,7 +125,7 @@ export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolic
   };
 }
 
-/** Contract for self-hosted nodes, from layout.json. */
+/** Contract for self-hosted nodes, from the rendered contract.env. */
 export function selfHostedContract(files: SelfHostedFiles): Record<string, string> | undefined {
   const raw = files['contract.env'];
   if (!raw) return undefined;

@@ -27,7 +27,7 @@ export function contextFor(spec: Spec, policy: ResolvedPolicy, need: Need): Sele
   };
 }
 
-export function plan(spec: Spec, policy: ResolvedPolicy, _source = 'spec'): Plan {
+export function plan(spec: Spec, policy: ResolvedPolicy): Plan {
   const need = computeNeed(spec, policy);
   const ctx = contextFor(spec, policy, need);
   const choices = Object.fromEntries(PLATFORM_IDS.map((p) => [p, choose(p, ctx)])) as Record<

@@ -5,7 +5,7 @@ import { bytes, int, usd } from '../cli/format';
 import { INVARIANTS } from '../conformance/invariants';
 import { TARGET_LABELS, TARGETS, type TargetResult } from '../conformance/types';
 import type { Deployment } from '../deployment';
-import { PLATFORM_IDS } from '../planner/types';
+import { PLATFORM_IDS, type ReferenceRow } from '../planner/types';
 
 export interface Table {
   title: string;
@@ -83,12 +83,19 @@ export function choiceTable(d: Deployment): Table {
   };
 }
 
+/** The guides' capacity row in one line, e.g. "100,000 devices -> 16 GB, 3 primaries + 3 replicas". */
+export function referenceRowText(r: ReferenceRow): string {
+  const nodes = r.primaries
+    ? `, ${r.primaries} primaries + ${r.primaries * (r.replicasPerPrimary ?? 0)} replicas`
+    : '';
+  const conns = r.connections ? `, ${int(r.connections)} connections` : '';
+  return `${int(r.size)} ${r.kind} -> ${r.memoryGb} GB${nodes}${conns}${r.note ? ` (${r.note})` : ''}`;
+}
+
 export function referenceLine(d: Deployment): string {
   const r = d.plan.reference;
   if (!r) return 'No reference row: the workload is a stated dataset size.';
-  const nodes = r.primaries ? `, ${r.primaries} primaries x ${(r.replicasPerPrimary ?? 0) + 1} nodes` : '';
-  const conns = r.connections ? `, ${int(r.connections)} connections` : '';
-  return `Guide reference row: ${int(r.size)} ${r.kind} -> ${r.memoryGb} GB${nodes}${conns}${r.note ? ` (${r.note})` : ''}. Derived need: ${bytes(d.plan.memory.neededBytes)}.`;
+  return `Guide reference row: ${referenceRowText(r)}. Derived need: ${bytes(d.plan.memory.neededBytes)}.`;
 }
 
 const SYMBOL: Record<string, string> = { pass: 'pass', fail: 'FAIL', na: 'n/a', waived: 'waived' };
