@@ -31,8 +31,6 @@ function specAt(spec: Spec, kind: CostSeries['kind'], size: number): Spec {
     ...spec.availability,
     topology: spec.availability.topology === 'cluster' ? ('cluster' as const) : ('auto' as const),
   };
-  if (spec.availability.topology === 'standalone')
-    availability.replicasPerShard = spec.availability.replicasPerShard;
   return {
     ...spec,
     workload,
