@@ -5,7 +5,7 @@
  * fails loudly with the file, the field path, the bad value and what is allowed, instead of feeding
  * NaN or undefined into the planner. Tests feed broken catalogs through `validateCatalog`.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 import { SpecError } from '../errors';
 import awsData from './data/aws-elasticache.json';
 import azureManagedData from './data/azure-managed.json';

@@ -20,10 +20,4 @@ export function bytes(n: number): string {
   return `${mb.toFixed(1)} MB`;
 }
 
-export function usd(n: number): string {
-  return `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-export function int(n: number): string {
-  return n.toLocaleString('en-US');
-}
+export { int, usd } from '../numbers';

@@ -8,21 +8,15 @@
  *   unknown keys (the API server prunes them silently, which would hide a typo such as `tls:` for
  *   `TLS:`).
  * - Bitnami values: ajv against the chart's values.schema.json.
+ *
+ * Only what a run needs is loaded: the model class of each kind the charts emit and the validator
+ * of each schema they use (generated ahead of time by k8s/compile-validators.ts, see
+ * ./compile-schemas.ts). Loading whole apiVersion modules of kubernetes-models (600+ files), ajv's
+ * compiler and the chart's values.yaml cost about half a second per synth.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { _ } from 'ajv/dist/compile/codegen';
-import standaloneCode from 'ajv/dist/standalone';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import * as appsV1 from 'kubernetes-models/apps/v1';
-import * as batchV1 from 'kubernetes-models/batch/v1';
-import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
-import * as policyV1 from 'kubernetes-models/policy/v1';
-import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import * as coreV1 from 'kubernetes-models/v1';
-import { goRegExp } from './go-regexp';
 
 /** Any manifest object: apiVersion, kind, metadata and the rest. */
 export interface ManifestObject {
@@ -54,15 +48,15 @@ const CUSTOM_RESOURCE_SCHEMAS: Record<string, string> = {
   'external-secrets.io/v1/ExternalSecret': 'externalsecret.v1.json',
 };
 
-// Each kubernetes-models module exports its model classes by kind.
-const CORE_MODULES: Record<string, Record<string, unknown>> = {
-  v1: coreV1,
-  'apps/v1': appsV1,
-  'batch/v1': batchV1,
-  'networking.k8s.io/v1': networkingV1,
-  'policy/v1': policyV1,
-  'rbac.authorization.k8s.io/v1': rbacV1,
-};
+/** apiVersions whose kinds are validated with their kubernetes-models class. */
+const CORE_API_VERSIONS = new Set([
+  'v1',
+  'apps/v1',
+  'batch/v1',
+  'networking.k8s.io/v1',
+  'policy/v1',
+  'rbac.authorization.k8s.io/v1',
+]);
 
 type ModelClass = new (data: unknown) => { validate(): void };
 
@@ -79,10 +73,29 @@ export function isCoreObject(o: ManifestObject): boolean {
   return coreModel(o) !== undefined;
 }
 
+const models = new Map<string, ModelClass | undefined>();
+
 function coreModel(o: ManifestObject): ModelClass | undefined {
-  const mod = CORE_MODULES[o.apiVersion];
-  const cls = mod?.[o.kind];
-  return typeof cls === 'function' ? (cls as ModelClass) : undefined;
+  const key = `${o.apiVersion}/${o.kind}`;
+  if (!models.has(key)) models.set(key, loadModel(o.apiVersion, o.kind));
+  return models.get(key);
+}
+
+/** kubernetes-models has one module per kind (`kubernetes-models/apps/v1/StatefulSet`). */
+function loadModel(apiVersion: string, kind: string): ModelClass | undefined {
+  if (!CORE_API_VERSIONS.has(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
+  const id = `kubernetes-models/${apiVersion}/${kind}`;
+  let mod: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(id) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String(e).includes(id)) return undefined;
+    throw e;
+  }
+  // Field types (PodSpec, Affinity) have modules too; only resource kinds carry a static `kind`.
+  const cls = mod[kind] as (ModelClass & { kind?: string }) | undefined;
+  return typeof cls === 'function' && cls.kind === kind ? cls : undefined;
 }
 
 /** Validate a core object with its kubernetes-models class. Throws ManifestValidationError. */
@@ -97,91 +110,37 @@ export function validateCoreObject(o: ManifestObject): void {
   }
 }
 
-/**
- * Mark every object schema that names its properties as closed, unless it preserves unknown
- * fields. Branches of allOf/anyOf/oneOf/not are left alone: in a structural schema they only
- * restate constraints on properties the parent already declares.
- */
-export function closeObjectSchemas(node: unknown, inCombinator = false): unknown {
-  if (Array.isArray(node)) return node.map((n) => closeObjectSchemas(n, inCombinator));
-  if (!node || typeof node !== 'object') return node;
-  const src = node as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(src)) {
-    if (k === 'properties' && v && typeof v === 'object') {
-      out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, closeObjectSchemas(pv)]));
-    } else if (k === 'items' || k === 'additionalProperties') {
-      out[k] = closeObjectSchemas(v);
-    } else if (k === 'allOf' || k === 'anyOf' || k === 'oneOf' || k === 'not') {
-      out[k] = closeObjectSchemas(v, true);
-    } else {
-      out[k] = v;
-    }
-  }
-  const preserves = src['x-kubernetes-preserve-unknown-fields'] === true;
-  if (!inCombinator && src.properties && src.additionalProperties === undefined && !preserves) {
-    out.additionalProperties = false;
-  }
-  return out;
+export const BITNAMI_VALUES_SCHEMA = 'bitnami-redis.values.schema.json';
+export const BITNAMI_VALUES_YAML = 'bitnami-redis.values.yaml';
+
+/** The generated validator module of a schema file: `rediscluster.v1beta2.json` -> `...validator.js`. */
+export function validatorModule(schemaFile: string): string {
+  return path.join(SCHEMA_DIR, schemaFile.replace(/\.json$/, '.validator.js'));
 }
 
-/** ajv set up for standalone code: the generated module requires the same regExp and formats. */
-function newAjv(): Ajv {
-  const ajv = new Ajv({
-    allErrors: true,
-    // strict: false because CRD schemas carry x-kubernetes-* keywords ajv does not know.
-    strict: false,
-    validateFormats: true,
-    code: {
-      source: true,
-      regExp: Object.assign(goRegExp, { code: 'require("../go-regexp").goRegExp' }),
-      formats: _`require("ajv-formats/dist/formats").fullFormats`,
-    },
-  });
-  addFormats(ajv);
-  // Formats Kubernetes uses that ajv-formats does not define; the API server checks them loosely too.
-  for (const f of ['int-or-string', 'quantity']) ajv.addFormat(f, true);
-  return ajv;
-}
+/** The chart's default values.yaml as JSON (generated: parsing the YAML took ~70 ms per process). */
+export const BITNAMI_DEFAULTS_FILE = path.join(SCHEMA_DIR, 'bitnami-redis.values.defaults.json');
 
-function loadSchema(file: string, strict: boolean): Record<string, unknown> {
-  const doc = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>;
-  let schema = (doc.openAPIV3Schema ?? doc) as Record<string, unknown>;
-  delete schema.$schema; // the Bitnami file names draft-04's URL; ajv 8 validates it as draft-07
-  if (strict) schema = closeObjectSchemas(schema) as Record<string, unknown>;
-  return schema;
-}
-
-/** Where the precompiled CRD validators live (generated by k8s/compile-validators.ts). */
-export const CRD_VALIDATORS_FILE = path.join(SCHEMA_DIR, 'crd-validators.js');
-
-const BITNAMI_VALUES_SCHEMA = 'bitnami-redis.values.schema.json';
-
-/** Every schema the charts validate against, and whether unknown fields are rejected. */
-function precompiledSchemas(): Array<[file: string, strict: boolean]> {
+/** Every schema file with a generated validator, and whether unknown fields are rejected. */
+export function validatedSchemas(): Array<[file: string, strict: boolean]> {
   const crds = [...new Set(Object.values(CUSTOM_RESOURCE_SCHEMAS))].sort();
   return [...crds.map((f): [string, boolean] => [f, true]), [BITNAMI_VALUES_SCHEMA, false]];
 }
 
-/** ajv standalone code for every schema (CRDs strict, Bitnami values as the chart has it), keyed by file. */
-export function generateCrdValidators(): string {
-  const ajv = newAjv();
-  const refs: Record<string, string> = {};
-  for (const [file, strict] of precompiledSchemas()) {
-    ajv.addSchema(loadSchema(file, strict), file);
-    refs[file] = file;
-  }
-  return `/* Generated by k8s/compile-validators.ts from lib/k8s/schemas/*.json: do not edit. */\n${standaloneCode(ajv, refs)}`;
-}
-
-let precompiled: Record<string, ValidateFunction> | undefined;
+const validators = new Map<string, ValidateFunction>();
 
 /** The precompiled validator of a schema file (strict for CRDs, as-is for the Bitnami values). */
 function schemaValidator(file: string): ValidateFunction {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  precompiled ??= require(CRD_VALIDATORS_FILE) as Record<string, ValidateFunction>;
-  const fn = precompiled[file];
-  if (!fn) throw new Error(`${file}: no precompiled validator; run npx tsx k8s/compile-validators.ts`);
+  let fn = validators.get(file);
+  if (!fn) {
+    const mod = validatorModule(file);
+    if (!fs.existsSync(mod)) {
+      throw new Error(`${file}: no precompiled validator (${mod}); run npx tsx k8s/compile-validators.ts`);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    fn = (require(mod) as { validate: ValidateFunction }).validate;
+    validators.set(file, fn);
+  }
   return fn;
 }
 
@@ -245,9 +204,7 @@ export function validateBitnamiValues(values: unknown, strict = true): void {
   const fn = schemaValidator(BITNAMI_VALUES_SCHEMA);
   const problems = fn(values) ? [] : describe(fn.errors);
   if (strict) {
-    bitnamiDefaults ??= parseYaml(
-      fs.readFileSync(path.join(SCHEMA_DIR, 'bitnami-redis.values.yaml'), 'utf8'),
-    );
+    bitnamiDefaults ??= JSON.parse(fs.readFileSync(BITNAMI_DEFAULTS_FILE, 'utf8')) as unknown;
     problems.push(
       ...unknownValueKeys(values, bitnamiDefaults).map((p) => `${p} is not a key of the chart's values.yaml`),
     );

@@ -8,6 +8,7 @@ import type { Spec } from '../spec/schema';
 import { CONNECTIONS, DEVICE, GB, MEMORY, ORGANIZATION, TOPOLOGY } from './assumptions';
 import type { DatasetItem, MemoryFactor, Plan } from './types';
 import { referenceCatalog } from '../catalog';
+import { int } from '../numbers';
 
 export interface Need {
   dataset: Plan['dataset'];
@@ -74,7 +75,7 @@ export function memoryNeed(
   factors.push({
     name: 'per-key overhead',
     bytesAfter: bytes,
-    why: `${keys.toLocaleString('en-US')} keys x ${MEMORY.perKeyOverheadBytes.value} B: ${MEMORY.perKeyOverheadBytes.why}`,
+    why: `${int(keys)} keys x ${MEMORY.perKeyOverheadBytes.value} B: ${MEMORY.perKeyOverheadBytes.why}`,
   });
   bytes *= MEMORY.fragmentation.value;
   factors.push({
@@ -116,11 +117,11 @@ export function connectionNeed(w: Spec['workload']): Plan['connections'] {
   let poolReason: string;
   if (w.poolSize) {
     poolSize = w.poolSize;
-    poolReason = `workload.poolSize fixed by the spec (the guide table suggests ${row.poolSize} for ${concurrent.toLocaleString('en-US')} concurrent users)`;
+    poolReason = `workload.poolSize fixed by the spec (the guide table suggests ${row.poolSize} for ${int(concurrent)} concurrent users)`;
   } else {
     const formula = Math.ceil((concurrent * calls) / CONNECTIONS.poolDivisor.value);
     poolSize = Math.max(CONNECTIONS.minPool.value, formula);
-    poolReason = `${concurrent.toLocaleString('en-US')} concurrent requests x ${calls} calls / ${CONNECTIONS.poolDivisor.value} = ${formula}${formula < CONNECTIONS.minPool.value ? `, raised to the minimum ${CONNECTIONS.minPool.value}` : ''} (guide table: ${row.poolSize})`;
+    poolReason = `${int(concurrent)} concurrent requests x ${calls} calls / ${CONNECTIONS.poolDivisor.value} = ${formula}${formula < CONNECTIONS.minPool.value ? `, raised to the minimum ${CONNECTIONS.minPool.value}` : ''} (guide table: ${row.poolSize})`;
   }
   const minIdle = Math.min(poolSize, row.minIdle);
   const expectedClients = poolSize * replicas + CONNECTIONS.operational.value;

@@ -11,6 +11,7 @@ import { GB, TOPOLOGY } from './assumptions';
 import { computeNeed, type Need } from './need';
 import { choose, kubernetesResources, type SelectContext } from './select';
 import { PLATFORM_IDS, type Choice, type Plan, type PlatformId, type ReferenceRow } from './types';
+import { int } from '../numbers';
 
 export function contextFor(spec: Spec, policy: ResolvedPolicy, need: Need): SelectContext {
   const t = spec.targets;
@@ -110,7 +111,7 @@ function notes(need: Need, ref: ReferenceRow | undefined): string[] {
     const ratio = ref.memoryGb / Math.max(neededGb, 0.001);
     if (ratio > 2) {
       out.push(
-        `The guide's row (${ref.size.toLocaleString('en-US')} ${ref.kind} -> ${ref.memoryGb} GB) is ${ratio.toFixed(1)}x the derived need of ${neededGb.toFixed(2)} GB: the row budgets for much more than the per-item figures add up to. The plan sizes to the derived need with its headroom; set workload.datasetGb to size to the row instead.`,
+        `The guide's row (${int(ref.size)} ${ref.kind} -> ${ref.memoryGb} GB) is ${ratio.toFixed(1)}x the derived need of ${neededGb.toFixed(2)} GB: the row budgets for much more than the per-item figures add up to. The plan sizes to the derived need with its headroom; set workload.datasetGb to size to the row instead.`,
       );
     } else if (ratio < 1) {
       out.push(

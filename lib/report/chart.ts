@@ -1,6 +1,7 @@
 /** Inline SVG line chart: monthly cost (y) against workload size (x, log scale) per platform. */
 import { PLATFORM_IDS, type PlatformId } from '../planner/types';
 import type { CostSeries } from './series';
+import { int } from '../numbers';
 
 const COLORS: Record<PlatformId, string> = {
   aws: '#d97706',
@@ -38,7 +39,7 @@ export function costChartSvg(series: CostSeries, width = 640, height = 320): str
     const v = (maxY * i) / 4;
     parts.push(`<line x1="${pad.left}" x2="${pad.left + w}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e7eb"/>`);
     parts.push(
-      `<text x="${pad.left - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end" fill="#374151">$${Math.round(v).toLocaleString('en-US')}</text>`,
+      `<text x="${pad.left - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end" fill="#374151">$${int(Math.round(v))}</text>`,
     );
   }
   for (const s of sizes) {

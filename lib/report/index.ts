@@ -18,6 +18,7 @@ import {
   type Table,
 } from './model';
 import { costSeries } from './series';
+import { int } from '../numbers';
 
 export interface ReportInput {
   deployment: Deployment;
@@ -66,7 +67,7 @@ export function markdownReport(input: ReportInput): string {
         title: `Monthly cost by ${s.kind}`,
         headers: [s.kind, ...Object.keys(s.points[0].costs)],
         rows: s.points.map((p) => [
-          p.size.toLocaleString('en-US'),
+          int(p.size),
           ...Object.values(p.costs).map((c) => (c === null ? 'n/a' : `$${c.toFixed(2)}`)),
         ]),
       }),

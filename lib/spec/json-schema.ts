@@ -1,5 +1,5 @@
 /** JSON Schema of the deployment spec, for editor completion (yaml-language-server) and other tools. */
-import { z } from 'zod';
+import { z } from '../zod';
 import { specSchema } from './schema';
 
 export function specJsonSchema(): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type { z } from '../zod';
 import { SpecError } from '../errors';
 import { specSchema, type Spec } from './schema';
 

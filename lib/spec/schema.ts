@@ -6,7 +6,7 @@
  * overlapping windows, ...) live in lib/policy/validate.ts so that they can name the waiver that
  * would allow them.
  */
-import { z } from 'zod';
+import { z } from '../zod';
 
 export const PROFILES = ['development', 'staging', 'production'] as const;
 export const ENGINES = ['redis', 'valkey'] as const;

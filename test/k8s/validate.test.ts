@@ -6,7 +6,6 @@
 import { deploymentFromYaml } from '../../lib/deployment';
 import { buildFlavor } from '../../lib/k8s/synth';
 import {
-  closeObjectSchemas,
   ManifestValidationError,
   unknownValueKeys,
   validateBitnamiValues,
@@ -16,6 +15,7 @@ import {
   type ManifestObject,
 } from '../../lib/k8s/validate';
 import * as fs from 'node:fs';
+import { closeObjectSchemas, dropDescriptions } from '../../lib/k8s/compile-schemas';
 
 const spec = fs.readFileSync('examples/default.yaml', 'utf8');
 const d = deploymentFromYaml(spec, 'default.yaml');
@@ -120,6 +120,28 @@ describe('custom resources against their CRD openAPIV3Schema (unknown fields rej
       () => validateObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }),
       /no kubernetes-models class/,
     );
+  });
+  it('a core apiVersion with a kind it lacks, or a field type named as a kind, is rejected', () => {
+    for (const kind of ['Widget', 'PodSpec', 'pod', '../apps/v1/Deployment']) {
+      expectInvalid(
+        () => validateObject({ apiVersion: 'v1', kind, metadata: { name: 'w' } }),
+        /no kubernetes-models class/,
+      );
+    }
+  });
+  it('descriptions are dropped from generated validators, a property called description is kept', () => {
+    expect(
+      dropDescriptions({
+        description: 'annotation',
+        properties: { description: { type: 'string', description: 'the field' } },
+        items: { description: 'x', type: 'integer' },
+        default: { description: 'data' },
+      }),
+    ).toEqual({
+      properties: { description: { type: 'string' } },
+      items: { type: 'integer' },
+      default: { description: 'data' },
+    });
   });
   it('preserve-unknown-fields subtrees stay open, other object schemas are closed', () => {
     const closed = closeObjectSchemas({

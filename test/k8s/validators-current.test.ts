@@ -1,7 +1,14 @@
-/** The precompiled CRD validators must match the schemas they were generated from. */
+/** The generated validator files must match the schemas they were generated from. */
 import * as fs from 'node:fs';
-import { CRD_VALIDATORS_FILE, generateCrdValidators } from '../../lib/k8s/validate';
+import * as path from 'node:path';
+import { generatedFiles } from '../../lib/k8s/compile-schemas';
 
-test('lib/k8s/schemas/crd-validators.js is current (run npx tsx k8s/compile-validators.ts after a schema change)', () => {
-  expect(fs.readFileSync(CRD_VALIDATORS_FILE, 'utf8') === generateCrdValidators()).toBe(true);
-});
+const files = [...generatedFiles()];
+
+test.each(files.map(([file, content]) => [path.relative(process.cwd(), file), file, content]))(
+  '%s is current (run npx tsx k8s/compile-validators.ts after a schema change)',
+  (_name, file, content) => {
+    expect(fs.existsSync(file)).toBe(true);
+    expect(fs.readFileSync(file, 'utf8') === content).toBe(true);
+  },
+);
