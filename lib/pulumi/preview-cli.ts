@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { loadDeployment } from '../deployment';
 import { isSpecError } from '../errors';
 import { checkTarget } from './program';
-import { previewInProcess, previewJobsFor, type PreviewJob } from './preview';
+import { previewJobsFor, type PreviewJob } from './preview';
+import { previewInProcess } from './preview-run';
 
 function jobsFromArgs(argv: string[]): PreviewJob[] {
   if (argv[0] === '--jobs') return JSON.parse(argv[1]) as PreviewJob[];

@@ -6,14 +6,15 @@
  * Pulumi's runtime state is global to a process, so by default each call runs in a child process
  * (`tsx lib/pulumi/preview-cli.ts`). `previewPulumiBatch` runs many spec/target pairs one after the
  * other in a single child (about 1 s per spec instead of 1-2 s per pair).
+ *
+ * This module is the parent's side and loads nothing of Pulumi (`npm run synth` imports it); the
+ * child's side is ./preview-run.ts.
  */
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadDeployment } from '../deployment';
 import { FAKE_SECRETS } from './mocks';
-import { PULUMI_TARGETS, type PulumiTarget } from './program';
-import { previewDocument, runProgram } from './run';
+import { PULUMI_TARGETS, type PulumiTarget } from './targets';
 
 export interface PreviewJob {
   spec: string;
@@ -85,18 +86,4 @@ export function assertNoMockSecrets(text: string, where: string): void {
     throw new Error(
       `${where}: the preview would contain the secret value of ${leaked[0]}; refusing to write it`,
     );
-}
-
-/**
- * Run jobs in this process (what the child does). Also usable directly by a caller that runs no
- * other Pulumi program in its process. Refuses to write a document that contains a mock secret.
- */
-export async function previewInProcess(jobs: PreviewJob[]): Promise<void> {
-  for (const job of jobs) {
-    const run = await runProgram(job.spec, job.target, { root: process.cwd() });
-    const text = `${JSON.stringify(previewDocument(run), null, 2)}\n`;
-    assertNoMockSecrets(text, `${job.spec} (${job.target})`);
-    fs.mkdirSync(path.dirname(job.outFile), { recursive: true });
-    fs.writeFileSync(job.outFile, text);
-  }
 }

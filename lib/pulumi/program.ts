@@ -16,8 +16,9 @@ import { loadDeployment, type Deployment } from '../deployment';
 import { isSpecError, SpecError } from '../errors';
 import { Memorystore } from '../gcp/memorystore';
 
-export const PULUMI_TARGETS = ['gcp', 'azure-premium', 'azure-managed'] as const;
-export type PulumiTarget = (typeof PULUMI_TARGETS)[number];
+import { PULUMI_TARGETS, type PulumiTarget } from './targets';
+
+export { PULUMI_TARGETS, type PulumiTarget };
 
 export const DEFAULT_SPEC = 'examples/default.yaml';
 const CONFIG_SOURCE = 'Pulumi config';

@@ -6,11 +6,11 @@ import { FAKE_SECRETS, REDACTED, redact } from '../../lib/pulumi/mocks';
 import {
   previewAllTargets,
   assertNoMockSecrets,
-  previewInProcess,
   previewJobsFor,
   previewPulumi,
   previewPulumiBatch,
 } from '../../lib/pulumi/preview';
+import { previewInProcess } from '../../lib/pulumi/preview-run';
 import { errorOf, ROOT } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pulumi-preview-'));
