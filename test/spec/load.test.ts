@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { SpecError } from '../../lib/errors';
 import { specError } from '../helpers';
@@ -60,12 +61,23 @@ describe('exported JSON schema', () => {
   });
 
   test('every example validates against it, and a bad spec does not', () => {
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    // With the formats the schema names (email for alert addresses), so they are checked, not ignored.
+    const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
     const validate = ajv.compile(committed);
     for (const f of examples) {
       const ok = validate(parse(fs.readFileSync(path.join(root, 'examples', f), 'utf8')));
       expect({ f, ok, errors: validate.errors }).toEqual({ f, ok: true, errors: null });
     }
     expect(validate({ name: 'x', profile: 'prod' })).toBe(false);
+  });
+
+  test('it names only formats a JSON Schema validator knows', () => {
+    const formats = new Set<string>();
+    JSON.stringify(committed, (k, v: unknown) => {
+      if (k === 'format' && typeof v === 'string') formats.add(v);
+      return v;
+    });
+    const known = new Set(Object.keys(addFormats(new Ajv2020()).formats));
+    expect([...formats].filter((f) => !known.has(f))).toEqual([]);
   });
 });
