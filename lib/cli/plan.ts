@@ -12,31 +12,69 @@ import { runCli, UsageError } from './run';
 const USAGE =
   'usage: npm run plan -- [--spec FILE | --devices N | --organizations N | --dataset-gb N] [--profile P] [--ops N] [--concurrent N] [--json]';
 
+/** Plain decimal numbers only ("50000", "1.5", "1e6"): no hex, no Infinity, no empty string. */
+const DECIMAL = /^\d+(\.\d+)?([eE]\+?\d+)?$/;
+
 function numberFlag(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
-  const n = Number(raw);
+  const n = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isFinite(n) || n <= 0)
-    throw new UsageError(`--${name}: got ${JSON.stringify(raw)}; expected a positive number`);
+    throw new UsageError(`--${name}: got ${JSON.stringify(raw)}; expected a positive number such as 50000`);
   return n;
 }
 
+/** Flags that only shape the ad-hoc spec the shorthand builds, with where the same setting lives in a spec. */
+const SHORTHAND_ONLY: Record<string, string> = {
+  profile: 'profile',
+  ops: 'workload.peakOpsPerSecond',
+  concurrent: 'workload.concurrentRequests',
+};
+
+/**
+ * node's parseArgs reads `--devices -5` as a missing value followed by an unknown option and says so
+ * in a message that suggests `--devices=-XYZ`. Join a flag with a following negative number so the
+ * value reaches numberFlag and the user is told what is allowed.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: joinNegativeValues(argv),
+      options: {
+        spec: { type: 'string' },
+        devices: { type: 'string' },
+        organizations: { type: 'string' },
+        'dataset-gb': { type: 'string' },
+        profile: { type: 'string' },
+        ops: { type: 'string' },
+        concurrent: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (e) {
+    // parseArgs says what is wrong ("Unknown option '--device'") but not what is allowed.
+    const first = (e as Error).message.split(/\.\s/)[0].replace(/\.$/, '');
+    throw new UsageError(`${first}; ${USAGE}`);
+  }
+}
+
 export function deploymentFromArgs(argv: string[]): { deployment: Deployment; json: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      spec: { type: 'string' },
-      devices: { type: 'string' },
-      organizations: { type: 'string' },
-      'dataset-gb': { type: 'string' },
-      profile: { type: 'string' },
-      ops: { type: 'string' },
-      concurrent: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseFlags(argv);
   if (values.help) {
     process.stdout.write(USAGE + '\n');
     process.exit(0);
@@ -44,7 +82,16 @@ export function deploymentFromArgs(argv: string[]): { deployment: Deployment; js
   const shorthand = values.devices ?? values.organizations ?? values['dataset-gb'];
   if (values.spec && shorthand)
     throw new UsageError('--spec: cannot be combined with --devices/--organizations/--dataset-gb; use one');
-  if (!shorthand) return { deployment: loadDeployment(values.spec), json: values.json };
+  if (!shorthand) {
+    // Without the shorthand these flags would be silently ignored: the spec (or the default spec) decides.
+    const ignored = Object.keys(SHORTHAND_ONLY).find((k) => values[k as keyof typeof values] !== undefined);
+    if (ignored) {
+      throw new UsageError(
+        `--${ignored}: only applies with --devices/--organizations/--dataset-gb; set ${SHORTHAND_ONLY[ignored]} in the spec instead`,
+      );
+    }
+    return { deployment: loadDeployment(values.spec), json: values.json };
+  }
   const profile = values.profile ?? 'production';
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(`--profile: got ${JSON.stringify(profile)}; expected one of ${PROFILES.join(', ')}`);

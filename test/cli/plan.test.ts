@@ -63,8 +63,25 @@ describe('bad input: exit 2, one line on stderr naming the field, no stack trace
   });
 
   test('a bad number', () => expectBad(plan('--devices', 'many'), /--devices: got "many"/));
-  test('an unknown flag', () => expectBad(plan('--device', '5'), /device/));
+  test('an unknown flag names it and the flags that exist', () =>
+    expectBad(plan('--device', '5'), /Unknown option '--device'; usage: .*--devices N/));
   test('a missing spec file', () => expectBad(plan('--spec', path.join(tmp, 'nope.yaml')), /--spec/));
+  test('a negative number names the flag and what is allowed (not parseArgs\' "--devices=-XYZ" hint)', () =>
+    expectBad(plan('--devices', '-5'), /^error: --devices: got "-5"; expected a positive number/));
+  test('hex and other non-decimal numbers are refused', () => {
+    expectBad(plan('--devices', '0x10'), /--devices: got "0x10"/);
+    expectBad(plan('--organizations', 'Infinity'), /--organizations: got "Infinity"/);
+  });
+  test('a flag the spec would silently override is refused with where the setting lives', () => {
+    expectBad(
+      plan('--spec', 'examples/default.yaml', '--ops', '5000'),
+      /--ops: only applies with --devices.*workload\.peakOpsPerSecond/,
+    );
+    expectBad(
+      plan('--profile', 'staging'),
+      /--profile: only applies with --devices.*set profile in the spec/,
+    );
+  });
   test('a bad profile', () =>
     expectBad(plan('--devices', '10', '--profile', 'prod'), /--profile: got "prod"/));
 });
