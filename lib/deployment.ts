@@ -4,6 +4,7 @@
  * `policy` and `plan`; they never re-interpret the raw spec.
  */
 import * as path from 'node:path';
+import { isSpecError, SpecError } from './errors';
 import { plan as makePlan } from './planner/plan';
 import type { Plan } from './planner/types';
 import { resolvePolicy } from './policy/resolve';
@@ -31,7 +32,15 @@ export function deploymentFromYaml(text: string, source = 'spec'): Deployment {
 
 export function fromSpec(spec: Spec, source = 'spec'): Deployment {
   const policy = resolvePolicy(spec, source);
-  const plan = makePlan(spec, policy);
+  let plan: Plan;
+  try {
+    plan = makePlan(spec, policy);
+  } catch (e) {
+    // The planner and the catalogs do not know the file name; name it like every other spec error.
+    if (isSpecError(e) && e.source === 'spec' && source !== 'spec')
+      throw new SpecError(e.field, e.value, e.allowed, source);
+    throw e;
+  }
   return { spec, policy, plan, id: spec.name, source };
 }
 

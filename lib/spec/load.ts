@@ -50,9 +50,54 @@ export function validateSpec(input: unknown, source = 'spec'): Spec {
   const result = specSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue.path.length ? issue.path.map(String).join('.') : '(root)';
   const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more issue(s))` : '';
+  if (issue.code === 'unrecognized_keys') {
+    // Name the unknown key itself (not its parent with the whole mapping as the value) and the keys
+    // that are allowed there, so a misspelling is visible at a glance.
+    const p = [...issue.path, issue.keys[0]];
+    const known = keysAt(specSchema, issue.path);
+    const others = issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : '';
+    throw new SpecError(
+      p.map(String).join('.'),
+      valueAt(input, p),
+      `unknown key${others}: remove it or fix the spelling${known.length ? ` (allowed here: ${known.join(', ')})` : ''}${more}`,
+      source,
+    );
+  }
+  const field = issue.path.length ? issue.path.map(String).join('.') : '(root)';
   throw new SpecError(field, valueAt(input, issue.path), describeIssue(issue) + more, source);
+}
+
+/** The keys an object schema allows at `p` (through defaults, optionals, arrays and records). */
+function keysAt(schema: z.ZodType, p: PropertyKey[]): string[] {
+  let cur: z.core.$ZodType | undefined = schema;
+  const unwrap = (t: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
+    let x = t;
+    for (let i = 0; x && i < 10; i++) {
+      const def = x._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+      if (def.innerType) x = def.innerType;
+      else if (def.type === 'pipe' && def.in) x = def.in;
+      else break;
+    }
+    return x;
+  };
+  for (const key of p) {
+    cur = unwrap(cur);
+    if (!cur) return [];
+    const def = cur._zod.def as {
+      type: string;
+      shape?: Record<string, z.core.$ZodType>;
+      element?: z.core.$ZodType;
+      valueType?: z.core.$ZodType;
+    };
+    if (def.type === 'object' && def.shape) cur = def.shape[String(key)];
+    else if (def.type === 'array') cur = def.element;
+    else if (def.type === 'record') cur = def.valueType;
+    else return [];
+  }
+  cur = unwrap(cur);
+  const def = cur?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
 function valueAt(input: unknown, p: PropertyKey[]): unknown {

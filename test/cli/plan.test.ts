@@ -62,6 +62,18 @@ describe('bad input: exit 2, one line on stderr naming the field, no stack trace
     expectBad(plan('--spec', file), /security\.tls: got false; production requires/);
   });
 
+  test('a planner error (unknown region) names the spec file like every other spec error', () => {
+    const file = path.join(tmp, 'far-region.yaml');
+    fs.writeFileSync(
+      file,
+      'name: far\nprofile: staging\nworkload: { datasetGb: 1 }\ntargets:\n  azure: { resourceGroup: rg, location: moonbase1 }\n',
+    );
+    expectBad(
+      plan('--spec', file),
+      /^error: far-region\.yaml: targets\.azure\.location: got "moonbase1"; expected a region/,
+    );
+  });
+
   test('a bad number', () => expectBad(plan('--devices', 'many'), /--devices: got "many"/));
   test('an unknown flag names it and the flags that exist', () =>
     expectBad(plan('--device', '5'), /Unknown option '--device'; usage: .*--devices N/));

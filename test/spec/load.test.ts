@@ -29,8 +29,24 @@ test('an enum error names the field, the value and the allowed values', () => {
 
 test('an unknown key is named with a fix', () => {
   const e = specError(() => parseSpec('name: x\nprofile: staging\nsecurity:\n  tsl: true\n'));
-  expect(e.field).toBe('security');
-  expect(e.message).toMatch(/unknown key\(s\) "tsl"/);
+  expect(e.field).toBe('security.tsl');
+  expect(e.message).toBe(
+    'spec: security.tsl: got true; unknown key: remove it or fix the spelling (allowed here: tls, tlsMinVersion, auth, authTokenLength, encryptionAtRest, privateNetworking, acl)',
+  );
+});
+
+test('an unknown top-level key is named itself, not its parent with the whole document as the value', () => {
+  const e = specError(() => parseSpec('name: x\nprofile: staging\nfoo: 1\nbar: 2\n'));
+  expect(e.field).toBe('foo');
+  expect(e.message).toMatch(/^spec: foo: got 1; unknown key \(also unknown: bar\): .*allowed here: name, /);
+});
+
+test('an unknown key inside a list item names the item and the allowed keys', () => {
+  const e = specError(() =>
+    parseSpec('name: x\nprofile: staging\nkeyspace: {databases: [{index: 0, name: a, prefix: a, ttl: 5}]}\n'),
+  );
+  expect(e.field).toBe('keyspace.databases.0.ttl');
+  expect(e.message).toMatch(/allowed here: index, name, prefix, ttlSeconds\)$/);
 });
 
 test('a nested type error gives the dotted path', () => {
