@@ -40,8 +40,24 @@ import {
   type AzurePlacement,
 } from './settings';
 
-/** Premium's TLS port (the non-TLS 6379 stays disabled). */
+/** Premium's TLS port (the non-TLS port stays disabled while the policy has TLS). */
 export const PREMIUM_TLS_PORT = 6380;
+/** Premium's non-TLS port, opened only when the policy turns TLS off. */
+export const PREMIUM_PLAIN_PORT = 6379;
+
+/** The zone ids a Premium cache can be spread over. */
+const PREMIUM_ZONE_IDS = ['1', '2', '3'];
+
+/**
+ * Availability zones for a multi-zone policy. Azure places each shard's primary and replicas in the
+ * listed zones and rejects a cache that lists more zones than a shard has nodes (primary plus
+ * replicas), so one replica gets two zones and two or more get all three.
+ */
+export function premiumZones(policy: ResolvedPolicy, replicasPerMaster: number): string[] | undefined {
+  const nodes = 1 + replicasPerMaster;
+  if (!policy.availability.multiAz || nodes < 2) return undefined;
+  return PREMIUM_ZONE_IDS.slice(0, Math.min(PREMIUM_ZONE_IDS.length, nodes));
+}
 
 /** rdb-backup-frequency takes minutes; the policy's period is in hours. */
 const RDB_FREQUENCY_MINUTES: Record<1 | 6 | 12 | 24, string> = { 1: '60', 6: '360', 12: '720', 24: '1440' };
@@ -93,6 +109,7 @@ export function premiumCacheArgs(
   const reserved = String(reservedMemoryMb(choice));
   const p = policy.persistence;
   const entra = target.entraId === true;
+  const zones = premiumZones(policy, choice.replicasPerShard);
   return {
     name: cacheName,
     resourceGroupName: target.resourceGroup,
@@ -101,8 +118,8 @@ export function premiumCacheArgs(
     redisVersion: premiumVersion(policy).version,
     ...(plan.topology.mode === 'cluster' ? { shardCount: choice.shards } : {}),
     replicasPerMaster: choice.replicasPerShard,
-    // Zones 1-3: Azure spreads the primary and replicas of each shard over them.
-    ...(policy.availability.multiAz ? { zones: ['1', '2', '3'] } : {}),
+    // Azure spreads the primary and replicas of each shard over these zones.
+    ...(zones ? { zones } : {}),
     enableNonSslPort: !policy.security.tls,
     minimumTlsVersion: azureMinimumTls(policy).version,
     publicNetworkAccess: policy.security.privateNetworking ? 'Disabled' : 'Enabled',
@@ -136,7 +153,7 @@ export function premiumCacheArgs(
 export class AzurePremiumRedis extends pulumi.ComponentResource {
   readonly cache: redis.Redis;
   readonly host: pulumi.Output<string>;
-  /** The TLS port, 6380. */
+  /** The TLS port 6380 (6379 only when the policy turns TLS off). */
   readonly port: pulumi.Output<number>;
   /** Primary access key as a Pulumi secret; undefined when Entra ID turns keys off. */
   readonly accessKey?: pulumi.Output<string>;
@@ -272,7 +289,10 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
     }
 
     this.host = cache.hostName;
-    this.port = cache.sslPort.apply((p) => p || PREMIUM_TLS_PORT);
+    // Clients without TLS must use the non-TLS port the cache opens for them, not the TLS port.
+    this.port = policy.security.tls
+      ? cache.sslPort.apply((p) => p || PREMIUM_TLS_PORT)
+      : cache.port.apply((p) => p || PREMIUM_PLAIN_PORT);
     const conn = azureConnection(
       policy,
       plan,

@@ -8,7 +8,7 @@ import {
   managedDatabaseArgs,
   managedPersistence,
 } from '../../lib/azure/managed';
-import { AzurePremiumRedis, premiumVersion, reservedMemoryMb } from '../../lib/azure/premium';
+import { AzurePremiumRedis, premiumVersion, premiumZones, reservedMemoryMb } from '../../lib/azure/premium';
 import { checkPlacement, guidFrom, patchScheduleEntry, subscriptionOf } from '../../lib/azure/settings';
 import { loadDeployment } from '../../lib/deployment';
 import { recordResources } from '../../lib/pulumi/run';
@@ -100,10 +100,12 @@ describe('Premium', () => {
     });
     const cache = resources.find((r) => r.type === 'azure-native:redis:Redis')!;
     const choice = acs.plan.choices['azure-premium'];
+    expect(choice.replicasPerShard).toBe(1);
     expect(cache.inputs).toMatchObject({
       shardCount: choice.shards,
       replicasPerMaster: choice.replicasPerShard,
-      zones: ['1', '2', '3'],
+      // A primary and one replica per shard: two nodes, so two zones (Azure rejects more zones than nodes).
+      zones: ['1', '2'],
     });
     const conf = cache.inputs.redisConfiguration as Record<string, string>;
     expect(conf.rdbStorageConnectionString).toMatch(
@@ -117,6 +119,30 @@ describe('Premium', () => {
       emailReceivers: [{ emailAddress: 'noc@acs.example.com' }],
       groupShortName: 'acsredis',
     });
+  });
+  test('zones: never more zones than nodes per shard (primary + replicas), at most three', () => {
+    // Azure rejects a cache whose zone count exceeds its node count (primary and replicas):
+    // MicrosoftDocs/azure-docs PR #124397, "Enable zone redundancy for Azure Cache for Redis".
+    expect(premiumZones(prod.policy, 1)).toEqual(['1', '2']);
+    expect(premiumZones(prod.policy, 2)).toEqual(['1', '2', '3']);
+    expect(premiumZones(prod.policy, 3)).toEqual(['1', '2', '3']);
+    expect(premiumZones(prod.policy, 0)).toBeUndefined();
+    const single = withPolicy(prod.policy, (p) => (p.availability.multiAz = false));
+    expect(premiumZones(single, 2)).toBeUndefined();
+  });
+  test('TLS off: the contract names the non-TLS port 6379 the cache opens, not the TLS port', async () => {
+    const dev = load('hospitality-development.yaml');
+    expect(dev.policy.security.tls).toBe(false);
+    let contract: Record<string, string> = {};
+    const resources = await recordResources(() => {
+      new AzurePremiumRedis('dev', {
+        policy: dev.policy,
+        plan: dev.plan,
+        target: dev.spec.targets.azure!,
+      }).contract.apply((x) => (contract = x));
+    });
+    expect(resources.find((r) => r.type === 'azure-native:redis:Redis')!.inputs.enableNonSslPort).toBe(true);
+    expect(contract).toMatchObject({ REDIS_TLS_ENABLED: 'false', REDIS_PORT: '6379' });
   });
   test('transform edits the cache; the private DNS zone is registered when given', async () => {
     const zone =

@@ -84,7 +84,12 @@ test('a spec without TLS gets plaintext settings consistently', () => {
     expect(r.outputs.contract).toMatchObject({ REDIS_TLS_ENABLED: 'false' });
     for (const x of ofType(r, 'gcp:redis/instance:Instance'))
       expect(x.inputs.transitEncryptionMode).toBe('DISABLED');
-    for (const x of ofType(r, 'azure-native:redis:Redis')) expect(x.inputs.enableNonSslPort).toBe(true);
+    for (const x of ofType(r, 'azure-native:redis:Redis')) {
+      expect(x.inputs.enableNonSslPort).toBe(true);
+      // Plaintext clients must be sent to the non-TLS port, not 6380.
+      expect(r.outputs.port).toBe(6379);
+      expect(r.outputs.contract).toMatchObject({ REDIS_PORT: '6379' });
+    }
     for (const x of ofType(r, 'azure-native:redisenterprise:Database'))
       expect(x.inputs.clientProtocol).toBe('Plaintext');
   }
@@ -211,4 +216,17 @@ test('Entra ID turns access keys off', () => {
     for (const x of ofType(r, 'azure-native:redisenterprise:Database'))
       expect(x.inputs.accessKeysAuthentication).toBe('Disabled');
   }
+});
+
+test('Premium zones never outnumber the nodes of a shard (Azure rejects that), and multi-AZ specs span two or more', () => {
+  const premium = byTarget('azure-premium');
+  for (const r of premium) {
+    const cache = one(r, 'azure-native:redis:Redis');
+    const zones = (cache.inputs.zones as string[] | undefined) ?? [];
+    const nodes = 1 + Number(cache.inputs.replicasPerMaster);
+    expect(zones.length).toBeLessThanOrEqual(nodes);
+    if (policyOf(r).availability.multiAz) expect(zones.length).toBeGreaterThanOrEqual(2);
+  }
+  // At least one example has a single replica, the case that used to ask for three zones.
+  expect(premium.some((r) => one(r, 'azure-native:redis:Redis').inputs.replicasPerMaster === 1)).toBe(true);
 });
