@@ -110,8 +110,9 @@ export function connectionNeed(w: Spec['workload']): Plan['connections'] {
   const concurrent = w.concurrentRequests ?? CONNECTIONS.defaultConcurrentRequests.value;
   const calls = w.redisCallsPerRequest ?? CONNECTIONS.defaultCallsPerRequest.value;
   const replicas = w.applicationReplicas ?? CONNECTIONS.defaultReplicas.value;
+  // maxConcurrentUsers is the row's inclusive upper bound (99 for "< 100", 1,000 for "100 - 1,000").
   const row = referenceCatalog().poolSizes.find(
-    (r) => r.maxConcurrentUsers === null || concurrent < r.maxConcurrentUsers,
+    (r) => r.maxConcurrentUsers === null || concurrent <= r.maxConcurrentUsers,
   )!;
   let poolSize: number;
   let poolReason: string;

@@ -68,6 +68,22 @@ describe('connections', () => {
     expect(c.poolReason).toMatch(/fixed by the spec.*25/);
   });
 
+  test.each([
+    [99, 10, 2],
+    [100, 25, 5],
+    [1000, 25, 5],
+    [1001, 50, 10],
+    [10_000, 50, 10],
+    [10_001, 100, 20],
+  ])(
+    '%d concurrent users fall in the Go guide table row with pool %d, min idle %d (bounds inclusive)',
+    (users, pool, idle) => {
+      const c = connectionNeed({ concurrentRequests: users, poolSize: 500 });
+      expect(c.minIdle).toBe(idle);
+      expect(c.poolReason).toMatch(new RegExp(`suggests ${pool} for`));
+    },
+  );
+
   test('small workloads get the minimum pool of 10', () => {
     expect(connectionNeed({ concurrentRequests: 5, redisCallsPerRequest: 1 }).poolSize).toBe(10);
   });
