@@ -7,6 +7,7 @@
  *   {{PASSWORD:<role>}}  -> the password itself (masterauth / sentinel auth-pass must send it)
  *   {{CONFIG_COMMAND}}   -> the secret name CONFIG is renamed to
  */
+import { isIP } from 'node:net';
 import type { Deployment } from '../deployment';
 import {
   aclFileLine,
@@ -55,6 +56,23 @@ export function disabledCommands(d: Deployment): string[] {
   );
 }
 
+/**
+ * True when the layout's host is a DNS name rather than an IP literal. Sentinel refuses a host name in
+ * `sentinel monitor` ("Can't resolve instance hostname") unless `resolve-hostnames` is on, and
+ * `cluster-announce-ip` takes an address only (host names go to `cluster-announce-hostname`).
+ */
+export function hostIsName(layout: Layout): boolean {
+  return isIP(layout.host) === 0;
+}
+
+/**
+ * Redis 7.0 or later (Valkey forked from 7.2). Redis 6.2 refuses the whole file on a 7.0 directive
+ * such as `appenddirname` or `cluster-announce-hostname`.
+ */
+function redis7(d: Deployment): boolean {
+  return d.policy.engine !== 'redis' || Number(d.policy.engineVersion.split('.')[0]) >= 7;
+}
+
 function section(title: string, lines: string[]): string[] {
   return lines.length ? ['', `# --- ${title}`, ...lines] : [];
 }
@@ -99,7 +117,7 @@ export function redisConf(d: Deployment, layout: Layout, node: NodeSpec): string
     'loglevel notice',
     `dir ${node.dataDir}`,
     'dbfilename dump.rdb',
-    'appenddirname appendonlydir',
+    ...(redis7(d) ? ['appenddirname appendonlydir'] : []),
   ];
 
   const memory = [maxmemoryLine(plan), ...tuningLines(policy, plan), ...ioThreadsLines(layout.cores)];
@@ -110,7 +128,10 @@ export function redisConf(d: Deployment, layout: Layout, node: NodeSpec): string
       'cluster-enabled yes',
       `cluster-config-file nodes-${node.port}.conf`,
       `cluster-node-timeout ${layout.clusterNodeTimeoutMs}`,
-      `cluster-announce-ip ${layout.host}`,
+      // Clients are redirected to the announced endpoint: an IP, or a host name they resolve themselves.
+      ...(hostIsName(layout) && redis7(d)
+        ? [`cluster-announce-hostname ${layout.host}`, 'cluster-preferred-endpoint-type hostname']
+        : [`cluster-announce-ip ${layout.host}`]),
       'cluster-require-full-coverage yes',
       'cluster-allow-reads-when-down no',
     );
@@ -191,6 +212,8 @@ function sentinelUsers(users: AclUsers): string[] {
     '+sentinel|replicas',
     '+sentinel|slaves',
     '+sentinel|master',
+    // redis-py's Sentinel.discover_master() reads SENTINEL MASTERS (only this deployment's master is monitored).
+    '+sentinel|masters',
     '+subscribe',
     '+psubscribe',
     '+unsubscribe',
@@ -232,6 +255,8 @@ export function sentinelConfTemplate(d: Deployment, layout: Layout, s: SentinelS
   } else {
     lines.push(`port ${s.port}`);
   }
+  // A host name must be resolved by Sentinel and announced as a name (Redis 6.2+), or it fails to start.
+  if (hostIsName(layout)) lines.push('sentinel resolve-hostnames yes', 'sentinel announce-hostnames yes');
   lines.push(
     `sentinel announce-ip ${layout.host}`,
     `sentinel announce-port ${s.port}`,

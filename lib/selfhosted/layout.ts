@@ -116,6 +116,17 @@ export function layoutFor(deployment: Deployment, options: SelfHostedOptions = {
   const mode = plan.topology.mode;
   const cluster = mode === 'cluster';
 
+  // ACL channel rules (`&`, `resetchannels`) and Sentinel's own ACL users need Redis 6.2.
+  const [major, minor] = policy.engineVersion.split('.').map(Number);
+  if (policy.engine === 'redis' && (major < 6 || (major === 6 && minor < 2))) {
+    throw new SpecError(
+      'engineVersion',
+      policy.engineVersion,
+      'self-hosted configs need Redis 6.2 or later',
+      src,
+    );
+  }
+
   const host = options.host ?? target.host ?? SELF_HOSTED_DEFAULTS.host;
   if (!/^[A-Za-z0-9.:-]+$/.test(host)) {
     throw new SpecError(`${FIELD}.host`, host, 'expected an IP address or host name', src);

@@ -184,7 +184,10 @@ export class Env {
     }
     this.passwords.configCommand = `CONFIG-test${crypto.randomBytes(8).toString('hex')}`;
     fs.writeFileSync(path.join(this.secretsDir, 'config-command'), this.passwords.configCommand);
-    await run('bash', [path.join(this.distDir, 'install.sh'), this.secretsDir]);
+    // Redis runs as whoever runs the tests (their temp dirs are private to that user).
+    await run('bash', [path.join(this.distDir, 'install.sh'), this.secretsDir], {
+      env: { ...process.env, REDIS_IAC_USER: os.userInfo().username },
+    });
   }
 
   /** The rendered start.sh: starts every node and Sentinel and waits until they answer. */

@@ -170,6 +170,51 @@ describe('security of the rendered files', () => {
   });
 });
 
+describe('host names and engine versions', () => {
+  const repl = { mode: 'replication' as const, replicasPerShard: 1 };
+  const cluster = { mode: 'cluster' as const, shards: 3, replicasPerShard: 1 };
+
+  test('a host name: Sentinel resolves and announces names (it refuses to start otherwise)', () => {
+    const d = deployment(PROD, repl);
+    const sentinel = (host: string) =>
+      buildSelfHosted(d, { host }).files.find((f) => f.name === 'sentinel-26379.conf.template')!.content;
+    const named = sentinel('redis-1.internal');
+    expect(named).toMatch(/^sentinel resolve-hostnames yes$/m);
+    expect(named).toMatch(/^sentinel announce-hostnames yes$/m);
+    // Before the monitor line: Sentinel resolves the address while it reads that line.
+    expect(named.indexOf('resolve-hostnames')).toBeLessThan(named.indexOf('sentinel monitor'));
+    expect(sentinel('10.0.1.5')).not.toMatch(/hostnames/);
+  });
+
+  test('a host name: cluster nodes announce it as a host name, not as cluster-announce-ip', () => {
+    const yaml = PROD.replace(/ {2}selfHosted:\n {4}basePort: 6380\n/, '');
+    const conf = (host: string) =>
+      buildSelfHosted(deployment(yaml, cluster), { host }).files.find((f) => f.name === 'redis-7000.conf')!
+        .content;
+    const named = conf('redis-1.internal');
+    expect(named).toMatch(/^cluster-announce-hostname redis-1.internal$/m);
+    expect(named).toMatch(/^cluster-preferred-endpoint-type hostname$/m);
+    expect(named).not.toMatch(/cluster-announce-ip/);
+    expect(conf('10.0.1.5')).toMatch(/^cluster-announce-ip 10.0.1.5$/m);
+  });
+
+  test("the app user's Sentinel ACL lets redis-py find the primary (SENTINEL MASTERS)", () => {
+    const t = file(deployment(PROD, repl), 'sentinel-26379.conf.template');
+    expect(t).toMatch(/^user app-app on .* \+sentinel\|masters( |$)/m);
+  });
+
+  test('Redis 6.2: no 7.0-only directive (appenddirname); Redis 6.0 is refused with the fix', () => {
+    const v62 = deployment(PROD.replace('engineVersion: "7.1"', 'engineVersion: "6.2"'));
+    expect(v62.policy.engineVersion).toBe('6.2');
+    expect(file(v62, 'redis-6380.conf')).not.toMatch(/appenddirname/);
+    expect(file(deployment(PROD), 'redis-6380.conf')).toMatch(/^appenddirname appendonlydir$/m);
+    const v60 = deployment(PROD.replace('engineVersion: "7.1"', 'engineVersion: "6.0"'));
+    expect(() => buildSelfHosted(v60)).toThrow(
+      /engineVersion: got "6.0"; self-hosted configs need Redis 6.2 or later/,
+    );
+  });
+});
+
 describe('install.sh', () => {
   let tmp = '';
   // In hooks, not the describe body: a filtered run (-t) skips afterAll of an all-skipped block.
@@ -213,6 +258,50 @@ describe('install.sh', () => {
     const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/space`], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/no spaces/);
+  });
+
+  const asRoot = process.getuid?.() === 0 ? test : test.skip;
+  asRoot('as root, gives the config dir, the configs and the data dirs to REDIS_IAC_USER', () => {
+    const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
+    const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], {
+      encoding: 'utf8',
+      env: { ...process.env, REDIS_IAC_USER: 'nobody' },
+    });
+    expect([r.status, r.stderr]).toEqual([0, expect.not.stringMatching(/no such user|as root/)]);
+    for (const p of [
+      'conf',
+      'conf/redis-6380.conf',
+      'conf/secrets.conf',
+      'conf/users.acl',
+      'data/6380',
+      'data/6381',
+    ])
+      expect([p, fs.statSync(`${tmp}/${p}`).uid]).toEqual([p, nobody]);
+    // Sentinel rewrites its config in place: its file and directory must belong to the same account.
+    expect(fs.statSync(`${tmp}/conf/sentinel-26379.conf`).uid).toBe(nobody);
+    expect(fs.statSync(`${tmp}/data/sentinel-26379`).uid).toBe(nobody);
+    expect(fs.statSync(`${tmp}/conf`).mode & 0o777).toBe(0o700);
+    // The operator's secret files stay with the operator.
+    expect(fs.statSync(`${tmp}/secrets/app.password`).uid).toBe(0);
+  });
+
+  test('refuses an unknown REDIS_IAC_USER', () => {
+    const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], {
+      encoding: 'utf8',
+      env: { ...process.env, REDIS_IAC_USER: 'no-such-user-x' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/REDIS_IAC_USER=no-such-user-x: no such user/);
+  });
+
+  test('warns about missing certificates and a key other users can read', () => {
+    fs.mkdirSync(`${tmp}/tls`, { recursive: true });
+    fs.writeFileSync(`${tmp}/tls/redis.key`, 'not a key', { mode: 0o644 });
+    fs.chmodSync(`${tmp}/tls/redis.key`, 0o644);
+    const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/tls\/ca.crt is missing/);
+    expect(r.stderr).toMatch(/redis.key is readable by other users/);
   });
 
   test('refuses to install a template with an unknown placeholder', () => {
