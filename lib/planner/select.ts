@@ -16,6 +16,7 @@ import type { ResolvedPolicy } from '../policy/types';
 import { GB, GIB, MIB, MONTH_HOURS, TOPOLOGY, USABLE_MEMORY } from './assumptions';
 import type { Need } from './need';
 import type { Choice, KubernetesResources, PlatformId } from './types';
+import { usd } from '../numbers';
 
 export interface SelectContext {
   need: Need;
@@ -401,7 +402,29 @@ export const OPTIONS: Record<PlatformId, (ctx: SelectContext) => Option[]> = {
 };
 
 export function choose(platform: PlatformId, ctx: SelectContext): Choice {
-  const best = cheapest(platform, OPTIONS[platform](ctx), ctx);
+  const options = OPTIONS[platform](ctx);
+  const best = cheapest(platform, options, ctx);
   const { fits: _fits, whyNot: _whyNot, ...choice } = best;
-  return choice;
+  // One option (Kubernetes pods are derived, not picked from a list): nothing to compare it with.
+  if (!choice.available || options.length < 2) return choice;
+  return { ...choice, reason: `${choice.reason}; ${whyThisOne(best, options, ctx)}` };
+}
+
+function optionLabel(o: Option): string {
+  return o.shards > 1 ? `${o.sku} x ${o.shards} shards` : o.sku;
+}
+
+/**
+ * Why this option and not a cheaper one: the need it was measured against, and the nearest cheaper
+ * option with what rules it out (too small, burstable, preview...), so a reader sees the trade-off.
+ */
+function whyThisOne(best: Option, options: Option[], ctx: SelectContext): string {
+  const need = `${gb(dataPerShardBytes(ctx, best.shards)).toFixed(2)} GB of data per shard and ${ctx.need.connections.expectedClients} clients`;
+  const cheaper = options
+    .filter((o) => !o.fits && o.monthlyCostUsd < best.monthlyCostUsd)
+    .reduce<Option | undefined>((a, o) => (!a || o.monthlyCostUsd > a.monthlyCostUsd ? o : a), undefined);
+  const head = `the cheapest option that holds ${need}`;
+  return cheaper
+    ? `${head}; the next cheaper, ${optionLabel(cheaper)} at ${usd(cheaper.monthlyCostUsd)}/month, is out: ${cheaper.whyNot}`
+    : `${head}; nothing cheaper in the catalog`;
 }

@@ -1,7 +1,8 @@
 import { fromSpec } from '../../lib/deployment';
 import { SpecError } from '../../lib/errors';
-import { connectionNeed, datasetItems, memoryNeed } from '../../lib/planner/need';
-import { requireChoice } from '../../lib/planner/plan';
+import { computeNeed, connectionNeed, datasetItems, memoryNeed } from '../../lib/planner/need';
+import { contextFor, requireChoice } from '../../lib/planner/plan';
+import { awsOptions, azureManagedOptions, azurePremiumOptions, gcpOptions } from '../../lib/planner/select';
 import { PLATFORM_IDS } from '../../lib/planner/types';
 import { validateSpec } from '../../lib/spec/load';
 
@@ -122,6 +123,41 @@ describe('topology', () => {
 });
 
 describe('choices', () => {
+  test('a reason says what the choice was measured against and why the next cheaper option is out', () => {
+    const d = deploy({ workload: { devices: 50_000 } });
+    const aws = d.plan.choices.aws;
+    expect(aws.sku).toBe('cache.m7g.large');
+    expect(aws.reason).toMatch(
+      /the cheapest option that holds 0\.33 GB of data per shard and 56 clients; the next cheaper, cache\.t4g\.medium at \$94\.90\/month, is out: burstable \(CPU credits\) not used in production$/,
+    );
+    const amr = deploy({ workload: { datasetGb: 4 } }).plan.choices['azure-managed'];
+    expect(amr.reason).toMatch(
+      /the next cheaper, \S+ at \$[\d,.]+\/month, is out: usable [\d.]+ GB < [\d.]+ GB/,
+    );
+  });
+
+  test('the cheaper option a reason names really is cheaper (brute force over the options)', () => {
+    for (const [platform, options] of [
+      ['aws', awsOptions],
+      ['gcp', gcpOptions],
+      ['azure-premium', azurePremiumOptions],
+      ['azure-managed', azureManagedOptions],
+    ] as const) {
+      const d = deploy({ workload: { devices: 200_000 } });
+      const c = d.plan.choices[platform];
+      const named = /the next cheaper, (\S+)(?: x (\d+) shards)? at/.exec(c.reason);
+      if (!named) {
+        expect(c.reason).toMatch(/nothing cheaper in the catalog$/);
+        continue;
+      }
+      const all = options(contextFor(d.spec, d.policy, computeNeed(d.spec, d.policy)));
+      const o = all.find((x) => x.sku === named[1] && x.shards === Number(named[2] ?? 1));
+      expect(o).toBeDefined();
+      expect(o!.fits).toBe(false);
+      expect(o!.monthlyCostUsd).toBeLessThan(c.monthlyCostUsd);
+    }
+  });
+
   test('every platform has a choice with a reason and a price source', () => {
     const d = deploy({ workload: { devices: 100_000 } });
     for (const p of PLATFORM_IDS) {
