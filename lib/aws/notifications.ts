@@ -1,6 +1,8 @@
 /**
  * The SNS topics of a replication group, both TLS-only:
- * - alarms: KMS-encrypted; CloudWatch alarms publish to it (the key policy lets CloudWatch use the key);
+ * - alarms: KMS-encrypted; CloudWatch alarms publish to it. A topic policy replaces SNS's default
+ *   one, so it must allow the CloudWatch service principal (alarms of this account only), and the key
+ *   policy must let CloudWatch use the key (see the replication group's key);
  * - events: ElastiCache events (failover, node replacement, ...). ElastiCache cannot publish to an
  *   encrypted topic (its docs: an encrypted topic shows as inactive and is disassociated), so this
  *   topic is not encrypted at rest; events carry cluster and node names only, never data. Its policy
@@ -39,6 +41,24 @@ export class RedisNotifications extends Construct {
     super(scope, id);
     // enforceSSL adds a topic policy that denies publishing or subscribing over plain HTTP.
     this.topic = new sns.Topic(this, 'Topic', { masterKey: props.encryptionKey, enforceSSL: true });
+    // Without this the TLS-only policy has no allow at all, and every alarm action fails with "is not
+    // authorized to perform: SNS:Publish ... because no resource-based policy allows" (AWS Knowledge
+    // Center: "Why didn't I receive an SNS notification for my CloudWatch alarm trigger?").
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+          },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
     this.eventsTopic = new sns.Topic(this, 'EventsTopic', { enforceSSL: true });
     // A topic policy replaces SNS's default one; keep its owner-account publish grant for ElastiCache.
     this.eventsTopic.addToResourcePolicy(
@@ -47,7 +67,7 @@ export class RedisNotifications extends Construct {
         principals: [new iam.AnyPrincipal()],
         actions: ['sns:Publish'],
         resources: [this.eventsTopic.topicArn],
-        conditions: { StringEquals: { 'AWS:SourceOwner': Stack.of(this).account } },
+        conditions: { StringEquals: { 'AWS:SourceOwner': stack.account } },
       }),
     );
     if (props.email) {

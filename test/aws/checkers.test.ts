@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCfnLint } from '../../lib/aws/cfn-lint';
 import { looksGenerated, scanDirectory, scanText } from '../../lib/checks/secret-scan';
+import { alarmDeliveryProblems, type CfnTemplate } from './template-checks';
 
 describe('secret scan', () => {
   test('flags a planted generated token, a literal AuthToken, a plaintext SecretString and a private key', () => {
@@ -104,4 +105,66 @@ test('generated-looking strings: random tokens yes, CDK logical ids and rule nam
   expect(looksGenerated('RedisNotificationsTopicnocacsexamplecom100FF633')).toBe(false);
   expect(looksGenerated('R5-SecretsManagerRotationEnabled')).toBe(false);
   expect(looksGenerated('RedisParametersFamilyredis734336AF6')).toBe(false);
+});
+
+describe('alarm delivery check', () => {
+  /** An alarm publishing to a KMS-encrypted topic; `topicPolicy` and `keyStatements` vary per case. */
+  const fixture = (topicPolicy: object[] | undefined, keyStatements: object[]): CfnTemplate => ({
+    Resources: {
+      Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: keyStatements } } },
+      Topic: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+      ...(topicPolicy
+        ? {
+            Policy: {
+              Type: 'AWS::SNS::TopicPolicy',
+              Properties: { Topics: [{ Ref: 'Topic' }], PolicyDocument: { Statement: topicPolicy } },
+            },
+          }
+        : {}),
+      Alarm: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: { AlarmActions: [{ Ref: 'Topic' }], OKActions: [{ Ref: 'Topic' }] },
+      },
+    },
+  });
+  const denyPlainHttp = {
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'sns:Publish',
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+  const cloudwatchPublish = {
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: 'sns:Publish',
+  };
+  const cloudwatchKey = {
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+  };
+
+  test('passes when the topic policy and the key policy both let CloudWatch in', () => {
+    expect(alarmDeliveryProblems(fixture([denyPlainHttp, cloudwatchPublish], [cloudwatchKey]))).toEqual([]);
+    // No topic policy at all: SNS's default policy lets the owner account's services publish.
+    expect(alarmDeliveryProblems(fixture(undefined, [cloudwatchKey]))).toEqual([]);
+  });
+
+  test('flags a topic policy that only denies plain HTTP (bad fixture)', () => {
+    expect(alarmDeliveryProblems(fixture([denyPlainHttp], [cloudwatchKey]))).toEqual([
+      'Alarm: topic Topic has a topic policy that does not allow cloudwatch.amazonaws.com sns:Publish',
+    ]);
+  });
+
+  test('flags a key policy without the CloudWatch grant (bad fixture)', () => {
+    const rootOnly = {
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+      Action: 'kms:*',
+    };
+    expect(alarmDeliveryProblems(fixture([cloudwatchPublish], [rootOnly]))).toEqual([
+      'Alarm: topic Topic is encrypted with Key, whose key policy does not allow cloudwatch.amazonaws.com kms:GenerateDataKey',
+      'Alarm: topic Topic is encrypted with Key, whose key policy does not allow cloudwatch.amazonaws.com kms:Decrypt',
+    ]);
+  });
 });

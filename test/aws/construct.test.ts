@@ -119,6 +119,36 @@ describe('RedisReplicationGroup (cluster mode, defaults)', () => {
     });
   });
 
+  test('alarms topic policy lets CloudWatch alarms of this account publish', () => {
+    const [topicId] = Object.keys(
+      template.findResources('AWS::SNS::Topic', { Properties: { KmsMasterKeyId: Match.anyValue() } }),
+    );
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId },
+            Condition: {
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*'],
+                  ],
+                },
+              },
+              StringEquals: { 'aws:SourceAccount': '123456789012' },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
   test('KMS key rotates yearly', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });

@@ -20,6 +20,7 @@ import { buildAwsApp, synthAws } from '../../lib/aws/synth';
 import { awsCatalog } from '../../lib/catalog';
 import { fromSpec, loadDeployment, type Deployment } from '../../lib/deployment';
 import { validateSpec } from '../../lib/spec/load';
+import { alarmDeliveryProblems } from './template-checks';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
 const EXAMPLES = fs
@@ -225,6 +226,10 @@ describe.each(EXAMPLES)('%s', (example) => {
     const replicas = d.plan.choices.aws.replicasPerShard;
     expect(threshold('ReplicationLag').length > 0).toBe(replicas > 0);
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  test('alarm notifications can reach their topic (topic policy and key policy let CloudWatch in)', () => {
+    expect(alarmDeliveryProblems(get(example).template)).toEqual([]);
   });
 
   test('outputs and SSM parameter carry the connection contract, without a secret', () => {
