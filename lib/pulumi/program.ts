@@ -8,6 +8,7 @@
  *
  * Every error in config or spec names the config key and the spec field, so the fix is obvious.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { AzureManagedRedis } from '../azure/managed';
@@ -28,7 +29,7 @@ export interface ProgramConfig {
   spec: string;
   target: PulumiTarget;
   logAnalyticsWorkspaceId?: string;
-  /** Directory relative spec paths are resolved against. @default the Pulumi project root (cwd) */
+  /** Directory relative spec paths are resolved against. @default the Pulumi project root ({@link projectRoot}) */
   root?: string;
 }
 
@@ -63,9 +64,21 @@ export function checkTarget(target: string): PulumiTarget {
   return target as PulumiTarget;
 }
 
+/**
+ * The directory holding Pulumi.yaml, found upwards from `start`. `pulumi up` runs the program in the
+ * directory Pulumi.yaml's `main` names (stacks/pulumi), not in the project root, so relative spec
+ * paths from the config would otherwise point below stacks/pulumi. Falls back to `start`.
+ */
+export function projectRoot(start: string = process.cwd()): string {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'Pulumi.yaml'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start);
+  }
+}
+
 /** Load the spec named by `redis:spec`; spec errors keep their field and gain the config key. */
 export function loadForConfig(cfg: ProgramConfig): Deployment {
-  const file = path.resolve(cfg.root ?? process.cwd(), cfg.spec);
+  const file = path.resolve(cfg.root ?? projectRoot(), cfg.spec);
   return withConfigKey(cfg, () => loadDeployment(file));
 }
 

@@ -125,3 +125,39 @@ test('the stack entry point turns spec errors into a one-line RunError', async (
   expect(err).toBeInstanceOf(pulumi.RunError);
   expect((err as Error).message).toContain('redis:target: got "aws"');
 });
+
+/**
+ * `pulumi up` runs the program with the working directory set to the directory `main` names
+ * (pulumi/pulumi pkg/engine/project.go getPwdMain: a directory `main` becomes the pwd), not the
+ * project root. Both the spec path and the TypeScript settings must still work from there.
+ */
+describe('run from the directory Pulumi.yaml main names', () => {
+  const project = parse(fs.readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8')) as { main: string };
+  const mainDir = path.join(ROOT, project.main);
+
+  test('a relative redis:spec is resolved against the project root, not the main directory', async () => {
+    const before = process.cwd();
+    process.chdir(mainDir);
+    try {
+      // No `root` option: exactly what stacks/pulumi/index.ts does under `pulumi up`.
+      const r = await runProgram('examples/default.yaml', 'gcp');
+      expect(r.deployment).toBe('app-cache');
+    } finally {
+      process.chdir(before);
+    }
+  });
+
+  test('the main directory has a tsconfig.json with the project compiler options (Pulumi only looks there)', async () => {
+    const ts = await import('typescript');
+    const file = path.join(mainDir, 'tsconfig.json');
+    expect(fs.existsSync(file)).toBe(true);
+    const read = ts.readConfigFile(file, (f) => ts.sys.readFile(f));
+    expect(read.error).toBeUndefined();
+    const { options, errors } = ts.parseJsonConfigFileContent(read.config, ts.sys, mainDir);
+    expect(errors).toEqual([]);
+    // Without these the catalog JSON imports and ES2019+ library calls do not compile.
+    expect(options.resolveJsonModule).toBe(true);
+    expect(options.target).toBeGreaterThanOrEqual(ts.ScriptTarget.ES2022);
+    expect(options.strict).toBe(true);
+  });
+});
