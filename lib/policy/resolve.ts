@@ -106,8 +106,18 @@ function checkContradictions(spec: Spec, p: ResolvedPolicy, source: string): voi
       'expected a window of at least 60 minutes (ElastiCache minimum)',
     );
   }
-  if (durationMinutes(parseWeekly(p.maintenanceWindow)) < 60) {
+  const maintenanceMinutes = durationMinutes(parseWeekly(p.maintenanceWindow));
+  if (maintenanceMinutes < 60) {
     throw err('maintenanceWindow', p.maintenanceWindow, 'expected a window of at least 60 minutes');
+  }
+  if (maintenanceMinutes > 24 * 60) {
+    // ElastiCache refuses a PreferredMaintenanceWindow longer than 24 hours at deploy time; an end
+    // before the start (sun:05:00-sun:04:00) also lands here, as a window of almost a week.
+    throw err(
+      'maintenanceWindow',
+      p.maintenanceWindow,
+      `expected a window of at most 24 hours (this one is ${Math.round(maintenanceMinutes / 60)} h; ElastiCache limit), e.g. "sun:05:00-sun:07:00"`,
+    );
   }
   if (per.rdb && windowsOverlap(p.maintenanceWindow, per.snapshotWindow)) {
     throw err(

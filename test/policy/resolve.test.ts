@@ -159,6 +159,24 @@ describe('contradictions', () => {
     );
   });
 
+  test('a maintenance window longer than 24 hours (ElastiCache refuses it), also one whose end is before its start', () => {
+    const dev = (w: string) =>
+      errorOf(() => resolvePolicy(validateSpec({ ...base, profile: 'development', maintenanceWindow: w })));
+    expect(dev('sun:05:00-sun:04:00').message).toBe(
+      'spec: maintenanceWindow: got "sun:05:00-sun:04:00"; expected a window of at most 24 hours (this one is 167 h; ElastiCache limit), e.g. "sun:05:00-sun:07:00"',
+    );
+    expect(dev('mon:05:00-wed:05:00').field).toBe('maintenanceWindow');
+    expect(errorOf(() => resolve({ maintenanceWindow: 'mon:05:00-wed:05:00' })).message).toMatch(
+      /at most 24 hours \(this one is 48 h/,
+    );
+    // Exactly 24 hours is allowed.
+    expect(
+      resolvePolicy(
+        validateSpec({ ...base, profile: 'development', maintenanceWindow: 'sat:05:00-sun:05:00' }),
+      ).maintenanceWindow,
+    ).toBe('sat:05:00-sun:05:00');
+  });
+
   test('windows shorter than an hour', () => {
     expect(errorOf(() => resolve({ persistence: { snapshotWindow: '03:00-03:30' } })).field).toBe(
       'persistence.snapshotWindow',
