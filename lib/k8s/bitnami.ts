@@ -19,6 +19,12 @@ import { RedisTls, TLS_FILES } from './tls';
 export const BITNAMI_CHART_VERSION = '23.1.1';
 export const BITNAMI_CHART_REF = 'oci://registry-1.docker.io/bitnamicharts/redis';
 export const SENTINEL_MASTER_SET = 'mymaster';
+/**
+ * Sentinel needs at least three instances to survive the loss of one node with its Sentinel
+ * (https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/, "Fundamental things to
+ * know about Sentinel before deploying": at least three Sentinel instances for a robust deployment).
+ */
+export const MIN_SENTINELS = 3;
 /** Key of the admin password in the auth Secret (the chart's `auth.existingSecretPasswordKey`). */
 export const BITNAMI_PASSWORD_KEY = 'redis-password';
 
@@ -135,8 +141,14 @@ export function bitnamiLayout(ctx: K8sContext): BitnamiLayout {
   const replicas = ctx.plan.topology.replicasPerShard;
   if (replicas === 0) return { architecture: 'standalone', sentinel: false, replicaCount: 0 };
   const sentinel = ctx.policy.availability.automaticFailover;
-  // With Sentinel the chart runs every node (primary included) in one StatefulSet of replicaCount pods.
-  return { architecture: 'replication', sentinel, replicaCount: sentinel ? replicas + 1 : replicas };
+  // With Sentinel the chart runs every node (primary included) in one StatefulSet of replicaCount pods,
+  // one Sentinel per pod. A failover needs a majority of all Sentinels to authorise it, so with two pods
+  // losing the primary's pod (and its Sentinel) leaves 1 of 2: no failover ever. Hence at least three.
+  return {
+    architecture: 'replication',
+    sentinel,
+    replicaCount: sentinel ? Math.max(MIN_SENTINELS, replicas + 1) : replicas,
+  };
 }
 
 /**

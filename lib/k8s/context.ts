@@ -21,6 +21,14 @@ export const CLUSTER_BUS_PORT = REDIS_PORT + 10000;
 export const SENTINEL_PORT = 26379;
 /** redis_exporter's default listen port (both flavors). */
 export const EXPORTER_PORT = 9121;
+/**
+ * Where the OpsTree redis-operator runs (the namespace of the install command in docs/kubernetes.md)
+ * and the labels of its pods (chart ot-helm/redis-operator: `name: <redisOperator.name>`, default
+ * `redis-operator`). The operator connects to every Redis pod on the Redis port (go-redis, by pod
+ * IP) to create and check the cluster, so the NetworkPolicy must admit it.
+ */
+export const OPSTREE_OPERATOR_NAMESPACE = 'ot-operators';
+export const OPSTREE_OPERATOR_POD_LABELS: Readonly<Record<string, string>> = { name: 'redis-operator' };
 /** Non-root user the Redis containers run as (both images ship a user with this id or accept it). */
 export const REDIS_UID = 1001;
 

@@ -162,8 +162,12 @@ export function alertRules(ctx: K8sContext, selector: string): AlertRule[] {
 
 export interface RedisMonitoringProps {
   readonly ctx: K8sContext;
-  /** Labels of the Service(s) that expose the exporter port named `metrics`. */
+  /** Labels of the Service(s) that expose the exporter port. */
   readonly metricsServiceLabels: Record<string, string>;
+  /** Values of those Services' `app` label, when the labels alone would match other deployments. @default any */
+  readonly metricsServiceApps?: string[];
+  /** Name of the exporter port on those Services. @default 'metrics' */
+  readonly metricsPortName?: string;
   /** PromQL matcher list selecting this deployment's series (see alertRules). */
   readonly promSelector: string;
   /** Whether to create the ServiceMonitor and PrometheusRule here (false when a Helm chart does). @default true */
@@ -187,11 +191,16 @@ export class RedisMonitoring extends Construct {
       new ServiceMonitor(this, 'ServiceMonitor', {
         metadata: meta(`${ctx.name}-redis`),
         spec: {
-          selector: { matchLabels: props.metricsServiceLabels },
+          selector: {
+            matchLabels: props.metricsServiceLabels,
+            ...(props.metricsServiceApps?.length
+              ? { matchExpressions: [{ key: 'app', operator: 'In', values: props.metricsServiceApps }] }
+              : {}),
+          },
           namespaceSelector: { matchNames: [ctx.namespace] },
           endpoints: [
             {
-              port: 'metrics',
+              port: props.metricsPortName ?? 'metrics',
               path: '/metrics',
               interval: '30s',
               scheme: ServiceMonitorSpecEndpointsScheme.HTTP,

@@ -1,11 +1,19 @@
 /**
  * Ingress to the Redis pods: only the spec's client pods on the Redis port, Redis pods among
- * themselves (replication, cluster bus, Sentinel), the backup job, and the metrics port for
- * Prometheus. Everything else is denied because the policy selects the pods.
+ * themselves (replication, cluster bus, Sentinel), the OpsTree operator, the backup job, and the
+ * metrics port for Prometheus. Everything else is denied because the policy selects the pods.
  */
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { CLUSTER_BUS_PORT, EXPORTER_PORT, REDIS_PORT, SENTINEL_PORT, type K8sContext } from './context';
+import {
+  CLUSTER_BUS_PORT,
+  EXPORTER_PORT,
+  OPSTREE_OPERATOR_NAMESPACE,
+  OPSTREE_OPERATOR_POD_LABELS,
+  REDIS_PORT,
+  SENTINEL_PORT,
+  type K8sContext,
+} from './context';
 
 export interface RedisNetworkPolicyProps {
   readonly ctx: K8sContext;
@@ -41,6 +49,18 @@ export class RedisNetworkPolicy extends Construct {
     if (ctx.flavor === 'opstree') peerPorts.push(kplus.NetworkPolicyPort.tcp(CLUSTER_BUS_PORT));
     if (props.sentinel) peerPorts.push(kplus.NetworkPolicyPort.tcp(SENTINEL_PORT));
     this.policy.addIngressRule(redisPods, peerPorts);
+
+    // The OpsTree operator talks to each pod on the Redis port (CLUSTER MEET/NODES, slot checks, failover
+    // healing); without this rule the RedisCluster never leaves Bootstrap.
+    if (ctx.flavor === 'opstree') {
+      const operator = kplus.Pods.select(this, 'Operator', {
+        labels: { ...OPSTREE_OPERATOR_POD_LABELS },
+        namespaces: kplus.Namespaces.select(this, 'OperatorNamespace', {
+          names: [OPSTREE_OPERATOR_NAMESPACE],
+        }),
+      });
+      this.policy.addIngressRule(operator, [kplus.NetworkPolicyPort.tcp(REDIS_PORT)]);
+    }
 
     if (props.backupPodLabels) {
       const backup = kplus.Pods.select(this, 'Backup', { labels: props.backupPodLabels });

@@ -30,6 +30,23 @@ export const OPSTREE_UID = 1000;
 export const MIN_LEADERS = 3;
 /** Key of the additionalRedisConfig ConfigMap the operator appends to redis.conf. */
 export const ADDITIONAL_CONFIG_KEY = 'redis-additional.conf';
+/** Where the operator mounts the `TLS.secret` volume in the Redis and exporter containers. */
+export const OPSTREE_TLS_DIR = '/tls';
+/**
+ * The operator 0.26 creates `<name>-leader-metrics` / `<name>-follower-metrics` itself when the exporter is
+ * on (and rewrites them on every reconcile): labels `app`, `redis_setup_type`, `role` plus this component
+ * label, one port named {@link OPSTREE_METRICS_PORT_NAME}. The ServiceMonitor selects those Services.
+ */
+export const OPSTREE_METRICS_SERVICE_LABELS: Readonly<Record<string, string>> = {
+  redis_setup_type: 'cluster',
+  'app.kubernetes.io/component': 'metrics',
+};
+export const OPSTREE_METRICS_PORT_NAME = 'redis-exporter';
+
+/** maxmemory in MiB (Redis' `mb`): the plan's share of the container memory limit, as the operator computes it. */
+export function opstreeMaxmemoryMb(res: { memoryLimitMi: number; maxMemoryPercentOfLimit: number }): number {
+  return Math.floor((res.memoryLimitMi * res.maxMemoryPercentOfLimit) / 100);
+}
 
 export interface OpsTreeChartProps extends ChartProps {
   readonly ctx: K8sContext;
@@ -84,10 +101,18 @@ export class OpsTreeChart extends Chart {
       annotations,
     });
 
-    // Extra redis.conf lines from the shared renderer; TLS protocol floor from the policy.
-    const confLines = [...tuningLines(policy, plan)];
+    // Extra redis.conf lines from the shared renderer; TLS protocol floor from the policy. The image's
+    // entrypoint includes this file last, so these lines win over what it generated.
+    // maxmemory is written here: operator 0.26 only turns maxMemoryPercentOfLimit into a REDIS_MAX_MEMORY
+    // variable, which the quay.io/opstree/redis entrypoint never reads (only the operator's alpha
+    // GenerateConfigInInitContainer path does); without the line Redis has no maxmemory at all.
+    const confLines = [`maxmemory ${opstreeMaxmemoryMb(res)}mb`, ...tuningLines(policy, plan)];
     if (policy.security.tls) {
       confLines.push(
+        // The image's entrypoint writes `tls-ca-cert-file "$REDIS_TLS_CA_KEY"`, a variable the operator
+        // renamed to REDIS_TLS_CA_CERT in 0.24: the empty value makes Redis refuse to start with
+        // tls-replication/tls-cluster on. The operator mounts the TLS Secret at /tls.
+        `tls-ca-cert-file ${OPSTREE_TLS_DIR}/${TLS_FILES.ca}`,
         `tls-protocols "${policy.security.tlsMinVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2 TLSv1.3'}"`,
         // Clients authenticate with ACL passwords; a client certificate is accepted but not required
         // (Redis' default would demand one from every client, the backup job included).
@@ -133,10 +158,7 @@ export class OpsTreeChart extends Chart {
       runAsNonRoot: true,
       capabilities: { drop: ['ALL'] },
     };
-    const roleConfig = {
-      additionalRedisConfig: config.name,
-      maxMemoryPercentOfLimit: res.maxMemoryPercentOfLimit,
-    };
+    const roleConfig = { additionalRedisConfig: config.name };
 
     this.cluster = new RedisCluster(this, 'RedisCluster', {
       metadata: {
@@ -152,6 +174,9 @@ export class OpsTreeChart extends Chart {
         clusterVersion: clusterVersionOf(ctx.images.opstreeRedis),
         port: 6379,
         persistenceEnabled: persistent,
+        // Operator 0.26 reads maxMemoryPercentOfLimit for a RedisCluster from the top-level redisConfig
+        // only (the per-role values are ignored); it sets REDIS_MAX_MEMORY, the config file sets maxmemory.
+        redisConfig: { maxMemoryPercentOfLimit: res.maxMemoryPercentOfLimit },
         podSecurityContext: {
           runAsNonRoot: true,
           runAsUser: OPSTREE_UID,
@@ -242,36 +267,13 @@ export class OpsTreeChart extends Chart {
       },
     });
 
-    // One metrics Service per role: the operator's own Services share labels, which would make a
-    // ServiceMonitor scrape each pod several times.
-    const metricsLabels = { 'redis-iac/metrics': name };
-    for (const [role, app] of [
-      ['leader', leaderSts],
-      ['follower', followerSts],
-    ] as const) {
-      if (role === 'follower' && layout.followers === 0) continue;
-      new kplus.k8s.KubeService(this, `Metrics-${role}`, {
-        metadata: {
-          name: `${app}-metrics`,
-          namespace: ctx.namespace,
-          labels: { ...ctx.labels, ...metricsLabels },
-        },
-        spec: {
-          type: 'ClusterIP',
-          selector: { app, redis_setup_type: 'cluster', role },
-          ports: [
-            {
-              name: 'metrics',
-              port: EXPORTER_PORT,
-              targetPort: kplus.k8s.IntOrString.fromNumber(EXPORTER_PORT),
-            },
-          ],
-        },
-      });
-    }
+    // Scraped through the operator's own `<role>-metrics` Services (exporter port only): its other
+    // Services also carry the exporter port, which would make Prometheus scrape each pod several times.
     new RedisMonitoring(this, 'Monitoring', {
       ctx,
-      metricsServiceLabels: metricsLabels,
+      metricsServiceLabels: { ...OPSTREE_METRICS_SERVICE_LABELS },
+      metricsServiceApps: layout.followers > 0 ? [leaderSts, followerSts] : [leaderSts],
+      metricsPortName: OPSTREE_METRICS_PORT_NAME,
       promSelector: `namespace="${ctx.namespace}",service=~"${name}-(leader|follower)-metrics"`,
     });
 

@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
 import { BITNAMI_CHART_VERSION, BitnamiChart, helmInstallCommand } from './bitnami';
-import { flavorsOf, kubernetesTarget, makeContext, type Flavor } from './context';
+import { flavorsOf, kubernetesTarget, makeContext, OPSTREE_OPERATOR_NAMESPACE, type Flavor } from './context';
 import { addConnectionConfigMap } from './contract';
 import { helmBinary, isolateHelmEnv } from './helm';
 import { OpsTreeChart } from './opstree';
@@ -19,7 +19,7 @@ import { objectId, validateBitnamiValues, validateObjects, type ManifestObject }
 
 /** Versions of the cluster-side prerequisites the manifests are written for. */
 export const PREREQUISITES = {
-  redisOperator: 'OT-CONTAINER-KIT redis-operator 0.26.0 (Helm chart ot-helm/redis-operator 0.26.1)',
+  redisOperator: `OT-CONTAINER-KIT redis-operator 0.26.0 (Helm chart ot-helm/redis-operator 0.26.1) in namespace ${OPSTREE_OPERATOR_NAMESPACE} (the NetworkPolicy admits its pods from there)`,
   certManager: 'cert-manager v1.21.1',
   prometheusOperator: 'prometheus-operator v0.93.0 (ServiceMonitor, PrometheusRule CRDs)',
   externalSecrets: 'external-secrets with the external-secrets.io/v1 API (chart 0.17 or later)',

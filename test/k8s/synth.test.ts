@@ -98,7 +98,8 @@ describe('figures from the plan and the policy', () => {
       d.plan.choices.kubernetes.shards * d.plan.topology.replicasPerShard,
     );
     expect(rc.spec.kubernetesConfig.resources.limits.memory).toBe(`${k.memoryLimitMi}Mi`);
-    expect(rc.spec.redisLeader.redisConfig.maxMemoryPercentOfLimit).toBe(k.maxMemoryPercentOfLimit);
+    // Operator 0.26 reads it from the top-level redisConfig only (per-role values are ignored).
+    expect(rc.spec.redisConfig.maxMemoryPercentOfLimit).toBe(k.maxMemoryPercentOfLimit);
     expect(rc.spec.storage.volumeClaimTemplate.spec.resources.requests.storage).toBe(`${k.storageGi}Gi`);
     expect(rc.spec.storage.volumeClaimTemplate.spec.storageClassName).toBe('fast-ssd');
     expect(rc.spec.TLS.secret.secretName).toBe('acs-redis-tls');

@@ -21,7 +21,19 @@ const spec = fs.readFileSync('examples/default.yaml', 'utf8');
 const d = deploymentFromYaml(spec, 'default.yaml');
 const opstree = buildFlavor(d, 'opstree');
 const bitnami = buildFlavor(d, 'bitnami');
-const all = [...opstree.objects, ...bitnami.objects];
+// Neither flavor writes a Service any more (the operator and the chart make them), but a chart rendered
+// in through chartPath does: a Service shaped like the chart's metrics Service stands in for it.
+const chartService: ManifestObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'app-cache-bitnami-metrics', namespace: 'app' },
+  spec: {
+    type: 'ClusterIP',
+    selector: { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': 'app-cache-bitnami' },
+    ports: [{ name: 'http-metrics', port: 9121, targetPort: 'metrics', protocol: 'TCP' }],
+  },
+} as ManifestObject;
+const all = [...opstree.objects, ...bitnami.objects, chartService];
 
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
 function find(kind: string, objects = all): ManifestObject {
