@@ -166,7 +166,8 @@ export interface RedisReplicationGroupProps {
    */
   readonly alarmEmail?: string;
   /**
-   * Keep the replication group (and its secret, key and logs) when it leaves the stack. When off,
+   * Keep the replication group (and its secret, key, logs, subnet group, parameter group and security
+   * group, which it keeps using) when it leaves the stack. When off,
    * CloudFormation takes a final snapshot on delete if snapshots are on.
    * @default true
    */
@@ -304,6 +305,13 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
           ? RemovalPolicy.SNAPSHOT
           : RemovalPolicy.DESTROY,
     );
+    if (r.deletionProtection) {
+      // A retained group keeps using these, and CloudFormation cannot delete a subnet group, parameter
+      // group or security group in use: without RETAIN a stack deletion ends in DELETE_FAILED.
+      for (const used of [this.subnetGroup, this.parameterGroup.resource, this.securityGroup]) {
+        used.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      }
+    }
 
     this.nodeIds = memberClusterIds(
       props.replicationGroupId,

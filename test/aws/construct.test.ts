@@ -46,6 +46,18 @@ describe('RedisReplicationGroup (cluster mode, defaults)', () => {
     template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
   });
 
+  test('deletion protection also keeps what the retained group still uses, so the stack can be deleted', () => {
+    // CloudFormation cannot delete a subnet group, parameter group or security group that a (retained)
+    // replication group still uses: the stack deletion would end in DELETE_FAILED.
+    for (const type of [
+      'AWS::ElastiCache::SubnetGroup',
+      'AWS::ElastiCache::ParameterGroup',
+      'AWS::EC2::SecurityGroup',
+    ]) {
+      template.allResources(type, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
   test('secret generator: configured length, ElastiCache-refused characters excluded, encrypted with the key', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: {
@@ -271,6 +283,14 @@ test('without deletion protection: snapshot on delete, secret destroyed with the
   const t = Template.fromStack(stack);
   t.hasResource(RG, { DeletionPolicy: 'Snapshot' });
   t.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+  // The group goes first, then what it used.
+  for (const type of [
+    'AWS::ElastiCache::SubnetGroup',
+    'AWS::ElastiCache::ParameterGroup',
+    'AWS::EC2::SecurityGroup',
+  ]) {
+    for (const r of Object.values(t.findResources(type))) expect(r.DeletionPolicy ?? 'Delete').toBe('Delete');
+  }
 });
 
 test('TLS and AUTH off (development): no secret, no AuthToken, no TransitEncryptionMode; grant refuses', () => {

@@ -183,6 +183,18 @@ describe.each(EXAMPLES)('%s', (example) => {
     expect(deletion).toBe(
       d.policy.availability.deletionProtection ? 'Retain' : retention > 0 ? 'Snapshot' : 'Delete',
     );
+    // What a retained group keeps using is retained too, or the stack deletion fails on it.
+    for (const type of [
+      'AWS::ElastiCache::SubnetGroup',
+      'AWS::ElastiCache::ParameterGroup',
+      'AWS::EC2::SecurityGroup',
+    ]) {
+      for (const [, r] of resourcesOf(template, type)) {
+        expect(r.DeletionPolicy ?? 'Delete').toBe(
+          d.policy.availability.deletionProtection ? 'Retain' : 'Delete',
+        );
+      }
+    }
     // Alarms go to a KMS-encrypted topic; ElastiCache events to a TLS-only topic that is not
     // encrypted, because ElastiCache cannot publish to an encrypted one.
     const topics = resourcesOf(template, 'AWS::SNS::Topic');
