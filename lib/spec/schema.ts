@@ -58,6 +58,18 @@ const dnsLabel = z
     'a DNS label: lower-case letters, digits and "-", 1-40 chars, starting with a letter',
   );
 
+/**
+ * The deployment name becomes the ElastiCache replication group id, the Memorystore instance id and the
+ * Azure cache name: a DNS label that also has no "--" (ElastiCache: "cannot end with a hyphen or
+ * contain two consecutive hyphens", CreateReplicationGroup ReplicationGroupId constraints).
+ */
+const resourceName = z
+  .string()
+  .regex(
+    /^(?!.*--)[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/,
+    'lower-case letters, digits and single "-", 1-40 chars, starting with a letter and not ending with "-"',
+  );
+
 /** `ddd:HH:MM-ddd:HH:MM` (weekly, UTC), the ElastiCache form. */
 const weeklyWindow = z
   .string()
@@ -288,7 +300,7 @@ export const targetsSchema = z
 
 export const specSchema = z
   .object({
-    name: dnsLabel.describe('Deployment name; used in resource names.'),
+    name: resourceName.describe('Deployment name; used in resource names.'),
     description: z.string().max(255).optional(),
     profile: z.enum(PROFILES),
     engine: z.enum(ENGINES).default('redis'),

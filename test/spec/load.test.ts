@@ -61,6 +61,15 @@ test('invalid YAML is reported with its line and no stack', () => {
   expect(e.message).not.toMatch(/\n/);
 });
 
+test('a name ElastiCache would refuse as a replication group id ("--", trailing "-", > 40 chars)', () => {
+  for (const name of ['my--cache', 'cache-', 'a'.repeat(41), '1cache']) {
+    const e = specError(() => parseSpec(`name: "${name}"\nprofile: staging\n`));
+    expect(e.field).toBe('name');
+    expect(e.message).toMatch(/single "-", 1-40 chars/);
+  }
+  expect(parseSpec('name: my-cache-2\nprofile: staging\n').name).toBe('my-cache-2');
+});
+
 test('duplicate keys are rejected', () => {
   expect(() => parseSpec('name: x\nname: y\nprofile: staging\n')).toThrow(SpecError);
 });
@@ -85,6 +94,7 @@ describe('exported JSON schema', () => {
       expect({ f, ok, errors: validate.errors }).toEqual({ f, ok: true, errors: null });
     }
     expect(validate({ name: 'x', profile: 'prod' })).toBe(false);
+    expect(validate({ name: 'my--cache', profile: 'staging' })).toBe(false);
   });
 
   test('it names only formats a JSON Schema validator knows', () => {
