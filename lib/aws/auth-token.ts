@@ -13,7 +13,7 @@ export const AUTH_TOKEN_MIN_LENGTH = 32;
 export const AUTH_TOKEN_MAX_LENGTH = 128;
 
 /**
- * Every printable ASCII punctuation character except the seven ElastiCache allows in an AUTH token
+ * Every printable ASCII punctuation character except the eight ElastiCache allows in an AUTH token
  * (`!`, `&`, `#`, `$`, `^`, `<`, `>`, `-`), plus space. This removes the refused `@`, `"` and `/` and
  * also characters such as `%` or `\` that break URLs and shell quoting in client configuration.
  * Source: ElastiCache user guide, "Authenticating with the Valkey and Redis OSS AUTH command".
