@@ -19,7 +19,7 @@ import { objectId, validateBitnamiValues, validateObjects, type ManifestObject }
 
 /** Versions of the cluster-side prerequisites the manifests are written for. */
 export const PREREQUISITES = {
-  redisOperator: `OT-CONTAINER-KIT redis-operator 0.26.0 (Helm chart ot-helm/redis-operator 0.26.1) in namespace ${OPSTREE_OPERATOR_NAMESPACE} (the NetworkPolicy admits its pods from there)`,
+  redisOperator: `OT-CONTAINER-KIT redis-operator 0.26.0 (Helm chart ot-helm/redis-operator 0.26.1) in namespace ${OPSTREE_OPERATOR_NAMESPACE} (the NetworkPolicy admits its pods from there), with featureGates.GenerateConfigInInitContainer=true (TLS cluster nodes then announce resolvable FQDNs)`,
   certManager: 'cert-manager v1.21.1',
   prometheusOperator: 'prometheus-operator v0.93.0 (ServiceMonitor, PrometheusRule CRDs)',
   externalSecrets: 'external-secrets with the external-secrets.io/v1 API (chart 0.17 or later)',
