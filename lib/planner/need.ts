@@ -164,6 +164,17 @@ export function topologyNeed(policy: ResolvedPolicy, dataBytes: number, peakOps:
       `auto: fits one primary (<= ${TOPOLOGY.singleNodeMaxDataGb.value} GB, <= ${TOPOLOGY.opsPerShard.value} ops/s) -> ${mode}`,
     );
   }
+  if (mode === 'cluster') {
+    // The policy rejects non-zero databases when the spec asks for a cluster; here the workload chose it.
+    const bad = policy.keyspace.databases.findIndex((db) => db.index !== 0);
+    if (bad >= 0) {
+      throw new SpecError(
+        `keyspace.databases.${bad}.index`,
+        policy.keyspace.databases[bad].index,
+        `the workload needs a cluster (${reasons[0]}) and a cluster has no SELECT: use index 0 and a key prefix per database`,
+      );
+    }
+  }
   let minShards = 1;
   if (mode === 'cluster') {
     minShards = Math.max(av.minShards, byOps, byData);

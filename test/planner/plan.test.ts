@@ -5,6 +5,7 @@ import { contextFor, requireChoice } from '../../lib/planner/plan';
 import { awsOptions, azureManagedOptions, azurePremiumOptions, gcpOptions } from '../../lib/planner/select';
 import { PLATFORM_IDS } from '../../lib/planner/types';
 import { validateSpec } from '../../lib/spec/load';
+import { specError } from '../helpers';
 
 const deploy = (extra: Record<string, unknown>, profile = 'production') =>
   fromSpec(validateSpec({ name: 'svc', profile, ...extra }));
@@ -113,6 +114,27 @@ describe('topology', () => {
     const d = deploy({ workload: { datasetGb: 1, peakOpsPerSecond: 450_000 } });
     expect(d.plan.topology.mode).toBe('cluster');
     expect(d.plan.choices.aws.shards).toBeGreaterThanOrEqual(5);
+  });
+
+  test('logical databases other than 0 are an error when the workload makes the plan a cluster', () => {
+    const dbs = [
+      { index: 0, name: 'general', prefix: 'g' },
+      { index: 1, name: 'cache', prefix: 'c' },
+    ];
+    const e = specError(() => deploy({ workload: { datasetGb: 200 }, keyspace: { databases: dbs } }));
+    expect(e.field).toBe('keyspace.databases.1.index');
+    expect(e.message).toMatch(
+      /got 1; the workload needs a cluster \(auto: data \d+ GB > 100 GB -> cluster\) and a cluster has no SELECT/,
+    );
+    expect(
+      specError(() =>
+        deploy({ workload: { datasetGb: 1, peakOpsPerSecond: 300_000 }, keyspace: { databases: dbs } }),
+      ).message,
+    ).toMatch(/300000 ops\/s > 100000 per shard/);
+    // The same databases on one primary are fine.
+    expect(deploy({ workload: { datasetGb: 1 }, keyspace: { databases: dbs } }).plan.topology.mode).toBe(
+      'replication',
+    );
   });
 
   test('a forced single-node topology that cannot hold the data is a spec error', () => {
