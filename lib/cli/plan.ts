@@ -2,12 +2,11 @@
  * `npm run plan -- --spec <file>` or the shorthand `--devices N` / `--organizations N` / `--dataset-gb N`.
  * Prints the need, each platform's choice with its monthly cost and reason, and the guide's reference row.
  */
-import { parseArgs } from 'node:util';
 import { fromSpec, loadDeployment, type Deployment } from '../deployment';
 import { validateSpec } from '../spec/load';
 import { PROFILES } from '../spec/schema';
 import { formatPlan } from './plan-format';
-import { runCli, UsageError } from './run';
+import { parseFlags, runCli, UsageError } from './run';
 
 const USAGE =
   'usage: npm run plan -- [--spec FILE | --devices N | --organizations N | --dataset-gb N] [--profile P] [--ops N] [--concurrent N] [--json]';
@@ -48,9 +47,9 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
+function planFlags(argv: string[]) {
+  return parseFlags(
+    {
       args: joinNegativeValues(argv),
       options: {
         spec: { type: 'string' },
@@ -65,16 +64,13 @@ function parseFlags(argv: string[]) {
       },
       strict: true,
       allowPositionals: false,
-    });
-  } catch (e) {
-    // parseArgs says what is wrong ("Unknown option '--device'") but not what is allowed.
-    const first = (e as Error).message.split(/\.\s/)[0].replace(/\.$/, '');
-    throw new UsageError(`${first}; ${USAGE}`);
-  }
+    },
+    USAGE,
+  );
 }
 
 export function deploymentFromArgs(argv: string[]): { deployment: Deployment; json: boolean } {
-  const { values } = parseFlags(argv);
+  const { values } = planFlags(argv);
   if (values.help) {
     process.stdout.write(USAGE + '\n');
     process.exit(0);

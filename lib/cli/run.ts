@@ -2,9 +2,26 @@
  * CLI wrapper: bad input (SpecError, bad flags) -> one line on stderr and exit 2; any other failure ->
  * one line and exit 1. No stack traces unless REDIS_IAC_DEBUG=1.
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isSpecError } from '../errors';
 
 export class UsageError extends Error {}
+
+/**
+ * node's parseArgs, with its errors turned into a UsageError that also shows the usage: parseArgs
+ * says what is wrong ("Unknown option '--device'") but not which flags exist.
+ */
+export function parseFlags<T extends ParseArgsConfig>(
+  config: T,
+  usage: string,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    const first = (e as Error).message.split(/\.\s/)[0].replace(/\.$/, '');
+    throw new UsageError(`${first}; ${usage}`);
+  }
+}
 
 export async function runCli(main: () => Promise<void> | void): Promise<void> {
   try {

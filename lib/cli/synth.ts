@@ -5,24 +5,28 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_SPEC_PATH } from '../deployment';
 import { synthAll } from '../synth/run';
-import { runCli, UsageError } from './run';
+import { parseFlags, runCli, UsageError } from './run';
+
+const USAGE = 'usage: npm run synth -- [--spec FILE ... | --all] [--out DIR]';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 export function specsFromArgs(argv: string[]): { specs: string[]; out: string } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      spec: { type: 'string', multiple: true },
-      all: { type: 'boolean', default: false },
-      out: { type: 'string' },
+  const { values } = parseFlags(
+    {
+      args: argv,
+      options: {
+        spec: { type: 'string', multiple: true },
+        all: { type: 'boolean', default: false },
+        out: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
     },
-    strict: true,
-    allowPositionals: false,
-  });
+    USAGE,
+  );
   if (values.all && values.spec?.length)
     throw new UsageError('--all: cannot be combined with --spec; use one');
   const examples = path.join(ROOT, 'examples');
