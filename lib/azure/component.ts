@@ -47,6 +47,17 @@ export function azureCommonNotes(policy: ResolvedPolicy): string[] {
   return notes;
 }
 
+/**
+ * With Entra ID the access keys are off, so no client can connect until its identity holds an
+ * access policy assignment on the cache. Which identities those are is not in the spec, so the
+ * component creates none and says what to add.
+ */
+export function entraAccessNote(service: 'premium' | 'managed'): string {
+  return service === 'premium'
+    ? 'Entra ID is on and access keys are off: give each client identity an access policy assignment on the cache (redis.AccessPolicyAssignment with the built-in "Data Contributor" or "Data Reader" policy) before it can connect.'
+    : 'Entra ID is on and access keys are off: give each client identity an access policy assignment on the database (redisenterprise.AccessPolicyAssignment with access policy "default") before it can connect.';
+}
+
 export interface CacheEndpointArgs {
   policy: ResolvedPolicy;
   target: AzurePlacement;

@@ -18,6 +18,7 @@ import { createMetricAlerts } from './alerts';
 import {
   azureCommonNotes,
   azureConnection,
+  entraAccessNote,
   createCacheEndpoint,
   type AzureCacheArgs,
   type AzureCommonTransforms,
@@ -138,6 +139,7 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     const t = args.transform ?? {};
     const tags = azureTags(policy);
     this.notes = azureCommonNotes(policy);
+    if (target.entraId) this.notes.push(entraAccessNote('managed'));
     if (policy.persistence.aof && policy.persistence.rdb) {
       this.notes.push('Managed Redis persists with RDB or AOF, not both: AOF (fsync every second) is used.');
     } else if (policy.persistence.rdb && policy.persistence.snapshotPeriodHours === 24) {

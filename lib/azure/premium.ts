@@ -25,6 +25,7 @@ import { createBackupStorage, type BackupStorage } from './backup-storage';
 import {
   azureCommonNotes,
   azureConnection,
+  entraAccessNote,
   createCacheEndpoint,
   type AzureCacheArgs,
   type AzureCommonTransforms,
@@ -190,6 +191,7 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
       `Azure Cache for Redis (Premium) retires on ${catalog.retirement.date}; from ${catalog.retirement.newCachesUntil} only tenants that already had a cache may create new ones. Equivalent Azure Managed Redis SKU: ${this.managedEquivalent}.`,
       ...azureCommonNotes(policy),
     ];
+    if (target.entraId) this.notes.push(entraAccessNote('premium'));
     const version = premiumVersion(policy);
     if (version.note) this.notes.push(version.note);
     if (policy.persistence.aof) {

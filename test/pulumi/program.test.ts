@@ -215,7 +215,18 @@ test('Entra ID turns access keys off', () => {
       expect(x.inputs.disableAccessKeyAuthentication).toBe(true);
     for (const x of ofType(r, 'azure-native:redisenterprise:Database'))
       expect(x.inputs.accessKeysAuthentication).toBe('Disabled');
+    // With keys off, nothing can connect until a client identity has an access policy assignment;
+    // the component creates none, so the notes must say what to create.
+    const notes = (r.outputs.notes as string[]).join(' ');
+    expect(notes).toMatch(/access policy assignment/);
+    expect(notes).toContain(
+      r.target === 'azure-premium'
+        ? 'redis.AccessPolicyAssignment'
+        : 'redisenterprise.AccessPolicyAssignment',
+    );
   }
+  for (const r of runs.filter((x) => x.target !== 'gcp' && !x.spec.endsWith('platform-cache.yaml')))
+    expect((r.outputs.notes as string[]).join(' ')).not.toMatch(/access policy assignment/);
 });
 
 test('Premium zones never outnumber the nodes of a shard (Azure rejects that), and multi-AZ specs span two or more', () => {
