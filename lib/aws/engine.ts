@@ -37,6 +37,19 @@ export function parameterGroupFamily(
 }
 
 /**
+ * Whether ElastiCache accepts `TransitEncryptionMode` for this engine and "major.minor" version: every
+ * Valkey version, Redis OSS from 7.0.5 (ElastiCache runs "7.0" as its latest 7.0 patch, 7.0.5 or later).
+ * Below that the create call fails with "InvalidParameterCombination: Transit encryption mode is not
+ * supported for engine version 6.2.6. Please use engine version 7.0.5 or higher" (seen in
+ * cloudposse/terraform-aws-elasticache-redis#231); with TLS on, those versions accept TLS only anyway.
+ */
+export function supportsTransitEncryptionMode(engine: RedisEngine, engineVersion: string): boolean {
+  if (engine === 'valkey') return true;
+  const major = Number(/^(\d+)\./.exec(engineVersion)?.[1] ?? NaN);
+  return major >= 7;
+}
+
+/**
  * The member cluster ids ElastiCache assigns: `<group>-<shard 4 digits>-<node 3 digits>` with cluster
  * mode on, `<group>-<node 3 digits>` with it off. Node 001 starts as the primary; after a failover
  * the roles move, so callers should treat every id as "some node" rather than a fixed role.

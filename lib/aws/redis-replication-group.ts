@@ -20,7 +20,7 @@ import { awsCatalog } from '../catalog';
 import { SpecError } from '../errors';
 import { RedisAlarms, type RedisAlarmThresholds } from './alarms';
 import { RedisAuthToken } from './auth-token';
-import { memberClusterIds, type RedisEngine } from './engine';
+import { memberClusterIds, supportsTransitEncryptionMode, type RedisEngine } from './engine';
 import { RedisLogDelivery } from './log-delivery';
 import { RedisNotifications } from './notifications';
 import { RedisParameterGroup } from './parameter-group';
@@ -53,6 +53,11 @@ export interface RedisReplicationGroupProps {
   readonly engine?: RedisEngine;
   /** Engine version "major.minor", e.g. "7.1" (redis) or "8.0" (valkey). */
   readonly engineVersion: string;
+  /**
+   * Engine versions accepted for `engineVersion`.
+   * @default - the versions of `engine` in the AWS catalog
+   */
+  readonly allowedEngineVersions?: readonly string[];
   /** Node type, e.g. cache.r7g.large; checked against the AWS catalog (lib/catalog). */
   readonly nodeType: string;
   /**
@@ -288,7 +293,9 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       atRestEncryptionEnabled: r.atRest,
       kmsKeyId: r.atRest ? props.atRestKey?.keyArn : undefined,
       transitEncryptionEnabled: r.transit,
-      transitEncryptionMode: r.transit ? 'required' : undefined,
+      // 'required' (plaintext refused) where ElastiCache has the setting; older Redis with TLS is TLS-only.
+      transitEncryptionMode:
+        r.transit && supportsTransitEncryptionMode(r.engine, props.engineVersion) ? 'required' : undefined,
       authToken: token ? token.dynamicReference().unsafeUnwrap() : undefined,
       snapshotRetentionLimit: r.retentionDays,
       snapshotWindow: r.retentionDays > 0 ? (props.snapshotWindow ?? '03:00-04:00') : undefined,
@@ -440,6 +447,14 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       );
     }
     const engine = props.engine ?? 'redis';
+    const versions = props.allowedEngineVersions ?? awsCatalog().engineVersions[engine];
+    if (!versions.includes(props.engineVersion)) {
+      fail(
+        'engineVersion (spec: engineVersion)',
+        props.engineVersion,
+        `not a ${engine} version ElastiCache offers (lib/catalog); use one of ${versions.join(', ')}`,
+      );
+    }
     const shards = props.shards ?? 1;
     if (!Number.isInteger(shards) || shards < 1 || shards > 500)
       fail('shards', shards, 'expected an integer from 1 to 500');

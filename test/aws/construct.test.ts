@@ -278,6 +278,14 @@ test('valkey 8 gets the valkey8 family; a customer KMS key goes to KmsKeyId; key
   t.hasResourceProperties(RG, { Engine: 'valkey', KmsKeyId: key.keyArn });
 });
 
+test('redis 6.2 with TLS: TLS on, no TransitEncryptionMode (ElastiCache refuses it below 7.0.5)', () => {
+  const { stack } = makeGroup({ engineVersion: '6.2' });
+  const props = Object.values(Template.fromStack(stack).findResources(RG))[0].Properties;
+  expect(props.TransitEncryptionEnabled).toBe(true);
+  expect(props.TransitEncryptionMode).toBeUndefined();
+  expect(props.AuthToken).toBeDefined();
+});
+
 test('without deletion protection: snapshot on delete, secret destroyed with the stack', () => {
   const { stack } = makeGroup({ deletionProtection: false });
   const t = Template.fromStack(stack);
@@ -374,6 +382,11 @@ describe('bad props fail at synth with a clear message', () => {
     ],
     ['six replicas', { replicasPerShard: 6 }, /replicasPerShard: got 6; expected an integer from 0 to 5/],
     ['bad replication group id', { replicationGroupId: 'Bad_Name' }, /replicationGroupId: got "Bad_Name"/],
+    [
+      'engine version ElastiCache does not offer',
+      { engineVersion: '7.3' },
+      /engineVersion \(spec: engineVersion\): got "7\.3"; not a redis version ElastiCache offers \(lib\/catalog\); use one of 6\.2, 7\.0, 7\.1/,
+    ],
     [
       'open CIDR',
       { clientCidrs: ['0.0.0.0/0'] },

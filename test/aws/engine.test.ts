@@ -1,4 +1,4 @@
-import { memberClusterIds, parameterGroupFamily } from '../../lib/aws/engine';
+import { memberClusterIds, parameterGroupFamily, supportsTransitEncryptionMode } from '../../lib/aws/engine';
 
 test.each([
   ['redis', '7.1', 'redis7'],
@@ -24,4 +24,13 @@ test('member cluster ids follow ElastiCache naming', () => {
   expect(memberClusterIds('rg', true, 2, 0)).toEqual(['rg-0001-001', 'rg-0002-001']);
   expect(memberClusterIds('rg', true, 12, 2)).toHaveLength(36);
   expect(memberClusterIds('rg', true, 12, 2).at(-1)).toBe('rg-0012-003');
+});
+
+test('TransitEncryptionMode: valkey and redis 7 (ElastiCache runs 7.0 as 7.0.5 or later), not redis 6 or 5', () => {
+  expect(supportsTransitEncryptionMode('valkey', '7.2')).toBe(true);
+  expect(supportsTransitEncryptionMode('valkey', '8.0')).toBe(true);
+  expect(supportsTransitEncryptionMode('redis', '7.0')).toBe(true);
+  expect(supportsTransitEncryptionMode('redis', '7.1')).toBe(true);
+  expect(supportsTransitEncryptionMode('redis', '6.2')).toBe(false);
+  expect(supportsTransitEncryptionMode('redis', '5.0')).toBe(false);
 });
