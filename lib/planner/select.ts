@@ -124,6 +124,10 @@ export function awsOptions(ctx: SelectContext): Option[] {
       const nodes = s * (1 + replicas);
       const hourly = n.hourlyUsd[ctx.policy.engine] * mult * nodes;
       const whyNot = memoryShortfall(ctx, usableGb, s);
+      if (cat.maxClientsPerNode < ctx.need.connections.expectedClients)
+        whyNot.push(
+          `maxclients ${cat.maxClientsPerNode} < ${ctx.need.connections.expectedClients} expected clients`,
+        );
       if (n.burstable && ctx.policy.profile === 'production')
         whyNot.push('burstable (CPU credits) not used in production');
       if (n.ssdGib > 0) whyNot.push('data tiering not assumed: needs mostly-cold large values');

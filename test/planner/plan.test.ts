@@ -158,6 +158,16 @@ describe('choices', () => {
     );
   });
 
+  test('more clients than a platform accepts per node is "none fits" there, on AWS too (maxclients 65,000)', () => {
+    // 400,000 concurrent requests x 2 calls / 10 = 80,000 per app replica, x 2 replicas.
+    const d = deploy({ workload: { datasetGb: 1, concurrentRequests: 400_000 } });
+    expect(d.plan.connections.expectedClients).toBe(160_016);
+    for (const p of ['aws', 'gcp', 'azure-premium'] as const) {
+      expect(d.plan.choices[p].available).toBe(false);
+    }
+    expect(d.plan.choices.aws.reason).toMatch(/maxclients 65000 < 160016 expected clients/);
+  });
+
   test('the cheaper option a reason names really is cheaper (brute force over the options)', () => {
     for (const [platform, options] of [
       ['aws', awsOptions],

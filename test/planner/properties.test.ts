@@ -105,6 +105,7 @@ const bruteForce = {
     const min = d.plan.topology.mode === 'cluster' ? d.plan.topology.shards : 1;
     const max = d.plan.topology.mode === 'cluster' ? cat.maxShards : 1;
     let best = Infinity;
+    if (cat.maxClientsPerNode < d.plan.connections.expectedClients) return best;
     for (const n of cat.nodeTypes) {
       if (n.ssdGib > 0 || (n.burstable && d.policy.profile === 'production')) continue;
       for (let s = min; s <= max; s++) {
