@@ -100,6 +100,12 @@ export class Memorystore extends pulumi.ComponentResource {
       this.passwordFrom = pulumi.interpolate`gcp-iam-token:${cluster.id}`;
       maxClients = choice.maxConnectionsPerShard ?? plan.connections.maxclients;
       resourceId = cluster.name;
+      if (policy.security.auth) {
+        // The clients' service accounts are not in the spec, so no IAM binding is created here.
+        this.notes.push(
+          'IAM auth is on: grant each client service account roles/redis.dbConnectionUser (e.g. gcp.projects.IAMMember) before it can connect; clients send an access token as the password.',
+        );
+      }
       if (policy.persistence.aof && policy.persistence.rdb) {
         this.notes.push(
           'Memorystore Cluster persists with one mode: AOF (everysec) is used; RDB snapshots are not taken as well.',

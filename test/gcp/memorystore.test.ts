@@ -94,3 +94,27 @@ test('a Valkey spec on a single instance deploys the newest Memorystore Redis wi
   );
   expect(notes.join(' ')).toMatch(/does not run Valkey/);
 });
+
+test('IAM auth on a cluster: the notes name the role clients need, since the component grants none', async () => {
+  const d = load('acs-100k.yaml');
+  expect(d.plan.choices.gcp.service).toBe('memorystore-cluster');
+  let notes: string[] = [];
+  const resources = await recordResources(() => {
+    notes = new Memorystore('c', { policy: d.policy, plan: d.plan, target: d.spec.targets.gcp! }).notes;
+  });
+  expect(resources.find((r) => r.type === 'gcp:redis/cluster:Cluster')!.inputs.authorizationMode).toBe(
+    'AUTH_MODE_IAM_AUTH',
+  );
+  expect(notes.join(' ')).toContain('roles/redis.dbConnectionUser');
+  // A single instance uses its AUTH string: no IAM role note there.
+  const app = load('default.yaml');
+  let instanceNotes: string[] = [];
+  await recordResources(() => {
+    instanceNotes = new Memorystore('i', {
+      policy: app.policy,
+      plan: app.plan,
+      target: app.spec.targets.gcp!,
+    }).notes;
+  });
+  expect(instanceNotes.join(' ')).not.toContain('roles/redis.dbConnectionUser');
+});
