@@ -6,9 +6,9 @@
 import { referenceCatalog } from '../catalog';
 import { SpecError } from '../errors';
 import type { ResolvedPolicy } from '../policy/types';
-import type { Spec } from '../spec/schema';
+import type { Profile, Spec } from '../spec/schema';
 import { GB, TOPOLOGY } from './assumptions';
-import { computeNeed, type Need } from './need';
+import { computeNeed, datasetItems, memoryNeed, type Need } from './need';
 import { choose, kubernetesResources, type SelectContext } from './select';
 import { PLATFORM_IDS, type Choice, type Plan, type PlatformId, type ReferenceRow } from './types';
 import { int } from '../numbers';
@@ -104,6 +104,16 @@ export function referenceRow(spec: Spec): ReferenceRow | undefined {
   return undefined;
 }
 
+/**
+ * The stated dataset whose memory need (after per-key overhead, fragmentation, growth and the reserve)
+ * is `memoryGb`: the factors are linear in the dataset, so one 1 GB probe gives the ratio.
+ */
+export function datasetGbFor(memoryGb: number, need: Need): number {
+  const growth = need.memory.factors.find((f) => f.name === 'growth headroom')?.factor;
+  const probe = memoryNeed(datasetItems({ datasetGb: 1 }), need.inputs.profile as Profile, growth);
+  return Math.floor((memoryGb / (probe.neededBytes / GB)) * 100) / 100;
+}
+
 function notes(need: Need, ref: ReferenceRow | undefined): string[] {
   const out: string[] = [];
   const neededGb = need.memory.neededBytes / GB;
@@ -111,7 +121,7 @@ function notes(need: Need, ref: ReferenceRow | undefined): string[] {
     const ratio = ref.memoryGb / Math.max(neededGb, 0.001);
     if (ratio > 2) {
       out.push(
-        `The guide's row (${int(ref.size)} ${ref.kind} -> ${ref.memoryGb} GB) is ${ratio.toFixed(1)}x the derived need of ${neededGb.toFixed(2)} GB: the row budgets for much more than the per-item figures add up to. The plan sizes to the derived need with its headroom; set workload.datasetGb to size to the row instead.`,
+        `The guide's row (${int(ref.size)} ${ref.kind} -> ${ref.memoryGb} GB) is ${ratio.toFixed(1)}x the derived need of ${neededGb.toFixed(2)} GB: the row budgets for much more than the per-item figures add up to. The plan sizes to the derived need with its headroom; to size to the row instead, replace workload.${ref.kind} with workload.datasetGb: ${datasetGbFor(ref.memoryGb, need)} (the same factors then give ${ref.memoryGb} GB).`,
       );
     } else if (ratio < 1) {
       out.push(

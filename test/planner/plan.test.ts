@@ -144,6 +144,25 @@ describe('topology', () => {
   });
 });
 
+describe('notes', () => {
+  test.each([
+    [{ devices: 100_000 }, 16],
+    [{ devices: 10_000 }, 2],
+    [{ organizations: 100_000 }, 4],
+  ])('the advice to size to the reference row gives the row when followed (%j)', (workload, rowGb) => {
+    const note = deploy({ workload }).plan.notes.find((n) => n.includes('to size to the row'));
+    const m =
+      /replace workload\.(devices|organizations) with workload\.datasetGb: ([\d.]+) \(the same factors then give (\d+) GB\)/.exec(
+        note ?? '',
+      );
+    expect(m).not.toBeNull();
+    expect(Number(m![3])).toBe(rowGb);
+    const followed = deploy({ workload: { datasetGb: Number(m![2]) } }).plan.memory.neededBytes / 1e9;
+    expect(followed).toBeLessThanOrEqual(rowGb);
+    expect(followed).toBeGreaterThan(rowGb * 0.95);
+  });
+});
+
 describe('choices', () => {
   test('a reason says what the choice was measured against and why the next cheaper option is out', () => {
     const d = deploy({ workload: { devices: 50_000 } });
