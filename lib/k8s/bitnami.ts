@@ -13,7 +13,7 @@ import { REDIS_UID, SENTINEL_PORT, type K8sContext } from './context';
 import { alertRules, RedisMonitoring, type AlertRule } from './monitoring';
 import { RedisNetworkPolicy } from './network';
 import { ACL_FILE_KEY, addRedisAuth } from './secrets';
-import { RedisTls, TLS_FILES } from './tls';
+import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
 
 /** Chart line these values are written for (schema copied in lib/k8s/schemas). */
 export const BITNAMI_CHART_VERSION = '23.1.1';
@@ -312,6 +312,19 @@ function bitnamiPromSelector(ctx: K8sContext): string {
   return `namespace="${ctx.namespace}",service="${ctx.name}-metrics"`;
 }
 
+/** Where the chart mounts `tls.existingSecret` in the Redis containers. */
+export const BITNAMI_TLS_DIR = '/opt/bitnami/redis/certs';
+
+/** host:port of every Redis pod of the release (Sentinel: `<r>-node-i`; else `<r>-master-0` and `<r>-replicas-i`). */
+export function bitnamiRedisPods(ctx: K8sContext, layout: BitnamiLayout): string[] {
+  const r = ctx.name;
+  const headless = `${r}-headless`;
+  const pods = (sts: string, n: number) =>
+    Array.from({ length: n }, (_, i) => podAddress(sts, i, headless, ctx.namespace));
+  if (layout.sentinel) return pods(`${r}-node`, layout.replicaCount);
+  return [...pods(`${r}-master`, 1), ...pods(`${r}-replicas`, layout.replicaCount)];
+}
+
 /** Service names of a release, for the certificate. */
 export function bitnamiServices(ctx: K8sContext): { services: string[]; headless: string[] } {
   const r = ctx.name;
@@ -370,9 +383,18 @@ export class BitnamiChart extends Chart {
             : { targets: [podAddress(`${ctx.name}-master`, 0, `${ctx.name}-headless`, ctx.namespace)] }),
         })
       : undefined;
+    const reload = policy.security.tls
+      ? new RedisTlsReload(this, 'TlsReload', {
+          ctx,
+          image,
+          targets: bitnamiRedisPods(ctx, layout),
+          serverTlsDir: BITNAMI_TLS_DIR,
+        })
+      : undefined;
     new RedisNetworkPolicy(this, 'NetworkPolicy', {
       ctx,
       backupPodLabels: backup?.podLabels,
+      tlsReloadPodLabels: reload?.podLabels,
       sentinel: layout.sentinel,
     });
 

@@ -19,6 +19,8 @@ export interface RedisNetworkPolicyProps {
   readonly ctx: K8sContext;
   /** Labels of the backup job's pods, which need the Redis (and Sentinel) port. @default no backup job */
   readonly backupPodLabels?: Record<string, string>;
+  /** Labels of the TLS reload job's pods, which need the Redis port. @default no reload job */
+  readonly tlsReloadPodLabels?: Record<string, string>;
   /** Whether Sentinel runs next to Redis (Bitnami replication in production). @default false */
   readonly sentinel?: boolean;
 }
@@ -65,6 +67,11 @@ export class RedisNetworkPolicy extends Construct {
     if (props.backupPodLabels) {
       const backup = kplus.Pods.select(this, 'Backup', { labels: props.backupPodLabels });
       this.policy.addIngressRule(backup, clientPorts);
+    }
+
+    if (props.tlsReloadPodLabels) {
+      const reload = kplus.Pods.select(this, 'TlsReload', { labels: props.tlsReloadPodLabels });
+      this.policy.addIngressRule(reload, [kplus.NetworkPolicyPort.tcp(REDIS_PORT)]);
     }
 
     // Prometheus usually runs in another namespace; the exporter port serves metrics only, no data.

@@ -22,7 +22,7 @@ import { EXPORTER_PORT, type K8sContext } from './context';
 import { RedisMonitoring } from './monitoring';
 import { RedisNetworkPolicy } from './network';
 import { addRedisAuth } from './secrets';
-import { RedisTls, TLS_FILES } from './tls';
+import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
 
 /** The OpsTree redis image runs as uid 1000 (the operator's samples use runAsUser/fsGroup 1000). */
 export const OPSTREE_UID = 1000;
@@ -288,6 +288,26 @@ export class OpsTreeChart extends Chart {
           shards: layout.leaders,
         })
       : undefined;
-    new RedisNetworkPolicy(this, 'NetworkPolicy', { ctx, backupPodLabels: backup?.podLabels });
+    const pods = [
+      ...Array.from({ length: layout.leaders }, (_, i) =>
+        podAddress(leaderSts, i, `${leaderSts}-headless`, ctx.namespace),
+      ),
+      ...Array.from({ length: layout.followers }, (_, i) =>
+        podAddress(followerSts, i, `${followerSts}-headless`, ctx.namespace),
+      ),
+    ];
+    const reload = tls
+      ? new RedisTlsReload(this, 'TlsReload', {
+          ctx,
+          image: ctx.images.opstreeRedis,
+          targets: pods,
+          serverTlsDir: OPSTREE_TLS_DIR,
+        })
+      : undefined;
+    new RedisNetworkPolicy(this, 'NetworkPolicy', {
+      ctx,
+      backupPodLabels: backup?.podLabels,
+      tlsReloadPodLabels: reload?.podLabels,
+    });
   }
 }

@@ -4,6 +4,7 @@
  * backed by that CA signs the server certificate. Clients trust `ca.crt` from the same Secret.
  */
 import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-27';
 import {
   Certificate,
   CertificateSpecPrivateKeyAlgorithm,
@@ -11,7 +12,7 @@ import {
   CertificateSpecUsages,
   Issuer,
 } from '../../k8s/imports/cert-manager.io';
-import type { K8sContext } from './context';
+import { REDIS_UID, type K8sContext } from './context';
 
 /** Server certificates live 90 days and renew 30 days before expiry (cert-manager's own defaults are the same order). */
 export const CERT_DURATION = '2160h';
@@ -102,4 +103,144 @@ export function dnsNames(namespace: string, services: string[], headless: string
   for (const h of headless)
     out.push(`*.${h}`, `*.${h}.${namespace}.svc`, `*.${h}.${namespace}.svc.cluster.local`);
   return [...new Set(out)];
+}
+
+/**
+ * Redis reads its TLS files only at start-up or on `CONFIG SET tls-*-file` (the same path is enough to
+ * reload them): after cert-manager renews the Secret, the mounted files change but every node keeps
+ * presenting the old certificate until it expires, and then clients, replication and the cluster bus
+ * all fail. This script asks each node to reload the files; the CronJob runs it daily, well inside
+ * the {@link CERT_RENEW_BEFORE} window.
+ */
+export const TLS_RELOAD_SCRIPT = `#!/bin/sh
+# Reload the TLS files of every Redis node (REDIS_TARGETS: host:port list) with CONFIG SET.
+# Environment: REDIS_TARGETS, TLS_CA (CA file to verify the nodes), CERT_FILE, KEY_FILE, CA_FILE (the
+# paths inside the Redis containers), REDISCLI_AUTH (admin password, read by redis-cli itself).
+set -u
+: "\${REDIS_TARGETS:?}" "\${TLS_CA:?}" "\${CERT_FILE:?}" "\${KEY_FILE:?}" "\${CA_FILE:?}"
+failed=0
+for target in $REDIS_TARGETS; do
+  host="\${target%:*}"
+  port="\${target##*:}"
+  out=$(redis-cli -h "$host" -p "$port" --no-auth-warning --tls --cacert "$TLS_CA" \\
+    CONFIG SET tls-cert-file "$CERT_FILE" tls-key-file "$KEY_FILE" tls-ca-cert-file "$CA_FILE" 2>&1 | tr -d '\\r')
+  if [ "$out" = OK ]; then
+    echo "tls-reload: $host:$port reloaded its certificate files"
+  else
+    echo "tls-reload: ERROR $host:$port: $out" >&2
+    failed=1
+  fi
+done
+exit "$failed"
+`;
+
+/** Daily at 05:17 UTC (any fixed time works: renewal happens 30 days before expiry). */
+export const TLS_RELOAD_SCHEDULE = '17 5 * * *';
+
+export interface RedisTlsReloadProps {
+  readonly ctx: K8sContext;
+  /** Image with redis-cli and /bin/sh (the flavor's Redis image). */
+  readonly image: string;
+  /** host:port of every Redis node. */
+  readonly targets: string[];
+  /** Directory of the TLS Secret's files inside the Redis containers. */
+  readonly serverTlsDir: string;
+}
+
+/** A CronJob that makes every node reload its renewed certificate (see {@link TLS_RELOAD_SCRIPT}). */
+export class RedisTlsReload extends Construct {
+  /** Labels on the job's pods (the NetworkPolicy admits them on the Redis port). */
+  readonly podLabels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: RedisTlsReloadProps) {
+    super(scope, id);
+    const { ctx } = props;
+    const name = `${ctx.name}-tls-reload`;
+    const meta = (n: string) => ({ name: n, namespace: ctx.namespace, labels: ctx.labels });
+    this.podLabels = { 'redis-iac/tls-reload': ctx.name };
+    new kplus.ConfigMap(this, 'Script', {
+      metadata: meta(`${name}-script`),
+      data: { 'tls-reload.sh': TLS_RELOAD_SCRIPT },
+    });
+    const env: kplus.k8s.EnvVar[] = [
+      { name: 'REDIS_TARGETS', value: props.targets.join(' ') },
+      { name: 'TLS_CA', value: `/tls/${TLS_FILES.ca}` },
+      { name: 'CERT_FILE', value: `${props.serverTlsDir}/${TLS_FILES.cert}` },
+      { name: 'KEY_FILE', value: `${props.serverTlsDir}/${TLS_FILES.key}` },
+      { name: 'CA_FILE', value: `${props.serverTlsDir}/${TLS_FILES.ca}` },
+      ...(ctx.policy.security.auth
+        ? [
+            {
+              name: 'REDISCLI_AUTH',
+              valueFrom: { secretKeyRef: { name: ctx.secrets.auth, key: ctx.secrets.authKey } },
+            },
+          ]
+        : []),
+    ];
+    new kplus.k8s.KubeCronJob(this, 'CronJob', {
+      metadata: meta(name),
+      spec: {
+        schedule: TLS_RELOAD_SCHEDULE,
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 2,
+            activeDeadlineSeconds: 600,
+            template: {
+              metadata: { labels: { ...ctx.labels, ...this.podLabels } },
+              spec: {
+                automountServiceAccountToken: false,
+                restartPolicy: 'Never',
+                securityContext: {
+                  runAsNonRoot: true,
+                  runAsUser: REDIS_UID,
+                  runAsGroup: REDIS_UID,
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                containers: [
+                  {
+                    name: 'tls-reload',
+                    image: props.image,
+                    command: ['/bin/sh', '/scripts/tls-reload.sh'],
+                    env,
+                    volumeMounts: [
+                      { name: 'scripts', mountPath: '/scripts', readOnly: true },
+                      { name: 'tls', mountPath: '/tls', readOnly: true },
+                    ],
+                    securityContext: {
+                      allowPrivilegeEscalation: false,
+                      readOnlyRootFilesystem: true,
+                      runAsNonRoot: true,
+                      capabilities: { drop: ['ALL'] },
+                    },
+                    resources: {
+                      requests: {
+                        cpu: kplus.k8s.Quantity.fromString('10m'),
+                        memory: kplus.k8s.Quantity.fromString('32Mi'),
+                      },
+                      limits: { memory: kplus.k8s.Quantity.fromString('64Mi') },
+                    },
+                  },
+                ],
+                volumes: [
+                  { name: 'scripts', configMap: { name: `${name}-script`, defaultMode: 0o555 } },
+                  {
+                    name: 'tls',
+                    secret: {
+                      secretName: ctx.secrets.tls,
+                      items: [{ key: TLS_FILES.ca, path: TLS_FILES.ca }],
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+  }
 }

@@ -178,6 +178,39 @@ suite.each(['default.yaml', 'go-api.yaml', 'hospitality-production.yaml'])(
       const svcName = host.split('.').length === 3 ? host.split('.')[0] : host.split('.')[1];
       expect(services).toContain(svcName);
     });
+
+    it('the TLS reload job names every Redis pod the chart makes and the directory it mounts the certificate in', () => {
+      const reload = ours.find((o) => o.kind === 'CronJob' && o.metadata!.name!.endsWith('-tls-reload'));
+      if (!d.policy.security.tls) return expect(reload).toBeUndefined();
+      const env = reload!.spec.jobTemplate.spec.template.spec.containers[0].env as Array<{
+        name: string;
+        value?: string;
+      }>;
+      const ns = d.spec.targets.kubernetes!.namespace;
+      const pods = stses.flatMap((sts) =>
+        Array.from(
+          { length: sts.spec.replicas as number },
+          (_, i) => `${sts.metadata!.name}-${i}.${sts.spec.serviceName}.${ns}.svc:6379`,
+        ),
+      );
+      expect(
+        env
+          .find((e) => e.name === 'REDIS_TARGETS')!
+          .value!.split(' ')
+          .sort(),
+      ).toEqual(pods.sort());
+      for (const sts of stses) {
+        const mount = (container(sts, 'redis').volumeMounts as Loose[]).find(
+          (m) =>
+            m.name ===
+            sts.spec.template.spec.volumes.find(
+              (v: Loose) => v.secret?.secretName === `${d.policy.name}-bitnami-tls`,
+            ).name,
+        )!;
+        expect(env.find((e) => e.name === 'CERT_FILE')!.value).toBe(`${mount.mountPath}/tls.crt`);
+        expect(envOf(container(sts, 'redis'), 'REDIS_TLS_CERT_FILE')).toBe(`${mount.mountPath}/tls.crt`);
+      }
+    });
   },
 );
 

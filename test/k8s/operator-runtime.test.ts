@@ -10,7 +10,9 @@
  * - maxMemoryPercentOfLimit is read from the top-level `redisConfig` only;
  * - the operator creates and owns `<name>-<role>-metrics` Services: the ServiceMonitor must select
  *   those, and the YAML must not create Services of the same names;
- * - Bitnami with Sentinel needs three Sentinels to fail over after losing one node.
+ * - Bitnami with Sentinel needs three Sentinels to fail over after losing one node;
+ * - Redis keeps serving the certificate it read at start-up after cert-manager renews the files: a
+ *   CronJob reloads them on every node (proven on a real redis-server).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,6 +20,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDeployment } from '../../lib/deployment';
 import { buildFlavor } from '../../lib/k8s/synth';
+import { TLS_RELOAD_SCRIPT } from '../../lib/k8s/tls';
+import * as tls from 'node:tls';
 import type { ManifestObject } from '../../lib/k8s/validate';
 import { alive, freePort, sleep } from '../support/local';
 import { EC_P256, makeCa, makeSigned } from '../support/certs';
@@ -165,7 +169,40 @@ describe('Bitnami Sentinel', () => {
   });
 });
 
-skipNotice('OpsTree additionalRedisConfig on a real redis-server');
+describe('TLS certificate reload', () => {
+  const cases = EXAMPLES.flatMap((ex) => (['opstree', 'bitnami'] as const).map((f) => [ex, f] as const));
+  it.each(cases)('%s %s: a daily CronJob reloads the certificate on every Redis pod', (ex, flavor) => {
+    const d = loadDeployment(path.join('examples', ex));
+    const out = buildFlavor(d, flavor);
+    const objects = out.objects as Obj[];
+    const reload = objects.find((o) => o.kind === 'CronJob' && o.metadata.name?.endsWith('-tls-reload'));
+    if (!d.policy.security.tls) return expect(reload).toBeUndefined();
+    expect(reload).toBeDefined();
+    const pod = reload!.spec.jobTemplate.spec.template;
+    const env = Object.fromEntries((pod.spec.containers[0].env as Loose[]).map((e) => [e.name, e.value]));
+    const targets = (env.REDIS_TARGETS as string).split(' ');
+    if (flavor === 'opstree') {
+      const rc = objects.find((o) => o.kind === 'RedisCluster')!;
+      expect(targets).toHaveLength(rc.spec.redisLeader.replicas + rc.spec.redisFollower.replicas);
+      expect(env.CERT_FILE).toBe('/tls/tls.crt');
+    } else {
+      const v = out.values as Loose;
+      expect(targets).toHaveLength(v.sentinel.enabled ? v.replica.replicaCount : 1 + v.replica.replicaCount);
+    }
+    expect(new Set(targets).size).toBe(targets.length);
+    const np = objects.find((o) => o.kind === 'NetworkPolicy')!;
+    const admitted = (np.spec.ingress as Loose[]).some(
+      (rule) =>
+        (rule.ports as Loose[]).some((p) => p.port === 6379) &&
+        (rule.from as Loose[]).some(
+          (peer) => peer.namespaceSelector === undefined && matches(peer.podSelector, pod.metadata.labels),
+        ),
+    );
+    expect(admitted).toBe(true);
+  });
+});
+
+skipNotice('OpsTree additionalRedisConfig and the TLS reload on a real redis-server');
 const withRedis = HAVE_REDIS ? describe : describe.skip;
 
 withRedis('OpsTree additionalRedisConfig on the config the image entrypoint writes', () => {
@@ -262,5 +299,116 @@ withRedis('OpsTree additionalRedisConfig on the config the image entrypoint writ
     });
     const k = d.plan.kubernetes;
     expect(Number(reply)).toBe(Math.floor((k.memoryLimitMi * k.maxMemoryPercentOfLimit) / 100) * 1024 * 1024);
+  });
+});
+
+withRedis('TLS reload script on a real redis-server', () => {
+  let dir: string;
+  let pid: number | undefined;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-reload-'));
+  });
+  afterAll(async () => {
+    if (pid && alive(pid)) {
+      process.kill(pid, 'SIGTERM');
+      for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The subject CN of the certificate the server presents to a new connection. */
+  function servedCn(port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+        const cn = s.getPeerCertificate().subject.CN;
+        s.end();
+        resolve((Array.isArray(cn) ? cn[0] : cn) ?? '');
+      });
+      s.once('error', reject);
+    });
+  }
+
+  it('renewed files are served only after the reload; the script reloads every target', async () => {
+    const certs = path.join(dir, 'certs');
+    const live = path.join(dir, 'live'); // stands in for the mounted Secret
+    fs.mkdirSync(certs);
+    fs.mkdirSync(live);
+    makeCa(certs, 'ca', '/CN=test-ca', EC_P256);
+    fs.writeFileSync(path.join(certs, 'ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    for (const n of ['old', 'renewed'])
+      makeSigned(certs, { name: n, subject: `/CN=${n}`, key: EC_P256, ca: 'ca', extFile: 'ext' });
+    const install = (n: string) => {
+      fs.copyFileSync(path.join(certs, `${n}.crt`), path.join(live, 'tls.crt'));
+      fs.copyFileSync(path.join(certs, `${n}.key`), path.join(live, 'tls.key'));
+      fs.copyFileSync(path.join(certs, 'ca.crt'), path.join(live, 'ca.crt'));
+    };
+    install('old');
+    const port = await freePort();
+    const password = 'test-only-reload-password-0123456789';
+    const r = spawnSync(
+      'redis-server',
+      [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--tls-cert-file',
+        `${live}/tls.crt`,
+        '--tls-key-file',
+        `${live}/tls.key`,
+        '--tls-ca-cert-file',
+        `${live}/ca.crt`,
+        '--tls-auth-clients',
+        'optional',
+        '--requirepass',
+        password,
+        '--daemonize',
+        'yes',
+        '--pidfile',
+        `${dir}/redis.pid`,
+        '--logfile',
+        `${dir}/redis.log`,
+        '--save',
+        '',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    for (let i = 0; i < 100 && !fs.existsSync(`${dir}/redis.pid`); i++) await sleep(50);
+    pid = Number(fs.readFileSync(`${dir}/redis.pid`, 'utf8').trim());
+    let cn = '';
+    for (let i = 0; i < 100 && !cn; i++) cn = await servedCn(port).catch(() => sleep(50).then(() => ''));
+    expect(cn).toBe('old');
+
+    install('renewed'); // what the kubelet does when cert-manager renews the Secret
+    expect(await servedCn(port)).toBe('old'); // Redis does not notice on its own
+
+    const script = path.join(dir, 'tls-reload.sh');
+    fs.writeFileSync(script, TLS_RELOAD_SCRIPT);
+    const env = {
+      PATH: process.env.PATH,
+      REDIS_TARGETS: `127.0.0.1:${port}`,
+      TLS_CA: `${live}/ca.crt`,
+      CERT_FILE: `${live}/tls.crt`,
+      KEY_FILE: `${live}/tls.key`,
+      CA_FILE: `${live}/ca.crt`,
+      REDISCLI_AUTH: password,
+    };
+    const run = spawnSync('sh', [script], { env, encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(await servedCn(port)).toBe('renewed');
+
+    // A target that cannot be reloaded (wrong password here) makes the job fail, after trying the others.
+    const bad = spawnSync('sh', [script], {
+      env: { ...env, REDISCLI_AUTH: 'wrong', REDIS_TARGETS: `127.0.0.1:${port} 127.0.0.1:${port}` },
+      encoding: 'utf8',
+    });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr.match(/ERROR/g)).toHaveLength(2);
   });
 });
