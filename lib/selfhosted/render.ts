@@ -18,7 +18,16 @@ import {
   usersAclTemplate,
 } from './conf';
 import { type Layout, layoutFor, type SelfHostedOptions } from './layout';
-import { createClusterScript, installScript, startScript, stopScript } from './scripts';
+import { dailyParts } from '../policy/windows';
+import {
+  backupRoot,
+  backupScript,
+  createClusterScript,
+  installScript,
+  restoreScript,
+  startScript,
+  stopScript,
+} from './scripts';
 
 export type { SelfHostedOptions } from './layout';
 
@@ -49,6 +58,12 @@ export function buildSelfHosted(
     { name: 'start.sh', content: startScript(deployment, layout), executable: true },
     { name: 'stop.sh', content: stopScript(deployment, layout), executable: true },
   );
+  if (deployment.policy.persistence.snapshotRetentionDays > 0) {
+    files.push(
+      { name: 'backup.sh', content: backupScript(deployment, layout), executable: true },
+      { name: 'restore.sh', content: restoreScript(deployment, layout), executable: true },
+    );
+  }
   if (layout.mode === 'cluster') {
     files.push({
       name: 'create-cluster.sh',
@@ -134,6 +149,43 @@ function layoutJson(d: Deployment, layout: Layout) {
   };
 }
 
+/** README section: the daily backup job in the policy's snapshot window, its retention, and the restore. */
+function backupSection(d: Deployment, layout: Layout): string[] {
+  const per = d.policy.persistence;
+  if (per.snapshotRetentionDays <= 0) {
+    return ['## Backups', '', 'None: `persistence.snapshotRetentionDays` is 0 for this profile.', ''];
+  }
+  const w = dailyParts(per.snapshotWindow);
+  const secrets = `/etc/redis-iac/${d.id}/secrets`;
+  return [
+    '## Backups',
+    '',
+    `Daily, in the snapshot window ${per.snapshotWindow} UTC, keeping ${per.snapshotRetentionDays} days. As root, in /etc/cron.d/redis-iac-${d.id}`,
+    '(the hour assumes the host clock runs on UTC; convert it otherwise):',
+    '',
+    '```',
+    `${w.startMinute} ${w.startHour} * * * root ${'<this directory>'}/backup.sh ${secrets} ${backupRoot(layout)}`,
+    '```',
+    '',
+    `backup.sh runs BGSAVE on every node that is a primary now${layout.mode === 'cluster' ? ' (one per shard, with its cluster node ID)' : ''}, waits for it, copies`,
+    `\`dump.rdb\` to \`${backupRoot(layout)}/<UTC stamp>/<port>.rdb\` with a SHA256SUMS file, and deletes backups older than the retention.`,
+    'Copy that directory off the host as well: a backup on the same disk does not survive the disk.',
+    '',
+    '```sh',
+    `sudo ./restore.sh ${secrets} ${backupRoot(layout)}/<UTC stamp>`,
+    '```',
+    '',
+    'restore.sh checks the checksums, stops every node, moves the current data aside (`<data dir>/<port>/pre-restore-<stamp>/`),',
+    per.aof
+      ? 'loads each RDB into its primary with AOF off, then switches AOF on so the restored data becomes the new AOF base (with AOF on, Redis ignores `dump.rdb` and would start empty), and starts everything.'
+      : 'loads each RDB into its primary and starts everything.',
+    layout.mode === 'cluster'
+      ? 'Each RDB goes back to the node with the same cluster node ID, which must still be a primary (fail back with `CLUSTER FAILOVER` first).'
+      : 'The backup goes into the rendered primary; install.sh resets the Sentinel configs, replicas resync from it.',
+    '',
+  ];
+}
+
 function readme(d: Deployment, layout: Layout): string {
   const sec = d.policy.security;
   const users = aclRules(d.policy);
@@ -186,6 +238,7 @@ function readme(d: Deployment, layout: Layout): string {
     `${cli} -h ${layout.host} -p ${ports[0]}${auth} ping`,
     '```',
     '',
+    ...backupSection(d, layout),
     '## Users',
     '',
     ...(sec.auth && sec.acl

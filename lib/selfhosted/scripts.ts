@@ -157,6 +157,8 @@ export function stopScript(d: Deployment, layout: Layout): string {
     '  local f="$1" pid i',
     '  [ -s "$f" ] || return 0',
     '  pid="$(cat "$f")"',
+    '  # A pidfile left by a crash may name a PID the system has since given to another program.',
+    '  case "$(cat "/proc/$pid/comm" 2>/dev/null)" in redis-*|valkey-*) ;; *) return 0;; esac',
     '  kill -TERM "$pid" 2>/dev/null || return 0',
     '  for i in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done',
     '  echo "pid $pid did not exit; SIGKILL" >&2; kill -KILL "$pid" 2>/dev/null || true',
@@ -184,6 +186,158 @@ export function createClusterScript(d: Deployment, layout: Layout): string {
     '# The first nodes become primaries; redis-cli assigns the rest as replicas, one shard each.',
     '# shellcheck disable=SC2046,SC2086',
     'redis-cli $(cli_flags) $USER_FLAGS --cluster create "${ADDRS[@]}" --cluster-replicas "$REPLICAS" --cluster-yes',
+    '',
+  ].join('\n');
+}
+
+/** redis-cli as the admin (or the shared default password) from the operator's secrets dir; never on the command line. */
+function adminCli(d: Deployment): string[] {
+  const sec = d.policy.security;
+  const admin = aclRules(d.policy).admin.name;
+  return [
+    ...CLI,
+    sec.auth
+      ? `export REDISCLI_AUTH="$(tr -d "\\r\\n" < "$SECRETS_DIR/${sec.acl ? 'admin' : 'default'}.password")"`
+      : '',
+    `USER_FLAGS=${sec.auth && sec.acl ? q(`--user ${admin}`) : "''"}`,
+    '# shellcheck disable=SC2046,SC2086',
+    'cli() { local p="$1"; shift; redis-cli $(cli_flags) $USER_FLAGS -h "$HOST" -p "$p" "$@"; }',
+    '# info_field <port> <section> <field>',
+    'info_field() { cli "$1" INFO "$2" | tr -d "\\r" | sed -n "s/^$3://p"; }',
+  ];
+}
+
+/** The default backup directory (outside the data dirs, so a wiped node keeps its backups). */
+export function backupRoot(layout: Layout): string {
+  return `/var/backups/redis-iac/${layout.id}`;
+}
+
+/**
+ * backup.sh: a point-in-time RDB of every node that is a primary right now (BGSAVE, wait for it,
+ * copy, checksum), into <backup-dir>/<UTC stamp>/, then removes backups older than the policy's
+ * retention. Run it daily in the snapshot window (cron line in README.md).
+ */
+export function backupScript(d: Deployment, layout: Layout): string {
+  return [
+    ...common(d, layout),
+    `DATA_DIR=${q(layout.dataDir)}`,
+    `RETENTION_DAYS=${d.policy.persistence.snapshotRetentionDays}`,
+    `CLUSTER=${layout.mode === 'cluster' ? 1 : 0}`,
+    `SHARDS=${layout.nodes.filter((n) => n.role === 'primary').length}`,
+    `SECRETS_DIR="\${1:?usage: backup.sh <secrets-dir> [backup-dir]}"`,
+    `BACKUP_ROOT="\${2:-${backupRoot(layout)}}"`,
+    ...adminCli(d),
+    'umask 077',
+    'STAMP="$(date -u +%Y%m%dT%H%M%SZ)"',
+    'OUT="$BACKUP_ROOT/$STAMP"',
+    'mkdir -p "$OUT.partial"',
+    'saved=0',
+    'for p in "${PORTS[@]}"; do',
+    '  role="$(cli "$p" ROLE 2>/dev/null | sed -n 1p | tr -d "\\r")"',
+    '  [ "$role" = master ] || continue',
+    '  # LASTSAVE counts seconds: start the save in a later second than the previous one, then wait for it.',
+    '  before="$(cli "$p" LASTSAVE)"',
+    '  while [ "$(date +%s)" -le "$before" ]; do sleep 0.2; done',
+    '  reply="$(cli "$p" BGSAVE SCHEDULE)"',
+    '  case "$reply" in *"Background saving"*) ;; *) echo "node $p: BGSAVE refused: $reply" >&2; exit 1;; esac',
+    '  for i in $(seq 1 3000); do',
+    '    [ "$(cli "$p" LASTSAVE)" -gt "$before" ] && [ "$(info_field "$p" persistence rdb_bgsave_in_progress)" = 0 ] && break',
+    '    if [ "$i" = 3000 ]; then echo "node $p: BGSAVE did not finish in 10 minutes" >&2; exit 1; fi',
+    '    sleep 0.2',
+    '  done',
+    '  status="$(info_field "$p" persistence rdb_last_bgsave_status)"',
+    '  if [ "$status" != ok ]; then echo "node $p: BGSAVE failed ($status); see $DATA_DIR/$p/redis.log" >&2; exit 1; fi',
+    '  cp "$DATA_DIR/$p/dump.rdb" "$OUT.partial/$p.rdb"',
+    '  if [ "$CLUSTER" = 1 ]; then cli "$p" CLUSTER MYID | tr -d "\\r" > "$OUT.partial/$p.node-id"; fi',
+    '  saved=$((saved + 1))',
+    'done',
+    'if [ "$saved" != "$SHARDS" ]; then',
+    '  echo "found $saved answering primary(ies), expected $SHARDS: no complete backup (kept in $OUT.partial)" >&2; exit 1',
+    'fi',
+    'if [ "$CLUSTER" = 1 ]; then cli "${PORTS[0]}" CLUSTER NODES > "$OUT.partial/cluster-nodes.txt"; fi',
+    '(cd "$OUT.partial" && sha256sum -- *.rdb > SHA256SUMS)',
+    'mv "$OUT.partial" "$OUT"',
+    'echo "backup of $saved primary(ies) in $OUT"',
+    '# Retention: whole backup directories older than RETENTION_DAYS days.',
+    'find "$BACKUP_ROOT" -mindepth 1 -maxdepth 1 -type d -name "20*Z" -mtime +"$((RETENTION_DAYS - 1))" -print -exec rm -rf {} +',
+    '',
+  ].join('\n');
+}
+
+/**
+ * restore.sh: puts a backup back. Every node is stopped; each backed-up primary's RDB goes into its
+ * data dir, the other nodes' data is moved aside (they resync as replicas). With AOF on, Redis would
+ * ignore dump.rdb and start empty from a missing AOF, so each primary is first started with
+ * `appendonly no`, AOF is switched on at runtime (it writes a new AOF base from the loaded data),
+ * and only then is the set started normally.
+ */
+export function restoreScript(d: Deployment, layout: Layout): string {
+  const aof = d.policy.persistence.aof;
+  return [
+    ...common(d, layout),
+    `DATA_DIR=${q(layout.dataDir)}`,
+    `CLUSTER=${layout.mode === 'cluster' ? 1 : 0}`,
+    `AOF=${aof ? 1 : 0}`,
+    'HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"',
+    `SECRETS_DIR="\${1:?usage: restore.sh <secrets-dir> <backup-dir>/<stamp>}"`,
+    `FROM="\${2:?usage: restore.sh <secrets-dir> <backup-dir>/<stamp>}"`,
+    ...adminCli(d),
+    'CONFIG_COMMAND="$(tr -d "\\r\\n" < "$SECRETS_DIR/config-command")"',
+    '(cd "$FROM" && sha256sum --quiet -c SHA256SUMS) || { echo "$FROM: checksum mismatch" >&2; exit 1; }',
+    'mapfile -t PRIMARIES < <(cd "$FROM" && ls -- *.rdb | sed "s/\\.rdb$//")',
+    'for p in "${PRIMARIES[@]}"; do',
+    '  [[ " ${PORTS[*]} " == *" $p "* ]] || { echo "$FROM/$p.rdb: no node on port $p in this layout" >&2; exit 1; }',
+    '  if [ "$CLUSTER" = 1 ]; then',
+    '    # Slots follow node IDs: the node must still be a primary with the ID it had at backup time.',
+    '    want="$(cat "$FROM/$p.node-id")"',
+    '    grep -q "^$want .*myself,master" "$DATA_DIR/$p/nodes-$p.conf" || {',
+    '      echo "node $p is no longer the primary $want of the backup: fail back first (CLUSTER FAILOVER on it)" >&2; exit 1; }',
+    '  fi',
+    'done',
+    '# Which node gets which file. Outside a cluster the rendered primary gets it, whichever node was the',
+    '# primary at backup time (a Sentinel failover may have moved it): install.sh resets the Sentinels.',
+    'declare -A SRC',
+    'if [ "$CLUSTER" = 1 ]; then',
+    '  for p in "${PRIMARIES[@]}"; do SRC[$p]="$FROM/$p.rdb"; done',
+    'else',
+    '  if [ "${#PRIMARIES[@]}" != 1 ]; then echo "$FROM: expected one .rdb outside a cluster" >&2; exit 1; fi',
+    '  SRC[${PORTS[0]}]="$FROM/${PRIMARIES[0]}.rdb"',
+    'fi',
+    '',
+    '"$HERE/stop.sh"',
+    'if [ "$CLUSTER" = 0 ]; then REDIS_IAC_FORCE=1 "$HERE/install.sh" "$SECRETS_DIR" >/dev/null; fi',
+    'OWNER="$(stat -c %U "$CONF_DIR")"',
+    'AS=()',
+    'if [ "$(id -u)" = 0 ] && [ "$OWNER" != root ]; then AS=(runuser -u "$OWNER" --); fi',
+    'ASIDE="pre-restore-$(date -u +%Y%m%dT%H%M%SZ)"',
+    'for p in "${PORTS[@]}"; do',
+    '  mkdir -p "$DATA_DIR/$p/$ASIDE"',
+    '  for f in dump.rdb appendonlydir; do [ -e "$DATA_DIR/$p/$f" ] && mv "$DATA_DIR/$p/$f" "$DATA_DIR/$p/$ASIDE/"; done',
+    'done',
+    'for p in "${!SRC[@]}"; do',
+    '  src="${SRC[$p]}"',
+    '  install -m 600 -o "$OWNER" "$src" "$DATA_DIR/$p/dump.rdb"',
+    '  "${AS[@]}" redis-server "$CONF_DIR/redis-$p.conf" --daemonize yes --appendonly no',
+    '  for i in $(seq 1 600); do',
+    '    [ "$(info_field "$p" persistence loading 2>/dev/null)" = 0 ] && break',
+    '    if [ "$i" = 600 ]; then echo "node $p did not load $src" >&2; exit 1; fi',
+    '    sleep 0.2',
+    '  done',
+    '  echo "node $p: $(cli "$p" DBSIZE) keys loaded from $src"',
+    '  if [ "$AOF" = 1 ]; then',
+    '    # Switching AOF on rewrites it from memory: the restored data becomes the new AOF base.',
+    '    cli "$p" "$CONFIG_COMMAND" SET appendonly yes >/dev/null',
+    '    for i in $(seq 1 3000); do',
+    '      [ "$(info_field "$p" persistence aof_rewrite_in_progress)" = 0 ] && [ "$(info_field "$p" persistence aof_rewrite_scheduled)" = 0 ] && [ "$(info_field "$p" persistence aof_enabled)" = 1 ] && break',
+    '      if [ "$i" = 3000 ]; then echo "node $p: AOF rewrite did not finish" >&2; exit 1; fi',
+    '      sleep 0.2',
+    '    done',
+    '    [ "$(info_field "$p" persistence aof_last_bgrewrite_status)" = ok ] || { echo "node $p: AOF rewrite failed" >&2; exit 1; }',
+    '  fi',
+    'done',
+    '"$HERE/stop.sh"',
+    '"$HERE/start.sh"',
+    'echo "restored ${#SRC[@]} primary(ies) from $FROM; previous data kept in <data dir>/<port>/$ASIDE"',
     '',
   ].join('\n');
 }

@@ -200,7 +200,10 @@ export class Env {
   }
 
   async script(name: string, ...args: string[]): Promise<string> {
-    const { stdout } = await run('bash', [path.join(this.distDir, name), ...args], { timeout: 60_000 });
+    const { stdout } = await run('bash', [path.join(this.distDir, name), ...args], {
+      timeout: 60_000,
+      env: { ...process.env, REDIS_IAC_USER: os.userInfo().username },
+    });
     return stdout;
   }
 

@@ -1,5 +1,5 @@
 /** Renderer unit tests (no Redis needed): layout, validation errors, secrets, every example end to end. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -212,6 +212,51 @@ describe('host names and engine versions', () => {
     expect(() => buildSelfHosted(v60)).toThrow(
       /engineVersion: got "6.0"; self-hosted configs need Redis 6.2 or later/,
     );
+  });
+});
+
+describe('backup.sh, restore.sh and stop.sh', () => {
+  test('backup and restore scripts follow the policy: rendered with a retention, absent without one', () => {
+    const d = deployment(PROD, { mode: 'replication', replicasPerShard: 1 });
+    const names = buildSelfHosted(d).files.map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['backup.sh', 'restore.sh']));
+    const backup = file(d, 'backup.sh');
+    expect(backup).toMatch(new RegExp(`^RETENTION_DAYS=${d.policy.persistence.snapshotRetentionDays}$`, 'm'));
+    // The admin password reaches redis-cli through the environment, never its command line.
+    expect(backup).toMatch(/^export REDISCLI_AUTH="\$\(tr -d .* < "\$SECRETS_DIR\/admin.password"\)"$/m);
+    expect(backup).not.toMatch(/-a |--pass/);
+    const readme = file(d, 'README.md');
+    const [h, m] = d.policy.persistence.snapshotWindow.split('-')[0].split(':').map(Number);
+    expect(readme).toMatch(new RegExp(`^${m} ${h} \\* \\* \\* root .*/backup.sh `, 'm'));
+
+    const dev = deployment(PROD.replace('profile: production', 'profile: development'));
+    expect(dev.policy.persistence.snapshotRetentionDays).toBe(0);
+    expect(buildSelfHosted(dev).files.map((f) => f.name)).not.toContain('backup.sh');
+  });
+
+  test('every rendered script is valid bash', () => {
+    const d = deployment(PROD, { mode: 'cluster', shards: 3, replicasPerShard: 1 });
+    for (const f of buildSelfHosted(d, { basePort: 7000 }).files.filter((x) => x.executable)) {
+      const r = spawnSync('bash', ['-n'], { input: f.content, encoding: 'utf8' });
+      expect([f.name, r.status, r.stderr]).toEqual([f.name, 0, '']);
+    }
+  });
+
+  test('stop.sh leaves alone a process that took over the PID of a stale pidfile', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-stop-'));
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      renderSelfHosted(deployment(PROD), `${tmp}/dist`, { dataDir: `${tmp}/data`, ports: [6390] });
+      fs.mkdirSync(`${tmp}/data/6390`, { recursive: true });
+      fs.writeFileSync(`${tmp}/data/6390/redis.pid`, `${other.pid}\n`);
+      const r = spawnSync('bash', [`${tmp}/dist/stop.sh`], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(0);
+      expect(other.exitCode).toBeNull();
+      expect(() => process.kill(other.pid!, 0)).not.toThrow();
+    } finally {
+      other.kill('SIGKILL');
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 
