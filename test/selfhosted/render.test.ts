@@ -305,6 +305,25 @@ describe('install.sh', () => {
     expect(r.stderr).toMatch(/no spaces/);
   });
 
+  test('re-install keeps the replication role a Sentinel failover wrote; REDIS_IAC_FORCE=1 resets it', () => {
+    execFileSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], { stdio: 'pipe' });
+    const conf = (p: number) => fs.readFileSync(`${tmp}/conf/redis-${p}.conf`, 'utf8');
+    // What Sentinel's CONFIG REWRITE leaves after promoting 6381.
+    fs.writeFileSync(`${tmp}/conf/redis-6380.conf`, conf(6380) + 'replicaof 127.0.0.1 6381\n');
+    fs.writeFileSync(`${tmp}/conf/redis-6381.conf`, conf(6381).replace(/^replicaof .*\n/m, ''));
+    execFileSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], { stdio: 'pipe' });
+    expect(conf(6380).match(/^replicaof .*$/gm)).toEqual(['replicaof 127.0.0.1 6381']);
+    expect(conf(6381)).not.toMatch(/^replicaof /m);
+    expect(conf(6381)).toMatch(/^maxclients /m);
+    expect(fs.statSync(`${tmp}/conf/redis-6380.conf`).mode & 0o777).toBe(0o600);
+    execFileSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], {
+      stdio: 'pipe',
+      env: { ...process.env, REDIS_IAC_FORCE: '1' },
+    });
+    expect(conf(6380)).not.toMatch(/^replicaof /m);
+    expect(conf(6381).match(/^replicaof .*$/gm)).toEqual(['replicaof 127.0.0.1 6380']);
+  });
+
   const asRoot = process.getuid?.() === 0 ? test : test.skip;
   asRoot('as root, gives the config dir, the configs and the data dirs to REDIS_IAC_USER', () => {
     const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
