@@ -3,6 +3,7 @@
  * Prints the need, each platform's choice with its monthly cost and reason, and the guide's reference row.
  */
 import { fromSpec, loadDeployment, type Deployment } from '../deployment';
+import { isSpecError, show, type SpecError } from '../errors';
 import { validateSpec } from '../spec/load';
 import { PROFILES } from '../spec/schema';
 import { formatPlan } from './plan-format';
@@ -69,6 +70,26 @@ function planFlags(argv: string[]) {
   );
 }
 
+/** The spec field each shorthand flag fills, so a range error names the flag the user typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  'workload.devices': '--devices',
+  'workload.organizations': '--organizations',
+  'workload.datasetGb': '--dataset-gb',
+  'workload.peakOpsPerSecond': '--ops',
+  'workload.concurrentRequests': '--concurrent',
+};
+
+function specFromFlags(input: Record<string, unknown>, source: string) {
+  try {
+    return validateSpec(input, source);
+  } catch (e) {
+    const flag = isSpecError(e) ? FLAG_OF_FIELD[e.field] : undefined;
+    if (flag)
+      throw new UsageError(`${flag}: got ${show((e as SpecError).value)}; ${(e as SpecError).allowed}`);
+    throw e;
+  }
+}
+
 export function deploymentFromArgs(argv: string[]): { deployment: Deployment; json: boolean } {
   const { values } = planFlags(argv);
   if (values.help) {
@@ -92,7 +113,7 @@ export function deploymentFromArgs(argv: string[]): { deployment: Deployment; js
   if (!(PROFILES as readonly string[]).includes(profile)) {
     throw new UsageError(`--profile: got ${JSON.stringify(profile)}; expected one of ${PROFILES.join(', ')}`);
   }
-  const spec = validateSpec(
+  const spec = specFromFlags(
     {
       name: 'adhoc',
       profile,

@@ -116,7 +116,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}: remove or fix the spelling`;
     case 'invalid_type':
-      return `expected ${issue.expected}`;
+      return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}`;
     case 'too_small':
       return `expected ${issue.origin === 'array' ? 'at least ' + issue.minimum + ' item(s)' : '>= ' + issue.minimum}`;
     case 'too_big':

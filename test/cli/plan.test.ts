@@ -80,6 +80,14 @@ describe('bad input: exit 2, one line on stderr naming the field, no stack trace
   test('a missing spec file', () => expectBad(plan('--spec', path.join(tmp, 'nope.yaml')), /--spec/));
   test('a negative number names the flag and what is allowed (not parseArgs\' "--devices=-XYZ" hint)', () =>
     expectBad(plan('--devices', '-5'), /^error: --devices: got "-5"; expected a positive number/));
+  test('an out-of-range or fractional number names the flag typed, not the spec field behind it', () => {
+    expectBad(plan('--devices', '1e12'), /^error: --devices: got 1000000000000; expected <= 100000000$/);
+    expectBad(plan('--devices', '1.5'), /^error: --devices: got 1\.5; expected a whole number$/);
+    expectBad(
+      plan('--devices', '10', '--concurrent', '1e9'),
+      /^error: --concurrent: got 1000000000; expected <=/,
+    );
+  });
   test('hex and other non-decimal numbers are refused', () => {
     expectBad(plan('--devices', '0x10'), /--devices: got "0x10"/);
     expectBad(plan('--organizations', 'Infinity'), /--organizations: got "Infinity"/);

@@ -55,6 +55,11 @@ test('a nested type error gives the dotted path', () => {
   expect(e.message).toMatch(/got "lots"; expected number/);
 });
 
+test('a fraction where a whole number is needed says so in words', () => {
+  const e = specError(() => parseSpec('name: x\nprofile: staging\nworkload:\n  devices: 2.5\n'));
+  expect(e.message).toBe('spec: workload.devices: got 2.5; expected a whole number');
+});
+
 test('invalid YAML is reported with its line and no stack', () => {
   const e = specError(() => parseSpec('name: x\nprofile: [staging\n'));
   expect(e.message).toMatch(/^spec: line \d+: got "invalid YAML"; fix the YAML syntax/);
