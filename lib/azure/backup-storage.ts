@@ -18,7 +18,8 @@ export const STORAGE_BLOB_DATA_CONTRIBUTOR = 'ba92f5b4-2d11-453d-a403-e96b0029c9
 export interface BackupStorageArgs {
   resourceGroupName: string;
   location: string;
-  subscriptionId: string;
+  /** The subscription the account is created in (the deployment's). */
+  subscriptionId: pulumi.Input<string>;
   accountName: string;
   identityName: string;
   /** Zone-redundant storage when the cache spans zones. */
@@ -71,13 +72,15 @@ export function createBackupStorage(
   const roleAssignment = new authorization.RoleAssignment(
     `${name}-backup-role`,
     {
-      roleAssignmentName: guidFrom(
-        shortHash([args.subscriptionId, args.resourceGroupName, args.accountName, 'blob-contributor'], 32),
-      ),
+      roleAssignmentName: pulumi
+        .output(args.subscriptionId)
+        .apply((sub) =>
+          guidFrom(shortHash([sub, args.resourceGroupName, args.accountName, 'blob-contributor'], 32)),
+        ),
       scope: account.id,
       principalId: identity.principalId,
       principalType: 'ServicePrincipal',
-      roleDefinitionId: `/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_CONTRIBUTOR}`,
+      roleDefinitionId: pulumi.interpolate`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_CONTRIBUTOR}`,
       description: 'Azure Cache for Redis writes RDB backups with its managed identity',
     },
     { parent },

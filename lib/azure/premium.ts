@@ -11,10 +11,10 @@
  * tenants that already had one): see lib/azure/managed.ts for Azure Managed Redis.
  */
 import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
 import * as redis from '@pulumi/azure-native/redis';
 import type * as storage from '@pulumi/azure-native/storage';
 import { azurePremiumCatalog } from '../catalog';
-import { SpecError } from '../errors';
 import type { ConnectionContract } from '../contract';
 import type { Choice, Plan } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
@@ -37,7 +37,6 @@ import {
   checkPlacement,
   azureMinimumTls,
   patchScheduleEntry,
-  subscriptionOf,
   type AzurePlacement,
 } from './settings';
 
@@ -103,7 +102,7 @@ export function premiumCacheArgs(
   target: AzurePlacement,
   cacheName: string,
   backup: BackupStorage | undefined,
-  subscriptionId: string | undefined,
+  subscriptionId: pulumi.Input<string> | undefined,
 ): redis.RedisArgs {
   const choice = plan.choices['azure-premium'];
   const capacity = Number(choice.extra?.capacity ?? /^P(\d)$/.exec(choice.sku)?.[1]);
@@ -169,21 +168,16 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
   constructor(name: string, args: AzurePremiumArgs, opts?: pulumi.ComponentResourceOptions) {
     // Check the target before registering anything, so bad input leaves nothing half-created.
     const target = checkPlacement(args.policy, args.target);
-    if (args.policy.persistence.rdb && !target.subnetId) {
-      throw new SpecError(
-        'targets.azure.subnetId',
-        undefined,
-        'RDB persistence through a managed identity needs the subscription, read from the subnet id: set targets.azure.subnetId',
-      );
-    }
     super('redis-iac:azure:PremiumRedis', name, {}, opts);
     const { policy, plan } = args;
     const choice = plan.choices['azure-premium'];
     const t = args.transform ?? {};
     const tags = azureTags(policy);
     const scope = [target.resourceGroup, target.location];
-    const subscriptionId = target.subnetId
-      ? subscriptionOf(target.subnetId, 'targets.azure.subnetId')
+    // The storage account, identity and cache go into the subscription Pulumi deploys to, which is
+    // not necessarily the subnet's (a hub network may live in another subscription).
+    const subscriptionId = policy.persistence.rdb
+      ? authorization.getClientConfigOutput({ parent: this }).subscriptionId
       : undefined;
     const catalog = azurePremiumCatalog();
     this.managedEquivalent = String(choice.extra?.managedEquivalent ?? '');

@@ -84,6 +84,9 @@ function fakeId(type: string, name: string, inputs: Wire): string {
   return `${physical}-id`;
 }
 
+/** The subscription the mocked Azure provider deploys into (what getClientConfig answers). */
+export const DEPLOY_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000000';
+
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   readonly calls: string[] = [];
@@ -101,6 +104,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       args.token === 'azure-native:redisenterprise:listDatabaseKeys'
     ) {
       return { primaryKey: FAKE_SECRETS.primaryKey, secondaryKey: FAKE_SECRETS.secondaryKey };
+    }
+    if (args.token === 'azure-native:authorization:getClientConfig') {
+      return {
+        subscriptionId: DEPLOY_SUBSCRIPTION_ID,
+        tenantId: '00000000-0000-0000-0000-000000000001',
+        clientId: '00000000-0000-0000-0000-000000000002',
+        objectId: '00000000-0000-0000-0000-000000000003',
+      };
     }
     return {};
   }

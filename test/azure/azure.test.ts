@@ -11,6 +11,7 @@ import {
 import { AzurePremiumRedis, premiumVersion, premiumZones, reservedMemoryMb } from '../../lib/azure/premium';
 import { checkPlacement, guidFrom, patchScheduleEntry, subscriptionOf } from '../../lib/azure/settings';
 import { loadDeployment } from '../../lib/deployment';
+import { DEPLOY_SUBSCRIPTION_ID } from '../../lib/pulumi/mocks';
 import { recordResources } from '../../lib/pulumi/run';
 import type { ResolvedPolicy } from '../../lib/policy/types';
 
@@ -119,6 +120,29 @@ describe('Premium', () => {
       emailReceivers: [{ emailAddress: 'noc@acs.example.com' }],
       groupShortName: 'acsredis',
     });
+  });
+  test('RDB storage lives in the deployment subscription even when the subnet is in another one', async () => {
+    // Hub-and-spoke: the private endpoint subnet belongs to another subscription than the one
+    // Pulumi deploys into (where the storage account, identity and cache are created).
+    const hubSubnet =
+      '/subscriptions/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/hub/subnets/pe';
+    const resources = await recordResources(() => {
+      new AzurePremiumRedis('hub', {
+        policy: prod.policy,
+        plan: prod.plan,
+        target: { ...prod.spec.targets.azure!, subnetId: hubSubnet },
+      });
+    });
+    const deploySubscription = DEPLOY_SUBSCRIPTION_ID;
+    const cache = resources.find((r) => r.type === 'azure-native:redis:Redis')!;
+    const conf = cache.inputs.redisConfiguration as Record<string, string>;
+    expect(conf.storageSubscriptionId).toBe(deploySubscription);
+    const role = resources.find((r) => r.type === 'azure-native:authorization:RoleAssignment')!;
+    expect(role.inputs.roleDefinitionId).toBe(
+      `/subscriptions/${deploySubscription}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_CONTRIBUTOR}`,
+    );
+    const pe = resources.find((r) => r.type === 'azure-native:network:PrivateEndpoint')!;
+    expect(pe.inputs.subnet).toMatchObject({ id: hubSubnet });
   });
   test('zones: never more zones than nodes per shard (primary + replicas), at most three', () => {
     // Azure rejects a cache whose zone count exceeds its node count (primary and replicas):
