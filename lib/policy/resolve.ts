@@ -144,6 +144,14 @@ function checkContradictions(spec: Spec, p: ResolvedPolicy, source: string): voi
       'a standalone topology has no replicas: set replicasPerShard: 0 or topology: replication',
     );
   }
+  if (av.topology === 'replication' && av.replicasPerShard === 0) {
+    // Otherwise the plan says "replication" and builds a single node: the spec asked for a replica.
+    throw err(
+      'availability.topology',
+      'replication',
+      `a replication topology needs a replica, but replicasPerShard is 0${spec.availability.replicasPerShard === undefined ? ` (the ${p.profile} default)` : ''}: set availability.replicasPerShard: 1 or topology: standalone`,
+    );
+  }
   if (av.topology === 'cluster' || (spec.availability.minShards && spec.availability.minShards > 1)) {
     const bad = p.keyspace.databases.findIndex((db) => db.index !== 0);
     if (bad >= 0) {

@@ -148,6 +148,23 @@ describe('contradictions', () => {
     expect(e.field).toBe('maintenanceWindow');
   });
 
+  test('a replication topology without a replica (the staging default is 0 replicas)', () => {
+    const e = errorOf(() =>
+      resolvePolicy(validateSpec({ ...base, profile: 'staging', availability: { topology: 'replication' } })),
+    );
+    expect(e.message).toBe(
+      'spec: availability.topology: got "replication"; a replication topology needs a replica, but replicasPerShard is 0 (the staging default): set availability.replicasPerShard: 1 or topology: standalone',
+    );
+    const ok = resolvePolicy(
+      validateSpec({
+        ...base,
+        profile: 'staging',
+        availability: { topology: 'replication', replicasPerShard: 1 },
+      }),
+    );
+    expect(ok.availability.replicasPerShard).toBe(1);
+  });
+
   test('failover without replicas', () => {
     const e = errorOf(() => resolve({ availability: { replicasPerShard: 0, automaticFailover: true } }));
     expect(e.field).toBe('availability.automaticFailover');
