@@ -242,6 +242,27 @@ describe('backup.sh, restore.sh and stop.sh', () => {
     }
   });
 
+  test('start.sh warns when the open-file limit is below maxclients + 32 (Redis would lower maxclients)', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-start-'));
+    try {
+      const d = deployment(PROD);
+      renderSelfHosted(d, tmp, { confDir: `${tmp}/conf`, dataDir: `${tmp}/data` });
+      fs.mkdirSync(`${tmp}/conf`);
+      const low = d.plan.connections.maxclients; // below maxclients + 32
+      // PATH without redis-server: the script stops right after its checks.
+      const r = spawnSync(
+        'bash',
+        ['-c', `ulimit -n ${low}; PATH=/nonexistent; exec /bin/bash ${tmp}/start.sh`],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.stderr).toContain(`warning: open-file limit ${low} < maxclients ${low} + 32`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   test('stop.sh leaves alone a process that took over the PID of a stale pidfile', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-stop-'));
     const other = spawn('sleep', ['30'], { stdio: 'ignore' });
