@@ -69,9 +69,70 @@ export function buildFlavor(d: Deployment, flavor: Flavor): FlavorOutput {
   }
   addConnectionConfigMap(chart, d, flavor);
   const objects = chart.toJson() as ManifestObject[];
+  checkNameLengths(d, flavor, objects);
   validateObjects(objects);
   assertNoSecretMaterial(objects, values);
   return { flavor, objects, secretCommands, values };
+}
+
+/**
+ * Kubernetes name limits the schemas do not check: a CronJob name may have at most 52 characters (the
+ * controller appends 11 for its Jobs, whose names are limited to 63; kubernetes.io/docs/concepts/
+ * workloads/controllers/cron-jobs), a StatefulSet name in practice 52 (its pods get the label
+ * `controller-revision-hash: <name>-<hash of up to 10>`, label values at most 63), a Service name 63
+ * (DNS-1035 label). The StatefulSets and Services the operator or the chart create count too.
+ */
+export const NAME_LIMITS = { CronJob: 52, StatefulSet: 52, Service: 63 } as const;
+
+/** Names the operator (OpsTree) or the chart (Bitnami) derive from ours, by kind. */
+export function derivedNames(ctx: ReturnType<typeof makeContext>): Array<[keyof typeof NAME_LIMITS, string]> {
+  const n = ctx.name;
+  if (ctx.flavor === 'opstree') {
+    const roles = [`${n}-leader`, `${n}-follower`];
+    return [
+      ...roles.map((r): [keyof typeof NAME_LIMITS, string] => ['StatefulSet', r]),
+      ...roles.flatMap((r) =>
+        ['', '-headless', '-additional', '-metrics'].map((x): [keyof typeof NAME_LIMITS, string] => [
+          'Service',
+          `${r}${x}`,
+        ]),
+      ),
+    ];
+  }
+  return [
+    ...['master', 'replicas', 'node'].map((x): [keyof typeof NAME_LIMITS, string] => [
+      'StatefulSet',
+      `${n}-${x}`,
+    ]),
+    ...['headless', 'master', 'replicas', 'metrics'].map((x): [keyof typeof NAME_LIMITS, string] => [
+      'Service',
+      `${n}-${x}`,
+    ]),
+  ];
+}
+
+/** A SpecError naming the longest deployment name that keeps every object within its limit. */
+export function checkNameLengths(d: Deployment, flavor: Flavor, objects: ManifestObject[]): void {
+  const ctx = makeContext(d, flavor);
+  const names: Array<[keyof typeof NAME_LIMITS, string]> = [...derivedNames(ctx)];
+  for (const o of objects)
+    if (o.kind in NAME_LIMITS && o.metadata?.name)
+      names.push([o.kind as keyof typeof NAME_LIMITS, o.metadata.name]);
+  let worst: { kind: string; name: string; excess: number } | undefined;
+  for (const [kind, name] of names) {
+    const excess = name.length - NAME_LIMITS[kind];
+    if (excess > 0 && (!worst || excess > worst.excess)) worst = { kind, name, excess };
+  }
+  if (worst) {
+    throw new SpecError(
+      'name',
+      d.policy.name,
+      `use a name of at most ${d.policy.name.length - worst.excess} characters for the Kubernetes ${flavor} flavor ` +
+        `(the ${worst.kind} "${worst.name}" would have ${worst.name.length}, the limit is ${NAME_LIMITS[worst.kind as keyof typeof NAME_LIMITS]}), ` +
+        `or leave ${flavor} out of targets.kubernetes.flavors`,
+      d.source,
+    );
+  }
 }
 
 /**

@@ -18,7 +18,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadDeployment } from '../../lib/deployment';
+import { deploymentFromYaml, loadDeployment } from '../../lib/deployment';
+import { SpecError } from '../../lib/errors';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { TLS_RELOAD_SCRIPT } from '../../lib/k8s/tls';
 import * as tls from 'node:tls';
@@ -410,5 +411,44 @@ withRedis('TLS reload script on a real redis-server', () => {
     });
     expect(bad.status).not.toBe(0);
     expect(bad.stderr.match(/ERROR/g)).toHaveLength(2);
+  });
+});
+
+describe('name limits the schemas do not check', () => {
+  const named = (name: string) =>
+    deploymentFromYaml(
+      fs.readFileSync('examples/default.yaml', 'utf8').replace(/^name: app-cache$/m, `name: ${name}`),
+      'default.yaml',
+    );
+  it('the longest name the spec allows (40) fits every OpsTree object and the operator-made ones', () => {
+    const d = named('a'.repeat(40));
+    expect(() => buildFlavor(d, 'opstree')).not.toThrow();
+  });
+  it('Bitnami: a name whose CronJob would pass 52 characters is a SpecError naming the longest that fits', () => {
+    const d = named('a'.repeat(40));
+    let err: unknown;
+    try {
+      buildFlavor(d, 'bitnami');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SpecError);
+    expect((err as Error).message).toMatch(
+      /^default\.yaml: name: got "a{40}"; use a name of at most 33 characters/,
+    );
+    expect((err as Error).message).toMatch(
+      /CronJob "a{40}-bitnami-tls-reload" would have 59, the limit is 52/,
+    );
+    expect((err as Error).message.split('\n')).toHaveLength(1);
+    expect(() => buildFlavor(named('a'.repeat(33)), 'bitnami')).not.toThrow();
+  });
+  it('every CronJob and StatefulSet name of the examples is within 52 characters', () => {
+    for (const ex of EXAMPLES) {
+      const d = loadDeployment(path.join('examples', ex));
+      for (const f of ['opstree', 'bitnami'] as const)
+        for (const o of buildFlavor(d, f).objects)
+          if (o.kind === 'CronJob' || o.kind === 'StatefulSet')
+            expect(o.metadata!.name!.length).toBeLessThanOrEqual(52);
+    }
   });
 });
