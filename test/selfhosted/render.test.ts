@@ -263,6 +263,33 @@ describe('backup.sh, restore.sh and stop.sh', () => {
     }
   });
 
+  (process.getuid?.() === 0 ? test : test.skip)(
+    'stop.sh fails loudly when it may not signal the Redis process (run as another account)',
+    () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-stop-'));
+      fs.chmodSync(tmp, 0o755);
+      // A root-owned process whose name looks like Redis' (stop.sh only signals redis-*/valkey-*).
+      fs.copyFileSync('/bin/sleep', `${tmp}/redis-fake`);
+      fs.chmodSync(`${tmp}/redis-fake`, 0o755);
+      const proc = spawn(`${tmp}/redis-fake`, ['30'], { stdio: 'ignore' });
+      try {
+        renderSelfHosted(deployment(PROD), `${tmp}/dist`, { dataDir: `${tmp}/data`, ports: [6391] });
+        fs.mkdirSync(`${tmp}/data/6391`, { recursive: true, mode: 0o755 });
+        fs.chmodSync(`${tmp}/data`, 0o755);
+        fs.chmodSync(`${tmp}/data/6391`, 0o755);
+        fs.writeFileSync(`${tmp}/data/6391/redis.pid`, `${proc.pid}\n`, { mode: 0o644 });
+        const r = spawnSync('runuser', ['-u', 'nobody', '--', 'bash', `${tmp}/dist/stop.sh`], {
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+        expect([r.status, r.stderr]).toEqual([1, expect.stringMatching(/cannot signal pid \d+/)]);
+      } finally {
+        proc.kill('SIGKILL');
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+  );
+
   test('stop.sh leaves alone a process that took over the PID of a stale pidfile', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-stop-'));
     const other = spawn('sleep', ['30'], { stdio: 'ignore' });
