@@ -1,6 +1,6 @@
 /** Evidence from a synthesized CloudFormation template (dist/<id>/aws/*.template.json). */
 import type { ResolvedPolicy } from '../policy/types';
-import { check, fail, pass, type TargetEvidence, everyInvariant } from './types';
+import { check, fail, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
 interface CfnResource {
   Type: string;
@@ -56,10 +56,7 @@ export function awsEvidence(t: CfnTemplate, policy: ResolvedPolicy): TargetEvide
   const missing = wanted.filter((m) => !metrics.includes(m));
   const retention = Number(p.SnapshotRetentionLimit ?? 0);
   return {
-    tls: check(
-      p.TransitEncryptionEnabled === true && p.TransitEncryptionMode === 'required',
-      `TransitEncryptionEnabled=${String(p.TransitEncryptionEnabled)}, TransitEncryptionMode=${String(p.TransitEncryptionMode)} (ElastiCache in-transit encryption negotiates TLS 1.2 or later)`,
-    ),
+    tls: tlsEvidence(p),
     auth: check(
       token.includes('{{resolve:secretsmanager:') || Array.isArray(p.UserGroupIds),
       p.UserGroupIds
@@ -115,4 +112,24 @@ export function awsContract(t: CfnTemplate): Record<string, string> {
     out[name] = cfnText(o.Value);
   }
   return out;
+}
+
+/**
+ * TLS only: in-transit encryption with TransitEncryptionMode `required`. Redis before 7.0.5 has no
+ * mode (ElastiCache refuses the property) and accepts TLS connections only once encryption is on,
+ * so there the mode must be absent and the engine version must say so.
+ */
+function tlsEvidence(p: Record<string, unknown>): Evidence {
+  const major = Number(/^(\d+)\./.exec(String(p.EngineVersion ?? ''))?.[1] ?? NaN);
+  const modeless = p.Engine !== 'valkey' && major < 7;
+  const ok =
+    p.TransitEncryptionEnabled === true &&
+    (p.TransitEncryptionMode === 'required' || (modeless && p.TransitEncryptionMode === undefined));
+  const mode = modeless
+    ? `TransitEncryptionMode=${String(p.TransitEncryptionMode)} (Redis ${String(p.EngineVersion)} has no mode: TLS only once enabled)`
+    : `TransitEncryptionMode=${String(p.TransitEncryptionMode)}`;
+  return check(
+    ok,
+    `TransitEncryptionEnabled=${String(p.TransitEncryptionEnabled)}, ${mode} (ElastiCache in-transit encryption negotiates TLS 1.2 or later)`,
+  );
 }

@@ -28,6 +28,20 @@ describe('AWS template checker', () => {
     expect(failing(awsEvidence(awsTemplate(), policy))).toEqual([]);
   });
 
+  test('Redis 6.x with TLS on and no TransitEncryptionMode (the property is refused before 7.0.5) passes TLS; Redis 7 and Valkey need the mode', () => {
+    const tlsOf = (props: Record<string, unknown>) => {
+      const t = awsTemplate();
+      delete (t.Resources.Rg.Properties as Record<string, unknown>).TransitEncryptionMode;
+      Object.assign(t.Resources.Rg.Properties, props);
+      return awsEvidence(t, policy).tls.status;
+    };
+    expect(tlsOf({ Engine: 'redis', EngineVersion: '6.2' })).toBe('pass');
+    expect(tlsOf({ Engine: 'redis', EngineVersion: '7.1' })).toBe('fail');
+    expect(tlsOf({ Engine: 'valkey', EngineVersion: '8.0' })).toBe('fail');
+    expect(tlsOf({ Engine: 'redis' })).toBe('fail');
+    expect(tlsOf({ Engine: 'redis', EngineVersion: '6.2', TransitEncryptionEnabled: false })).toBe('fail');
+  });
+
   test.each<[string, (t: ReturnType<typeof awsTemplate>) => void, string]>([
     ['TLS off', (t) => (t.Resources.Rg.Properties.TransitEncryptionEnabled = false), 'tls'],
     [
