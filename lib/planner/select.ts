@@ -10,6 +10,7 @@ import {
   gcpCatalog,
   kubernetesCatalog,
   regionMultiplier,
+  type RegionTable,
 } from '../catalog';
 import { SpecError } from '../errors';
 import type { ResolvedPolicy } from '../policy/types';
@@ -411,7 +412,26 @@ export function choose(platform: PlatformId, ctx: SelectContext): Choice {
   const { fits: _fits, whyNot: _whyNot, ...choice } = best;
   // One option (Kubernetes pods are derived, not picked from a list): nothing to compare it with.
   if (!choice.available || options.length < 2) return choice;
-  return { ...choice, reason: `${choice.reason}; ${whyThisOne(best, options, ctx)}` };
+  return {
+    ...choice,
+    reason: `${choice.reason}${regionNote(platform, choice.region)}; ${whyThisOne(best, options, ctx)}`,
+  };
+}
+
+const PRICED_CATALOGS: Partial<Record<PlatformId, () => { regions: RegionTable; defaultRegion: string }>> = {
+  aws: awsCatalog,
+  gcp: gcpCatalog,
+  'azure-premium': azurePremiumCatalog,
+  'azure-managed': azureManagedCatalog,
+};
+
+/** The unit prices in a reason are the catalog's default region; say so when the monthly cost is scaled. */
+function regionNote(platform: PlatformId, region: string): string {
+  const cat = PRICED_CATALOGS[platform]?.();
+  const mult = cat?.regions[region]?.priceMultiplier ?? 1;
+  return cat && mult !== 1
+    ? `; unit prices are ${cat.defaultRegion} list prices, x ${mult} for ${region}`
+    : '';
 }
 
 function optionLabel(o: Option): string {

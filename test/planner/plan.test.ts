@@ -187,6 +187,19 @@ describe('choices', () => {
     expect(d.plan.choices.aws.reason).toMatch(/maxclients 65000 < 160016 expected clients/);
   });
 
+  test('outside the default region a reason says its unit price is scaled, so the arithmetic checks out', () => {
+    const d = deploy({
+      workload: { datasetGb: 1 },
+      targets: { azure: { resourceGroup: 'rg', location: 'westeurope' } },
+    });
+    const prem = d.plan.choices['azure-premium'];
+    expect(prem.reason).toMatch(
+      /at \$404\.42\/shard-month.*; unit prices are eastus list prices, x 1\.12 for westeurope; /,
+    );
+    expect(prem.monthlyCostUsd).toBeCloseTo(404.42 * 1.12, 2);
+    expect(d.plan.choices.aws.reason).not.toMatch(/unit prices are/);
+  });
+
   test('the cheaper option a reason names really is cheaper (brute force over the options)', () => {
     for (const [platform, options] of [
       ['aws', awsOptions],
