@@ -193,8 +193,9 @@ export function aclRules(policy: ResolvedPolicy): AclUsers {
     metrics: {
       name: `${base}-metrics`,
       enabled: true,
-      // What redis_exporter runs: PING, INFO ALL, CONFIG GET, CLUSTER INFO, SLOWLOG GET/LEN,
-      // LATENCY LATEST/HISTOGRAM, CLIENT SETNAME; SELECT/DBSIZE for per-db figures. No key access.
+      // What redis_exporter runs: PING, INFO ALL, CONFIG GET, CLUSTER INFO, CLUSTER NODES (its cluster
+      // node discovery), SLOWLOG GET/LEN, LATENCY LATEST/HISTOGRAM, CLIENT SETNAME; SELECT/DBSIZE for
+      // per-db figures. No key access.
       rules: [
         'resetkeys',
         'resetchannels',
@@ -203,6 +204,7 @@ export function aclRules(policy: ResolvedPolicy): AclUsers {
         '+info',
         '+config|get',
         '+cluster|info',
+        '+cluster|nodes',
         '+slowlog|get',
         '+slowlog|len',
         '+latency|latest',

@@ -124,6 +124,7 @@ suite('self-hosted standalone from the rendered config (real redis-server)', () 
       ['LATENCY', 'LATEST'],
       ['LATENCY', 'HISTOGRAM'],
       ['CLUSTER', 'INFO'],
+      ['CLUSTER', 'NODES'],
       ['CLIENT', 'SETNAME', 'redis_exporter'],
       ['DBSIZE'],
       ['SELECT', '0'],
