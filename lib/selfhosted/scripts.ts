@@ -198,6 +198,10 @@ export function createClusterScript(d: Deployment, layout: Layout): string {
       ? `export REDISCLI_AUTH="$(tr -d "\\r\\n" < "$SECRETS_DIR/${d.policy.security.acl ? 'admin' : 'default'}.password")"`
       : '',
     `USER_FLAGS=${auth && d.policy.security.acl ? q(`--user ${admin}`) : "''"}`,
+    '# Run once: a node that already knows other nodes is part of a created cluster.',
+    '# shellcheck disable=SC2046,SC2086',
+    'known="$(redis-cli $(cli_flags) $USER_FLAGS -h "$HOST" -p "${PORTS[0]}" CLUSTER INFO | tr -d "\\r" | sed -n "s/^cluster_known_nodes://p")"',
+    'if [ "${known:-0}" -gt 1 ]; then echo "cluster already created: $HOST:${PORTS[0]} knows $known nodes; nothing to do"; exit 0; fi',
     'ADDRS=()',
     'for p in "${PORTS[@]}"; do ADDRS+=("$HOST:$p"); done',
     '# The first nodes become primaries; redis-cli assigns the rest as replicas, one shard each.',

@@ -36,6 +36,10 @@ suite('self-hosted cluster 3+3 from the rendered configs (real redis-server)', (
   test('4. cluster_state ok; a killed primary is replaced by its replica; every WAIT-acknowledged write is readable', async () => {
     const out = await env.script('create-cluster.sh', env.secretsDir);
     expect(out).toMatch(/All 16384 slots covered/);
+    // A second run is a no-op, not an error ("Node ... is not empty").
+    expect(await env.script('create-cluster.sh', env.secretsDir)).toMatch(
+      /cluster already created: .* knows 6 nodes; nothing to do/,
+    );
     const ports = env.layout.nodes.map((n) => n.port);
     for (const p of ports) {
       await waitFor(`cluster_state:ok on ${p}`, 15_000, async () =>
