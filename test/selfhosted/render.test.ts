@@ -375,7 +375,8 @@ describe('install.sh', () => {
   const asRoot = process.getuid?.() === 0 ? test : test.skip;
   asRoot('as root, gives the config dir, the configs and the data dirs to REDIS_IAC_USER', () => {
     const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
-    const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], {
+    // The secrets dir inside the config dir, as docs/self-hosted.md suggests.
+    const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/conf/secrets`], {
       encoding: 'utf8',
       env: { ...process.env, REDIS_IAC_USER: 'nobody' },
     });
@@ -394,7 +395,8 @@ describe('install.sh', () => {
     expect(fs.statSync(`${tmp}/data/sentinel-26379`).uid).toBe(nobody);
     expect(fs.statSync(`${tmp}/conf`).mode & 0o777).toBe(0o700);
     // The operator's secret files stay with the operator.
-    expect(fs.statSync(`${tmp}/secrets/app.password`).uid).toBe(0);
+    expect(fs.statSync(`${tmp}/conf/secrets`).uid).toBe(0);
+    expect(fs.statSync(`${tmp}/conf/secrets/app.password`).uid).toBe(0);
   });
 
   test('refuses an unknown REDIS_IAC_USER', () => {
