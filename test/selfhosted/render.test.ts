@@ -56,6 +56,11 @@ describe('layout', () => {
     expect(conf).toMatch(/^cluster-enabled yes$/m);
     expect(conf).toMatch(/^tls-cluster yes$/m);
     expect(conf).toMatch(/^cluster-node-timeout 5000$/m);
+    // redis-cli --cluster create picks a replica's primary: the header does not claim a shard for it.
+    expect(conf.split('\n')[0]).toMatch(/\(cluster replica; create-cluster.sh picks its primary\)\.$/);
+    expect(files.find((f) => f.name === 'redis-7000.conf')!.content.split('\n')[0]).toMatch(
+      /\(cluster shard 0, primary\)\.$/,
+    );
     expect(files.map((f) => f.name)).toContain('create-cluster.sh');
   });
 });
