@@ -7,7 +7,7 @@ import { isSpecError, show, type SpecError } from '../errors';
 import { validateSpec } from '../spec/load';
 import { PROFILES } from '../spec/schema';
 import { formatPlan } from './plan-format';
-import { parseFlags, runCli, UsageError } from './run';
+import { parseFlags, runCli, UsageError, userPath } from './run';
 
 const USAGE =
   'usage: npm run plan -- [--spec FILE | --devices N | --organizations N | --dataset-gb N] [--profile P] [--ops N] [--concurrent N] [--json]';
@@ -107,7 +107,7 @@ export function deploymentFromArgs(argv: string[]): { deployment: Deployment; js
         `--${ignored}: only applies with --devices/--organizations/--dataset-gb; set ${SHORTHAND_ONLY[ignored]} in the spec instead`,
       );
     }
-    return { deployment: loadDeployment(values.spec), json: values.json };
+    return { deployment: loadDeployment(values.spec && userPath(values.spec)), json: values.json };
   }
   const profile = values.profile ?? 'production';
   if (!(PROFILES as readonly string[]).includes(profile)) {

@@ -2,10 +2,20 @@
  * CLI wrapper: bad input (SpecError, bad flags) -> one line on stderr and exit 2; any other failure ->
  * one line and exit 1. No stack traces unless REDIS_IAC_DEBUG=1.
  */
+import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isSpecError } from '../errors';
 
 export class UsageError extends Error {}
+
+/**
+ * A path the user typed, resolved against the directory they typed it in. `npm run` starts scripts in
+ * the package root and keeps the caller's directory in INIT_CWD, so `cd examples && npm run plan --
+ * --spec acs-100k.yaml` must look in examples/, not in the root.
+ */
+export function userPath(p: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+}
 
 /**
  * node's parseArgs, with its errors turned into a UsageError that also shows the usage: parseArgs

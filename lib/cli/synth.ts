@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SPEC_PATH } from '../deployment';
 import { synthAll } from '../synth/run';
-import { parseFlags, runCli, UsageError } from './run';
+import { parseFlags, runCli, UsageError, userPath } from './run';
 
 const USAGE = 'usage: npm run synth -- [--spec FILE ... | --all] [--out DIR]';
 
@@ -36,8 +36,8 @@ export function specsFromArgs(argv: string[]): { specs: string[]; out: string } 
         .filter((f) => f.endsWith('.yaml'))
         .sort()
         .map((f) => path.join(examples, f))
-    : (values.spec ?? [DEFAULT_SPEC_PATH]);
-  return { specs, out: path.resolve(values.out ?? path.join(ROOT, 'dist')) };
+    : (values.spec?.map(userPath) ?? [DEFAULT_SPEC_PATH]);
+  return { specs, out: values.out ? userPath(values.out) : path.join(ROOT, 'dist') };
 }
 
 if (require.main === module) {

@@ -9,10 +9,26 @@ import { PLATFORM_IDS } from '../../lib/planner/types';
 const root = path.join(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
+/** As `npm run plan` from the repository root (npm keeps the caller's directory in INIT_CWD). */
 function plan(...args: string[]) {
-  const r = spawnSync(tsx, [path.join(root, 'lib/cli/plan.ts'), ...args], { encoding: 'utf8', cwd: root });
+  return planFrom(root, ...args);
+}
+
+function planFrom(initCwd: string, ...args: string[]) {
+  const r = spawnSync(tsx, [path.join(root, 'lib/cli/plan.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, INIT_CWD: initCwd },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+test('--spec is read relative to the directory npm run was started in (INIT_CWD), not the package root', () => {
+  const r = planFrom(path.join(root, 'examples'), '--spec', 'go-api.yaml');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^Plan for go-api-redis .* from go-api\.yaml$/m);
+});
 
 test('--devices 100000 prints a SKU and monthly cost for all five platforms and the 100k reference row', () => {
   const r = plan('--devices', '100000');
