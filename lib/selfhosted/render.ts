@@ -18,6 +18,7 @@ import {
   usersAclTemplate,
 } from './conf';
 import { type Layout, layoutFor, type SelfHostedOptions } from './layout';
+import { systemdUnits } from './systemd';
 import { dailyParts } from '../policy/windows';
 import {
   backupRoot,
@@ -58,6 +59,7 @@ export function buildSelfHosted(
     { name: 'start.sh', content: startScript(deployment, layout), executable: true },
     { name: 'stop.sh', content: stopScript(deployment, layout), executable: true },
   );
+  files.push(...systemdUnits(deployment, layout));
   if (deployment.policy.persistence.snapshotRetentionDays > 0) {
     files.push(
       { name: 'backup.sh', content: backupScript(deployment, layout), executable: true },

@@ -13,10 +13,10 @@ import { fakePlan } from '../redisconf/fixtures';
 
 const EXAMPLES = path.join(__dirname, '../../examples');
 
-function deployment(yaml: string, topology: Partial<Plan['topology']> = {}): Deployment {
+function deployment(yaml: string, topology: Partial<Plan['topology']> = {}, maxclients?: number): Deployment {
   const spec = parseSpec(yaml, 'test.yaml');
   const policy = resolvePolicy(spec, 'test.yaml');
-  return { spec, policy, plan: fakePlan(topology), id: spec.name, source: 'test.yaml' };
+  return { spec, policy, plan: fakePlan(topology, maxclients), id: spec.name, source: 'test.yaml' };
 }
 
 const PROD = fs.readFileSync(path.join(EXAMPLES, 'default.yaml'), 'utf8');
@@ -308,6 +308,50 @@ describe('backup.sh, restore.sh and stop.sh', () => {
       expect(() => process.kill(other.pid!, 0)).not.toThrow();
     } finally {
       other.kill('SIGKILL');
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('systemd units', () => {
+  const verify = spawnSync('systemd-analyze', ['--version']).status === 0 ? test : test.skip;
+
+  test('one template per process kind; ExecStart, LimitNOFILE and writable paths follow the layout', () => {
+    const d = deployment(PROD, { mode: 'replication', replicasPerShard: 1 }, 70_000);
+    const node = file(d, 'redis-iac-app-cache@.service');
+    expect(node).toMatch(
+      /^ExecStart=\/usr\/bin\/redis-server \/etc\/redis-iac\/app-cache\/redis-%i.conf --daemonize no$/m,
+    );
+    // maxclients 70000 needs 70032 descriptors; the floor is 65536.
+    expect(node).toMatch(/^LimitNOFILE=70032$/m);
+    expect(node).toMatch(/^ReadWritePaths=\/etc\/redis-iac\/app-cache \/var\/lib\/redis-iac\/app-cache$/m);
+    const sentinel = file(d, 'redis-iac-app-cache-sentinel@.service');
+    expect(sentinel).toMatch(/sentinel-%i.conf --sentinel --daemonize no$/m);
+    expect(file(deployment(PROD), 'redis-iac-app-cache-sentinel@.service')).toBe('');
+  });
+
+  verify('systemd-analyze verify accepts the units', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-units-'));
+    try {
+      const d = deployment(PROD, { mode: 'replication', replicasPerShard: 1 });
+      for (const f of buildSelfHosted(d).files.filter((x) => x.name.endsWith('.service'))) {
+        fs.writeFileSync(path.join(tmp, f.name), f.content);
+        const instance = f.name.replace('@.service', '@6380.service');
+        const r = spawnSync('systemd-analyze', ['verify', '--man=no', `./${instance}`], {
+          cwd: tmp,
+          encoding: 'utf8',
+        });
+        expect([f.name, r.status, r.stderr]).toEqual([f.name, 0, '']);
+      }
+      // Control: the same check reports a broken unit.
+      const bad = buildSelfHosted(d).files.find((x) => x.name === 'redis-iac-app-cache@.service')!;
+      fs.writeFileSync(path.join(tmp, 'broken@.service'), bad.content.replace('Type=simple', 'Type=bogus'));
+      const r = spawnSync('systemd-analyze', ['verify', '--man=no', './broken@6380.service'], {
+        cwd: tmp,
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toMatch(/Failed to parse service type/);
+    } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
