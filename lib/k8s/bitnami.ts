@@ -7,6 +7,10 @@
  */
 import { Chart, Helm, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { computeNeed } from '../planner/need';
+import { contextFor } from '../planner/plan';
+import { kubernetesResources } from '../planner/select';
+import type { KubernetesResources } from '../planner/types';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
 import { REDIS_UID, SENTINEL_PORT, type K8sContext } from './context';
@@ -159,9 +163,20 @@ export function escapeForHelmTpl(text: string): string {
   return text.replace(/\{\{(.*?)\}\}/g, (_m, inner: string) => `{{ "{{" }}${inner}{{ "}}" }}`);
 }
 
+/**
+ * Pod resources for the chart's Redis pods. The plan sizes Kubernetes pods per cluster shard, but the
+ * chart has one primary holding the whole dataset (replicas copy it): size for one shard.
+ */
+export function bitnamiResources(ctx: K8sContext): KubernetesResources {
+  if (ctx.plan.topology.shards <= 1) return ctx.plan.kubernetes;
+  const d = ctx.deployment;
+  return kubernetesResources(contextFor(d.spec, d.policy, computeNeed(d.spec, d.policy)), 1);
+}
+
 export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
-  const { policy, plan, images } = ctx;
-  const res = plan.kubernetes;
+  const { policy, images } = ctx;
+  const plan = ctx.plan;
+  const res = bitnamiResources(ctx);
   const layout = bitnamiLayout(ctx);
   const persistent = policy.persistence.rdb || policy.persistence.aof;
   const maxmemoryMb = Math.floor((res.memoryLimitMi * res.maxMemoryPercentOfLimit) / 100);
@@ -372,7 +387,8 @@ export class BitnamiChart extends Chart {
       ? new RedisBackup(this, 'Backup', {
           ctx,
           image,
-          shards: 1,
+          // One primary holds every shard's data: the backup PVC is sized for all of it.
+          shards: ctx.plan.topology.shards,
           ...(layout.sentinel
             ? {
                 sentinel: {

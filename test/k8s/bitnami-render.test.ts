@@ -14,6 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { deploymentFromYaml, loadDeployment } from '../../lib/deployment';
+import { bitnamiResources } from '../../lib/k8s/bitnami';
+import { makeContext } from '../../lib/k8s/context';
 import { helmTemplate, prepareBitnamiChart } from '../../lib/k8s/helm';
 import { synthKubernetes } from '../../lib/k8s/synth';
 import { validateObject, type ManifestObject } from '../../lib/k8s/validate';
@@ -63,7 +65,7 @@ function container(sts: Obj, name: string) {
 const envOf = (c: { env: Array<{ name: string; value?: string }> }, n: string) =>
   c.env.find((e) => e.name === n)?.value;
 
-suite.each(['default.yaml', 'go-api.yaml', 'hospitality-production.yaml'])(
+suite.each(['default.yaml', 'go-api.yaml', 'hospitality-production.yaml', 'acs-100k.yaml'])(
   'bitnami/redis chart rendered with %s',
   (example) => {
     let objects: Obj[];
@@ -128,7 +130,7 @@ suite.each(['default.yaml', 'go-api.yaml', 'hospitality-production.yaml'])(
           spec: { resources: { requests: { storage: string } } };
         }>;
         expect(claims.map((c) => c.spec.resources.requests.storage)).toEqual([
-          `${d.plan.kubernetes.storageGi}Gi`,
+          `${bitnamiResources(makeContext(d, 'bitnami')).storageGi}Gi`,
         ]);
       }
     });

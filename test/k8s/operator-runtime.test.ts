@@ -452,3 +452,23 @@ describe('name limits the schemas do not check', () => {
     }
   });
 });
+
+describe('Bitnami sizing: one primary holds the whole dataset', () => {
+  it.each(EXAMPLES)('%s: maxmemory and the backup PVC hold every shard of the plan', (ex) => {
+    const d = loadDeployment(path.join('examples', ex));
+    const out = buildFlavor(d, 'bitnami');
+    const v = out.values as Loose;
+    const data = d.plan.memory.maxmemoryBytesPerShard * d.plan.topology.shards;
+    const mb = Number(/^maxmemory (\d+)mb$/m.exec(v.commonConfiguration as string)![1]);
+    expect(mb * 1024 * 1024).toBeGreaterThanOrEqual(data);
+    const limitMi = Number(/^(\d+)Mi$/.exec(v.replica.resources.limits.memory as string)![1]);
+    expect(mb).toBeLessThan(limitMi);
+    const retention = d.policy.persistence.snapshotRetentionDays;
+    const pvc = (out.objects as Obj[]).find(
+      (o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name?.endsWith('-backups'),
+    );
+    if (!d.policy.persistence.rdb || retention === 0) return expect(pvc).toBeUndefined();
+    const gi = Number(/^(\d+)Gi$/.exec(pvc!.spec.resources.requests.storage as string)![1]);
+    expect(gi * 1024 ** 3).toBeGreaterThanOrEqual(data * (retention + 1));
+  });
+});
