@@ -28,8 +28,17 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
     });
   }
   const layout = bitnamiLayout(ctx);
+  // The chart never runs Redis Cluster, whatever the plan's mode: a cluster-mode client would fail on
+  // CLUSTER SLOTS ("cluster support disabled"). One primary, replicas and optionally Sentinel.
+  const plan = {
+    ...d.plan,
+    topology: {
+      ...d.plan.topology,
+      mode: layout.architecture === 'standalone' ? ('standalone' as const) : ('replication' as const),
+    },
+  };
   if (layout.sentinel) {
-    return connectionContract(d.policy, d.plan, {
+    return connectionContract(d.policy, plan, {
       host: svc(ctx.name),
       port: REDIS_PORT,
       passwordFrom,
@@ -38,7 +47,7 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
       sentinelMaster: SENTINEL_MASTER_SET,
     });
   }
-  return connectionContract(d.policy, d.plan, {
+  return connectionContract(d.policy, plan, {
     host: svc(`${ctx.name}-master`),
     port: REDIS_PORT,
     passwordFrom,

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { loadDeployment } from '../../lib/deployment';
 import { kubernetesContract } from '../../lib/k8s/contract';
 
@@ -25,4 +26,13 @@ describe('connection contract per Kubernetes flavor', () => {
     expect(m.REDIS_SENTINEL_ENABLED).toBeUndefined();
     expect(JSON.stringify(m)).not.toMatch(/password"?:"?[0-9a-f]{16}/i);
   });
+  it.each(fs.readdirSync('examples').filter((f) => f.endsWith('.yaml')))(
+    '%s: Bitnami is never cluster mode (the chart runs no Redis Cluster), OpsTree always is',
+    (ex) => {
+      const d = loadDeployment(`examples/${ex}`);
+      const b = kubernetesContract(d, 'bitnami');
+      expect([b.REDIS_CLUSTER_ENABLED, b.REDIS_CLUSTER_NODES]).toEqual(['false', '']);
+      expect(kubernetesContract(d, 'opstree').REDIS_CLUSTER_ENABLED).toBe('true');
+    },
+  );
 });
