@@ -81,4 +81,23 @@ suite('self-hosted backup and restore from the rendered scripts (real redis-serv
       `[backup] ${N} keys backed up to ${path.basename(stamp!)}; stale backup pruned; restore undid 1 write + 2 deletes; keys lost after restore and SIGKILL: ${afterCrash.lost}`,
     );
   });
+
+  test('a save already running (from the save rules) does not make backup.sh fail', async () => {
+    const admin = await env.connected(port, 'admin');
+    const config = (...a: string[]) => admin.call(env.passwords.configCommand, ...a);
+    const pipe = admin.pipeline();
+    for (let i = 0; i < N; i++) pipe.set(`app:slow:${i}`, 'v');
+    await pipe.exec();
+    // Slow the snapshot down (1 ms per key) so that it is still running when backup.sh starts.
+    await config('SET', 'rdb-key-save-delay', '1000');
+    try {
+      expect(await admin.call('BGSAVE')).toMatch(/Background saving started/);
+      expect(await admin.info('persistence')).toMatch(/rdb_bgsave_in_progress:1/);
+      const out = await env.script('backup.sh', env.secretsDir, path.join(env.root, 'backups'));
+      expect(out).toMatch(/backup of 1 primary\(ies\) in /);
+    } finally {
+      await config('SET', 'rdb-key-save-delay', '0');
+      admin.disconnect();
+    }
+  });
 });

@@ -239,6 +239,21 @@ describe('backup.sh, restore.sh and stop.sh', () => {
     expect(buildSelfHosted(dev).files.map((f) => f.name)).not.toContain('backup.sh');
   });
 
+  test('backup.sh stops at a missing admin password instead of reporting no primary', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-backup-'));
+    try {
+      renderSelfHosted(deployment(PROD), `${tmp}/dist`);
+      const r = spawnSync('bash', [`${tmp}/dist/backup.sh`, `${tmp}/no-secrets`, `${tmp}/bk`], {
+        encoding: 'utf8',
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/no-secrets\/admin.password: No such file/);
+      expect(r.stderr).not.toMatch(/answering primary/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   test('every rendered script is valid bash', () => {
     const d = deployment(PROD, { mode: 'cluster', shards: 3, replicasPerShard: 1 });
     for (const f of buildSelfHosted(d, { basePort: 7000 }).files.filter((x) => x.executable)) {
