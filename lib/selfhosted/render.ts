@@ -240,6 +240,11 @@ function readme(d: Deployment, layout: Layout): string {
     `${cli} -h ${layout.host} -p ${ports[0]}${auth} ping`,
     '```',
     '',
+    `Under systemd instead: copy ${systemdUnits(d, layout)
+      .map((u) => `\`${u.name}\``)
+      .join(' and ')} to /etc/systemd/system/, \`systemctl daemon-reload\`, then`,
+    `\`systemctl enable --now ${systemdUnits(d, layout)[0].name.replace('@.service', '@')}<port>\` for each port (User= must own ${layout.confDir}).`,
+    '',
     ...backupSection(d, layout),
     '## Users',
     '',
