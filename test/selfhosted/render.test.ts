@@ -230,6 +230,10 @@ describe('backup.sh, restore.sh and stop.sh', () => {
     // The admin password reaches redis-cli through the environment, never its command line.
     expect(backup).toMatch(/^export REDISCLI_AUTH="\$\(tr -d .* < "\$SECRETS_DIR\/admin.password"\)"$/m);
     expect(backup).not.toMatch(/-a |--pass/);
+    // The secret CONFIG name reaches redis-cli on stdin, never as an argument (ps shows arguments).
+    const restore = file(d, 'restore.sh');
+    expect(restore).toMatch(/printf "%s SET appendonly yes\\n" "\$CONFIG_COMMAND" \| cli "\$p"/);
+    expect(restore).not.toMatch(/cli "\$p" "\$CONFIG_COMMAND"/);
     const readme = file(d, 'README.md');
     const [h, m] = d.policy.persistence.snapshotWindow.split('-')[0].split(':').map(Number);
     expect(readme).toMatch(new RegExp(`^${m} ${h} \\* \\* \\* root .*/backup.sh `, 'm'));
