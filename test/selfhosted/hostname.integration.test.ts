@@ -41,6 +41,23 @@ suite('self-hosted Sentinel set addressed by host name (real redis-server)', () 
       return r.length === 1 ? r : undefined;
     });
     expect(replicas[0][replicas[0].indexOf('ip') + 1]).toBe('localhost');
-    console.log(`[hostname] 3 Sentinels on localhost report primary localhost:${primary} and its replica`);
+    // The Sentinels find each other through their announced names (a failover needs the quorum).
+    const asSentinel = {
+      host: 'localhost',
+      username: env.users.sentinel.name,
+      password: env.passwords.sentinel,
+    };
+    for (const s of env.layout.sentinels) {
+      const peers = await waitFor(`sentinel ${s.port} to see its 2 peers`, 20_000, async () => {
+        const x = await env.connected(s.port, undefined, asSentinel);
+        const list = (await x.call('SENTINEL', 'SENTINELS', env.layout.masterName)) as string[][];
+        x.disconnect();
+        return list.length === 2 ? list : undefined;
+      });
+      expect(peers.map((p) => p[p.indexOf('ip') + 1])).toEqual(['localhost', 'localhost']);
+    }
+    console.log(
+      `[hostname] 3 Sentinels on localhost report primary localhost:${primary}, its replica and each other`,
+    );
   });
 });
