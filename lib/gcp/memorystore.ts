@@ -179,6 +179,8 @@ export class Memorystore extends pulumi.ComponentResource {
           port,
           passwordFrom,
           clusterNodes: cluster ? [`${host}:${port}`] : undefined,
+          // Memorystore's server CA is Google-managed, not a public CA: the stack output holds it.
+          caFrom: 'pulumi-output:caCerts',
         }),
       );
 

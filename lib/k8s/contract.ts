@@ -15,6 +15,8 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
   const svc = (name: string) => `${name}.${ctx.namespace}.svc`;
   const passwordFrom = `k8s-secret:${ctx.namespace}/${ctx.secrets.app}:password`;
   const username = d.policy.security.auth && d.policy.security.acl ? ctx.appUser : undefined;
+  // cert-manager's private CA: its certificate is ca.crt in the TLS Secret.
+  const caFrom = `k8s-secret:${ctx.namespace}/${ctx.secrets.tls}:ca.crt`;
   if (flavor === 'opstree') {
     const host = svc(`${ctx.name}-leader`);
     // A RedisCluster is always a cluster, whatever the plan's mode: clients must use cluster mode.
@@ -25,6 +27,7 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
       clusterNodes: [`${host}:${REDIS_PORT}`],
       passwordFrom,
       username,
+      caFrom,
     });
   }
   const layout = bitnamiLayout(ctx);
@@ -43,6 +46,7 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
       port: REDIS_PORT,
       passwordFrom,
       username,
+      caFrom,
       sentinels: [`${svc(ctx.name)}:${SENTINEL_PORT}`],
       sentinelMaster: SENTINEL_MASTER_SET,
     });
@@ -52,6 +56,7 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
     port: REDIS_PORT,
     passwordFrom,
     username,
+    caFrom,
   });
 }
 

@@ -122,6 +122,7 @@ export function selfHostedContract(d: Deployment, layout: Layout): ConnectionCon
     username: sec.auth && sec.acl ? aclRules(d.policy).app.name : undefined,
     sentinels: layout.sentinels.length ? layout.sentinels.map((s) => `${layout.host}:${s.port}`) : undefined,
     sentinelMaster: layout.sentinels.length ? layout.masterName : undefined,
+    caFrom: `file:${layout.tlsDir}/ca.crt`,
   });
 }
 
