@@ -7,9 +7,6 @@
  */
 import { Chart, Helm, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { computeNeed } from '../planner/need';
-import { contextFor } from '../planner/plan';
-import { kubernetesResources } from '../planner/select';
 import type { KubernetesResources } from '../planner/types';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
@@ -165,12 +162,10 @@ export function escapeForHelmTpl(text: string): string {
 
 /**
  * Pod resources for the chart's Redis pods. The plan sizes Kubernetes pods per cluster shard, but the
- * chart has one primary holding the whole dataset (replicas copy it): size for one shard.
+ * chart has one primary holding the whole dataset (replicas copy it): the plan's single-primary size.
  */
 export function bitnamiResources(ctx: K8sContext): KubernetesResources {
-  if (ctx.plan.topology.shards <= 1) return ctx.plan.kubernetes;
-  const d = ctx.deployment;
-  return kubernetesResources(contextFor(d.spec, d.policy, computeNeed(d.spec, d.policy)), 1);
+  return ctx.plan.kubernetesSinglePrimary;
 }
 
 export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {

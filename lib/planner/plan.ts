@@ -56,6 +56,7 @@ export function plan(spec: Spec, policy: ResolvedPolicy): Plan {
     throughput: { peakOpsPerSecond: need.peakOps, opsPerShardLimit: TOPOLOGY.opsPerShard.value },
     choices,
     kubernetes: kubernetesResources(ctx, shards),
+    kubernetesSinglePrimary: kubernetesResources(ctx, 1),
     reference,
     notes: notes(need, reference),
   };

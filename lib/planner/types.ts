@@ -105,6 +105,11 @@ export interface Plan {
   throughput: { peakOpsPerSecond: number; opsPerShardLimit: number };
   choices: Record<PlatformId, Choice>;
   kubernetes: KubernetesResources;
+  /**
+   * Pods for a layout with one primary holding the whole dataset (the Bitnami chart's replication
+   * and Sentinel modes): `kubernetes` when the plan has one shard, otherwise sized for one shard.
+   */
+  kubernetesSinglePrimary: KubernetesResources;
   reference?: ReferenceRow;
   /** Notes a person should read (e.g. "dataset is far below the reference row"). */
   notes: string[];

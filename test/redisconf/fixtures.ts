@@ -11,6 +11,14 @@ export function examplePolicy(name: string): ResolvedPolicy {
 
 /** A plan with small fixed numbers; `maxclients` and the topology are the parts tests vary. */
 export function fakePlan(overrides: Partial<Plan['topology']> = {}, maxclients = 1200): Plan {
+  const pods = {
+    memoryRequestMi: 128,
+    memoryLimitMi: 128,
+    cpuRequestMilli: 100,
+    cpuLimitMilli: 500,
+    maxMemoryPercentOfLimit: 75,
+    storageGi: 1,
+  };
   return {
     inputs: {},
     dataset: { items: [], bytes: 0, keys: 0 },
@@ -26,14 +34,8 @@ export function fakePlan(overrides: Partial<Plan['topology']> = {}, maxclients =
     },
     throughput: { peakOpsPerSecond: 1000, opsPerShardLimit: 100000 },
     choices: {} as Plan['choices'],
-    kubernetes: {
-      memoryRequestMi: 128,
-      memoryLimitMi: 128,
-      cpuRequestMilli: 100,
-      cpuLimitMilli: 500,
-      maxMemoryPercentOfLimit: 75,
-      storageGi: 1,
-    },
+    kubernetes: pods,
+    kubernetesSinglePrimary: pods,
     notes: [],
   };
 }
