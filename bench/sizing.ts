@@ -64,6 +64,7 @@ export function priceAws(ask: SizingAsk): Priced | undefined {
     const usable = n.memoryGib * GIB * (1 - cat.reservedMemoryPercent / 100);
     if (usable < ask.perShardBytes) continue;
     const nodes = ask.shards * (1 + ask.replicasPerShard);
+    if (nodes > cat.maxNodesPerCluster) continue;
     best = cheaper(best, {
       label: n.type,
       shards: ask.shards,
@@ -154,6 +155,7 @@ export function priceAzureManaged(ask: SizingAsk): Priced | undefined {
     if (sku.preview) continue; // production sizing: preview SKUs are not used
     if (sku.memoryGb * share * GB < ask.perShardBytes * ask.shards || sku.maxConnections < ask.clients)
       continue;
+    if (sku.vcpu * TOPOLOGY.amrOpsPerVcpu.value < ask.peakOps) continue; // throughput scales with vCPUs
     best = cheaper(best, {
       label: sku.name,
       shards: 1,

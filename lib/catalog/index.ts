@@ -217,6 +217,8 @@ const awsSchema = withChecks(
     reservedMemoryPercent: z.number().min(0).max(75, { error: 'expected a percentage between 0 and 75' }),
     maxClientsPerNode: count('maxclients per node'),
     maxShards: count('the shard limit'),
+    maxNodesPerCluster: count('the node limit per cluster'),
+    defaultNodesPerClusterQuota: count('the default node quota per cluster'),
     maxReplicasPerShard: count('the replica limit', 0),
     nodeTypes: sourcedRows({
       type: z

@@ -51,6 +51,10 @@ export interface AwsCatalog {
   reservedMemoryPercent: number;
   maxClientsPerNode: number;
   maxShards: number;
+  /** Nodes (shards x (1 + replicas)) per cluster with the largest quota increase. */
+  maxNodesPerCluster: number;
+  /** Nodes per cluster an account may create without asking for a quota increase. */
+  defaultNodesPerClusterQuota: number;
   maxReplicasPerShard: number;
   nodeTypes: AwsNodeType[];
 }

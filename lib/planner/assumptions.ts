@@ -66,6 +66,10 @@ export const TOPOLOGY = {
     50_000,
     'planned at half of what one Redis core serves for simple commands, to keep latency low',
   ),
+  amrOpsPerVcpu: A(
+    50_000,
+    'Azure Managed Redis runs several Redis shards per node and uses every vCPU of its SKU (Microsoft: "the number of vCPUs used by your Redis instance directly correlates with throughput"): planned at opsPerCore per vCPU',
+  ),
 };
 
 export const CONNECTIONS = {

@@ -133,6 +133,15 @@ export function awsOptions(ctx: SelectContext): Option[] {
         whyNot.push('burstable (CPU credits) not used in production');
       if (n.ssdGib > 0) whyNot.push('data tiering not assumed: needs mostly-cold large values');
       if (replicas > cat.maxReplicasPerShard) whyNot.push(`> ${cat.maxReplicasPerShard} replicas`);
+      if (nodes > cat.maxNodesPerCluster)
+        whyNot.push(
+          `${nodes} nodes > ${cat.maxNodesPerCluster} per cluster, the most a quota increase allows`,
+        );
+      // Past the default quota the deploy fails until the account's limit is raised: say so up front.
+      const quota =
+        nodes > cat.defaultNodesPerClusterQuota
+          ? `; ${nodes} nodes is over the default quota of ${cat.defaultNodesPerClusterQuota} nodes per cluster: request an increase (Service Quotas, ElastiCache "Nodes per cluster") before deploying`
+          : '';
       out.push({
         platform: 'aws',
         service: 'elasticache',
@@ -145,7 +154,7 @@ export function awsOptions(ctx: SelectContext): Option[] {
         maxConnectionsPerShard: cat.maxClientsPerNode,
         ...priced(hourly, whyNot),
         region,
-        reason: `${s} shard(s) x ${1 + replicas} node(s) of ${n.type} (${n.memoryGib} GiB, ${Math.round(usableShare * 100)}% usable after reserved memory) at $${n.hourlyUsd[ctx.policy.engine]}/h ${ctx.policy.engine}`,
+        reason: `${s} shard(s) x ${1 + replicas} node(s) of ${n.type} (${n.memoryGib} GiB, ${Math.round(usableShare * 100)}% usable after reserved memory) at $${n.hourlyUsd[ctx.policy.engine]}/h ${ctx.policy.engine}${quota}`,
         priceSource: `${cat.source.url} (${cat.source.retrieved})`,
       });
     }
@@ -304,6 +313,9 @@ export function azureManagedOptions(ctx: SelectContext): Option[] {
       whyNot.push(`usable ${usableGb.toFixed(2)} GB < ${gb(ctx.need.memory.dataBytes).toFixed(2)} GB`);
     if (sku.maxConnections < ctx.need.connections.expectedClients)
       whyNot.push(`max connections ${sku.maxConnections} < ${ctx.need.connections.expectedClients}`);
+    const opsCapacity = sku.vcpu * TOPOLOGY.amrOpsPerVcpu.value;
+    if (opsCapacity < ctx.need.peakOps)
+      whyNot.push(`${sku.vcpu} vCPU serve ~${opsCapacity} ops/s < ${ctx.need.peakOps} peak ops/s`);
     if (sku.family === 'FlashOptimized') whyNot.push('flash tier not assumed: needs mostly-cold values');
     if (sku.preview && ctx.policy.profile === 'production')
       whyNot.push('preview SKU: not used in production');

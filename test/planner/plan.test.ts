@@ -279,3 +279,34 @@ describe('choices', () => {
     ).toThrow(/targets\.gcp\.region/);
   });
 });
+
+describe('platform limits the plan must respect', () => {
+  test('Azure Managed Redis is sized for throughput too: its SKU must have the vCPUs for the peak ops', () => {
+    const busy = deploy({ workload: { datasetGb: 0.5, peakOpsPerSecond: 150_000 } });
+    const c = requireChoice(busy.plan, 'azure-managed');
+    expect(c.vcpuPerNode! * 50_000).toBeGreaterThanOrEqual(150_000);
+    const small = azureManagedOptions(contextFor(busy.spec, busy.policy, computeNeed(busy.spec, busy.policy)))
+      .filter((o) => (o.vcpuPerNode ?? 0) < 3)
+      .map((o) => String(o.whyNot ?? ''));
+    expect(small.length).toBeGreaterThan(0);
+    for (const why of small) expect(why).toMatch(/vCPU serve ~100000 ops\/s < 150000 peak ops\/s/);
+    // Far beyond the largest SKU: no Azure Managed Redis option, rather than a 2-vCPU one.
+    expect(
+      deploy({ workload: { datasetGb: 0.5, peakOpsPerSecond: 5_000_000 } }).plan.choices['azure-managed']
+        .available,
+    ).toBe(false);
+  });
+
+  test('ElastiCache: past 90 nodes the reason asks for a quota increase; past 500 the option is out', () => {
+    const d = deploy({ workload: { datasetGb: 1, peakOpsPerSecond: 5_000_000 } });
+    const c = requireChoice(d.plan, 'aws');
+    expect(c.nodes).toBeGreaterThan(90);
+    expect(c.reason).toMatch(/over the default quota of 90 nodes per cluster: request an increase/);
+    const options = awsOptions(contextFor(d.spec, d.policy, computeNeed(d.spec, d.policy)));
+    const huge = options.filter((o) => o.nodes > 500);
+    expect(huge.length).toBeGreaterThan(0);
+    for (const o of huge) expect(String(o.whyNot ?? '')).toMatch(/nodes > 500 per cluster/);
+    const modest = deploy({ workload: { datasetGb: 1, peakOpsPerSecond: 50_000 } });
+    expect(requireChoice(modest.plan, 'aws').reason).not.toMatch(/quota/);
+  });
+});

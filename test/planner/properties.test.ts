@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { awsCatalog, azureManagedCatalog, azurePremiumCatalog, gcpCatalog } from '../../lib/catalog';
 import { fromSpec, type Deployment } from '../../lib/deployment';
-import { GB, GIB, MONTH_HOURS, USABLE_MEMORY } from '../../lib/planner/assumptions';
+import { GB, GIB, MONTH_HOURS, TOPOLOGY, USABLE_MEMORY } from '../../lib/planner/assumptions';
 import { PLATFORM_IDS } from '../../lib/planner/types';
 import { validateSpec } from '../../lib/spec/load';
 
@@ -109,6 +109,7 @@ const bruteForce = {
     for (const n of cat.nodeTypes) {
       if (n.ssdGib > 0 || (n.burstable && d.policy.profile === 'production')) continue;
       for (let s = min; s <= max; s++) {
+        if (s * (1 + replicas) > cat.maxNodesPerCluster) continue;
         if (n.memoryGib * GIB * (1 - cat.reservedMemoryPercent / 100) * s < dataNeed(d)) continue;
         best = Math.min(best, n.hourlyUsd[d.policy.engine] * s * (1 + replicas) * MONTH_HOURS);
       }
@@ -142,7 +143,8 @@ const bruteForce = {
         s.family !== 'FlashOptimized' &&
         !(s.preview && d.policy.profile === 'production') &&
         s.memoryGb * usable * GB >= dataNeed(d) &&
-        s.maxConnections >= d.plan.connections.expectedClients,
+        s.maxConnections >= d.plan.connections.expectedClients &&
+        s.vcpu * TOPOLOGY.amrOpsPerVcpu.value >= d.plan.throughput.peakOpsPerSecond,
     );
     return Math.min(...fits.map((s) => (ha ? s.hourlyUsdHa : s.hourlyUsdNoHa) * MONTH_HOURS));
   },
