@@ -525,3 +525,18 @@ describe('snapshot of the default production node config (fixed plan)', () => {
     expect(file(deployment(PROD), 'redis-6380.conf')).toMatchSnapshot();
   });
 });
+
+describe('README host sizing', () => {
+  test("per node: the plan's memory need per shard and its disk rule; in all: times the nodes on the host", () => {
+    const d = loadDeployment(path.join(EXAMPLES, 'default.yaml'));
+    const readme = file(d, 'README.md');
+    const perNode = d.plan.memory.neededBytes / d.plan.topology.shards / 1e9;
+    const nodes = buildSelfHosted(d).layout.nodes.length;
+    expect(perNode * 1e9).toBeGreaterThan(d.plan.memory.maxmemoryBytesPerShard);
+    expect(readme).toContain(`each node needs ${perNode.toFixed(2)} GB of RAM`);
+    expect(readme).toContain(`${d.plan.kubernetes.storageGi} GiB of disk`);
+    expect(readme).toContain(
+      `need ${(perNode * nodes).toFixed(2)} GB and ${d.plan.kubernetes.storageGi * nodes} GiB there`,
+    );
+  });
+});
