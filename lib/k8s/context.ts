@@ -22,10 +22,13 @@ export const SENTINEL_PORT = 26379;
 /** redis_exporter's default listen port (both flavors). */
 export const EXPORTER_PORT = 9121;
 /**
- * Where the OpsTree redis-operator runs (the namespace of the install command in docs/kubernetes.md)
- * and the labels of its pods (chart ot-helm/redis-operator: `name: <redisOperator.name>`, default
- * `redis-operator`). The operator connects to every Redis pod on the Redis port (go-redis, by pod
- * IP) to create and check the cluster, so the NetworkPolicy must admit it.
+ * Where the OpsTree redis-operator runs by default (the namespace of the install command in
+ * docs/kubernetes.md; `targets.kubernetes.operatorNamespace` changes it) and the labels of its pods
+ * (chart redis-operator 0.26.1, charts/redis-operator/templates/_helpers.tpl in OT-CONTAINER-KIT/
+ * redis-operator: the pod template carries only `name: <redisOperator.name>`, default
+ * `redis-operator`, plus `redisOperator.podLabels`; `targets.kubernetes.operatorPodSelector` changes
+ * it). The operator connects to every Redis pod on the Redis port (go-redis, by pod IP) to create and
+ * check the cluster, so the NetworkPolicy must admit it.
  */
 export const OPSTREE_OPERATOR_NAMESPACE = 'ot-operators';
 export const OPSTREE_OPERATOR_POD_LABELS: Readonly<Record<string, string>> = { name: 'redis-operator' };
@@ -69,6 +72,8 @@ export interface K8sContext {
   name: string;
   /** Labels on every object we create. */
   labels: Record<string, string>;
+  /** Namespace and pod labels of the OpsTree operator, which the NetworkPolicy admits on the Redis port. */
+  operator: { namespace: string; podLabels: Record<string, string> };
   /** Labels that select the Redis server pods of this flavor (with {@link redisPodApps}). */
   redisPodSelector: Record<string, string>;
   /** OpsTree: values of the `app` label of the leader and follower pods (empty for Bitnami). */
@@ -99,7 +104,20 @@ export function kubernetesTarget(d: Deployment): KubernetesTarget {
   return t;
 }
 
-/** Images: the catalog's pinned tags, overridden by spec.targets.kubernetes.images. */
+/** Image reference grammar (distribution/reference), reduced to what the checks need. */
+const TAG = /^[\w][\w.-]{0,127}$/;
+const PINNED_REF = /^[^\s]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const REGISTRY = new RegExp(
+  `^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?(?:/${PATH_COMPONENT})*$`,
+);
+
+/**
+ * Images: the catalog's pinned tags, each overridden by its field of spec.targets.kubernetes.images.
+ * Every image the manifests and the Bitnami values reference is here (the backup and TLS-reload jobs
+ * use the flavor's Redis image).
+ */
 export function resolveImages(target: KubernetesTarget, source: string): Images {
   const cat = kubernetesCatalog().images as KubernetesCatalogImages;
   const o = target.images ?? {};
@@ -109,33 +127,44 @@ export function resolveImages(target: KubernetesTarget, source: string): Images 
     bitnamiRegistry: o.bitnamiRegistry ?? cat.bitnamiRegistry,
     bitnamiRepository: o.bitnamiRepository ?? cat.bitnamiRepository,
     bitnamiTag: o.bitnamiTag ?? cat.bitnamiTag,
-    bitnamiSentinelRepository: cat.bitnamiSentinelRepository,
-    bitnamiSentinelTag: cat.bitnamiSentinelTag ?? cat.bitnamiTag,
-    bitnamiExporterRepository: cat.bitnamiExporterRepository,
-    bitnamiExporterTag: cat.bitnamiExporterTag,
-    backupUploader: cat.backupUploader,
+    bitnamiSentinelRepository: o.bitnamiSentinelRepository ?? cat.bitnamiSentinelRepository,
+    bitnamiSentinelTag: o.bitnamiSentinelTag ?? cat.bitnamiSentinelTag ?? cat.bitnamiTag,
+    bitnamiExporterRepository: o.bitnamiExporterRepository ?? cat.bitnamiExporterRepository,
+    bitnamiExporterTag: o.bitnamiExporterTag ?? cat.bitnamiExporterTag,
+    backupUploader: o.backupUploader ?? cat.backupUploader,
   };
-  for (const [field, ref] of [
-    ['redis', images.opstreeRedis],
-    ['exporter', images.opstreeExporter],
+  const fail = (field: string, value: string, fix: string): never => {
+    throw new SpecError(`targets.kubernetes.images.${field}`, value, fix, source);
+  };
+  for (const [field, ref, example] of [
+    ['redis', images.opstreeRedis, 'quay.io/opstree/redis:v7.0.15'],
+    ['exporter', images.opstreeExporter, 'quay.io/opstree/redis-exporter:v1.44.0'],
+    ['backupUploader', images.backupUploader, 'docker.io/amazon/aws-cli:2.15.0'],
   ] as const) {
     // A tag (or digest) is required: an untagged image means "latest", which is not reproducible.
-    if (!/^[^\s]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(ref) || ref.endsWith(':latest')) {
-      throw new SpecError(
-        `targets.kubernetes.images.${field}`,
-        ref,
-        'give an image pinned by tag or digest, e.g. quay.io/opstree/redis:v7.0.15 (not :latest)',
-        source,
-      );
+    if (!PINNED_REF.test(ref) || ref.endsWith(':latest')) {
+      fail(field, ref, `give an image pinned by tag or digest, e.g. ${example} (not :latest)`);
     }
   }
-  if (images.bitnamiTag === 'latest' || images.bitnamiTag === '') {
-    throw new SpecError(
-      'targets.kubernetes.images.bitnamiTag',
-      images.bitnamiTag,
-      'pin a versioned tag such as 8.2.1-debian-12-r0',
-      source,
-    );
+  // The chart joins these as <registry>/<repository>:<tag> (common.images.image).
+  if (!REGISTRY.test(images.bitnamiRegistry)) {
+    fail('bitnamiRegistry', images.bitnamiRegistry, 'give a registry host[:port][/path], e.g. docker.io');
+  }
+  for (const [field, repo, example] of [
+    ['bitnamiRepository', images.bitnamiRepository, 'bitnamilegacy/redis'],
+    ['bitnamiSentinelRepository', images.bitnamiSentinelRepository, 'bitnamilegacy/redis-sentinel'],
+    ['bitnamiExporterRepository', images.bitnamiExporterRepository, 'bitnamilegacy/redis-exporter'],
+  ] as const) {
+    if (!REPOSITORY.test(repo)) {
+      fail(field, repo, `give a repository path without registry or tag, e.g. ${example}`);
+    }
+  }
+  for (const [field, tag, example] of [
+    ['bitnamiTag', images.bitnamiTag, '8.2.1-debian-12-r0'],
+    ['bitnamiSentinelTag', images.bitnamiSentinelTag, '8.2.1-debian-12-r0'],
+    ['bitnamiExporterTag', images.bitnamiExporterTag, '1.76.0-debian-12-r0'],
+  ] as const) {
+    if (!TAG.test(tag) || tag === 'latest') fail(field, tag, `pin a versioned tag such as ${example}`);
   }
   return images;
 }
@@ -144,6 +173,14 @@ export function resolveImages(target: KubernetesTarget, source: string): Images 
 type KubernetesCatalogImages = ReturnType<typeof kubernetesCatalog>['images'] & {
   bitnamiSentinelTag?: string;
 };
+
+/** Where the OpsTree operator runs: the spec's namespace and pod labels, or the chart's defaults. */
+export function operatorOf(target: KubernetesTarget): K8sContext['operator'] {
+  return {
+    namespace: target.operatorNamespace ?? OPSTREE_OPERATOR_NAMESPACE,
+    podLabels: { ...(target.operatorPodSelector ?? OPSTREE_OPERATOR_POD_LABELS) },
+  };
+}
 
 export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
   const target = kubernetesTarget(d);
@@ -171,6 +208,7 @@ export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
     namespace: target.namespace,
     name,
     labels,
+    operator: operatorOf(target),
     redisPodSelector,
     redisPodApps: flavor === 'opstree' ? [`${base}-leader`, `${base}-follower`] : [],
     clientPodSelector,

@@ -5,15 +5,7 @@
  */
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import {
-  CLUSTER_BUS_PORT,
-  EXPORTER_PORT,
-  OPSTREE_OPERATOR_NAMESPACE,
-  OPSTREE_OPERATOR_POD_LABELS,
-  REDIS_PORT,
-  SENTINEL_PORT,
-  type K8sContext,
-} from './context';
+import { CLUSTER_BUS_PORT, EXPORTER_PORT, REDIS_PORT, SENTINEL_PORT, type K8sContext } from './context';
 
 export interface RedisNetworkPolicyProps {
   readonly ctx: K8sContext;
@@ -56,9 +48,9 @@ export class RedisNetworkPolicy extends Construct {
     // healing); without this rule the RedisCluster never leaves Bootstrap.
     if (ctx.flavor === 'opstree') {
       const operator = kplus.Pods.select(this, 'Operator', {
-        labels: { ...OPSTREE_OPERATOR_POD_LABELS },
+        labels: { ...ctx.operator.podLabels },
         namespaces: kplus.Namespaces.select(this, 'OperatorNamespace', {
-          names: [OPSTREE_OPERATOR_NAMESPACE],
+          names: [ctx.operator.namespace],
         }),
       });
       this.policy.addIngressRule(operator, [kplus.NetworkPolicyPort.tcp(REDIS_PORT)]);

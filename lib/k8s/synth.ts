@@ -11,20 +11,47 @@ import { stringify } from 'yaml';
 import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
 import { BITNAMI_CHART_VERSION, BitnamiChart, helmInstallCommand } from './bitnami';
-import { flavorsOf, kubernetesTarget, makeContext, OPSTREE_OPERATOR_NAMESPACE, type Flavor } from './context';
+import {
+  flavorsOf,
+  kubernetesTarget,
+  makeContext,
+  operatorOf,
+  type Flavor,
+  type K8sContext,
+} from './context';
 import { addConnectionConfigMap } from './contract';
 import { helmBinary, isolateHelmEnv } from './helm';
 import { OpsTreeChart } from './opstree';
 import { objectId, validateBitnamiValues, validateObjects, type ManifestObject } from './validate';
 
+/** The OpsTree operator chart the manifests are written for. */
+export const OPSTREE_OPERATOR_CHART = { chart: 'ot-helm/redis-operator', version: '0.26.1', app: '0.26.0' };
+
 /** Versions of the cluster-side prerequisites the manifests are written for. */
 export const PREREQUISITES = {
-  redisOperator: `OT-CONTAINER-KIT redis-operator 0.26.0 (Helm chart ot-helm/redis-operator 0.26.1) in namespace ${OPSTREE_OPERATOR_NAMESPACE} (the NetworkPolicy admits its pods from there), with featureGates.GenerateConfigInInitContainer=true (TLS cluster nodes then announce resolvable FQDNs)`,
+  redisOperator: (op: K8sContext['operator']) =>
+    `OT-CONTAINER-KIT redis-operator ${OPSTREE_OPERATOR_CHART.app} (Helm chart ${OPSTREE_OPERATOR_CHART.chart} ${OPSTREE_OPERATOR_CHART.version}) in namespace ${op.namespace} ` +
+    `(the NetworkPolicy admits its pods labelled ${labelList(op.podLabels)} from there; targets.kubernetes.operatorNamespace/operatorPodSelector), ` +
+    'with featureGates.GenerateConfigInInitContainer=true (TLS cluster nodes then announce resolvable FQDNs)',
   certManager: 'cert-manager v1.21.1',
   prometheusOperator: 'prometheus-operator v0.93.0 (ServiceMonitor, PrometheusRule CRDs)',
   externalSecrets: 'external-secrets with the external-secrets.io/v1 API (chart 0.17 or later)',
   bitnamiChart: `bitnami/redis ${BITNAMI_CHART_VERSION}`,
 };
+
+/** The command that installs the operator where the NetworkPolicy expects it. */
+export function operatorInstallCommand(op: K8sContext['operator']): string {
+  return (
+    `helm install redis-operator ${OPSTREE_OPERATOR_CHART.chart} --version ${OPSTREE_OPERATOR_CHART.version} ` +
+    `--namespace ${op.namespace} --create-namespace --set featureGates.GenerateConfigInInitContainer=true`
+  );
+}
+
+function labelList(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
 
 export interface FlavorOutput {
   flavor: Flavor;
@@ -159,7 +186,7 @@ export function assertNoSecretMaterial(objects: ManifestObject[], values?: unkno
 function prerequisitesFor(d: Deployment, flavor: Flavor): string[] {
   const p = PREREQUISITES;
   return [
-    flavor === 'opstree' ? p.redisOperator : p.bitnamiChart,
+    flavor === 'opstree' ? p.redisOperator(operatorOf(kubernetesTarget(d))) : p.bitnamiChart,
     ...(d.policy.security.tls ? [p.certManager] : []),
     p.prometheusOperator,
     ...(kubernetesTarget(d).externalSecretStore ? [p.externalSecrets] : []),
@@ -191,6 +218,9 @@ function manifestHeader(d: Deployment, out: FlavorOutput, file: string): string 
     ...prerequisitesFor(d, out.flavor).map((p) => `  - ${p}`),
     '',
   ];
+  if (out.flavor === 'opstree') {
+    lines.push(`Operator (once per cluster): ${operatorInstallCommand(operatorOf(kubernetesTarget(d)))}`, '');
+  }
   if (out.secretCommands.length) {
     lines.push(
       'Create the Secrets first (nothing secret is in this file):',

@@ -70,6 +70,30 @@ const resourceName = z
     'lower-case letters, digits and single "-", 1-40 chars, starting with a letter and not ending with "-"',
   );
 
+/** A Kubernetes namespace name: an RFC 1123 label (lower-case alphanumerics and "-", at most 63). */
+const dns1123Label = z
+  .string()
+  .regex(
+    /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'the namespace the redis-operator is installed in, an RFC 1123 label: lower-case letters, digits and "-", 1-63 chars, starting and ending with a letter or digit',
+  );
+
+/** Kubernetes label key (optional DNS-subdomain prefix and "/", then a name of at most 63) and value. */
+const LABEL_KEY_RULE =
+  'Kubernetes label keys such as "name" or "app.kubernetes.io/name" (a name of at most 63 letters, digits, "-", "_" or ".", with an optional DNS prefix and "/")';
+const labelKey = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+    LABEL_KEY_RULE,
+  );
+const labelValue = z
+  .string()
+  .regex(
+    /^(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/,
+    'a Kubernetes label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+  );
+
 /** `ddd:HH:MM-ddd:HH:MM` (weekly, UTC), the ElastiCache form. */
 const weeklyWindow = z
   .string()
@@ -264,13 +288,38 @@ export const kubernetesTargetSchema = z
       })
       .strict()
       .optional(),
+    operatorNamespace: dns1123Label
+      .optional()
+      .describe(
+        'Namespace the OpsTree redis-operator runs in; the NetworkPolicy admits its pods from there. Default: ot-operators.',
+      ),
+    operatorPodSelector: z
+      .record(labelKey, labelValue, {
+        error: (iss) => (iss.code === 'invalid_key' ? LABEL_KEY_RULE : undefined),
+      })
+      .refine((r) => Object.keys(r).length > 0, 'at least one label (an empty selector admits every pod)')
+      .optional()
+      .describe(
+        "Labels of the OpsTree operator's pods. Default: name: redis-operator (the redis-operator chart's pod label).",
+      ),
     images: z
       .object({
-        redis: z.string().optional(),
-        exporter: z.string().optional(),
-        bitnamiRegistry: z.string().optional(),
+        redis: z.string().optional().describe('OpsTree Redis image, pinned by tag or digest.'),
+        exporter: z
+          .string()
+          .optional()
+          .describe('OpsTree redis-exporter sidecar image, pinned by tag or digest.'),
+        bitnamiRegistry: z.string().optional().describe('Registry of every Bitnami image.'),
         bitnamiRepository: z.string().optional(),
         bitnamiTag: z.string().optional(),
+        bitnamiSentinelRepository: z.string().optional(),
+        bitnamiSentinelTag: z.string().optional(),
+        bitnamiExporterRepository: z.string().optional(),
+        bitnamiExporterTag: z.string().optional(),
+        backupUploader: z
+          .string()
+          .optional()
+          .describe('Image of the S3 upload container of the backup job (aws CLI), pinned by tag or digest.'),
       })
       .strict()
       .optional(),

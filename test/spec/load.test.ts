@@ -112,3 +112,16 @@ describe('exported JSON schema', () => {
     expect([...formats].filter((f) => !known.has(f))).toEqual([]);
   });
 });
+
+test('targets.kubernetes.operatorNamespace: a namespace name, else one line naming field, value and rule', () => {
+  const base = 'name: x\nprofile: staging\ntargets:\n  kubernetes:\n    namespace: app\n';
+  expect(
+    parseSpec(`${base}    operatorNamespace: redis-system\n`).targets.kubernetes?.operatorNamespace,
+  ).toBe('redis-system');
+  expect(parseSpec(base).targets.kubernetes?.operatorNamespace).toBeUndefined();
+  const e = specError(() => parseSpec(`${base}    operatorNamespace: Redis.Ops\n`));
+  expect(e.field).toBe('targets.kubernetes.operatorNamespace');
+  expect(e.message).toBe(
+    'spec: targets.kubernetes.operatorNamespace: got "Redis.Ops"; expected the namespace the redis-operator is installed in, an RFC 1123 label: lower-case letters, digits and "-", 1-63 chars, starting and ending with a letter or digit',
+  );
+});
