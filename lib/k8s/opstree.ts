@@ -16,6 +16,7 @@ import {
   RedisClusterSpecStorageNodeConfVolumeClaimTemplateSpecResourcesRequests as NodeConfStorage,
   RedisClusterSpecStorageVolumeClaimTemplateSpecResourcesRequests as DataStorage,
 } from '../../k8s/imports/redis.redis.opstreelabs.in';
+import { SpecError } from '../errors';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
 import { EXPORTER_PORT, type K8sContext } from './context';
@@ -73,12 +74,24 @@ export function opstreeLayout(ctx: K8sContext): OpsTreeLayout {
   return { leaders, followers, note };
 }
 
-/** `clusterVersion` must match the image's major version (`v7` for redis:v7.0.15). */
-export function clusterVersionOf(image: string): string {
-  const m = /:v?(\d+)\.\d+/.exec(image.split('@')[0]);
-  if (!m)
-    throw new Error(`cannot read the Redis major version from image "${image}"; pin a tag like v7.0.15`);
-  return `v${m[1]}`;
+/**
+ * `clusterVersion` from the image's major version. Operator 0.26.0 compares it with "v7" exactly
+ * (internal/k8sutils/redis.go getEndpoint and the slot assignment, internal/agent/bootstrap/redis/
+ * config.go: `cluster-announce-hostname` and, with TLS, `cluster-preferred-endpoint-type hostname`
+ * only when REDIS_MAJOR_VERSION == "v7"); anything else takes its Redis 6 path (pod IPs, no hostname
+ * announcement). So Redis 7 and later are all "v7", Redis 6 is "v6", and older images are refused.
+ */
+export function clusterVersionOf(image: string, source = 'spec'): string {
+  const m = /:v?(\d+)\.\d+[^/]*$/.exec(image.split('@')[0]);
+  if (!m || Number(m[1]) < 6) {
+    throw new SpecError(
+      'targets.kubernetes.images.redis',
+      image,
+      'give a Redis 6 or later image with a version tag (a digest may follow), e.g. quay.io/opstree/redis:v7.0.15; the operator reads the major version from it',
+      source,
+    );
+  }
+  return Number(m[1]) >= 7 ? 'v7' : 'v6';
 }
 
 export class OpsTreeChart extends Chart {
@@ -171,7 +184,7 @@ export class OpsTreeChart extends Chart {
       },
       spec: {
         clusterSize: layout.leaders,
-        clusterVersion: clusterVersionOf(ctx.images.opstreeRedis),
+        clusterVersion: clusterVersionOf(ctx.images.opstreeRedis, ctx.deployment.source),
         port: 6379,
         persistenceEnabled: persistent,
         // Operator 0.26 reads maxMemoryPercentOfLimit for a RedisCluster from the top-level redisConfig

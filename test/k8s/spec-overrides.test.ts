@@ -228,3 +228,32 @@ describe('targets.kubernetes.images', () => {
     expect(e.message).not.toContain('\n');
   });
 });
+
+describe('images.redis sets the RedisCluster clusterVersion the operator understands', () => {
+  const version = (image: string) => {
+    const d = withKubernetes(`    images: { redis: ${JSON.stringify(image)} }`);
+    return (buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'RedisCluster') as Loose).spec
+      .clusterVersion as string;
+  };
+
+  // Operator 0.26.0 takes its Redis 7 path (hostname announcement, ADDSLOTSRANGE) only for "v7".
+  it.each([
+    ['quay.io/opstree/redis:v7.0.15', 'v7'],
+    ['quay.io/opstree/redis:v8.0.3', 'v7'],
+    ['mirror.corp:5000/opstree/redis:v7.2.4@sha256:' + 'a'.repeat(64), 'v7'],
+    ['quay.io/opstree/redis:v6.2.14', 'v6'],
+  ])('%s -> %s', (image, expected) => {
+    expect(version(image)).toBe(expected);
+  });
+
+  it.each([['quay.io/opstree/redis@sha256:' + 'b'.repeat(64)], ['quay.io/opstree/redis:v5.0.14']])(
+    '%s is a SpecError naming images.redis',
+    (image) => {
+      const e = specError(() => version(image));
+      expect(e.field).toBe('targets.kubernetes.images.redis');
+      // SpecError shortens long values.
+      expect(e.message).toContain(`got "${image.slice(0, 40)}`);
+      expect(e.message).not.toContain('\n');
+    },
+  );
+});
