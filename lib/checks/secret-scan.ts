@@ -60,12 +60,24 @@ const RULES: Rule[] = [
   {
     kind: 'password assignment',
     pattern:
-      /\b(?:password|passwd|auth[_-]?token|authString|primaryKey|secondaryKey|access[_-]?key)["']?\s*[:=]\s*["']?([^"'\s,}:][^"'\s,}]{3,})/i,
+      /\b(?:password|passwd|auth[_-]?token|authString|primaryKey|secondaryKey|access[_-]?key|AccountKey|SharedAccessKey|client[_-]?secret)["']?\s*[:=]\s*["']?([^"'\s,}:][^"'\s,}]{3,})/i,
     group: 1,
   },
   {
     kind: 'env password',
     pattern: /\bREDIS_(?:PASSWORD|AUTH|CLUSTER_PASSWORD)\s*[=:]\s*["']?([^"'\s]+)/,
+    group: 1,
+  },
+  {
+    // redis://user:pass@host, rediss://:pass@host, https://user:pass@host (any scheme).
+    kind: 'password in URL',
+    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]*:([^\s@/"'<>]+)@[^\s"'<>]/i,
+    group: 1,
+  },
+  {
+    // The 40-character secret half of an AWS key pair: '/' splits it before the token check sees it.
+    kind: 'AWS secret access key',
+    pattern: /\b(?:aws_?)?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/i,
     group: 1,
   },
   { kind: 'Kubernetes Secret with data', pattern: /^kind:\s*Secret\s*$/ },

@@ -108,6 +108,8 @@ export function awsContract(t: CfnTemplate): Record<string, string> {
     const name = key
       .replace(/^Contract/, '')
       .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      // Output ids cannot hold '_': ContractRedisClusterNode1 is REDIS_CLUSTER_NODE_1.
+      .replace(/([A-Za-z])([0-9])/g, '$1_$2')
       .toUpperCase();
     out[name] = cfnText(o.Value);
   }

@@ -60,16 +60,38 @@ function backupEvidence(objs: K8sObject[], policy: ResolvedPolicy): Evidence {
   );
 }
 
+/** redis_exporter's port: scraping it from any namespace exposes no data. */
+const EXPORTER_PORT = 9121;
+
+/**
+ * An ingress rule admits anyone when it has no `from` (or an empty one), or a peer that selects every
+ * namespace's pods (`namespaceSelector: {}` with no narrower podSelector) or any address
+ * (ipBlock 0.0.0.0/0 or ::/0); it matters when its ports (all ports when absent) reach past the exporter.
+ */
+function openRule(rule: Obj): boolean {
+  const from = rule.from as Obj[] | undefined;
+  const ports = rule.ports as Obj[] | undefined;
+  const dataPorts = !ports?.length || ports.some((p) => Number(p.port) !== EXPORTER_PORT);
+  const anyone =
+    !from?.length ||
+    from.some(
+      (peer) =>
+        ['0.0.0.0/0', '::/0'].includes(String(get(peer, 'ipBlock', 'cidr'))) ||
+        (text(peer.namespaceSelector) === '{}' &&
+          (peer.podSelector === undefined || text(peer.podSelector) === '{}')),
+    );
+  return anyone && dataPorts;
+}
+
 function networkEvidence(objs: K8sObject[], serviceTypes: string[]): Evidence {
   const policies = kinds(objs, 'NetworkPolicy');
   const open = serviceTypes.filter((t) => t === 'LoadBalancer' || t === 'NodePort');
-  const allowAll = policies.some(
-    (p) =>
-      text(get(p, 'spec', 'ingress')).includes('"from":[]') || text(get(p, 'spec', 'ingress')) === '[{}]',
+  const allowAll = policies.some((p) =>
+    ((get(p, 'spec', 'ingress') as Obj[] | undefined) ?? []).some(openRule),
   );
   return check(
     policies.length > 0 && open.length === 0 && !allowAll,
-    `${policies.length} NetworkPolicy object(s)${allowAll ? ' (one admits everything)' : ''}, Service types: ${serviceTypes.length ? [...new Set(serviceTypes)].join(', ') : 'ClusterIP'}`,
+    `${policies.length} NetworkPolicy object(s)${allowAll ? ' (one admits any pod or address to the Redis ports)' : ''}, Service types: ${serviceTypes.length ? [...new Set(serviceTypes)].join(', ') : 'ClusterIP'}`,
   );
 }
 

@@ -18,8 +18,18 @@ export interface PreviewDocument {
 const find = (d: PreviewDocument, type: string) => d.resources.filter((r) => r.type === type);
 const json = (v: unknown) => JSON.stringify(v ?? null);
 
-/** `wanted` maps each signal to a pattern its alert must contain, or to a string saying why the platform has none. */
-function alertEvidence(alerts: PreviewResource[], wanted: Record<string, RegExp | string>): Evidence {
+/**
+ * `wanted` maps each signal to a pattern its alert must contain, or to a string saying why the platform
+ * has none. Only alerts that notify someone count (`notifies`): an alert with no notification channel
+ * or action group, or a disabled one, fires into the void.
+ */
+function alertEvidence(
+  alerts: PreviewResource[],
+  wanted: Record<string, RegExp | string>,
+  notifies: (a: PreviewResource) => boolean,
+): Evidence {
+  const silent = alerts.filter((a) => !notifies(a)).map((a) => a.name);
+  alerts = alerts.filter(notifies);
   const text = alerts.map((a) => json(a.inputs)).join('\n');
   const entries = Object.entries(wanted);
   const missing = entries.filter(([, re]) => re instanceof RegExp && !re.test(text)).map(([k]) => k);
@@ -29,8 +39,20 @@ function alertEvidence(alerts: PreviewResource[], wanted: Record<string, RegExp 
     ? pass(
         `${alerts.length} alert(s) covering ${covered.join(', ')}${notes.length ? `; ${notes.join('; ')}` : ''}`,
       )
-    : fail(`no alert on ${missing.join(', ')}`);
+    : fail(
+        `no alert on ${missing.join(', ')}${silent.length ? ` that notifies anyone (${silent.join(', ')} notify nobody or are disabled)` : ''}`,
+      );
 }
+
+const nonEmpty = (v: unknown) => Array.isArray(v) && v.length > 0;
+/** A Cloud Monitoring policy notifies when it is enabled and names a notification channel. */
+const gcpNotifies = (a: PreviewResource) =>
+  a.inputs.enabled !== false && nonEmpty(a.inputs.notificationChannels);
+/** An Azure metric alert notifies when it is enabled and has an action group. */
+const azureNotifies = (a: PreviewResource) =>
+  a.inputs.enabled !== false &&
+  nonEmpty(a.inputs.actions) &&
+  (a.inputs.actions as Array<Record<string, unknown>>).every((x) => !!x.actionGroupId);
 
 function missingAll(what: string): TargetEvidence {
   const f = fail(`the preview has no ${what}`);
@@ -41,12 +63,16 @@ const NO_REPLICAS = 'no replicas to watch';
 
 export function gcpEvidence(d: PreviewDocument, policy: ResolvedPolicy): TargetEvidence {
   const alerts = find(d, 'gcp:monitoring/alertPolicy:AlertPolicy');
-  const alertCheck = alertEvidence(alerts, {
-    memory: /memory\/(usage_ratio|maximum_utilization|average_utilization)/,
-    evictions: /evicted_keys/,
-    connections: /clients\/(connected|maximum_connected_clients|average_connected_clients)/,
-    replication: policy.availability.replicasPerShard > 0 ? /replication\// : NO_REPLICAS,
-  });
+  const alertCheck = alertEvidence(
+    alerts,
+    {
+      memory: /memory\/(usage_ratio|maximum_utilization|average_utilization)/,
+      evictions: /evicted_keys/,
+      connections: /clients\/(connected|maximum_connected_clients|average_connected_clients)/,
+      replication: policy.availability.replicasPerShard > 0 ? /replication\// : NO_REPLICAS,
+    },
+    gcpNotifies,
+  );
   const [instance] = find(d, 'gcp:redis/instance:Instance');
   if (instance) {
     const i = instance.inputs;
@@ -132,12 +158,16 @@ export function gcpEvidence(d: PreviewDocument, policy: ResolvedPolicy): TargetE
 }
 
 function azureAlerts(d: PreviewDocument, replication: RegExp | string): Evidence {
-  return alertEvidence(find(d, 'azure-native:monitor:MetricAlert'), {
-    memory: /usedmemorypercentage/i,
-    evictions: /evictedkeys/i,
-    connections: /connectedclients/i,
-    replication,
-  });
+  return alertEvidence(
+    find(d, 'azure-native:monitor:MetricAlert'),
+    {
+      memory: /usedmemorypercentage/i,
+      evictions: /evictedkeys/i,
+      connections: /connectedclients/i,
+      replication,
+    },
+    azureNotifies,
+  );
 }
 
 function azureLock(d: PreviewDocument): Evidence {
@@ -147,11 +177,17 @@ function azureLock(d: PreviewDocument): Evidence {
   return check(locks.length > 0, locks.length ? 'CanNotDelete management lock' : 'no CanNotDelete lock');
 }
 
-function privateEndpoint(d: PreviewDocument, publicAccess: unknown): Evidence {
-  const pe = find(d, 'azure-native:network:PrivateEndpoint');
+/** Public access off and a private endpoint whose connection targets the cache (its `groupId`). */
+function privateEndpoint(d: PreviewDocument, publicAccess: unknown, groupId: string): Evidence {
+  const all = find(d, 'azure-native:network:PrivateEndpoint');
+  const pe = all.filter((p) =>
+    ((p.inputs.privateLinkServiceConnections as Array<Record<string, unknown>> | undefined) ?? []).some((c) =>
+      ((c.groupIds as unknown[] | undefined) ?? []).includes(groupId),
+    ),
+  );
   return check(
     publicAccess === 'Disabled' && pe.length > 0,
-    `publicNetworkAccess=${String(publicAccess)}, ${pe.length} private endpoint(s)`,
+    `publicNetworkAccess=${String(publicAccess)}, ${pe.length} private endpoint(s) to ${groupId}${all.length > pe.length ? ` (${all.length - pe.length} to something else)` : ''}`,
   );
 }
 
@@ -167,15 +203,19 @@ export function azurePremiumEvidence(d: PreviewDocument, _policy: ResolvedPolicy
       c.enableNonSslPort === false && c.minimumTlsVersion === '1.2',
       `enableNonSslPort=${String(c.enableNonSslPort)}, minimumTlsVersion=${String(c.minimumTlsVersion)}`,
     ),
-    auth: pass(
-      c.disableAccessKeyAuthentication === true || conf.aadEnabled === 'true'
-        ? 'Microsoft Entra ID authentication'
-        : 'access-key authentication (keys are Pulumi secrets)',
-    ),
+    // redisConfiguration.authnotrequired=true turns authentication off (Azure allows it with VNet injection).
+    auth:
+      String(conf.authnotrequired).toLowerCase() === 'true'
+        ? fail('redisConfiguration.authnotrequired=true: the cache accepts clients without a key')
+        : pass(
+            c.disableAccessKeyAuthentication === true || conf.aadEnabled === 'true'
+              ? 'Microsoft Entra ID authentication'
+              : 'access-key authentication (keys are Pulumi secrets)',
+          ),
     'encryption-at-rest': pass(
       'Azure encrypts the cache disks and backups at rest with platform-managed keys',
     ),
-    'private-networking': privateEndpoint(d, c.publicNetworkAccess),
+    'private-networking': privateEndpoint(d, c.publicNetworkAccess, 'redisCache'),
     'replicas-zones': check(
       replicas >= 1 && zones >= 2,
       `replicasPerMaster=${replicas}, zones=${json(c.zones)}`,
@@ -216,7 +256,7 @@ export function azureManagedEvidence(d: PreviewDocument, _policy: ResolvedPolicy
     'encryption-at-rest': pass(
       'Azure Managed Redis encrypts persistence and backups at rest with platform-managed keys',
     ),
-    'private-networking': privateEndpoint(d, c.publicNetworkAccess),
+    'private-networking': privateEndpoint(d, c.publicNetworkAccess, 'redisEnterprise'),
     'replicas-zones': check(
       c.highAvailability === 'Enabled',
       `highAvailability=${String(c.highAvailability)} (replicas in other zones where the region has zones)`,

@@ -91,6 +91,11 @@ export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolic
         ? `${layout.sentinels!.length} sentinels`
         : '';
   const saves = parsed.filter((c) => (one(c.d, 'save') ?? '""') !== '""' && (one(c.d, 'save') ?? '') !== '');
+  // Dated copies are backup.sh's job: its RETENTION_DAYS and the prune that applies it.
+  const backup = files['backup.sh'] ?? '';
+  const keepDays = Number(/^RETENTION_DAYS=['"]?(\d+)['"]?\s*$/m.exec(backup)?.[1] ?? 0);
+  const prunes = /^[^#\n]*-mtime \+"?\$\(\(\s*RETENTION_DAYS/m.test(backup);
+  const wantDays = policy.persistence.snapshotRetentionDays;
   return {
     tls,
     auth,
@@ -112,11 +117,14 @@ export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolic
             `${replicas} replica(s) for ${primaries} primary(ies)${failover ? '' : ', no automatic failover'}`,
           ),
     snapshots:
-      saves.length === parsed.length && policy.persistence.rdb
-        ? na(
-            `RDB save rules on every node (${one(parsed[0].d, 'save')}); keeping ${policy.persistence.snapshotRetentionDays} days of copies is the backup job's (README)`,
-          )
-        : fail(`RDB save rules on ${saves.length} of ${parsed.length} node(s)`),
+      saves.length !== parsed.length
+        ? fail(`RDB save rules on ${saves.length} of ${parsed.length} node(s)`)
+        : !backup
+          ? fail('no backup.sh: nothing keeps dated copies of the RDB snapshots')
+          : check(
+              keepDays >= wantDays && keepDays >= 1 && prunes,
+              `RDB save rules on every node (${one(parsed[0].d, 'save')}); backup.sh keeps ${keepDays} day(s) (policy ${wantDays})${prunes ? '' : ' but never prunes by RETENTION_DAYS'}; it runs from the cron entry in README`,
+            ),
     'maintenance-window': na('self-hosted nodes have no provider maintenance: you choose when to patch'),
     alerts: na(
       'redis.conf carries no alerting: scrape with redis_exporter and use the PrometheusRule from the Kubernetes output',

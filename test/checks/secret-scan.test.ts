@@ -6,6 +6,25 @@ import { looksGenerated, scanDirectory, scanText } from '../../lib/checks/secret
 // Planted values are built at run time so this file itself holds no secret-looking literal.
 const token = ['Zq8', 'vL2m', 'Xw9', 'Pk4n', 'Rt7y', 'Bc3', 'Hs6j', 'Fd1g', 'Qa5'].join('');
 const pemHeader = ['-----BEGIN', 'RSA PRIVATE KEY-----'].join(' ');
+// An AWS secret access key shape (40 base64 characters, '/' inside) and an Azure storage key (88, '/' and '+').
+const awsSecret = ['wJalr', 'XUtnF', 'EMI/K7', 'MDENG/', 'bPxRfi', 'CYzq8v', 'L2mXw9'].join('');
+const azureKey = [
+  'Xb3k/Z9qLm',
+  'N2pR5tV8wY',
+  '1aC4dF7+gH',
+  '0jK3lM6nP9',
+  'qS2uUXb3k/',
+  'Z9qLmN2pR5',
+  'tV8wY1aC4d',
+  'F7gH0jK3lM',
+  '6nP9qA==',
+].join('');
+const jwt = [
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9',
+  'eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNTE2MjM5MDIyfQ',
+  'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+].join('.');
+const gcpApiKey = ['AIza', 'SyD-9tSrke72', 'PouQMnMX-a7e', 'ZSW0jkFMBWY'].join('');
 
 describe('flags what it must', () => {
   test.each([
@@ -23,6 +42,27 @@ describe('flags what it must', () => {
     ],
     ['AWS access key', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', /AWS access key/],
     ['CloudFormation SecretString', '"SecretString": "plain-value-here"', /SecretString/],
+    [
+      'password in a redis:// URL (.env)',
+      'REDIS_URL=rediss://default:hunter2hunter2@cache:6380/0',
+      /password in URL/,
+    ],
+    ['password in a URL in JSON', '{"url": "redis://:correct-horse@10.0.0.5:6379"}', /password in URL/],
+    ['password in a URL in HTML', '<td>https://admin:pa55word@example.com/x</td>', /password in URL/],
+    ['AWS secret access key (JSON)', `{"SecretAccessKey": "${awsSecret}"}`, /AWS secret access key/],
+    [
+      'AWS secret access key (credentials file)',
+      `aws_secret_access_key = ${awsSecret}`,
+      /AWS secret access key/,
+    ],
+    [
+      'Azure storage connection string',
+      `DefaultEndpointsProtocol=https;AccountName=a;AccountKey=${azureKey};EndpointSuffix=core.windows.net`,
+      /password assignment/,
+    ],
+    ['Azure Redis key in a preview', `"primaryKey": "${azureKey.slice(0, 43)}="`, /password assignment/],
+    ['JWT-like token', `token: ${jwt}`, /generated token/],
+    ['GCP API key', `"apiKey": "${gcpApiKey}"`, /generated token/],
   ])('%s', (_name, text, kind) => {
     const findings = scanText(text, 'fixture');
     expect(findings.map((f) => f.kind).join(',')).toMatch(kind);
@@ -73,6 +113,12 @@ describe('does not flag references and placeholders', () => {
     ],
     ['hex digest', `"assetHash": "${'0123456789abcdef'.repeat(4)}"`],
     ['Pulumi redacted secret', '"authString": "[secret]"'],
+    [
+      'URL with a placeholder password',
+      'rediss://:{{PASSWORD:app}}@cache:6380 and redis://:${REDIS_PASSWORD}@h:6379',
+    ],
+    ['URL with a user and no password', 'ssh://git@example.com/repo and https://example.com:8443/path'],
+    ['contract host:port list', 'REDIS_CLUSTER_NODES=10.0.0.1:6379,10.0.0.2:6379'],
   ])('%s', (_name, text) => {
     expect(scanText(text)).toEqual([]);
   });

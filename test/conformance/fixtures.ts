@@ -81,7 +81,10 @@ export function awsTemplate() {
 const alert = (filter: string) => ({
   type: 'gcp:monitoring/alertPolicy:AlertPolicy',
   name: filter,
-  inputs: { conditions: [{ conditionThreshold: { filter } }] },
+  inputs: {
+    conditions: [{ conditionThreshold: { filter } }],
+    notificationChannels: ['projects/p/notificationChannels/1'],
+  },
 });
 
 export function gcpPreview() {
@@ -113,14 +116,23 @@ export function gcpPreview() {
 const metricAlert = (metricName: string, extra = '') => ({
   type: 'azure-native:monitor:MetricAlert',
   name: metricName,
-  inputs: { criteria: { allOf: [{ metricName, dimensions: extra ? [{ values: [extra] }] : [] }] } },
+  inputs: {
+    criteria: { allOf: [{ metricName, dimensions: extra ? [{ values: [extra] }] : [] }] },
+    actions: [
+      { actionGroupId: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Insights/actionGroups/a' },
+    ],
+  },
 });
 const lock = {
   type: 'azure-native:authorization:ManagementLockByScope',
   name: 'lock',
   inputs: { level: 'CanNotDelete' },
 };
-const pe = { type: 'azure-native:network:PrivateEndpoint', name: 'pe', inputs: {} };
+const pe = (groupId: string) => ({
+  type: 'azure-native:network:PrivateEndpoint',
+  name: 'pe',
+  inputs: { privateLinkServiceConnections: [{ groupIds: [groupId] }] },
+});
 
 export function azurePremiumPreview() {
   return {
@@ -138,7 +150,7 @@ export function azurePremiumPreview() {
         },
       },
       { type: 'azure-native:redis:PatchSchedule', name: 'p', inputs: {} },
-      pe,
+      pe('redisCache'),
       lock,
       metricAlert('usedmemorypercentage'),
       metricAlert('evictedkeys'),
@@ -161,7 +173,7 @@ export function azureManagedPreview() {
         name: 'd',
         inputs: { clientProtocol: 'Encrypted', persistence: { aofEnabled: true } },
       },
-      pe,
+      pe('redisEnterprise'),
       lock,
       metricAlert('usedmemorypercentage'),
       metricAlert('evictedkeys'),
@@ -189,6 +201,11 @@ export function selfHostedFiles(): Record<string, string> {
     'redis-7001.conf': conf(7001),
     'users.acl.template': 'user default off\nuser app on #{{HASH:app}} ~app:* +@all -@dangerous\n',
     'layout.json': JSON.stringify({ mode: 'cluster', nodes: [{ role: 'primary' }, { role: 'replica' }] }),
+    'backup.sh': [
+      '#!/usr/bin/env bash',
+      'RETENTION_DAYS=15',
+      'find "$BACKUP_ROOT" -mindepth 1 -maxdepth 1 -type d -mtime +"$((RETENTION_DAYS - 1))" -exec rm -rf {} +',
+    ].join('\n'),
   };
 }
 

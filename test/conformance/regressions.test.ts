@@ -1,0 +1,141 @@
+/**
+ * Regressions a reader must catch in the artifact itself (found by breaking real synth output by
+ * hand): alerts that notify nobody, auth switched off by a configuration key, a private endpoint to
+ * something other than the cache, NetworkPolicy rules that admit every pod, a self-hosted backup job
+ * that keeps too few days, and contract names the AWS outputs spell without underscores.
+ */
+import { awsContract, type CfnTemplate } from '../../lib/conformance/aws';
+import { kubernetesEvidence } from '../../lib/conformance/kubernetes';
+import {
+  azureManagedEvidence,
+  azurePremiumEvidence,
+  gcpEvidence,
+  type PreviewDocument,
+} from '../../lib/conformance/pulumi';
+import { selfHostedEvidence } from '../../lib/conformance/selfhosted';
+import {
+  awsTemplate,
+  azureManagedPreview,
+  azurePremiumPreview,
+  gcpPreview,
+  opstreeYaml,
+  production,
+  selfHostedFiles,
+} from './fixtures';
+
+const policy = production.policy;
+type Inputs = Record<string, unknown>;
+const inputsOf = (d: PreviewDocument, type: string) =>
+  d.resources.filter((r) => r.type === type).map((r) => r.inputs as Inputs);
+
+describe('AWS contract outputs', () => {
+  test('numbered names keep the underscore before the number (REDIS_CLUSTER_NODE_1)', () => {
+    const t: CfnTemplate = awsTemplate();
+    t.Outputs = {
+      ...t.Outputs,
+      ContractRedisClusterNode1: { Value: 'a.example' },
+      ContractRedisClusterPort1: { Value: '6380' },
+      ContractRedisSentinel2: { Value: 's:26379' },
+    };
+    expect(awsContract(t)).toMatchObject({
+      REDIS_CLUSTER_NODE_1: 'a.example',
+      REDIS_CLUSTER_PORT_1: '6380',
+      REDIS_SENTINEL_2: 's:26379',
+    });
+    expect(Object.keys(awsContract(t))).not.toContain('REDIS_CLUSTER_NODE1');
+  });
+});
+
+describe('alerts count only when they notify someone', () => {
+  test('GCP: an alert policy without notification channels, or disabled, does not count', () => {
+    const d = gcpPreview() as PreviewDocument;
+    const [memory, evictions] = inputsOf(d, 'gcp:monitoring/alertPolicy:AlertPolicy');
+    delete memory.notificationChannels;
+    evictions.enabled = false;
+    const e = gcpEvidence(d, policy).alerts;
+    expect(e.status).toBe('fail');
+    expect(e.detail).toMatch(/memory, evictions/);
+  });
+  test('Azure: a metric alert without an action group does not count', () => {
+    for (const [preview, read] of [
+      [azurePremiumPreview(), azurePremiumEvidence],
+      [azureManagedPreview(), azureManagedEvidence],
+    ] as const) {
+      const d = preview as PreviewDocument;
+      const [memory] = inputsOf(d, 'azure-native:monitor:MetricAlert');
+      memory.actions = [];
+      expect(read(d, policy).alerts).toMatchObject({
+        status: 'fail',
+        detail: expect.stringMatching(/memory/),
+      });
+    }
+  });
+});
+
+describe('Azure rows read the setting that decides', () => {
+  test('Premium: redisConfiguration.authnotrequired=true fails auth', () => {
+    const d = azurePremiumPreview() as PreviewDocument;
+    const [cache] = inputsOf(d, 'azure-native:redis:Redis');
+    (cache.redisConfiguration as Inputs).authnotrequired = 'true';
+    expect(azurePremiumEvidence(d, policy).auth.status).toBe('fail');
+  });
+  test('a private endpoint to another service (a storage account) is not private networking for the cache', () => {
+    for (const [preview, read] of [
+      [azurePremiumPreview(), azurePremiumEvidence],
+      [azureManagedPreview(), azureManagedEvidence],
+    ] as const) {
+      const d = preview as PreviewDocument;
+      const [pe] = inputsOf(d, 'azure-native:network:PrivateEndpoint');
+      pe.privateLinkServiceConnections = [{ groupIds: ['blob'] }];
+      expect(read(d, policy)['private-networking'].status).toBe('fail');
+    }
+  });
+});
+
+describe('Kubernetes NetworkPolicy rules that admit everyone', () => {
+  const withIngress = (ingress: unknown[]) =>
+    opstreeYaml().replace(/"spec":\{"ingress":\[.*?\]\}\}/, `"spec":{"ingress":${JSON.stringify(ingress)}}}`);
+  const network = (yaml: string) =>
+    kubernetesEvidence('opstree', { 'opstree.yaml': yaml }, policy)['private-networking'];
+  test('the fixture replacement hits the NetworkPolicy', () => {
+    expect(withIngress([{ from: [{ podSelector: { matchLabels: { app: 'y' } } }] }])).toContain('"app":"y"');
+  });
+  test.each([
+    ['a rule with ports and no from', [{ ports: [{ port: 6379 }] }]],
+    ['every pod in every namespace', [{ from: [{ namespaceSelector: {} }], ports: [{ port: 6379 }] }]],
+    ['any address', [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }]],
+  ])('flags %s on the Redis port', (_name, ingress) => {
+    expect(network(withIngress(ingress))).toMatchObject({ status: 'fail', detail: /admits any pod/ });
+  });
+  test('the exporter port open to every namespace is fine', () => {
+    const ingress = [
+      { from: [{ podSelector: { matchLabels: { app: 'x' } } }], ports: [{ port: 6379 }] },
+      { from: [{ namespaceSelector: {}, podSelector: {} }], ports: [{ port: 9121 }] },
+    ];
+    expect(network(withIngress(ingress)).status).toBe('pass');
+  });
+});
+
+describe('self-hosted snapshots read backup.sh', () => {
+  test('compliant: retention in backup.sh meets the policy', () => {
+    expect(selfHostedEvidence(selfHostedFiles(), policy).snapshots).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/backup\.sh keeps 15 day\(s\) \(policy 15\)/),
+    });
+  });
+  test('flags a backup.sh that keeps fewer days than the policy, never prunes, or is missing', () => {
+    const files = selfHostedFiles();
+    const short = {
+      ...files,
+      'backup.sh': files['backup.sh'].replace('RETENTION_DAYS=15', 'RETENTION_DAYS=3'),
+    };
+    expect(selfHostedEvidence(short, policy).snapshots.status).toBe('fail');
+    const noPrune = { ...files, 'backup.sh': 'RETENTION_DAYS=15\n' };
+    expect(selfHostedEvidence(noPrune, policy).snapshots).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/never prunes/),
+    });
+    const { ['backup.sh']: _gone, ...missing } = files;
+    expect(selfHostedEvidence(missing, policy).snapshots.status).toBe('fail');
+  });
+});
