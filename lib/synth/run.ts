@@ -1,7 +1,11 @@
 /**
  * `npm run synth`: every adapter for every spec, then conformance read from the artifacts, the
- * secret scan and the reports. Each spec is built in dist/.staging-<id> and moved to dist/<id> only
- * when every target succeeded and no invariant failed, so a failed run leaves nothing partial.
+ * secret scan and the reports. Each spec is built in a staging folder of its own run
+ * (dist/.staging-<id>-<pid>-<random>) and moved to dist/<id> only when every target succeeded, no
+ * invariant failed and the scan of the whole folder (reports included) is clean, so a failed run
+ * leaves nothing partial and two runs at once never write into each other's folder. Publishing moves
+ * the earlier dist/<id> aside first (dist/.previous-<id>-<pid>) and deletes it only after the new one
+ * is in place; a run killed between the two renames leaves it there, and the next run puts it back.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +15,8 @@ import { synthKubernetes } from '../k8s/synth';
 import { previewPulumiBatch, type PreviewJob } from '../pulumi/preview';
 import { renderSelfHosted } from '../selfhosted/render';
 import { readConformance } from '../conformance';
+import { scanDirectory } from '../checks/secret-scan';
+import { SpecError } from '../errors';
 import type { TargetResult } from '../conformance/types';
 import { writeReports } from '../report';
 
@@ -68,8 +74,13 @@ export function loadAll(specs: string[]): Array<{ specPath: string; deployment: 
   for (const { specPath, deployment } of loaded) {
     const other = seen.get(deployment.id);
     if (other)
-      throw new Error(
-        `${specPath}: name ${deployment.id} is also used by ${other}; names pick the dist/ folder`,
+      throw new SpecError(
+        'name',
+        deployment.id,
+        other === specPath
+          ? `${specPath} is given twice; pass each spec once`
+          : `${other} has the same name and the name picks the dist/ folder; rename one of them`,
+        specPath,
       );
     seen.set(deployment.id, specPath);
   }
@@ -80,8 +91,17 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
   const log = opts.log ?? (() => undefined);
   const loaded = loadAll(opts.specs);
   fs.mkdirSync(opts.outRoot, { recursive: true });
-  const staging = (id: string) => path.join(opts.outRoot, `.staging-${id}`);
-  for (const { deployment } of loaded) fs.rmSync(staging(deployment.id), { recursive: true, force: true });
+  cleanUp(
+    opts.outRoot,
+    loaded.map((l) => l.deployment.id),
+  );
+  const stagingDirs = new Map(
+    loaded.map(({ deployment: d }) => [
+      d.id,
+      fs.mkdtempSync(path.join(opts.outRoot, `.staging-${d.id}-${process.pid}-`)),
+    ]),
+  );
+  const staging = (id: string) => stagingDirs.get(id)!;
 
   // Pulumi previews run in one child process, in parallel with the in-process targets.
   const jobs: PreviewJob[] = loaded.flatMap(({ specPath, deployment }) =>
@@ -143,6 +163,59 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
   return results;
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Leftovers of killed runs for these names: staging folders of processes that are gone are removed;
+ * an earlier good output moved aside by a run killed before its new output was in place is put back.
+ */
+function cleanUp(outRoot: string, ids: string[]): void {
+  const quote = (id: string) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const entry of fs.readdirSync(outRoot)) {
+    for (const id of ids) {
+      // Exactly the names this module makes: .staging-<id>-<pid>-<6 chars>, .previous-<id>-<pid>[-<n>].
+      const m = new RegExp(
+        `^\\.(?:staging-${quote(id)}-(\\d+)-[A-Za-z0-9]{6}|previous-${quote(id)}-(\\d+)(?:-\\d)?)$`,
+      ).exec(entry);
+      if (!m || alive(Number(m[1] ?? m[2]))) continue;
+      const full = path.join(outRoot, entry);
+      const out = path.join(outRoot, id);
+      if (m[2] && !fs.existsSync(out)) fs.renameSync(full, out);
+      else fs.rmSync(full, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Replace dist/<id> with the staging folder; the earlier output is only deleted once the new one is in. */
+function publish(dir: string, outDir: string): void {
+  const base = path.join(path.dirname(outDir), `.previous-${path.basename(outDir)}-${process.pid}`);
+  const moved: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    if (fs.existsSync(outDir)) {
+      const aside = attempt ? `${base}-${attempt}` : base;
+      fs.rmSync(aside, { recursive: true, force: true });
+      fs.renameSync(outDir, aside);
+      moved.push(aside);
+    }
+    try {
+      fs.renameSync(dir, outDir);
+      break;
+    } catch (e) {
+      // Another run published the same name between the two renames: move that one aside, too.
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 3) throw e;
+    }
+  }
+  for (const aside of moved) fs.rmSync(aside, { recursive: true, force: true });
+}
+
 function skipped(target: SynthTarget, note: string): TargetRun {
   return { target, status: 'skipped', ms: 0, files: [], note };
 }
@@ -163,10 +236,15 @@ function finish(r: SpecRun, dir: string, log: (line: string) => void): void {
       }
     }
     writeReports(dir, r);
+    // The conformance cells scanned each target's files; this covers the reports and anything else.
+    const scanned = r.conformance.flatMap((t) => t.files);
+    for (const f of scanDirectory(dir)) {
+      if (scanned.some((s) => f.file === s || f.file.startsWith(`${s}${path.sep}`))) continue;
+      r.failures.push(`${r.id} secret scan: ${f.kind} at ${f.file}:${f.line} (${f.excerpt})`);
+    }
   }
   if (r.failures.length === 0) {
-    fs.rmSync(r.outDir, { recursive: true, force: true });
-    fs.renameSync(dir, r.outDir);
+    publish(dir, r.outDir);
   } else {
     // Keep any earlier good output as it was; drop this run's partial files.
     fs.rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ import {
   type PreviewDocument,
 } from '../../lib/conformance/pulumi';
 import { selfHostedEvidence } from '../../lib/conformance/selfhosted';
+import { fromSpec } from '../../lib/deployment';
+import { validateSpec } from '../../lib/spec/load';
 import {
   awsTemplate,
   azureManagedPreview,
@@ -24,6 +26,14 @@ import {
 } from './fixtures';
 
 const policy = production.policy;
+const withEmail = fromSpec(
+  validateSpec({
+    name: 'fix',
+    profile: 'production',
+    workload: { datasetGb: 1 },
+    alerts: { email: 'noc@example.com' },
+  }),
+).policy;
 type Inputs = Record<string, unknown>;
 const inputsOf = (d: PreviewDocument, type: string) =>
   d.resources.filter((r) => r.type === type).map((r) => r.inputs as Inputs);
@@ -47,16 +57,16 @@ describe('AWS contract outputs', () => {
 });
 
 describe('alerts count only when they notify someone', () => {
-  test('GCP: an alert policy without notification channels, or disabled, does not count', () => {
+  test('GCP: with an alert email, a policy without notification channels, or disabled, does not count', () => {
     const d = gcpPreview() as PreviewDocument;
     const [memory, evictions] = inputsOf(d, 'gcp:monitoring/alertPolicy:AlertPolicy');
     delete memory.notificationChannels;
     evictions.enabled = false;
-    const e = gcpEvidence(d, policy).alerts;
+    const e = gcpEvidence(d, withEmail).alerts;
     expect(e.status).toBe('fail');
-    expect(e.detail).toMatch(/memory, evictions/);
+    expect(e.detail).toMatch(/no alert on memory, evictions that notifies noc@example\.com/);
   });
-  test('Azure: a metric alert without an action group does not count', () => {
+  test('Azure: with an alert email, a metric alert without an action group does not count', () => {
     for (const [preview, read] of [
       [azurePremiumPreview(), azurePremiumEvidence],
       [azureManagedPreview(), azureManagedEvidence],
@@ -64,11 +74,20 @@ describe('alerts count only when they notify someone', () => {
       const d = preview as PreviewDocument;
       const [memory] = inputsOf(d, 'azure-native:monitor:MetricAlert');
       memory.actions = [];
-      expect(read(d, policy).alerts).toMatchObject({
+      expect(read(d, withEmail).alerts).toMatchObject({
         status: 'fail',
         detail: expect.stringMatching(/memory/),
       });
     }
+  });
+  test('without an alert email the alerts pass and the detail says they reach the console only', () => {
+    const d = gcpPreview() as PreviewDocument;
+    for (const a of inputsOf(d, 'gcp:monitoring/alertPolicy:AlertPolicy')) a.notificationChannels = [];
+    expect(gcpEvidence(d, policy).alerts).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/console only/),
+    });
+    expect(gcpEvidence(gcpPreview() as PreviewDocument, withEmail).alerts.status).toBe('pass');
   });
 });
 
