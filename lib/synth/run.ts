@@ -15,6 +15,7 @@ import { synthKubernetes } from '../k8s/synth';
 import { previewPulumiBatch, type PreviewJob } from '../pulumi/preview';
 import { renderSelfHosted } from '../selfhosted/render';
 import { readConformance } from '../conformance';
+import { sizingMismatches } from '../conformance/sizing';
 import { scanDirectory } from '../checks/secret-scan';
 import { SpecError } from '../errors';
 import type { TargetResult } from '../conformance/types';
@@ -235,6 +236,7 @@ function finish(r: SpecRun, dir: string, log: (line: string) => void): void {
         if (cell.status === 'fail') r.failures.push(`${r.id} ${t.target}: ${inv} fails: ${cell.detail}`);
       }
     }
+    for (const m of sizingMismatches(dir, r.deployment)) r.failures.push(`${r.id} ${m}`);
     writeReports(dir, r);
     // The conformance cells scanned each target's files; this covers the reports and anything else.
     const scanned = r.conformance.flatMap((t) => t.files);
