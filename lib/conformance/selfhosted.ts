@@ -22,6 +22,27 @@ export function directives(conf: string): Map<string, string[]> {
 
 const one = (d: Map<string, string[]>, k: string) => d.get(k)?.slice(-1)[0];
 
+/**
+ * Addresses not reachable from the internet: loopback, RFC 1918, shared (RFC 6598), link-local and IPv6
+ * unique-local. Redis marks an optional bind address with a leading '-'.
+ */
+export function privateAddress(addr: string): boolean {
+  const a = addr.replace(/^-/, '').toLowerCase();
+  const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(a);
+  if (v4) {
+    const [x, y] = [Number(v4[1]), Number(v4[2])];
+    return (
+      x === 127 ||
+      x === 10 ||
+      (x === 172 && y >= 16 && y <= 31) ||
+      (x === 192 && y === 168) ||
+      (x === 100 && y >= 64 && y <= 127) ||
+      (x === 169 && y === 254)
+    );
+  }
+  return a === '::1' || /^f[cd][0-9a-f]{2}:/.test(a) || /^fe[89ab][0-9a-f]:/.test(a);
+}
+
 export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolicy): TargetEvidence {
   const confs = Object.entries(files).filter(([n]) => /^redis-\d+\.conf$/.test(n));
   if (confs.length === 0) {
@@ -32,7 +53,8 @@ export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolic
   const layout = files['layout.json']
     ? (JSON.parse(files['layout.json']) as {
         mode?: string;
-        nodes?: Array<{ role: string }>;
+        host?: string;
+        nodes?: Array<{ role: string; shard?: number; host?: string }>;
         sentinels?: unknown[];
       })
     : {};
@@ -81,7 +103,20 @@ export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolic
       !/(^|\s)(0\.0\.0\.0|\*|::)(\s|$)/.test(one(d, 'bind') ?? '0.0.0.0') &&
       one(d, 'protected-mode') !== 'no',
   );
+  const publicBind = parsed
+    .filter((c) => (one(c.d, 'bind') ?? '').split(/\s+/).some((a) => a && !privateAddress(a)))
+    .map((c) => c.name);
   const nodes = layout.nodes ?? [];
+  // Nodes carry their own host when the layout spreads them; otherwise they share layout.host.
+  const hosts = new Set(nodes.map((n) => n.host ?? layout.host ?? 'unknown'));
+  const sameHost = nodes.filter(
+    (n) =>
+      n.role === 'replica' &&
+      nodes.some(
+        (p) =>
+          p.role === 'primary' && p.shard === n.shard && (p.host ?? layout.host) === (n.host ?? layout.host),
+      ),
+  ).length;
   const replicas = nodes.filter((n) => n.role === 'replica').length;
   const primaries = nodes.filter((n) => n.role === 'primary').length;
   const failover =
@@ -103,18 +138,25 @@ export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolic
       'redis.conf has no at-rest encryption: put the data directory on an encrypted volume (dm-crypt/LUKS or an encrypted cloud disk)',
     ),
     'private-networking': check(
-      openBind.length === 0,
+      openBind.length === 0 && publicBind.length === 0,
       openBind.length
         ? `bind to all interfaces in ${openBind.join(', ')}`
-        : `bind ${one(parsed[0].d, 'bind')}, protected-mode yes`,
+        : publicBind.length
+          ? `bind to a public address (${one(parsed.find((c) => c.name === publicBind[0])!.d, 'bind')}) in ${publicBind.join(', ')}`
+          : `bind ${one(parsed[0].d, 'bind')} (private), protected-mode yes`,
     ),
-    'replicas-zones':
-      replicas >= primaries && primaries > 0 && failover
-        ? pass(
-            `${replicas} replica(s) for ${primaries} primary(ies), automatic failover by ${failover}; zone spread is the choice of hosts in layout.json`,
+    'replicas-zones': !(replicas >= primaries && primaries > 0 && failover)
+      ? fail(
+          `${replicas} replica(s) for ${primaries} primary(ies)${failover ? '' : ', no automatic failover'}`,
+        )
+      : hosts.size < 2
+        ? // Not a pass: a host (or its zone) that fails takes the primary and its replica with it.
+          na(
+            `${replicas} replica(s) for ${primaries} primary(ies), automatic failover by ${failover}, but all ${nodes.length} node(s) share one host (${[...hosts][0]}): that covers a process failure, not a host or zone failure; the self-hosted layout has no multi-host option (README, "Limits of this layout")`,
           )
-        : fail(
-            `${replicas} replica(s) for ${primaries} primary(ies)${failover ? '' : ', no automatic failover'}`,
+        : check(
+            sameHost === 0,
+            `${replicas} replica(s) for ${primaries} primary(ies) on ${hosts.size} hosts, automatic failover by ${failover}${sameHost ? `; ${sameHost} replica(s) share a host with their primary` : ''}`,
           ),
     snapshots:
       saves.length !== parsed.length

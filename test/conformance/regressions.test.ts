@@ -158,3 +158,57 @@ describe('self-hosted snapshots read backup.sh', () => {
     expect(selfHostedEvidence(missing, policy).snapshots.status).toBe('fail');
   });
 });
+
+describe('self-hosted bind addresses and hosts', () => {
+  const withBind = (bind: string) => {
+    const files = selfHostedFiles();
+    for (const name of Object.keys(files).filter((n) => n.endsWith('.conf')))
+      files[name] = files[name].replace('bind 10.0.0.5', `bind ${bind}`);
+    return selfHostedEvidence(files, policy)['private-networking'];
+  };
+  test.each(['127.0.0.1 -::1', '10.0.0.5', '172.20.1.1', '192.168.1.10', '100.64.0.1', 'fd00::5'])(
+    'private bind %s passes',
+    (bind) => expect(withBind(bind).status).toBe('pass'),
+  );
+  test.each(['203.0.113.7', '8.8.8.8', '172.32.0.1', '2001:db8::1'])('public bind %s fails', (bind) => {
+    expect(withBind(bind)).toMatchObject({ status: 'fail', detail: expect.stringMatching(/public address/) });
+  });
+
+  const layout = (nodes: object[], host?: string) => ({
+    ...selfHostedFiles(),
+    'layout.json': JSON.stringify({ mode: 'cluster', host, nodes }),
+  });
+  test('every node on one host is not multi-zone: not a pass, and the reason says why', () => {
+    const e = selfHostedEvidence(
+      layout(
+        [
+          { role: 'primary', shard: 0 },
+          { role: 'replica', shard: 0 },
+        ],
+        '127.0.0.1',
+      ),
+      policy,
+    )['replicas-zones'];
+    expect(e).toMatchObject({
+      status: 'na',
+      detail: expect.stringMatching(/share one host \(127\.0\.0\.1\)/),
+    });
+  });
+  test('nodes on several hosts: a replica on its primary host fails, spread passes', () => {
+    const spread = [
+      { role: 'primary', shard: 0, host: '10.0.0.1' },
+      { role: 'replica', shard: 0, host: '10.0.0.2' },
+    ];
+    expect(selfHostedEvidence(layout(spread), policy)['replicas-zones'].status).toBe('pass');
+    const together = [
+      { role: 'primary', shard: 0, host: '10.0.0.1' },
+      { role: 'replica', shard: 0, host: '10.0.0.1' },
+      { role: 'primary', shard: 1, host: '10.0.0.2' },
+      { role: 'replica', shard: 1, host: '10.0.0.3' },
+    ];
+    expect(selfHostedEvidence(layout(together), policy)['replicas-zones']).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/1 replica\(s\) share a host with their primary/),
+    });
+  });
+});
