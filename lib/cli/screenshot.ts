@@ -2,13 +2,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { screenshot } from '../report/screenshot';
-import { runCli } from './run';
+import { runCli, UsageError, userPath } from './run';
 
 void runCli(() => {
   const dist = path.join(__dirname, '..', '..', 'dist');
   const args = process.argv.slice(2);
   const files = args.length
-    ? args
+    ? args.map(userPath)
     : fs.existsSync(dist)
       ? fs
           .readdirSync(dist)
@@ -16,6 +16,11 @@ void runCli(() => {
           .filter((f) => fs.existsSync(f))
       : [];
   if (files.length === 0) throw new Error('no report.html found: run npm run synth first');
+  const bad = files.find((f) => !f.endsWith('.html') || !fs.existsSync(f));
+  if (bad)
+    throw new UsageError(
+      `${bad}: not an existing .html file; pass dist/<name>/report.html (npm run synth writes it) or no argument`,
+    );
   for (const f of files) {
     const png = f.replace(/\.html$/, '.png');
     screenshot(f, png);

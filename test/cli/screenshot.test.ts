@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.join(__dirname, '..', '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+/** As `npm run screenshot -- <args>` started in `initCwd` (npm runs the script from the package root). */
+function screenshotCli(args: string[], initCwd: string) {
+  return spawnSync(tsx, [path.join(root, 'lib/cli/screenshot.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, INIT_CWD: initCwd },
+  });
+}
+
+test('a report path is read relative to the directory npm run was started in; a missing one is one line with the fix', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshot-cli-'));
+  const r = screenshotCli(['app-cache/report.html'], dir);
+  expect(r.status).toBe(2);
+  expect(r.stderr.trim().split('\n')).toEqual([
+    `error: ${path.join(dir, 'app-cache', 'report.html')}: not an existing .html file; pass dist/<name>/report.html (npm run synth writes it) or no argument`,
+  ]);
+});
+
+test('a file that is not .html is refused before chromium runs', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshot-cli-'));
+  fs.writeFileSync(path.join(dir, 'report.md'), '# report\n');
+  const r = screenshotCli(['report.md'], dir);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain(`${path.join(dir, 'report.md')}: not an existing .html file`);
+  expect(fs.existsSync(path.join(dir, 'report.png'))).toBe(false);
+});
