@@ -96,13 +96,23 @@ export function markdownReport(input: ReportInput): string {
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * Only a cell holding a long unbroken token (an ARN, a host list) may wrap inside a word: breaking
+ * anywhere in every cell let the table squeeze short columns until "$1,213.26" and "platform" split
+ * over three lines.
+ */
+const LONG_TOKEN = /\S{20,}/;
+
 function htmlTable(t: Table): string {
   if (t.rows.length === 0) return `<h3>${esc(t.title)}</h3><p>None.</p>`;
   const rows = t.rows
-    .map(
-      (r, i) =>
-        `<tr>${r.map((c, j) => `<td${t.status?.[i]?.[j] ? ` class="${t.status[i][j]}"` : ''}>${esc(c)}</td>`).join('')}</tr>`,
-    )
+    .map((r, i) => {
+      const cells = r.map((c, j) => {
+        const classes = [t.status?.[i]?.[j], LONG_TOKEN.test(c) ? 'long' : ''].filter(Boolean);
+        return `<td${classes.length ? ` class="${classes.join(' ')}"` : ''}>${esc(c)}</td>`;
+      });
+      return `<tr>${cells.join('')}</tr>`;
+    })
     .join('\n');
   return `<h3>${esc(t.title)}</h3>\n<table><thead><tr>${t.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>${rows}</tbody></table>`;
 }
@@ -111,7 +121,8 @@ const CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1200px; color: #111827; padding: 0 16px; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 28px; border-bottom: 1px solid #e5e7eb; } h3 { font-size: 15px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 12.5px; }
-th, td { border: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+td.long { overflow-wrap: anywhere; }
 th { background: #f9fafb; }
 td.pass { background: #ecfdf5; } td.fail { background: #fef2f2; font-weight: 600; } td.na { background: #f9fafb; color: #6b7280; } td.waived { background: #fffbeb; }
 .note { background: #eff6ff; border-left: 3px solid #2563eb; padding: 6px 10px; }

@@ -102,6 +102,8 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
       fs.mkdtempSync(path.join(opts.outRoot, `.staging-${d.id}-${process.pid}-`)),
     ]),
   );
+  // mkdtemp makes the folder owner-only; the published dist/<name>/ keeps the usual mode.
+  for (const dir of stagingDirs.values()) fs.chmodSync(dir, 0o755);
   const staging = (id: string) => stagingDirs.get(id)!;
 
   // Pulumi previews run in one child process, in parallel with the in-process targets.
