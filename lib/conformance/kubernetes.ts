@@ -49,14 +49,16 @@ function alertCoverage(rulesText: string, policy: ResolvedPolicy): Evidence {
 
 /** Backup CronJob retention in days, read from its RETENTION_DAYS environment variable. */
 function backupEvidence(objs: K8sObject[], policy: ResolvedPolicy): Evidence {
-  const jobs = kinds(objs, 'CronJob');
+  // The backup CronJob is the one that applies a retention (others, like the TLS reload, do not).
+  const jobs = kinds(objs, 'CronJob').filter((j) => text(j).includes('"name":"RETENTION_DAYS"'));
   if (jobs.length === 0) return fail('no backup CronJob');
-  const m = text(jobs).match(/"name":"RETENTION_DAYS","value":"(\d+)"/);
+  const m = text(jobs[0]).match(/"name":"RETENTION_DAYS","value":"(\d+)"/);
   const days = m ? Number(m[1]) : 0;
   const schedule = String(get(jobs[0], 'spec', 'schedule') ?? '');
+  const suspended = get(jobs[0], 'spec', 'suspend') === true;
   return check(
-    days >= policy.persistence.snapshotRetentionDays && days >= 1,
-    `backup CronJob "${schedule}" keeps ${days} day(s) (policy ${policy.persistence.snapshotRetentionDays})`,
+    days >= policy.persistence.snapshotRetentionDays && days >= 1 && !suspended,
+    `backup CronJob "${schedule}"${suspended ? ' is suspended (spec.suspend=true) and' : ''} keeps ${days} day(s) (policy ${policy.persistence.snapshotRetentionDays})`,
   );
 }
 

@@ -177,11 +177,26 @@ function azureAlerts(d: PreviewDocument, replication: RegExp | string, policy: R
   );
 }
 
-function azureLock(d: PreviewDocument): Evidence {
+/**
+ * A CanNotDelete lock that covers the cache: scoped to the cache itself (its id ends with the cache
+ * name), or to its resource group or subscription (locks are inherited by every resource below).
+ */
+function azureLock(d: PreviewDocument, cacheName: unknown, resourceGroup: unknown): Evidence {
   const locks = find(d, 'azure-native:authorization:ManagementLockByScope').filter(
     (l) => l.inputs.level === 'CanNotDelete',
   );
-  return check(locks.length > 0, locks.length ? 'CanNotDelete management lock' : 'no CanNotDelete lock');
+  const covers = (scope: string) =>
+    scope.endsWith(`/${String(cacheName)}`) ||
+    new RegExp(`^/subscriptions/[^/]+(/resourceGroups/${String(resourceGroup)})?/?$`, 'i').test(scope);
+  const covering = locks.filter((l) => covers(String(l.inputs.scope ?? '')));
+  return check(
+    covering.length > 0,
+    covering.length
+      ? 'CanNotDelete management lock'
+      : locks.length
+        ? `CanNotDelete lock on ${String(locks[0].inputs.scope)}, not on ${String(cacheName)} or its resource group`
+        : 'no CanNotDelete lock',
+  );
 }
 
 /** Public access off and a private endpoint whose connection targets the cache (its `groupId`). */
@@ -238,7 +253,7 @@ export function azurePremiumEvidence(d: PreviewDocument, policy: ResolvedPolicy)
       'patch schedule resource',
     ),
     alerts: azureAlerts(d, /Failover|replication/i, policy),
-    'deletion-protection': azureLock(d),
+    'deletion-protection': azureLock(d, c.name, c.resourceGroupName),
   };
 }
 
@@ -282,7 +297,7 @@ export function azureManagedEvidence(d: PreviewDocument, policy: ResolvedPolicy)
       'replication is internal to Azure Managed Redis and exposes no replication metric',
       policy,
     ),
-    'deletion-protection': azureLock(d),
+    'deletion-protection': azureLock(d, c.clusterName, c.resourceGroupName),
   };
 }
 

@@ -126,7 +126,10 @@ const metricAlert = (metricName: string, extra = '') => ({
 const lock = {
   type: 'azure-native:authorization:ManagementLockByScope',
   name: 'lock',
-  inputs: { level: 'CanNotDelete' },
+  inputs: {
+    level: 'CanNotDelete',
+    scope: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Cache/redis/c',
+  },
 };
 const pe = (groupId: string) => ({
   type: 'azure-native:network:PrivateEndpoint',
@@ -141,6 +144,8 @@ export function azurePremiumPreview() {
         type: 'azure-native:redis:Redis',
         name: 'c',
         inputs: {
+          name: 'c',
+          resourceGroupName: 'g',
           enableNonSslPort: false,
           minimumTlsVersion: '1.2',
           publicNetworkAccess: 'Disabled',
@@ -166,7 +171,13 @@ export function azureManagedPreview() {
       {
         type: 'azure-native:redisenterprise:RedisEnterprise',
         name: 'c',
-        inputs: { minimumTlsVersion: '1.2', publicNetworkAccess: 'Disabled', highAvailability: 'Enabled' },
+        inputs: {
+          clusterName: 'c',
+          resourceGroupName: 'g',
+          minimumTlsVersion: '1.2',
+          publicNetworkAccess: 'Disabled',
+          highAvailability: 'Enabled',
+        },
       },
       {
         type: 'azure-native:redisenterprise:Database',

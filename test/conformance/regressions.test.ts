@@ -212,3 +212,44 @@ describe('self-hosted bind addresses and hosts', () => {
     });
   });
 });
+
+describe('deletion protection and backups read the object that matters', () => {
+  test('Azure: a CanNotDelete lock on another resource does not protect the cache; one on its resource group does', () => {
+    for (const [preview, read] of [
+      [azurePremiumPreview(), azurePremiumEvidence],
+      [azureManagedPreview(), azureManagedEvidence],
+    ] as const) {
+      const d = preview as PreviewDocument;
+      const [lock] = inputsOf(d, 'azure-native:authorization:ManagementLockByScope');
+      lock.scope =
+        '/subscriptions/s/resourceGroups/other/providers/Microsoft.Storage/storageAccounts/backups';
+      expect(read(d, policy)['deletion-protection']).toMatchObject({
+        status: 'fail',
+        detail: expect.stringMatching(/not on c or its resource group/),
+      });
+      lock.scope = '/subscriptions/s/resourceGroups/g';
+      expect(read(d, policy)['deletion-protection'].status).toBe('pass');
+    }
+  });
+  test('Kubernetes: a suspended backup CronJob fails snapshots', () => {
+    const yaml = opstreeYaml().replace('"schedule":"0 3 * * *"', '"schedule":"0 3 * * *","suspend":true');
+    expect(yaml).toContain('"suspend":true');
+    expect(kubernetesEvidence('opstree', { 'opstree.yaml': yaml }, policy).snapshots).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/suspended/),
+    });
+  });
+  test('Kubernetes: the retention is read from the backup CronJob, not from another CronJob', () => {
+    const reload = JSON.stringify({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'tls-reload' },
+      spec: { schedule: '0 * * * *', suspend: true, jobTemplate: { spec: {} } },
+    });
+    const yaml = `${reload}\n---\n${opstreeYaml()}`;
+    expect(kubernetesEvidence('opstree', { 'opstree.yaml': yaml }, policy).snapshots).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/^backup CronJob "0 3 \* \* \*" keeps 15/),
+    });
+  });
+});

@@ -67,6 +67,8 @@ const hidden = () => fs.readdirSync(out).filter((f) => f.startsWith('.'));
 test('a failing target leaves the earlier good dist/<name>/ exactly as it was', async () => {
   const [good] = await synthAll({ specs: [spec], outRoot: out });
   expect(good.failures).toEqual([]);
+  // Readable like any build output (the staging folder it was built in is owner-only).
+  expect(fs.statSync(path.join(out, 'atomic')).mode & 0o777).toBe(0o755);
   const before = snapshot(path.join(out, 'atomic'));
   expect(Object.keys(before)).toEqual(expect.arrayContaining(['report.html', 'report.md']));
 
