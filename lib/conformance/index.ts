@@ -14,7 +14,7 @@ import {
   type PreviewDocument,
 } from './pulumi';
 import { selfHostedContract, selfHostedEvidence } from './selfhosted';
-import type { TargetEvidence, TargetId, TargetResult } from './types';
+import { everyInvariant, fail, type TargetEvidence, type TargetId, type TargetResult } from './types';
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 
@@ -28,14 +28,25 @@ function filesIn(dir: string): Record<string, string> {
   );
 }
 
+/**
+ * One target's cells. An artifact the reader cannot parse (truncated JSON, broken YAML) fails every
+ * invariant with the file and the parser's message, instead of aborting the whole synth.
+ */
 function result(
   root: string,
   target: TargetId,
   files: string[],
-  evidence: TargetEvidence,
+  read: () => { evidence: TargetEvidence; contract?: Record<string, string> },
   d: Deployment,
-  contract?: Record<string, string>,
 ): TargetResult {
+  let evidence: TargetEvidence;
+  let contract: Record<string, string> | undefined;
+  try {
+    ({ evidence, contract } = read());
+  } catch (e) {
+    const msg = String((e as Error)?.message ?? e).split('\n')[0];
+    evidence = everyInvariant(fail(`cannot read ${files.join(', ')}: ${msg}`));
+  }
   return { target, files, cells: cellsFor(evidence, scanFiles(root, files), d.policy), contract };
 }
 
@@ -54,8 +65,18 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
   const aws = path.join(root, 'aws');
   if (fs.existsSync(aws)) {
     for (const f of fs.readdirSync(aws).filter((n) => n.endsWith('.template.json'))) {
-      const t = readJson<CfnTemplate>(path.join(aws, f));
-      out.push(result(root, 'aws', [`aws/${f}`], awsEvidence(t, d.policy), d, awsContract(t)));
+      out.push(
+        result(
+          root,
+          'aws',
+          [`aws/${f}`],
+          () => {
+            const t = readJson<CfnTemplate>(path.join(aws, f));
+            return { evidence: awsEvidence(t, d.policy), contract: awsContract(t) };
+          },
+          d,
+        ),
+      );
     }
   }
   const readers = {
@@ -68,8 +89,18 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
   >) {
     const file = path.join(root, 'pulumi', `${target}.json`);
     if (!fs.existsSync(file)) continue;
-    const doc = readJson<PreviewDocument>(file);
-    out.push(result(root, target, [`pulumi/${target}.json`], read(doc, d.policy), d, pulumiContract(doc)));
+    out.push(
+      result(
+        root,
+        target,
+        [`pulumi/${target}.json`],
+        () => {
+          const doc = readJson<PreviewDocument>(file);
+          return { evidence: read(doc, d.policy), contract: pulumiContract(doc) };
+        },
+        d,
+      ),
+    );
   }
   const k8s = filesIn(path.join(root, 'k8s'));
   for (const flavor of ['opstree', 'bitnami'] as const) {
@@ -83,9 +114,11 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
         root,
         flavor,
         names,
-        kubernetesEvidence(flavor, k8s, d.policy),
+        () => ({
+          evidence: kubernetesEvidence(flavor, k8s, d.policy),
+          contract: kubernetesContract(flavor, k8s),
+        }),
         d,
-        kubernetesContract(flavor, k8s),
       ),
     );
   }
@@ -96,9 +129,8 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
         root,
         'self-hosted',
         ['self-hosted'],
-        selfHostedEvidence(self, d.policy),
+        () => ({ evidence: selfHostedEvidence(self, d.policy), contract: selfHostedContract(self) }),
         d,
-        selfHostedContract(self),
       ),
     );
   }

@@ -50,8 +50,15 @@ export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolic
     return everyInvariant(none);
   }
   const parsed = confs.map(([name, text]) => ({ name, d: directives(text) }));
+  const parseLayout = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new Error(`layout.json: ${(e as Error).message}`, { cause: e });
+    }
+  };
   const layout = files['layout.json']
-    ? (JSON.parse(files['layout.json']) as {
+    ? (parseLayout(files['layout.json']) as {
         mode?: string;
         host?: string;
         nodes?: Array<{ role: string; shard?: number; host?: string }>;

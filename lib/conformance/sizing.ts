@@ -77,7 +77,11 @@ export function azureManagedSizing(d: PreviewDocument): ArtifactSizing | undefin
 export function sizingMismatches(root: string, d: Deployment): string[] {
   const readJson = <T>(rel: string): T | undefined => {
     const file = path.join(root, rel);
-    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined;
+    try {
+      return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined;
+    } catch {
+      return undefined; // unreadable: its conformance cells already fail and say why
+    }
   };
   const awsDir = path.join(root, 'aws');
   const awsFile = fs.existsSync(awsDir)

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { isSpecError } from '../../lib/errors';
 import { loadAll, synthAll } from '../../lib/synth/run';
 
-const control = { failSelfHosted: false, plantInReport: '' };
+const control = { failSelfHosted: false, plantInReport: '', corruptLayout: false };
 
 jest.mock('../../lib/selfhosted/render', () => {
   const actual = jest.requireActual('../../lib/selfhosted/render');
@@ -19,7 +19,10 @@ jest.mock('../../lib/selfhosted/render', () => {
     ...actual,
     renderSelfHosted: (...args: unknown[]) => {
       if (control.failSelfHosted) throw new Error('renderer broke');
-      return actual.renderSelfHosted(...args);
+      const files = actual.renderSelfHosted(...args);
+      if (control.corruptLayout)
+        fs.writeFileSync(path.join(args[1] as string, 'layout.json'), '{"mode": "clu');
+      return files;
     },
   };
 });
@@ -41,6 +44,7 @@ let out: string;
 beforeEach(() => {
   control.failSelfHosted = false;
   control.plantInReport = '';
+  control.corruptLayout = false;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-atomic-'));
   spec = path.join(tmp, 'spec.yaml');
   fs.writeFileSync(spec, 'name: atomic\nprofile: development\nworkload: { datasetGb: 1 }\n');
@@ -136,4 +140,14 @@ test('two specs with one name, or one spec given twice, are bad input naming the
     expect((err as Error).message).toMatch(/: name: got "atomic"; /);
     expect((err as Error).message).not.toContain('\n');
   }
+});
+
+test('an artifact the reader cannot parse fails its target with the file and the reason, not the whole run', async () => {
+  control.corruptLayout = true;
+  const [run] = await synthAll({ specs: [spec], outRoot: out });
+  expect(run.failures.length).toBeGreaterThan(0);
+  expect(run.failures[0]).toMatch(
+    /^atomic self-hosted: \S+ fails: cannot read self-hosted: layout.json: .*JSON/,
+  );
+  expect(fs.readdirSync(out)).toEqual([]);
 });
