@@ -467,6 +467,41 @@ describe('install.sh', () => {
     expect(fs.statSync(`${tmp}/conf/secrets/app.password`).uid).toBe(0);
   });
 
+  asRoot(
+    'as root, missing parent directories are created traversable, so REDIS_IAC_USER reaches its files',
+    () => {
+      const nested = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-parents-'));
+      fs.chmodSync(nested, 0o755); // stands for /, which every account may traverse (mkdtemp makes 700)
+      try {
+        const d = deployment(PROD, { mode: 'replication', replicasPerShard: 1 });
+        renderSelfHosted(d, `${nested}/dist`, {
+          confDir: `${nested}/etc/redis-iac/app`,
+          dataDir: `${nested}/var/lib/redis-iac/app`,
+          tlsDir: `${nested}/tls`,
+        });
+        const r = spawnSync('bash', [`${nested}/dist/install.sh`, `${nested}/secrets`], {
+          encoding: 'utf8',
+          env: { ...process.env, REDIS_IAC_USER: 'nobody' },
+        });
+        expect([r.status, r.stderr]).toEqual([0, expect.not.stringMatching(/cannot reach/)]);
+        for (const p of ['etc/redis-iac', 'var/lib/redis-iac'])
+          expect([p, fs.statSync(`${nested}/${p}`).mode & 0o777]).toEqual([p, 0o755]);
+        const asNobody = (...args: string[]) => spawnSync('runuser', ['-u', 'nobody', '--', ...args]).status;
+        expect(asNobody('test', '-r', `${nested}/etc/redis-iac/app/redis-6380.conf`)).toBe(0);
+        expect(asNobody('test', '-w', `${nested}/var/lib/redis-iac/app/6380`)).toBe(0);
+        // An existing parent that shuts the account out is reported, not silently accepted.
+        fs.chmodSync(`${nested}/var/lib/redis-iac`, 0o700);
+        const again = spawnSync('bash', [`${nested}/dist/install.sh`, `${nested}/secrets`], {
+          encoding: 'utf8',
+          env: { ...process.env, REDIS_IAC_USER: 'nobody' },
+        });
+        expect(again.stderr).toMatch(/nobody cannot reach .*var\/lib\/redis-iac\/app/);
+      } finally {
+        fs.rmSync(nested, { recursive: true, force: true });
+      }
+    },
+  );
+
   test('refuses an unknown REDIS_IAC_USER', () => {
     const r = spawnSync('bash', [`${tmp}/dist/install.sh`, `${tmp}/secrets`], {
       encoding: 'utf8',
