@@ -100,8 +100,23 @@ export function awsEvidence(t: CfnTemplate, policy: ResolvedPolicy): TargetEvide
   };
 }
 
-/** The connection contract from the stack outputs (values that are tokens stay as ${...}). */
+/**
+ * The connection contract as applications read it: the SSM parameter's JSON when the template has
+ * one (it carries every key, also the empty REDIS_CLUSTER_NODES a stack output cannot hold), else the
+ * stack outputs. Values that are tokens stay as ${...}.
+ */
 export function awsContract(t: CfnTemplate): Record<string, string> {
+  const param = ofType(t, 'AWS::SSM::Parameter').find((p) =>
+    String(p.Properties?.Name ?? '').endsWith('/connection-contract'),
+  );
+  if (param) {
+    try {
+      const parsed = JSON.parse(cfnText(param.Properties?.Value)) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+    } catch {
+      // not JSON after all: fall back to the outputs
+    }
+  }
   const out: Record<string, string> = {};
   for (const [key, o] of Object.entries(t.Outputs ?? {})) {
     if (!key.startsWith('Contract') || key === 'ContractParameterName') continue;

@@ -16,6 +16,7 @@ import { previewPulumiBatch, type PreviewJob } from '../pulumi/preview';
 import { renderSelfHosted } from '../selfhosted/render';
 import { readConformance } from '../conformance';
 import { sizingMismatches } from '../conformance/sizing';
+import { contractGaps } from '../conformance/contract-check';
 import { scanDirectory } from '../checks/secret-scan';
 import { SpecError } from '../errors';
 import type { TargetResult } from '../conformance/types';
@@ -240,6 +241,7 @@ function finish(r: SpecRun, dir: string, log: (line: string) => void): void {
       }
     }
     for (const m of sizingMismatches(dir, r.deployment)) r.failures.push(`${r.id} ${m}`);
+    for (const m of contractGaps(r.conformance, r.deployment)) r.failures.push(`${r.id} ${m}`);
     writeReports(dir, r);
     // The conformance cells scanned each target's files; this covers the reports and anything else.
     const scanned = r.conformance.flatMap((t) => t.files);

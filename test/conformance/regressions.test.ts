@@ -253,3 +253,33 @@ describe('deletion protection and backups read the object that matters', () => {
     });
   });
 });
+
+describe('AWS contract from the SSM parameter applications read', () => {
+  test('every key of the parameter JSON, with tokens as ${...}, including an empty REDIS_CLUSTER_NODES', () => {
+    const t: CfnTemplate = awsTemplate();
+    t.Resources!.Contract = {
+      Type: 'AWS::SSM::Parameter',
+      Properties: {
+        Name: '/redis/fix/connection-contract',
+        Value: {
+          'Fn::Join': [
+            '',
+            [
+              '{"REDIS_HOST":"',
+              { 'Fn::GetAtt': ['Rg', 'PrimaryEndPoint.Address'] },
+              '","REDIS_TLS_CA_FROM":"system","REDIS_CLUSTER_NODES":"","REDIS_PASSWORD_FROM":"aws-secretsmanager:',
+              { Ref: 'Secret' },
+              ':password"}',
+            ],
+          ],
+        },
+      },
+    };
+    expect(awsContract(t)).toEqual({
+      REDIS_HOST: '${Rg.PrimaryEndPoint.Address}',
+      REDIS_TLS_CA_FROM: 'system',
+      REDIS_CLUSTER_NODES: '',
+      REDIS_PASSWORD_FROM: 'aws-secretsmanager:${Secret}:password',
+    });
+  });
+});
