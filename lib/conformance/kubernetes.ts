@@ -97,6 +97,21 @@ function networkEvidence(objs: K8sObject[], serviceTypes: string[]): Evidence {
   );
 }
 
+/**
+ * TLS on, from a Secret that a cert-manager Certificate in the same manifests issues (spec.secretName):
+ * a Secret nothing creates leaves the pods waiting for their volume.
+ */
+function tlsFromCertificate(objs: K8sObject[], secret: unknown, what: string, how: string): Evidence {
+  if (!secret) return fail(`${what}: no TLS Secret named`);
+  const issuers = kinds(objs, 'Certificate').filter((c) => get(c, 'spec', 'secretName') === secret);
+  return check(
+    issuers.length > 0,
+    issuers.length
+      ? `${what} from Secret ${text(secret)} issued by cert-manager Certificate ${text(issuers[0].metadata?.name)}; ${how}`
+      : `${what} from Secret ${text(secret)}, but no Certificate in the manifests issues it (spec.secretName)`,
+  );
+}
+
 function zoneSpread(v: unknown): boolean {
   return text(v).includes('topology.kubernetes.io/zone');
 }
@@ -119,7 +134,6 @@ function opstreeEvidence(objs: K8sObject[], policy: ResolvedPolicy): TargetEvide
     return everyInvariant(none);
   }
   const spec = rc.spec ?? {};
-  const certs = kinds(objs, 'Certificate');
   const followers = Number(get(spec, 'redisFollower', 'replicas') ?? spec.clusterSize ?? 0);
   const pdbs =
     kinds(objs, 'PodDisruptionBudget').length + (text(spec).match(/"pdb":\{"enabled":true/g)?.length ?? 0);
@@ -130,9 +144,11 @@ function opstreeEvidence(objs: K8sObject[], policy: ResolvedPolicy): TargetEvide
     );
   const serviceType = String(get(spec, 'kubernetesConfig', 'service', 'serviceType') ?? 'ClusterIP');
   return {
-    tls: check(
-      !!get(spec, 'TLS', 'secret') && certs.length > 0,
-      `spec.TLS from Secret ${text(get(spec, 'TLS', 'secret', 'secretName'))} issued by ${certs.length} cert-manager Certificate(s); the operator serves TLS (1.2/1.3, Redis defaults) on the Redis port`,
+    tls: tlsFromCertificate(
+      objs,
+      get(spec, 'TLS', 'secret', 'secretName'),
+      'spec.TLS',
+      'the operator serves TLS (1.2/1.3, Redis defaults) on the Redis port',
     ),
     auth: check(
       !!get(spec, 'kubernetesConfig', 'redisSecret', 'name'),
@@ -183,10 +199,15 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
   const np = v('networkPolicy') as Obj | undefined;
   const network = networkEvidence(objs, serviceTypes);
   return {
-    tls: check(
-      v('tls', 'enabled') === true && !!v('tls', 'existingSecret'),
-      `tls.enabled=${text(v('tls', 'enabled'))} from Secret ${text(v('tls', 'existingSecret'))}; the chart sets port 0 and tls-port when TLS is on (Redis defaults: TLS 1.2/1.3)`,
-    ),
+    tls:
+      v('tls', 'enabled') === true
+        ? tlsFromCertificate(
+            objs,
+            v('tls', 'existingSecret'),
+            'tls.enabled=true',
+            'the chart sets port 0 and tls-port when TLS is on (Redis defaults: TLS 1.2/1.3)',
+          )
+        : fail(`tls.enabled=${text(v('tls', 'enabled'))}`),
     auth: check(
       v('auth', 'enabled') === true && !!v('auth', 'existingSecret') && !v('auth', 'password'),
       `auth.enabled=${text(v('auth', 'enabled'))}, existingSecret ${text(v('auth', 'existingSecret'))}${sentinel ? `, auth.sentinel=${text(v('auth', 'sentinel'))}` : ''}`,

@@ -240,7 +240,12 @@ export function opstreeYaml(): string {
         storage: { keepAfterDelete: true },
       },
     }),
-    k8sDoc({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'r-tls' }, spec: {} }),
+    k8sDoc({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'r-tls' },
+      spec: { secretName: 'r-tls' },
+    }),
     k8sDoc({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',

@@ -283,3 +283,25 @@ describe('AWS contract from the SSM parameter applications read', () => {
     });
   });
 });
+
+describe('Kubernetes TLS Secret must be issued by a Certificate in the manifests', () => {
+  test('OpsTree: a Certificate that writes another Secret does not count', () => {
+    const yaml = opstreeYaml().replace('"spec":{"secretName":"r-tls"}', '"spec":{"secretName":"other-tls"}');
+    expect(yaml).toContain('other-tls');
+    expect(kubernetesEvidence('opstree', { 'opstree.yaml': yaml }, policy).tls).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/no Certificate in the manifests issues it/),
+    });
+  });
+  test('Bitnami: tls.existingSecret must be a Certificate secretName', () => {
+    const values = (secret: string) => `tls: { enabled: true, existingSecret: ${secret} }\n`;
+    const read = (secret: string) =>
+      kubernetesEvidence(
+        'bitnami',
+        { 'bitnami.yaml': opstreeYaml(), 'values-redis.yaml': values(secret) },
+        policy,
+      ).tls.status;
+    expect(read('r-tls')).toBe('pass');
+    expect(read('made-up-tls')).toBe('fail');
+  });
+});
