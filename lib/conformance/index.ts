@@ -36,18 +36,25 @@ function result(
   root: string,
   target: TargetId,
   files: string[],
-  read: () => { evidence: TargetEvidence; contract?: Record<string, string> },
+  read: () => { evidence: TargetEvidence; contract?: Record<string, string>; notes?: string[] },
   d: Deployment,
 ): TargetResult {
   let evidence: TargetEvidence;
   let contract: Record<string, string> | undefined;
+  let notes: string[] | undefined;
   try {
-    ({ evidence, contract } = read());
+    ({ evidence, contract, notes } = read());
   } catch (e) {
     const msg = String((e as Error)?.message ?? e).split('\n')[0];
     evidence = everyInvariant(fail(`cannot read ${files.join(', ')}: ${msg}`));
   }
-  return { target, files, cells: cellsFor(evidence, scanFiles(root, files), d.policy), contract };
+  return {
+    target,
+    files,
+    cells: cellsFor(evidence, scanFiles(root, files), d.policy),
+    contract,
+    ...(notes?.length ? { notes } : {}),
+  };
 }
 
 /** Secret scan of the given files or folders (paths relative to root; findings keep them relative). */
@@ -96,7 +103,12 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
         [`pulumi/${target}.json`],
         () => {
           const doc = readJson<PreviewDocument>(file);
-          return { evidence: read(doc, d.policy), contract: pulumiContract(doc) };
+          const notes = doc.outputs?.notes;
+          return {
+            evidence: read(doc, d.policy),
+            contract: pulumiContract(doc),
+            notes: Array.isArray(notes) ? notes.map(String) : undefined,
+          };
         },
         d,
       ),

@@ -56,6 +56,8 @@ export interface TargetResult {
   cells: Record<InvariantId, Cell>;
   /** The connection contract as published by the artifact (no secrets). */
   contract?: Record<string, string>;
+  /** What the artifact says about itself that the plan does not (e.g. the engine version deployed). */
+  notes?: string[];
 }
 
 export interface Invariant {

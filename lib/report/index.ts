@@ -12,6 +12,7 @@ import {
   choiceTable,
   conformanceTable,
   contractTable,
+  notesTable,
   referenceLine,
   sizingTables,
   waiverTable,
@@ -60,6 +61,7 @@ export function markdownReport(input: ReportInput): string {
     '',
     ...d.plan.notes.map((n) => `> ${n}\n`),
     mdTable(choiceTable(d)),
+    mdTable(notesTable(input.conformance)),
     '## Cost by workload size',
     '',
     ...series.map((s) =>
@@ -141,6 +143,7 @@ ${sizingTables(d).map(htmlTable).join('\n')}
 <p>${esc(referenceLine(d))}</p>
 ${d.plan.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('\n')}
 ${htmlTable(choiceTable(d))}
+${htmlTable(notesTable(input.conformance))}
 <h2>Cost by workload size</h2>
 <p>Monthly on-demand cost per platform across the guides' reference rows, planned with this spec's policy.</p>
 <div class="charts">${series.map((s) => `<figure>${costChartSvg(s)}<figcaption>Monthly cost by ${esc(s.kind)}</figcaption></figure>`).join('\n')}</div>

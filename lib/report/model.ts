@@ -130,6 +130,15 @@ export function contractTable(results: TargetResult[]): Table {
   };
 }
 
+/** Notes the artifacts carry about themselves (engine version deployed, persistence mode, retention). */
+export function notesTable(results: TargetResult[]): Table {
+  return {
+    title: 'Platform notes (read from the artifacts)',
+    headers: ['platform', 'note'],
+    rows: results.flatMap((r) => (r.notes ?? []).map((n) => [TARGET_LABELS[r.target], n])),
+  };
+}
+
 export function waiverTable(d: Deployment): Table {
   return {
     title: 'Waivers',

@@ -3,7 +3,7 @@
  * only cells holding a long unbroken token (ARNs, host lists) may. Breaking anywhere in every cell
  * let Chromium squeeze the platform table until "$1,213.26" printed over three lines.
  */
-import { htmlReport } from '../../lib/report';
+import { htmlReport, markdownReport } from '../../lib/report';
 import { fromSpec } from '../../lib/deployment';
 import { validateSpec } from '../../lib/spec/load';
 import { INVARIANTS } from '../../lib/conformance/invariants';
@@ -37,4 +37,13 @@ test('prices and SKUs are plain cells; a long ARN is a long cell', () => {
   expect(cellOf(monthly)![1]).toBeUndefined();
   expect(cellOf(d.plan.choices.aws.sku)![1]).toBeUndefined();
   expect(cellOf(arn)![1]).toBe(' class="long"');
+});
+
+test('notes the artifacts carry (e.g. the engine version actually deployed) appear in both reports', () => {
+  const note =
+    'Azure Cache for Redis Premium offers Redis 6; the policy asks for redis 7.1, so Redis 6 is deployed.';
+  const premium: TargetResult = { ...aws, target: 'azure-premium', notes: [note] };
+  const input = { deployment: d, conformance: [aws, premium], runs: [] };
+  expect(markdownReport(input)).toContain(`| Azure Premium | ${note} |`);
+  expect(htmlReport(input)).toContain(`<td>Azure Premium</td><td>${note}</td>`);
 });
