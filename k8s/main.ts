@@ -7,21 +7,18 @@
  */
 import * as path from 'node:path';
 import { DEFAULT_SPEC_PATH, loadDeployment } from '../lib/deployment';
-import { runAppEntry } from '../lib/cli/run';
+import { parseFlags, runAppEntry } from '../lib/cli/run';
 import { synthKubernetes } from '../lib/k8s/synth';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return undefined;
-  const v = process.argv[i + 1];
-  if (!v || v.startsWith('--')) throw new Error(`--${name} needs a value`);
-  return v;
-}
+const USAGE = 'usage: npx tsx k8s/main.ts [--spec examples/<x>.yaml] [--out <dir>]';
 
 function main(): void {
-  const spec = arg('spec') ?? DEFAULT_SPEC_PATH;
-  const d = loadDeployment(spec);
-  const out = arg('out') ?? path.join('dist', d.id, 'k8s');
+  const { values } = parseFlags(
+    { options: { spec: { type: 'string' }, out: { type: 'string' } }, allowPositionals: false, strict: true },
+    USAGE,
+  );
+  const d = loadDeployment(values.spec ?? DEFAULT_SPEC_PATH);
+  const out = values.out ?? path.join('dist', d.id, 'k8s');
   for (const f of synthKubernetes(d, out)) console.log(f);
 }
 

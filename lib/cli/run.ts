@@ -53,15 +53,16 @@ export function oneLine(s: string): string {
 }
 
 /**
- * Entry of the cdk and cdk8s apps (stacks/aws.ts, k8s/main.ts): bad input (SpecError) prints its
- * one-line message, no stack trace, and exits 2; any other error is rethrown for the tool to show.
+ * Entry of the cdk and cdk8s apps (stacks/aws.ts, k8s/main.ts): bad input (SpecError, a bad flag)
+ * prints its one-line message, no stack trace, and exits 2; any other error is rethrown for the
+ * tool to show.
  */
 export function runAppEntry(main: () => void): void {
   try {
     main();
   } catch (e) {
-    if (isSpecError(e)) {
-      console.error(e.message);
+    if (isSpecError(e) || e instanceof UsageError) {
+      console.error(isSpecError(e) ? e.message : `error: ${oneLine((e as Error).message)}`);
       process.exit(2);
     }
     throw e;

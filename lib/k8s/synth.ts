@@ -221,23 +221,23 @@ function manifestHeader(d: Deployment, out: FlavorOutput, file: string): string 
   if (out.flavor === 'opstree') {
     lines.push(`Operator (once per cluster): ${operatorInstallCommand(operatorOf(kubernetesTarget(d)))}`, '');
   }
+  // The secret commands read the <name>-acl-template ConfigMap and need the namespace, so they come
+  // after the apply; the pods wait in ContainerCreating until their Secrets exist.
+  lines.push(
+    `1. Apply: kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f - && kubectl apply -f ${file}`,
+  );
   if (out.secretCommands.length) {
     lines.push(
-      'Create the Secrets first (nothing secret is in this file):',
+      '2. Then create the Secrets (nothing secret is in this file; the pods start once they exist):',
       ...out.secretCommands.map((c) => `  ${c}`),
-      '',
     );
   } else if (d.policy.security.auth) {
     lines.push(
-      `Secrets come from the ClusterSecretStore "${kubernetesTarget(d).externalSecretStore}" (ExternalSecrets below).`,
-      '',
+      `2. Secrets come from the ClusterSecretStore "${kubernetesTarget(d).externalSecretStore}" (ExternalSecrets below).`,
     );
   }
-  lines.push(
-    `Apply: kubectl create namespace ${ns} --dry-run=client -o yaml | kubectl apply -f - && kubectl apply -f ${file}`,
-  );
   if (out.flavor === 'bitnami' && !kubernetesTarget(d).chartPath) {
-    lines.push(`Then:  ${helmInstallCommand(makeContext(d, 'bitnami'))}`);
+    lines.push(`3. Then: ${helmInstallCommand(makeContext(d, 'bitnami'))}`);
   }
   return header(lines);
 }
