@@ -21,8 +21,9 @@ export interface Deployment {
   source: string;
 }
 
-export function loadDeployment(specPath: string = DEFAULT_SPEC_PATH): Deployment {
-  const spec = loadSpecFile(specPath);
+/** @param option how the user named the spec file, for a read error (`--spec`, `-c spec`) */
+export function loadDeployment(specPath: string = DEFAULT_SPEC_PATH, option?: string): Deployment {
+  const spec = loadSpecFile(specPath, option);
   return fromSpec(spec, path.basename(specPath));
 }
 

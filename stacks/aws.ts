@@ -15,7 +15,7 @@ function main(): void {
   const app = new App();
   const specArg = app.node.tryGetContext('spec') as string | undefined;
   const specPath = specArg ? path.resolve(specArg) : DEFAULT_SPEC_PATH;
-  const deployment = loadDeployment(specPath);
+  const deployment = loadDeployment(specPath, '-c spec');
   // `-c account=<id>` overrides targets.aws.account. Without either, `cdk deploy` uses the account
   // of the caller's credentials (the CLI sets CDK_DEFAULT_ACCOUNT); offline synth keeps the placeholder.
   const contextAccount = app.node.tryGetContext('account') as string | undefined;

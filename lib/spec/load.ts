@@ -8,13 +8,16 @@ import { specSchema, type Spec } from './schema';
 /** The spec used when none is given. */
 export const DEFAULT_SPEC_PATH = path.join(__dirname, '..', '..', 'examples', 'default.yaml');
 
-/** Read and validate a spec file. Throws SpecError naming the field, the value and what is allowed. */
-export function loadSpecFile(file: string): Spec {
+/**
+ * Read and validate a spec file. Throws SpecError naming the field, the value and what is allowed.
+ * @param option how the user named the file, for the error (`--spec`, `-c spec`)
+ */
+export function loadSpecFile(file: string, option = '--spec'): Spec {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new SpecError('--spec', file, 'expected a readable YAML file', 'spec');
+    throw new SpecError(option, file, 'expected a readable YAML file', 'spec');
   }
   return parseSpec(text, path.basename(file));
 }

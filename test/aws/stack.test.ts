@@ -470,7 +470,9 @@ describe('the CDK app (cdk.json)', () => {
         .trim()
         .split('\n')
         .filter((l) => !l.startsWith('npm warn')),
-    ).toEqual([expect.stringMatching(/--spec: got ".*does-not-exist\.yaml"; expected a readable YAML file/)]);
+    ).toEqual([
+      expect.stringMatching(/-c spec: got ".*does-not-exist\.yaml"; expected a readable YAML file/),
+    ]);
   });
 });
 
