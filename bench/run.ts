@@ -37,7 +37,8 @@ const USAGE = `usage: npm run bench -- [--runs N] [--warmup N] [--quick] [--no-t
   --quick          2 runs, no warm-up, no test suite; writes bench/runs/results.quick.json, not bench/results.json
   --no-test-suite  skip the \`npm test\` figure (about 1-3 minutes)
   --only LIST      run only these sections (comma-separated: synth, suite, sizing)
-  --out FILE       where to write the JSON result; default bench/results.json`;
+  --out FILE       where to write the JSON result; default bench/results.json for a complete run (every
+                   section, >= 5 runs, >= 1 warm-up), else bench/runs/results.partial.json (quick: results.quick.json)`;
 
 export class UsageError extends Error {}
 /** --help: the usage text, exit 0. */
@@ -92,9 +93,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     sections = asked as Section[];
   }
   if (quick || values['no-test-suite']) sections = sections.filter((x) => x !== 'suite');
+  // bench/results.json is tracked in git and quoted in README: only a complete run may replace it.
+  const complete = !quick && sections.length === SECTIONS.length && runs >= 5 && warmup >= 1;
   const out =
     values.out ??
-    (quick ? path.join('bench', 'runs', 'results.quick.json') : path.join('bench', 'results.json'));
+    (complete
+      ? path.join('bench', 'results.json')
+      : path.join('bench', 'runs', quick ? 'results.quick.json' : 'results.partial.json'));
   return { runs, warmup, quick, sections, out };
 }
 

@@ -26,6 +26,13 @@ describe('parseOptions', () => {
     expect(o).toMatchObject({ runs: 2, warmup: 0, sections: ['synth', 'sizing'] });
     expect(o.out).not.toBe(path.join('bench', 'results.json'));
   });
+  test('a partial run (a section left out, fewer runs or no warm-up) never replaces bench/results.json', () => {
+    const partial = path.join('bench', 'runs', 'results.partial.json');
+    for (const argv of [['--only', 'sizing'], ['--no-test-suite'], ['--runs', '3'], ['--warmup', '0']])
+      expect([argv, parseOptions(argv, {}).out]).toEqual([argv, partial]);
+    expect(parseOptions(['--runs', '9'], {}).out).toBe(path.join('bench', 'results.json'));
+    expect(parseOptions(['--only', 'sizing', '--out', 'x.json'], {}).out).toBe('x.json');
+  });
   test('--no-test-suite and --only', () => {
     expect(parseOptions(['--no-test-suite'], {}).sections).toEqual(['synth', 'sizing']);
     expect(parseOptions(['--only', 'sizing'], {}).sections).toEqual(['sizing']);
