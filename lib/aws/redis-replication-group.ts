@@ -490,7 +490,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       fail(
         'vpcSubnets (spec: targets.aws.subnetIds)',
         subnets.map((s) => s.subnetId),
-        'multi-AZ needs subnets in at least two availability zones; add a second private subnet or set availability.multiAz: false',
+        'multi-AZ needs subnets in at least two availability zones; add a second private subnet, or set availability.multiAz: false (in production also add a waiver: { rule: multi-az, reason: ... })',
       );
     }
     const port = props.port ?? DEFAULT_REDIS_PORT;
