@@ -347,7 +347,7 @@ describe('bad props fail at synth with a clear message', () => {
     [
       'one subnet with multi-AZ',
       { subnetIds: SUBNETS.slice(0, 1) },
-      /multi-AZ needs subnets in at least two availability zones; add a second private subnet or set availability\.multiAz: false/,
+      /multi-AZ needs subnets in at least two availability zones; add a second private subnet, or set availability\.multiAz: false \(in production also add a waiver/,
     ],
     [
       'unknown node type',
