@@ -92,7 +92,7 @@ export function loadAll(specs: string[]): Array<{ specPath: string; deployment: 
 export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
   const log = opts.log ?? (() => undefined);
   const loaded = loadAll(opts.specs);
-  fs.mkdirSync(opts.outRoot, { recursive: true });
+  prepareOut(opts.outRoot);
   cleanUp(
     opts.outRoot,
     loaded.map((l) => l.deployment.id),
@@ -166,6 +166,26 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
     finish(r, staging(d.id), log);
   }
   return results;
+}
+
+/**
+ * The output root must be a directory or a path where one can be made: bad input (exit 2, one line),
+ * not a raw EEXIST/ENOTDIR. Only the last level is made without `recursive` (Node 20's recursive
+ * mkdir spins forever under /proc).
+ */
+export function prepareOut(out: string): void {
+  const bad = (why: string) =>
+    new SpecError('--out', out, `expected a directory or a path where one can be created (${why})`, 'synth');
+  if (fs.existsSync(out)) {
+    if (!fs.statSync(out).isDirectory()) throw bad('it is a file');
+    return;
+  }
+  try {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.mkdirSync(out);
+  } catch (e) {
+    throw bad(String((e as NodeJS.ErrnoException).code ?? (e as Error).message));
+  }
 }
 
 const alive = (pid: number) => {

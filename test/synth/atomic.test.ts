@@ -151,3 +151,15 @@ test('an artifact the reader cannot parse fails its target with the file and the
   );
   expect(fs.readdirSync(out)).toEqual([]);
 });
+
+test('an --out that is a file, or below one, is bad input naming --out (exit 2), not a raw EEXIST', async () => {
+  fs.writeFileSync(path.join(tmp, 'a-file'), '');
+  for (const outRoot of [path.join(tmp, 'a-file'), path.join(tmp, 'a-file', 'sub')]) {
+    const err = await synthAll({ specs: [spec], outRoot }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isSpecError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/^synth: --out: got ".*a-file(\/sub)?"; expected a directory/);
+  }
+});
