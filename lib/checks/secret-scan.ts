@@ -80,6 +80,8 @@ const RULES: Rule[] = [
     pattern: /\b(?:aws_?)?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/i,
     group: 1,
   },
+  // A JWT (header.payload.signature, base64url JSON): short ones slip under the generated-token length.
+  { kind: 'JWT', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{8,}/ },
   { kind: 'Kubernetes Secret with data', pattern: /^kind:\s*Secret\s*$/ },
   { kind: 'CloudFormation plaintext SecretString', pattern: /"SecretString"\s*:\s*"([^"]+)"/, group: 1 },
 ];

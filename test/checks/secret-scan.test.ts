@@ -61,7 +61,12 @@ describe('flags what it must', () => {
       /password assignment/,
     ],
     ['Azure Redis key in a preview', `"primaryKey": "${azureKey.slice(0, 43)}="`, /password assignment/],
-    ['JWT-like token', `token: ${jwt}`, /generated token/],
+    ['JWT-like token', `token: ${jwt}`, /generated token|JWT/],
+    [
+      'short JWT',
+      `Authorization: Bearer ${['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiJhIn0', 'dBjftJeZ4CVPmB92K27uhbUJU1p1r'].join('.')}`,
+      /JWT/,
+    ],
     ['GCP API key', `"apiKey": "${gcpApiKey}"`, /generated token/],
   ])('%s', (_name, text, kind) => {
     const findings = scanText(text, 'fixture');
