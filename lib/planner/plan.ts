@@ -58,7 +58,7 @@ export function plan(spec: Spec, policy: ResolvedPolicy): Plan {
     kubernetes: kubernetesResources(ctx, shards),
     kubernetesSinglePrimary: kubernetesResources(ctx, 1),
     reference,
-    notes: notes(need, reference),
+    notes: [...notes(need, reference), ...alertNotes(spec, policy)],
   };
 }
 
@@ -113,6 +113,24 @@ export function datasetGbFor(memoryGb: number, need: Need): number {
   const growth = need.memory.factors.find((f) => f.name === 'growth headroom')?.factor;
   const probe = memoryNeed(datasetItems({ datasetGb: 1 }), need.inputs.profile as Profile, growth);
   return Math.floor((memoryGb / (probe.neededBytes / GB)) * 100) / 100;
+}
+
+/**
+ * Alerts that reach nobody are easy to miss: the alarms exist and stay silent. Say where each
+ * platform's alerts go when the spec names no destination.
+ */
+function alertNotes(spec: Spec, policy: ResolvedPolicy): string[] {
+  if (!policy.alerts.enabled || policy.alerts.email) return [];
+  const t = spec.targets;
+  const silent = [
+    t.aws && 'AWS (subscribe to the alarms SNS topic in the stack outputs)',
+    t.gcp && !t.gcp.alertNotificationChannels?.length && 'GCP (or set targets.gcp.alertNotificationChannels)',
+    t.azure && !t.azure.actionGroupId && 'Azure (or set targets.azure.actionGroupId)',
+  ].filter((x): x is string => typeof x === 'string');
+  if (silent.length === 0) return [];
+  return [
+    `Alerts have no destination on ${silent.join(', ')}: they fire but notify no one. Set alerts.email to have one created.`,
+  ];
 }
 
 function notes(need: Need, ref: ReferenceRow | undefined): string[] {

@@ -310,3 +310,35 @@ describe('platform limits the plan must respect', () => {
     expect(requireChoice(modest.plan, 'aws').reason).not.toMatch(/quota/);
   });
 });
+
+describe('alert destinations', () => {
+  const targets = {
+    aws: {
+      region: 'us-east-1',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      subnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60722'],
+    },
+    gcp: { project: 'p-123456', region: 'us-central1', network: 'projects/p-123456/global/networks/default' },
+  };
+  test('alerts that notify no one are named in the plan notes, per platform', () => {
+    const d = deploy({ workload: { datasetGb: 1 }, targets });
+    const note = d.plan.notes.find((n) => n.startsWith('Alerts have no destination'));
+    expect(note).toMatch(/AWS \(subscribe to the alarms SNS topic/);
+    expect(note).toMatch(/GCP \(or set targets\.gcp\.alertNotificationChannels\)/);
+  });
+  test('an email, or a platform channel, is a destination', () => {
+    const withEmail = deploy({
+      workload: { datasetGb: 1 },
+      targets,
+      alerts: { email: 'oncall@example.com' },
+    });
+    expect(withEmail.plan.notes.some((n) => n.startsWith('Alerts have no destination'))).toBe(false);
+    const gcpOnly = deploy({
+      workload: { datasetGb: 1 },
+      targets: {
+        gcp: { ...targets.gcp, alertNotificationChannels: ['projects/p-123456/notificationChannels/1'] },
+      },
+    });
+    expect(gcpOnly.plan.notes.some((n) => n.startsWith('Alerts have no destination'))).toBe(false);
+  });
+});
