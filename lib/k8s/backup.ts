@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { REDIS_PORT, REDIS_UID, type K8sContext } from './context';
+import { REDIS_PORT, REDIS_UID, podPullSecrets, type K8sContext } from './context';
 import { TLS_FILES } from './tls';
 
 const k8s = kplus.k8s;
@@ -183,6 +183,7 @@ export class RedisBackup extends Construct {
                 serviceAccountName: name,
                 automountServiceAccountToken: false,
                 restartPolicy: 'Never',
+                imagePullSecrets: podPullSecrets(ctx),
                 securityContext: {
                   runAsNonRoot: true,
                   runAsUser: REDIS_UID,

@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import type { KubernetesResources } from '../planner/types';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
-import { REDIS_UID, SENTINEL_PORT, type K8sContext } from './context';
+import { REDIS_UID, SENTINEL_PORT, bitnamiRedisImage, type K8sContext } from './context';
 import { alertRules, RedisMonitoring, type AlertRule } from './monitoring';
 import { RedisNetworkPolicy } from './network';
 import { ACL_FILE_KEY, addRedisAuth } from './secrets';
@@ -33,6 +33,8 @@ interface Image {
   registry: string;
   repository: string;
   tag: string;
+  /** sha256:<hex>; the chart then renders <registry>/<repository>@<digest> and ignores the tag. */
+  digest?: string;
   pullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
 }
 interface Resources {
@@ -89,7 +91,8 @@ export const BITNAMI_ACL_DIR = '/opt/bitnami/redis/mounted-acl';
 export interface BitnamiRedisValues {
   /** Object names are `<release>-master`, `<release>-headless`, ... whatever the release name. */
   fullnameOverride: string;
-  global: { security: { allowInsecureImages: boolean } };
+  /** imagePullSecrets: names of existing Secrets; the chart's common.images.renderPullSecrets takes strings. */
+  global: { imagePullSecrets?: string[]; security: { allowInsecureImages: boolean } };
   image: Image;
   architecture: 'standalone' | 'replication';
   auth: {
@@ -241,11 +244,16 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
   return {
     fullnameOverride: ctx.name,
     // bitnamilegacy images are not the chart's default repositories; the chart refuses them unless allowed.
-    global: { security: { allowInsecureImages: true } },
+    global: {
+      // common.images.renderPullSecrets puts these on every pod of the chart (Redis, Sentinel, exporter).
+      ...(ctx.imagePullSecrets.length > 0 ? { imagePullSecrets: [...ctx.imagePullSecrets] } : {}),
+      security: { allowInsecureImages: true },
+    },
     image: {
       registry: images.bitnamiRegistry,
       repository: images.bitnamiRepository,
       tag: images.bitnamiTag,
+      ...(images.bitnamiDigest ? { digest: images.bitnamiDigest } : {}),
       pullPolicy: 'IfNotPresent',
     },
     architecture: layout.architecture,
@@ -377,7 +385,7 @@ export class BitnamiChart extends Chart {
     });
 
     const backupWanted = policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 0;
-    const image = `${ctx.images.bitnamiRegistry}/${ctx.images.bitnamiRepository}:${ctx.images.bitnamiTag}`;
+    const image = bitnamiRedisImage(ctx.images);
     const backup = backupWanted
       ? new RedisBackup(this, 'Backup', {
           ctx,

@@ -42,6 +42,8 @@ export interface Images {
   bitnamiRegistry: string;
   bitnamiRepository: string;
   bitnamiTag: string;
+  /** Optional digest of the Bitnami Redis image (the chart's image.digest overrides the tag). */
+  bitnamiDigest?: string;
   bitnamiSentinelRepository: string;
   bitnamiSentinelTag: string;
   bitnamiExporterRepository: string;
@@ -82,6 +84,8 @@ export interface K8sContext {
   clientPodSelector: Record<string, string>;
   secrets: SecretNames;
   images: Images;
+  /** Names of existing image pull Secrets every pod of this flavor gets (empty: none, nothing emitted). */
+  imagePullSecrets: string[];
   /** ACL user names (from lib/redisconf). */
   appUser: string;
 }
@@ -127,6 +131,7 @@ export function resolveImages(target: KubernetesTarget, source: string): Images 
     bitnamiRegistry: o.bitnamiRegistry ?? cat.bitnamiRegistry,
     bitnamiRepository: o.bitnamiRepository ?? cat.bitnamiRepository,
     bitnamiTag: o.bitnamiTag ?? cat.bitnamiTag,
+    ...(o.bitnamiDigest ? { bitnamiDigest: o.bitnamiDigest } : {}),
     bitnamiSentinelRepository: o.bitnamiSentinelRepository ?? cat.bitnamiSentinelRepository,
     bitnamiSentinelTag: o.bitnamiSentinelTag ?? cat.bitnamiSentinelTag ?? cat.bitnamiTag,
     bitnamiExporterRepository: o.bitnamiExporterRepository ?? cat.bitnamiExporterRepository,
@@ -167,6 +172,22 @@ export function resolveImages(target: KubernetesTarget, source: string): Images 
     if (!TAG.test(tag) || tag === 'latest') fail(field, tag, `pin a versioned tag such as ${example}`);
   }
   return images;
+}
+
+/**
+ * The Bitnami Redis image as the chart renders it (common.images.image: <registry>/<repository>:<tag>,
+ * or @<digest> when image.digest is set); the backup and TLS-reload jobs of that flavor run it too.
+ */
+export function bitnamiRedisImage(images: Images): string {
+  const base = `${images.bitnamiRegistry}/${images.bitnamiRepository}`;
+  return images.bitnamiDigest ? `${base}@${images.bitnamiDigest}` : `${base}:${images.bitnamiTag}`;
+}
+
+/** Pod-spec `imagePullSecrets` for the spec's pull secrets; undefined (no key) when there are none. */
+export function podPullSecrets(
+  ctx: Pick<K8sContext, 'imagePullSecrets'>,
+): Array<{ name: string }> | undefined {
+  return ctx.imagePullSecrets.length > 0 ? ctx.imagePullSecrets.map((name) => ({ name })) : undefined;
 }
 
 /** The catalog's image block; the sentinel tag was added to the catalog after the type. */
@@ -220,6 +241,7 @@ export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
       tls: `${name}-tls`,
     },
     images: resolveImages(target, d.source),
+    imagePullSecrets: [...new Set(target.imagePullSecrets ?? [])],
     appUser: aclRules(d.policy).app.name,
   };
 }

@@ -19,7 +19,7 @@ import {
 import { SpecError } from '../errors';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
-import { EXPORTER_PORT, type K8sContext } from './context';
+import { EXPORTER_PORT, podPullSecrets, type K8sContext } from './context';
 import { RedisMonitoring } from './monitoring';
 import { RedisNetworkPolicy } from './network';
 import { addRedisAuth } from './secrets';
@@ -200,6 +200,8 @@ export class OpsTreeChart extends Chart {
         kubernetesConfig: {
           image: ctx.images.opstreeRedis,
           imagePullPolicy: 'IfNotPresent',
+          // The operator copies these to the pod spec of both StatefulSets (Redis and exporter containers).
+          imagePullSecrets: podPullSecrets(ctx),
           resources: {
             requests: {
               cpu: Requests.fromString(`${res.cpuRequestMilli}m`),

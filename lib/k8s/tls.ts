@@ -12,7 +12,7 @@ import {
   CertificateSpecUsages,
   Issuer,
 } from '../../k8s/imports/cert-manager.io';
-import { REDIS_UID, type K8sContext } from './context';
+import { REDIS_UID, podPullSecrets, type K8sContext } from './context';
 
 /** Server certificates live 90 days and renew 30 days before expiry (cert-manager's own defaults are the same order). */
 export const CERT_DURATION = '2160h';
@@ -195,6 +195,7 @@ export class RedisTlsReload extends Construct {
               spec: {
                 automountServiceAccountToken: false,
                 restartPolicy: 'Never',
+                imagePullSecrets: podPullSecrets(ctx),
                 securityContext: {
                   runAsNonRoot: true,
                   runAsUser: REDIS_UID,

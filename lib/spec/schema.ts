@@ -78,6 +78,22 @@ const dns1123Label = z
     'the namespace the redis-operator is installed in, an RFC 1123 label: lower-case letters, digits and "-", 1-63 chars, starting and ending with a letter or digit',
   );
 
+/**
+ * A Secret name in the deployment's namespace: a DNS-1123 subdomain (Kubernetes "Object Names and
+ * IDs": at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit).
+ */
+const pullSecretName = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    'the name of an existing image pull Secret (type kubernetes.io/dockerconfigjson) in targets.kubernetes.namespace, a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", 1-253 chars, starting and ending with a letter or digit',
+  );
+
+/** An image digest as the Bitnami chart's `image.digest` takes it. */
+const imageDigest = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'an image digest "sha256:" followed by 64 lower-case hex digits');
+
 /** Kubernetes label key (optional DNS-subdomain prefix and "/", then a name of at most 63) and value. */
 const LABEL_KEY_RULE =
   'Kubernetes label keys such as "name" or "app.kubernetes.io/name" (a name of at most 63 letters, digits, "-", "_" or ".", with an optional DNS prefix and "/")';
@@ -302,6 +318,13 @@ export const kubernetesTargetSchema = z
       .describe(
         "Labels of the OpsTree operator's pods. Default: name: redis-operator (the redis-operator chart's pod label).",
       ),
+    imagePullSecrets: z
+      .array(pullSecretName)
+      .min(1)
+      .optional()
+      .describe(
+        'Image pull Secrets (names of existing Secrets in the namespace) for every pod: the RedisCluster, the backup and TLS-reload CronJobs and the Bitnami chart (global.imagePullSecrets).',
+      ),
     images: z
       .object({
         redis: z.string().optional().describe('OpsTree Redis image, pinned by tag or digest.'),
@@ -312,6 +335,11 @@ export const kubernetesTargetSchema = z
         bitnamiRegistry: z.string().optional().describe('Registry of every Bitnami image.'),
         bitnamiRepository: z.string().optional(),
         bitnamiTag: z.string().optional(),
+        bitnamiDigest: imageDigest
+          .optional()
+          .describe(
+            'Digest of the Bitnami Redis image (chart image.digest, which overrides the tag); the backup and TLS-reload jobs of that flavor use it too.',
+          ),
         bitnamiSentinelRepository: z.string().optional(),
         bitnamiSentinelTag: z.string().optional(),
         bitnamiExporterRepository: z.string().optional(),

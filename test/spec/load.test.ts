@@ -125,3 +125,22 @@ test('targets.kubernetes.operatorNamespace: a namespace name, else one line nami
     'spec: targets.kubernetes.operatorNamespace: got "Redis.Ops"; expected the namespace the redis-operator is installed in, an RFC 1123 label: lower-case letters, digits and "-", 1-63 chars, starting and ending with a letter or digit',
   );
 });
+
+test('targets.kubernetes.imagePullSecrets and images.bitnamiDigest: parsed, else one line naming field, value and rule', () => {
+  const base = 'name: x\nprofile: staging\ntargets:\n  kubernetes:\n    namespace: app\n';
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  const ok = parseSpec(
+    `${base}    imagePullSecrets: [regcred]\n    images: { bitnamiDigest: "${digest}" }\n`,
+  );
+  expect(ok.targets.kubernetes?.imagePullSecrets).toEqual(['regcred']);
+  expect(ok.targets.kubernetes?.images?.bitnamiDigest).toBe(digest);
+  const e = specError(() => parseSpec(`${base}    imagePullSecrets: [Reg_Cred]\n`));
+  expect(e.field).toBe('targets.kubernetes.imagePullSecrets.0');
+  expect(e.message).toMatch(
+    /^spec: targets\.kubernetes\.imagePullSecrets\.0: got "Reg_Cred"; expected .*DNS-1123 subdomain/,
+  );
+  const d = specError(() => parseSpec(`${base}    images: { bitnamiDigest: "sha256:xyz" }\n`));
+  expect(d.message).toBe(
+    'spec: targets.kubernetes.images.bitnamiDigest: got "sha256:xyz"; expected an image digest "sha256:" followed by 64 lower-case hex digits',
+  );
+});
