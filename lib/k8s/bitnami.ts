@@ -7,6 +7,7 @@
  */
 import { Chart, Helm, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { TOPOLOGY } from '../planner/assumptions';
 import type { KubernetesResources } from '../planner/types';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
@@ -20,12 +21,8 @@ import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
 export const BITNAMI_CHART_VERSION = '23.1.1';
 export const BITNAMI_CHART_REF = 'oci://registry-1.docker.io/bitnamicharts/redis';
 export const SENTINEL_MASTER_SET = 'mymaster';
-/**
- * Sentinel needs at least three instances to survive the loss of one node with its Sentinel
- * (https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/, "Fundamental things to
- * know about Sentinel before deploying": at least three Sentinel instances for a robust deployment).
- */
-export const MIN_SENTINELS = 3;
+/** At least three Sentinels, so a failover can get a majority (the planner's TOPOLOGY.minSentinels). */
+export const MIN_SENTINELS = TOPOLOGY.minSentinels.value;
 /** Key of the admin password in the auth Secret (the chart's `auth.existingSecretPasswordKey`). */
 export const BITNAMI_PASSWORD_KEY = 'redis-password';
 
@@ -140,19 +137,10 @@ export interface BitnamiLayout {
   replicaCount: number;
 }
 
-/** Standalone for single-primary plans; replication (with Sentinel when failover is automatic) otherwise. */
+/** Standalone, replication or replication with Sentinel, as the plan laid it out (plan.kubernetesLayouts.bitnami). */
 export function bitnamiLayout(ctx: K8sContext): BitnamiLayout {
-  const replicas = ctx.plan.topology.replicasPerShard;
-  if (replicas === 0) return { architecture: 'standalone', sentinel: false, replicaCount: 0 };
-  const sentinel = ctx.policy.availability.automaticFailover;
-  // With Sentinel the chart runs every node (primary included) in one StatefulSet of replicaCount pods,
-  // one Sentinel per pod. A failover needs a majority of all Sentinels to authorise it, so with two pods
-  // losing the primary's pod (and its Sentinel) leaves 1 of 2: no failover ever. Hence at least three.
-  return {
-    architecture: 'replication',
-    sentinel,
-    replicaCount: sentinel ? Math.max(MIN_SENTINELS, replicas + 1) : replicas,
-  };
+  const { architecture, sentinel, replicaCount } = ctx.plan.kubernetesLayouts.bitnami;
+  return { architecture, sentinel, replicaCount };
 }
 
 /**
@@ -163,12 +151,9 @@ export function escapeForHelmTpl(text: string): string {
   return text.replace(/\{\{(.*?)\}\}/g, (_m, inner: string) => `{{ "{{" }}${inner}{{ "}}" }}`);
 }
 
-/**
- * Pod resources for the chart's Redis pods. The plan sizes Kubernetes pods per cluster shard, but the
- * chart has one primary holding the whole dataset (replicas copy it): the plan's single-primary size.
- */
+/** Pod resources for the chart's Redis pods: the plan's Bitnami layout (one primary holds the whole dataset). */
 export function bitnamiResources(ctx: K8sContext): KubernetesResources {
-  return ctx.plan.kubernetesSinglePrimary;
+  return ctx.plan.kubernetesLayouts.bitnami.resources;
 }
 
 export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {

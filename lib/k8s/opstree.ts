@@ -17,6 +17,7 @@ import {
   RedisClusterSpecStorageVolumeClaimTemplateSpecResourcesRequests as DataStorage,
 } from '../../k8s/imports/redis.redis.opstreelabs.in';
 import { SpecError } from '../errors';
+import { TOPOLOGY } from '../planner/assumptions';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
 import { EXPORTER_PORT, podPullSecrets, type K8sContext } from './context';
@@ -27,8 +28,8 @@ import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
 
 /** The OpsTree redis image runs as uid 1000 (the operator's samples use runAsUser/fsGroup 1000). */
 export const OPSTREE_UID = 1000;
-/** A RedisCluster needs at least 3 leaders: slot ownership needs a majority of primaries. */
-export const MIN_LEADERS = 3;
+/** A RedisCluster needs at least 3 leaders: slot ownership needs a majority of primaries (the planner's TOPOLOGY.minClusterShards). */
+export const MIN_LEADERS = TOPOLOGY.minClusterShards.value;
 /** Key of the additionalRedisConfig ConfigMap the operator appends to redis.conf. */
 export const ADDITIONAL_CONFIG_KEY = 'redis-additional.conf';
 /** Where the operator mounts the `TLS.secret` volume in the Redis and exporter containers. */
@@ -60,17 +61,9 @@ export interface OpsTreeLayout {
   note?: string;
 }
 
-/** Leaders and followers from the plan's Kubernetes choice (raised to the operator's minimum). */
+/** Leaders and followers as the plan laid them out for OpsTree (plan.kubernetesLayouts.opstree). */
 export function opstreeLayout(ctx: K8sContext): OpsTreeLayout {
-  const choice = ctx.plan.choices.kubernetes;
-  const planned =
-    ctx.plan.topology.mode === 'cluster' ? Math.max(choice.shards, ctx.plan.topology.shards) : 1;
-  const leaders = Math.max(MIN_LEADERS, planned);
-  const followers = leaders * choice.replicasPerShard;
-  const note =
-    leaders === planned
-      ? undefined
-      : `the plan is ${ctx.plan.topology.mode} with ${planned} shard(s); a RedisCluster needs ${MIN_LEADERS} leaders, so each leader is sized for the whole dataset`;
+  const { leaders, followers, note } = ctx.plan.kubernetesLayouts.opstree;
   return { leaders, followers, note };
 }
 
@@ -105,7 +98,7 @@ export class OpsTreeChart extends Chart {
     super(scope, id, { ...props, namespace: props.ctx.namespace, labels: props.ctx.labels });
     const ctx = (this.ctx = props.ctx);
     const { policy, plan } = ctx;
-    const res = plan.kubernetes;
+    const res = plan.kubernetesLayouts.opstree.resources;
     const layout = (this.layout = opstreeLayout(ctx));
     const name = ctx.name;
     const meta = (n: string, annotations?: Record<string, string>) => ({

@@ -62,6 +62,10 @@ export const TOPOLOGY = {
     3,
     'Redis Cluster needs >= 3 primaries for failover voting (guides: 3 masters + 3 replicas)',
   ),
+  minSentinels: A(
+    3,
+    'Sentinel needs a majority of all Sentinels to authorise a failover; with 2, losing the primary pod and its Sentinel leaves 1 of 2 and no failover ever happens, so at least 3 (https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/: at least three Sentinel instances for a robust deployment)',
+  ),
   opsPerCore: A(
     50_000,
     'planned at half of what one Redis core serves for simple commands, to keep latency low',

@@ -9,7 +9,7 @@ import type { ResolvedPolicy } from '../policy/types';
 import type { Profile, Spec } from '../spec/schema';
 import { GB, TOPOLOGY } from './assumptions';
 import { computeNeed, datasetItems, memoryNeed, type Need } from './need';
-import { choose, kubernetesResources, type SelectContext } from './select';
+import { choose, kubernetesLayouts, kubernetesResources, type SelectContext } from './select';
 import { PLATFORM_IDS, type Choice, type Plan, type PlatformId, type ReferenceRow } from './types';
 import { int } from '../numbers';
 
@@ -57,6 +57,7 @@ export function plan(spec: Spec, policy: ResolvedPolicy): Plan {
     choices,
     kubernetes: kubernetesResources(ctx, shards),
     kubernetesSinglePrimary: kubernetesResources(ctx, 1),
+    kubernetesLayouts: kubernetesLayouts(ctx),
     reference,
     notes: [...notes(need, reference), ...alertNotes(spec, policy)],
   };

@@ -16,7 +16,7 @@ import { SpecError } from '../errors';
 import type { ResolvedPolicy } from '../policy/types';
 import { GB, GIB, MIB, MONTH_HOURS, TOPOLOGY, USABLE_MEMORY } from './assumptions';
 import type { Need } from './need';
-import type { Choice, KubernetesResources, PlatformId } from './types';
+import type { Choice, KubernetesLayouts, KubernetesResources, PlatformId } from './types';
 import { usd } from '../numbers';
 
 export interface SelectContext {
@@ -373,6 +373,83 @@ export function kubernetesShards(ctx: SelectContext): number {
   return s;
 }
 
+/**
+ * Monthly price of one Redis pod at the catalog's node-equivalent unit prices: memory limit, CPU
+ * request and disk. The Kubernetes choice and both flavor layouts are priced with it.
+ */
+export function kubernetesPodMonthlyUsd(r: KubernetesResources): number {
+  const cat = kubernetesCatalog();
+  return (
+    (r.memoryLimitMi / 1024) * cat.memoryGibMonthUsd +
+    (r.cpuRequestMilli / 1000) * cat.vcpuMonthUsd +
+    r.storageGi * cat.storageGibMonthUsd
+  );
+}
+
+const podShape = (r: KubernetesResources) =>
+  `${r.memoryLimitMi} Mi / ${r.cpuRequestMilli}m / ${r.storageGi} Gi`;
+
+/**
+ * The layouts the two Kubernetes flavors run, which differ from the choice's shards x (1 + replicas):
+ * - OpsTree (RedisCluster): at least TOPOLOGY.minClusterShards leaders, each sized like a plan shard
+ *   (so a non-cluster plan gets 3 leaders each sized for the whole dataset), followers = leaders x
+ *   replicas per shard.
+ * - Bitnami chart: one primary holding the whole dataset and its replicas; with Sentinel (automatic
+ *   failover) every pod runs a Sentinel, so at least TOPOLOGY.minSentinels pods.
+ */
+export function kubernetesLayouts(ctx: SelectContext): KubernetesLayouts {
+  const replicas = ctx.need.topology.replicasPerShard;
+  const mode = ctx.need.topology.mode;
+  const shards = kubernetesShards(ctx);
+
+  const minLeaders = TOPOLOGY.minClusterShards.value;
+  const opsRes = kubernetesResources(ctx, shards);
+  const leaders = Math.max(minLeaders, shards);
+  const followers = leaders * replicas;
+  const note =
+    leaders === shards
+      ? undefined
+      : `the plan is ${mode} with ${shards} shard(s); a RedisCluster needs ${minLeaders} leaders, so each leader is sized for ${shards === 1 ? 'the whole dataset' : `1/${shards} of the dataset`}`;
+  const opsPods = leaders + followers;
+
+  const bitRes = kubernetesResources(ctx, 1);
+  const sentinel = replicas > 0 && ctx.policy.availability.automaticFailover;
+  const minSentinels = TOPOLOGY.minSentinels.value;
+  const replicaCount = replicas === 0 ? 0 : sentinel ? Math.max(minSentinels, replicas + 1) : replicas;
+  const bitPods = sentinel ? replicaCount : 1 + replicaCount;
+  const bitWhat =
+    replicas === 0
+      ? 'standalone: 1 pod'
+      : sentinel
+        ? `replication with Sentinel: ${bitPods} Redis+Sentinel pod(s)${bitPods > replicas + 1 ? ` (at least ${minSentinels} Sentinels for a failover majority; the plan has ${replicas + 1} node(s))` : ''}`
+        : `replication: 1 primary + ${replicaCount} replica(s)`;
+  const tooBig =
+    bitRes.memoryLimitMi > MAX_POD_MEMORY_MI
+      ? `; one pod would need ${bitRes.memoryLimitMi} Mi > ${MAX_POD_MEMORY_MI} Mi: use the OpsTree flavor`
+      : '';
+
+  return {
+    opstree: {
+      pods: opsPods,
+      resources: opsRes,
+      leaders,
+      followers,
+      ...(note ? { note } : {}),
+      monthlyCostUsd: round2(kubernetesPodMonthlyUsd(opsRes) * opsPods),
+      reason: `OpsTree RedisCluster: ${leaders} leader(s) + ${followers} follower(s) = ${opsPods} pod(s) of ${podShape(opsRes)}${note ? ` (${note})` : ''}`,
+    },
+    bitnami: {
+      pods: bitPods,
+      resources: bitRes,
+      architecture: replicas === 0 ? 'standalone' : 'replication',
+      sentinel,
+      replicaCount,
+      monthlyCostUsd: round2(kubernetesPodMonthlyUsd(bitRes) * bitPods),
+      reason: `Bitnami ${bitWhat} of ${podShape(bitRes)}, one primary holding the whole dataset${tooBig}`,
+    },
+  };
+}
+
 export function kubernetesOptions(ctx: SelectContext): Option[] {
   const cat = kubernetesCatalog();
   const replicas = ctx.need.topology.replicasPerShard;
@@ -380,11 +457,7 @@ export function kubernetesOptions(ctx: SelectContext): Option[] {
   const s = kubernetesShards(ctx);
   const r = kubernetesResources(ctx, s);
   const pods = s * (1 + replicas);
-  const perPod =
-    (r.memoryLimitMi / 1024) * cat.memoryGibMonthUsd +
-    (r.cpuRequestMilli / 1000) * cat.vcpuMonthUsd +
-    r.storageGi * cat.storageGibMonthUsd;
-  const monthly = perPod * pods;
+  const monthly = kubernetesPodMonthlyUsd(r) * pods;
   const single = !cluster && r.memoryLimitMi > MAX_POD_MEMORY_MI;
   return [
     {

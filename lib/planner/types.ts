@@ -74,6 +74,39 @@ export interface KubernetesResources {
   storageGi: number;
 }
 
+/** One Kubernetes flavor's pods, sized and priced by the planner; the adapter writes exactly this. */
+interface KubernetesLayoutBase {
+  /** Redis pods the flavor runs (sidecars are not counted, as in the Kubernetes choice). */
+  pods: number;
+  /** Requests, limits and disk of each Redis pod. */
+  resources: KubernetesResources;
+  /** pods x the per-pod price of `resources` (catalog unit prices, as the Kubernetes choice). */
+  monthlyCostUsd: number;
+  /** One line: what runs and why it differs from the plan's shards x (1 + replicas), if it does. */
+  reason: string;
+}
+
+/** OpsTree RedisCluster: leaders (at least TOPOLOGY.minClusterShards) and their followers. */
+export interface OpsTreeLayoutPlan extends KubernetesLayoutBase {
+  leaders: number;
+  followers: number;
+  /** Why the leader count differs from the plan's shards, if it does. */
+  note?: string;
+}
+
+/** Bitnami chart: one primary holding the whole dataset, its replicas, Sentinel when failover is automatic. */
+export interface BitnamiLayoutPlan extends KubernetesLayoutBase {
+  architecture: 'standalone' | 'replication';
+  sentinel: boolean;
+  /** Replica pods (replication) or Redis+Sentinel pods (sentinel mode: all nodes). */
+  replicaCount: number;
+}
+
+export interface KubernetesLayouts {
+  opstree: OpsTreeLayoutPlan;
+  bitnami: BitnamiLayoutPlan;
+}
+
 export interface Plan {
   /** Echo of the inputs the planner used, with defaults filled in. */
   inputs: Record<string, number | string | undefined>;
@@ -110,6 +143,8 @@ export interface Plan {
    * and Sentinel modes): `kubernetes` when the plan has one shard, otherwise sized for one shard.
    */
   kubernetesSinglePrimary: KubernetesResources;
+  /** The layout each Kubernetes flavor runs, with its own pod count and monthly cost. */
+  kubernetesLayouts: KubernetesLayouts;
   reference?: ReferenceRow;
   /** Notes a person should read (e.g. "dataset is far below the reference row"). */
   notes: string[];

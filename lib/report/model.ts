@@ -77,10 +77,19 @@ export function choiceTable(d: Deployment): Table {
         `${c.shards} x ${c.nodes / c.shards}`,
         c.memoryGbPerShard.toFixed(2),
         usd(c.monthlyCostUsd),
-        c.reason,
+        p === 'kubernetes' ? `${c.reason}; ${kubernetesFlavorCosts(d)}` : c.reason,
       ];
     }),
   };
+}
+
+/**
+ * What each Kubernetes flavor really runs and costs: the OpsTree RedisCluster and the Bitnami chart
+ * lay the pods out differently from the plan's shards x (1 + replicas).
+ */
+export function kubernetesFlavorCosts(d: Deployment): string {
+  const { opstree, bitnami } = d.plan.kubernetesLayouts;
+  return `per flavor: opstree ${usd(opstree.monthlyCostUsd)}/month (${opstree.reason}); bitnami ${usd(bitnami.monthlyCostUsd)}/month (${bitnami.reason})`;
 }
 
 /** The guides' capacity row in one line, e.g. "100,000 devices -> 16 GB, 3 primaries + 3 replicas". */

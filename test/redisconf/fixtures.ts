@@ -36,6 +36,18 @@ export function fakePlan(overrides: Partial<Plan['topology']> = {}, maxclients =
     choices: {} as Plan['choices'],
     kubernetes: pods,
     kubernetesSinglePrimary: pods,
+    kubernetesLayouts: {
+      opstree: { pods: 3, resources: pods, leaders: 3, followers: 0, monthlyCostUsd: 0, reason: 'test' },
+      bitnami: {
+        pods: 1,
+        resources: pods,
+        architecture: 'standalone',
+        sentinel: false,
+        replicaCount: 0,
+        monthlyCostUsd: 0,
+        reason: 'test',
+      },
+    },
     notes: [],
   };
 }
