@@ -56,7 +56,6 @@ export function plan(spec: Spec, policy: ResolvedPolicy): Plan {
     throughput: { peakOpsPerSecond: need.peakOps, opsPerShardLimit: TOPOLOGY.opsPerShard.value },
     choices,
     kubernetes: kubernetesResources(ctx, shards),
-    kubernetesSinglePrimary: kubernetesResources(ctx, 1),
     kubernetesLayouts: kubernetesLayouts(ctx),
     reference,
     notes: [...notes(need, reference), ...alertNotes(spec, policy)],

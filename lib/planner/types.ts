@@ -138,11 +138,6 @@ export interface Plan {
   throughput: { peakOpsPerSecond: number; opsPerShardLimit: number };
   choices: Record<PlatformId, Choice>;
   kubernetes: KubernetesResources;
-  /**
-   * Pods for a layout with one primary holding the whole dataset (the Bitnami chart's replication
-   * and Sentinel modes): `kubernetes` when the plan has one shard, otherwise sized for one shard.
-   */
-  kubernetesSinglePrimary: KubernetesResources;
   /** The layout each Kubernetes flavor runs, with its own pod count and monthly cost. */
   kubernetesLayouts: KubernetesLayouts;
   reference?: ReferenceRow;

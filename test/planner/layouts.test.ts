@@ -5,11 +5,21 @@
  */
 import { fromSpec } from '../../lib/deployment';
 import { kubernetesCatalog } from '../../lib/catalog';
+import { computeNeed } from '../../lib/planner/need';
+import { contextFor } from '../../lib/planner/plan';
+import { kubernetesResources } from '../../lib/planner/select';
 import type { KubernetesResources, Plan } from '../../lib/planner/types';
 import { validateSpec } from '../../lib/spec/load';
 
-const planOf = (extra: Record<string, unknown>, profile = 'production'): Plan =>
-  fromSpec(validateSpec({ name: 'svc', profile, ...extra })).plan;
+/** The plan, and the pod size for one primary holding the whole dataset (one shard). */
+function planOf(
+  extra: Record<string, unknown>,
+  profile = 'production',
+): Plan & { singlePrimary: KubernetesResources } {
+  const d = fromSpec(validateSpec({ name: 'svc', profile, ...extra }));
+  const singlePrimary = kubernetesResources(contextFor(d.spec, d.policy, computeNeed(d.spec, d.policy)), 1);
+  return { ...d.plan, singlePrimary };
+}
 
 /** Catalog unit prices x one pod's memory limit, CPU request and disk, written out here on purpose. */
 function podMonthly(r: KubernetesResources): number {
@@ -39,10 +49,10 @@ describe('Kubernetes flavor layouts', () => {
     expect(opstree.monthlyCostUsd).toBe(p.choices.kubernetes.monthlyCostUsd);
 
     expect(bitnami).toMatchObject({ architecture: 'replication', sentinel: true, replicaCount: 3, pods: 3 });
-    expect(bitnami.resources).toEqual(p.kubernetesSinglePrimary);
+    expect(bitnami.resources).toEqual(p.singlePrimary);
     // One primary holds all 40 GB: a larger pod than one cluster shard.
     expect(bitnami.resources.memoryLimitMi).toBeGreaterThan(p.kubernetes.memoryLimitMi);
-    expect(bitnami.monthlyCostUsd).toBe(cents(3 * podMonthly(p.kubernetesSinglePrimary)));
+    expect(bitnami.monthlyCostUsd).toBe(cents(3 * podMonthly(p.singlePrimary)));
     expect(bitnami.reason).toMatch(/at least 3 Sentinels/);
   });
 
@@ -55,8 +65,8 @@ describe('Kubernetes flavor layouts', () => {
     expect(opstree.note).toMatch(
       /replication with 1 shard\(s\); a RedisCluster needs 3 leaders.*whole dataset/,
     );
-    expect(opstree.resources).toEqual(p.kubernetesSinglePrimary);
-    expect(opstree.monthlyCostUsd).toBe(cents(6 * podMonthly(p.kubernetesSinglePrimary)));
+    expect(opstree.resources).toEqual(p.singlePrimary);
+    expect(opstree.monthlyCostUsd).toBe(cents(6 * podMonthly(p.singlePrimary)));
     // The choice prices 1 x (1 + 1) pods of the same size: a third of what OpsTree runs.
     expect(p.choices.kubernetes.nodes).toBe(2);
     expect(p.choices.kubernetes.monthlyCostUsd).toBe(cents(2 * podMonthly(p.kubernetes)));
@@ -64,7 +74,7 @@ describe('Kubernetes flavor layouts', () => {
 
     // Sentinel needs three pods even though the plan has one primary and one replica.
     expect(bitnami).toMatchObject({ architecture: 'replication', sentinel: true, replicaCount: 3, pods: 3 });
-    expect(bitnami.monthlyCostUsd).toBe(cents(3 * podMonthly(p.kubernetesSinglePrimary)));
+    expect(bitnami.monthlyCostUsd).toBe(cents(3 * podMonthly(p.singlePrimary)));
   });
 
   test('standalone plan: Bitnami runs one pod, OpsTree still three leaders without followers', () => {
@@ -75,7 +85,7 @@ describe('Kubernetes flavor layouts', () => {
     const { opstree, bitnami } = p.kubernetesLayouts;
     expect(opstree).toMatchObject({ leaders: 3, followers: 0, pods: 3 });
     expect(bitnami).toMatchObject({ architecture: 'standalone', sentinel: false, replicaCount: 0, pods: 1 });
-    expect(bitnami.monthlyCostUsd).toBe(cents(podMonthly(p.kubernetesSinglePrimary)));
+    expect(bitnami.monthlyCostUsd).toBe(cents(podMonthly(p.singlePrimary)));
     expect(opstree.monthlyCostUsd).toBe(cents(3 * podMonthly(p.kubernetes)));
   });
 

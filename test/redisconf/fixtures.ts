@@ -35,7 +35,6 @@ export function fakePlan(overrides: Partial<Plan['topology']> = {}, maxclients =
     throughput: { peakOpsPerSecond: 1000, opsPerShardLimit: 100000 },
     choices: {} as Plan['choices'],
     kubernetes: pods,
-    kubernetesSinglePrimary: pods,
     kubernetesLayouts: {
       opstree: { pods: 3, resources: pods, leaders: 3, followers: 0, monthlyCostUsd: 0, reason: 'test' },
       bitnami: {
