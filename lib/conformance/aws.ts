@@ -1,4 +1,5 @@
 /** Evidence from a synthesized CloudFormation template (dist/<id>/aws/*.template.json). */
+import { supportsTransitEncryptionMode } from '../aws/engine';
 import type { ResolvedPolicy } from '../policy/types';
 import { check, fail, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
@@ -134,11 +135,13 @@ export function awsContract(t: CfnTemplate): Record<string, string> {
 /**
  * TLS only: in-transit encryption with TransitEncryptionMode `required`. Redis before 7.0.5 has no
  * mode (ElastiCache refuses the property) and accepts TLS connections only once encryption is on,
- * so there the mode must be absent and the engine version must say so.
+ * so there the mode must be absent and the template's engine version must say so.
  */
 function tlsEvidence(p: Record<string, unknown>): Evidence {
-  const major = Number(/^(\d+)\./.exec(String(p.EngineVersion ?? ''))?.[1] ?? NaN);
-  const modeless = p.Engine !== 'valkey' && major < 7;
+  const version = String(p.EngineVersion ?? '');
+  const modeless =
+    /^\d+\./.test(version) &&
+    !supportsTransitEncryptionMode(p.Engine === 'valkey' ? 'valkey' : 'redis', version);
   const ok =
     p.TransitEncryptionEnabled === true &&
     (p.TransitEncryptionMode === 'required' || (modeless && p.TransitEncryptionMode === undefined));
