@@ -7,7 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { REDIS_PORT, REDIS_UID, podPullSecrets, type K8sContext } from './context';
+import {
+  JOB_CONTAINER_SECURITY,
+  jobPodSecurity,
+  REDIS_PORT,
+  REDIS_UID,
+  podPullSecrets,
+  type K8sContext,
+} from './context';
 import { TLS_FILES } from './tls';
 
 const k8s = kplus.k8s;
@@ -117,12 +124,7 @@ export class RedisBackup extends Construct {
           ]
         : [{ name: 'REDIS_TARGETS', value: (props.targets ?? []).join(' ') }]),
     ];
-    const securityContext: kplus.k8s.SecurityContext = {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-    };
+    const securityContext = JOB_CONTAINER_SECURITY;
     const mounts: kplus.k8s.VolumeMount[] = [
       { name: 'scripts', mountPath: '/scripts', readOnly: true },
       { name: 'backup', mountPath: '/backup' },
@@ -184,13 +186,7 @@ export class RedisBackup extends Construct {
                 automountServiceAccountToken: false,
                 restartPolicy: 'Never',
                 imagePullSecrets: podPullSecrets(ctx),
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: REDIS_UID,
-                  runAsGroup: REDIS_UID,
-                  fsGroup: REDIS_UID,
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: jobPodSecurity(REDIS_UID),
                 initContainers: uploadContainer ? [backupContainer] : undefined,
                 containers: [uploadContainer ?? backupContainer],
                 volumes: [

@@ -3,6 +3,7 @@
  * policy, the plan and `spec.targets.kubernetes`: names, labels, ports, images and the secret names
  * the YAML refers to (but never contains).
  */
+import type * as kplus from 'cdk8s-plus-27';
 import { kubernetesCatalog } from '../catalog';
 import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
@@ -34,6 +35,25 @@ export const OPSTREE_OPERATOR_NAMESPACE = 'ot-operators';
 export const OPSTREE_OPERATOR_POD_LABELS: Readonly<Record<string, string>> = { name: 'redis-operator' };
 /** Non-root user the Redis containers run as (both images ship a user with this id or accept it). */
 export const REDIS_UID = 1001;
+
+/** Containers of the jobs this project adds (backup, TLS reload): no privileges, nothing to write. */
+export const JOB_CONTAINER_SECURITY: kplus.k8s.SecurityContext = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+};
+
+/** Pods of those jobs: the Redis image's user, RuntimeDefault seccomp; `fsGroup` where they write a volume. */
+export function jobPodSecurity(fsGroup?: number): kplus.k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: REDIS_UID,
+    runAsGroup: REDIS_UID,
+    ...(fsGroup !== undefined ? { fsGroup } : {}),
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
 
 export interface Images {
   /** OpsTree redis image (also used by the backup job of that flavor: it has redis-cli). */

@@ -12,7 +12,7 @@ import {
   CertificateSpecUsages,
   Issuer,
 } from '../../k8s/imports/cert-manager.io';
-import { REDIS_UID, podPullSecrets, type K8sContext } from './context';
+import { JOB_CONTAINER_SECURITY, jobPodSecurity, podPullSecrets, type K8sContext } from './context';
 
 /** Server certificates live 90 days and renew 30 days before expiry (cert-manager's own defaults are the same order). */
 export const CERT_DURATION = '2160h';
@@ -196,12 +196,7 @@ export class RedisTlsReload extends Construct {
                 automountServiceAccountToken: false,
                 restartPolicy: 'Never',
                 imagePullSecrets: podPullSecrets(ctx),
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: REDIS_UID,
-                  runAsGroup: REDIS_UID,
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: jobPodSecurity(),
                 containers: [
                   {
                     name: 'tls-reload',
@@ -212,12 +207,7 @@ export class RedisTlsReload extends Construct {
                       { name: 'scripts', mountPath: '/scripts', readOnly: true },
                       { name: 'tls', mountPath: '/tls', readOnly: true },
                     ],
-                    securityContext: {
-                      allowPrivilegeEscalation: false,
-                      readOnlyRootFilesystem: true,
-                      runAsNonRoot: true,
-                      capabilities: { drop: ['ALL'] },
-                    },
+                    securityContext: JOB_CONTAINER_SECURITY,
                     resources: {
                       requests: {
                         cpu: kplus.k8s.Quantity.fromString('10m'),
