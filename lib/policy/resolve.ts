@@ -7,6 +7,7 @@ import { SpecError } from '../errors';
 import type { Spec, WaivableRule } from '../spec/schema';
 import { DEFAULT_ENGINE_VERSION, PRODUCTION_MINIMUMS, PROFILE_DEFAULTS } from './profiles';
 import type { AppliedWaiver, ResolvedPolicy } from './types';
+import { checkEngineVersion } from './engine-version';
 import { dailyParts, durationMinutes, parseWeekly, windowsOverlap } from './windows';
 
 export function resolvePolicy(spec: Spec, source = 'spec'): ResolvedPolicy {
@@ -19,11 +20,13 @@ export function resolvePolicy(spec: Spec, source = 'spec'): ResolvedPolicy {
   const rdb = p.rdb ?? d.persistence.rdb;
   const replicasPerShard = a.replicasPerShard ?? d.availability.replicasPerShard;
   const multiAz = a.multiAz ?? (replicasPerShard > 0 ? d.availability.multiAz : false);
+  const engineVersion = spec.engineVersion ?? DEFAULT_ENGINE_VERSION[spec.engine];
+  checkEngineVersion(spec, engineVersion, source);
   const policy: ResolvedPolicy = {
     name: spec.name,
     profile: spec.profile,
     engine: spec.engine,
-    engineVersion: spec.engineVersion ?? DEFAULT_ENGINE_VERSION[spec.engine],
+    engineVersion,
     security: {
       ...d.security,
       tls: s.tls ?? d.security.tls,
