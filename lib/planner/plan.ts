@@ -10,7 +10,14 @@ import type { Profile, Spec } from '../spec/schema';
 import { GB, TOPOLOGY } from './assumptions';
 import { computeNeed, datasetItems, memoryNeed, type Need } from './need';
 import { choose, kubernetesLayouts, kubernetesResources, type SelectContext } from './select';
-import { PLATFORM_IDS, type Choice, type Plan, type PlatformId, type ReferenceRow } from './types';
+import {
+  PLATFORM_IDS,
+  type Choice,
+  type PinnedSizing,
+  type Plan,
+  type PlatformId,
+  type ReferenceRow,
+} from './types';
 import { int } from '../numbers';
 
 export function contextFor(spec: Spec, policy: ResolvedPolicy, need: Need): SelectContext {
@@ -58,8 +65,42 @@ export function plan(spec: Spec, policy: ResolvedPolicy): Plan {
     kubernetes: kubernetesResources(ctx, shards),
     kubernetesLayouts: kubernetesLayouts(ctx),
     reference,
-    notes: [...notes(need, reference), ...alertNotes(spec, policy)],
+    ...(spec.sizing && need.derived ? { sizing: pinnedSizing(spec.sizing, need, policy) } : {}),
+    notes: [...notes(need, reference), ...pinNotes(spec, need, policy), ...alertNotes(spec, policy)],
   };
+}
+
+function pinnedSizing(sizing: NonNullable<Spec['sizing']>, need: Need, policy: ResolvedPolicy): PinnedSizing {
+  const derivedShards =
+    need.topology.mode === 'cluster' || need.derived!.minShards > 1 ? need.derived!.minShards : 1;
+  return {
+    memoryGb: sizing.memoryGb,
+    ...(sizing.shards !== undefined ? { shards: sizing.shards } : {}),
+    ...(sizing.replicas !== undefined ? { replicas: sizing.replicas } : {}),
+    reason: sizing.reason,
+    derivedNeededBytes: need.derived!.neededBytes,
+    derivedShards: policy.availability.topology === 'standalone' ? 1 : derivedShards,
+  };
+}
+
+/** A pin below what the workload needs is allowed (a guide's tier), but never silent. */
+function pinNotes(spec: Spec, need: Need, policy: ResolvedPolicy): string[] {
+  if (!spec.sizing || !need.derived) return [];
+  const pinned = need.memory.neededBytes / GB;
+  const derived = need.derived.neededBytes / GB;
+  const out = [
+    `Capacity pinned by sizing (${spec.sizing.reason}): ${pinned.toFixed(2)} GB provisioned, ${derived.toFixed(2)} GB derived from the workload.`,
+  ];
+  if (pinned < derived) {
+    const full =
+      policy.keyspace.evictionPolicy === 'noeviction'
+        ? 'writes are refused (noeviction) once it is full'
+        : `keys are evicted (${policy.keyspace.evictionPolicy}) once it is full`;
+    out.push(
+      `The pinned ${pinned.toFixed(2)} GB is ${((1 - pinned / derived) * 100).toFixed(0)}% below the derived need: the cache holds less than the whole working set and ${full}.`,
+    );
+  }
+  return out;
 }
 
 /**
@@ -135,7 +176,8 @@ function alertNotes(spec: Spec, policy: ResolvedPolicy): string[] {
 
 function notes(need: Need, ref: ReferenceRow | undefined): string[] {
   const out: string[] = [];
-  const neededGb = need.memory.neededBytes / GB;
+  // The guide's row is compared with what the workload derives, not with a pinned size.
+  const neededGb = (need.derived?.neededBytes ?? need.memory.neededBytes) / GB;
   if (ref) {
     const ratio = ref.memoryGb / Math.max(neededGb, 0.001);
     if (ratio > 2) {

@@ -18,7 +18,19 @@ export function resolvePolicy(spec: Spec, source = 'spec'): ResolvedPolicy {
   const k = spec.keyspace;
 
   const rdb = p.rdb ?? d.persistence.rdb;
-  const replicasPerShard = a.replicasPerShard ?? d.availability.replicasPerShard;
+  if (
+    spec.sizing?.replicas !== undefined &&
+    a.replicasPerShard !== undefined &&
+    a.replicasPerShard !== spec.sizing.replicas
+  ) {
+    throw new SpecError(
+      'sizing.replicas',
+      spec.sizing.replicas,
+      `availability.replicasPerShard says ${a.replicasPerShard}: give the replica count in one place`,
+      source,
+    );
+  }
+  const replicasPerShard = a.replicasPerShard ?? spec.sizing?.replicas ?? d.availability.replicasPerShard;
   const multiAz = a.multiAz ?? (replicasPerShard > 0 ? d.availability.multiAz : false);
   const engineVersion = spec.engineVersion ?? DEFAULT_ENGINE_VERSION[spec.engine];
   checkEngineVersion(spec, engineVersion, source);

@@ -28,7 +28,7 @@ export function sizingTables(d: Deployment): Table[] {
       headers: ['step', 'factor', 'after', 'why'],
       rows: plan.memory.factors.map((f) => [
         f.name,
-        f.factor ? `x${f.factor}` : '+',
+        f.kind === 'pin' ? '=' : f.factor ? `x${f.factor}` : '+',
         bytes(f.bytesAfter),
         f.why,
       ]),
@@ -60,7 +60,30 @@ export function sizingTables(d: Deployment): Table[] {
         ['maxclients', int(plan.connections.maxclients), '2x expected clients, at least 1,000'],
       ],
     },
+    ...(plan.sizing ? [pinnedSizingTable(d)] : []),
   ];
+}
+
+/** spec.sizing beside what the workload alone derives, so a pinned size is never mistaken for a derived one. */
+export function pinnedSizingTable(d: Deployment): Table {
+  const s = d.plan.sizing!;
+  return {
+    title: `Pinned sizing (${s.reason})`,
+    headers: ['what', 'pinned (provisioned)', 'derived from the workload'],
+    rows: [
+      ['memory', bytes(d.plan.memory.neededBytes), bytes(s.derivedNeededBytes)],
+      [
+        'shards',
+        s.shards !== undefined ? String(s.shards) : `not pinned (${d.plan.topology.shards})`,
+        String(s.derivedShards),
+      ],
+      [
+        'replicas per shard',
+        s.replicas !== undefined ? String(s.replicas) : `not pinned (${d.plan.topology.replicasPerShard})`,
+        `${d.plan.topology.replicasPerShard} (policy)`,
+      ],
+    ],
+  };
 }
 
 export function choiceTable(d: Deployment): Table {

@@ -230,6 +230,35 @@ export const alertsSchema = z
   })
   .strict();
 
+/**
+ * Capacity pinned on purpose, like a waiver: the plan provisions this instead of the derived need and
+ * shows both side by side (e.g. to follow a guide's tier sizes).
+ */
+export const sizingSchema = z
+  .object({
+    memoryGb: z
+      .number()
+      .min(0.25)
+      .max(10_000)
+      .describe('Memory to provision in GB (the whole dataset plus headroom), instead of the derived need.'),
+    shards: z
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('Exact shard count (more than 1 means cluster).'),
+    replicas: z
+      .number()
+      .int()
+      .min(0)
+      .max(5)
+      .optional()
+      .describe('Replicas per shard (same as availability.replicasPerShard; give one of them).'),
+    reason: z.string().min(10, 'a reason of at least 10 characters').describe('Why the size is pinned.'),
+  })
+  .strict();
+
 export const waiverSchema = z
   .object({
     rule: z.enum(WAIVABLE_RULES),
@@ -392,6 +421,7 @@ export const specSchema = z
     availability: availabilitySchema.default({}),
     maintenanceWindow: weeklyWindow.optional(),
     alerts: alertsSchema.default({}),
+    sizing: sizingSchema.optional(),
     waivers: z.array(waiverSchema).default([]),
     tags: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().max(63)).default({}),
     targets: targetsSchema.default({}),
