@@ -5,6 +5,7 @@ import { bytes, int, usd } from '../cli/format';
 import { INVARIANTS } from '../conformance/invariants';
 import { TARGET_LABELS, TARGETS, type TargetResult } from '../conformance/types';
 import type { Deployment } from '../deployment';
+import { GUIDE_STATUS_ORDER, type GuideResult } from '../guides/types';
 import { PLATFORM_IDS, type ReferenceRow } from '../planner/types';
 
 export interface Table {
@@ -176,5 +177,29 @@ export function waiverTable(d: Deployment): Table {
     title: 'Waivers',
     headers: ['rule', 'what it weakens', 'reason'],
     rows: d.policy.waivers.map((w) => [w.rule, w.detail, w.reason]),
+  };
+}
+
+/**
+ * The guides' recommendations for this spec: unexplained first (there should be none), then
+ * departures with their reasons, then what is honoured and where, then what does not apply.
+ */
+export function guidesTable(results: GuideResult[]): Table {
+  const count = (s: GuideResult['status']) => results.filter((r) => r.status === s).length;
+  const rows = [...results].sort(
+    (a, b) =>
+      GUIDE_STATUS_ORDER.indexOf(a.status) - GUIDE_STATUS_ORDER.indexOf(b.status) || a.id.localeCompare(b.id),
+  );
+  return {
+    title: `Guide recommendations: ${count('honoured')} honoured, ${count('departed')} departed with a reason, ${count('n/a')} not applicable, ${count('unexplained')} unexplained`,
+    headers: ['guide', 'recommendation', 'status', 'found', 'reason'],
+    rows: rows.map((r) => [`${r.guide} ${r.section}`, r.says, r.status, r.detail, r.reason ?? '']),
+    status: rows.map((r) => [
+      undefined,
+      undefined,
+      { honoured: 'pass', departed: 'waived', 'n/a': 'na', unexplained: 'fail' }[r.status],
+      undefined,
+      undefined,
+    ]),
   };
 }
