@@ -18,8 +18,22 @@ import { renderSelfHosted } from '../../lib/selfhosted/render';
 import { validateSpec } from '../../lib/spec/load';
 
 const root = path.join(__dirname, '..', '..');
+/** The parts of a spec this test rewrites. */
+interface SpecYaml {
+  name: string;
+  description?: string;
+  tags?: Record<string, string>;
+  keyspace?: {
+    prefix?: string;
+    keyspaceNotifications?: string;
+    defaultTtlSeconds?: number;
+    databases?: Array<{ prefix: string }>;
+  };
+  targets?: { kubernetes?: { namespace?: string } };
+}
+
 const base = (name: string) =>
-  parse(fs.readFileSync(path.join(root, 'examples', `${name}.yaml`), 'utf8')) as Record<string, any>;
+  parse(fs.readFileSync(path.join(root, 'examples', `${name}.yaml`), 'utf8')) as SpecYaml;
 
 /** Deployment names as the schema allows them: a letter, then letters, digits and single hyphens. */
 const name = fc
@@ -58,7 +72,7 @@ test('valid fuzzed specs render without a secret-scan finding or a failing confo
         y.keyspace = { ...(y.keyspace ?? {}), prefix: s.prefix, keyspaceNotifications: s.notifications };
         // Databases keep their own prefixes only in the examples that have them; make them follow the prefix.
         if (Array.isArray(y.keyspace.databases))
-          y.keyspace.databases = y.keyspace.databases.map((db: { prefix: string }, i: number) => ({
+          y.keyspace.databases = y.keyspace.databases.map((db, i) => ({
             ...db,
             prefix: `${s.prefix}-db${i}-`,
           }));
