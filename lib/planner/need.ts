@@ -131,7 +131,7 @@ export function connectionNeed(w: Spec['workload']): Plan['connections'] {
   } else {
     const formula = Math.ceil((concurrent * calls) / CONNECTIONS.poolDivisor.value);
     poolSize = Math.max(CONNECTIONS.minPool.value, formula);
-    poolReason = `${int(concurrent)} concurrent requests x ${calls} calls / ${CONNECTIONS.poolDivisor.value} = ${formula}${formula < CONNECTIONS.minPool.value ? `, raised to the minimum ${CONNECTIONS.minPool.value}` : ''} (guide table: ${row.poolSize})`;
+    poolReason = `${int(concurrent)} concurrent requests per application replica x ${calls} calls / ${CONNECTIONS.poolDivisor.value} = ${formula}${formula < CONNECTIONS.minPool.value ? `, raised to the minimum ${CONNECTIONS.minPool.value}` : ''} (guide 001's formula, which follows the calls per request; its table says ${row.poolSize} for ${int(concurrent)} concurrent users)`;
   }
   const minIdle = Math.min(poolSize, row.minIdle);
   const expectedClients = poolSize * replicas + CONNECTIONS.operational.value;

@@ -189,6 +189,33 @@ function notes(need: Need, ref: ReferenceRow | undefined): string[] {
         `The derived need of ${neededGb.toFixed(2)} GB is above the guide's row (${ref.memoryGb} GB): the row would run out of memory for this workload.`,
       );
     }
+    out.push(...rowTopologyNotes(need, ref));
+  }
+  return out;
+}
+
+/**
+ * The guide's device rows also name a topology and a connection budget. The plan derives both from
+ * the workload; when it departs from the row it says why in one line, and how to follow the row.
+ */
+function rowTopologyNotes(need: Need, ref: ReferenceRow): string[] {
+  const out: string[] = [];
+  const t = need.topology;
+  if (
+    ref.primaries !== undefined &&
+    (t.mode !== 'cluster' || t.minShards < ref.primaries) &&
+    t.pinnedShards === undefined
+  ) {
+    const dataGb = (need.derived?.dataBytes ?? need.memory.dataBytes) / GB;
+    out.push(
+      `The guide's row runs ${ref.primaries} primaries + ${ref.primaries * (ref.replicasPerPrimary ?? 0)} replicas; this plan runs ${t.mode === 'cluster' ? `${t.minShards} shard(s)` : t.mode}, because ${dataGb.toFixed(1)} GB of data and ${int(need.peakOps)} ops/s fit ${t.mode === 'cluster' ? 'those shards' : 'one primary'} (cluster from ${TOPOLOGY.singleNodeMaxDataGb.value} GB or ${int(TOPOLOGY.opsPerShard.value)} ops/s per shard). To follow the row, set availability.topology: cluster and availability.minShards: ${ref.primaries}.`,
+    );
+  }
+  if (ref.connections !== undefined && need.connections.maxclients < ref.connections) {
+    const c = need.connections;
+    out.push(
+      `The guide's row budgets ${int(ref.connections)} connections; this workload expects ${int(c.expectedClients)} clients (pool ${c.poolSize} x ${c.applicationReplicas} application replicas + operational), so maxclients is ${int(c.maxclients)}. Raise workload.concurrentRequests (per application replica) or workload.applicationReplicas to plan for the row's clients.`,
+    );
   }
   return out;
 }

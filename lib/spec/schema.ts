@@ -147,9 +147,28 @@ export const workloadSchema = z
     pendingJobsPerDevice: z.number().min(0).max(1000).optional(),
     metricsPerDevice: z.number().min(0).max(100_000).optional(),
     peakOpsPerSecond: z.number().int().min(1).max(100_000_000).optional(),
-    concurrentRequests: z.number().int().min(1).max(10_000_000).optional(),
-    redisCallsPerRequest: z.number().min(0.1).max(1000).optional(),
-    applicationReplicas: z.number().int().min(1).max(10_000).optional(),
+    concurrentRequests: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .optional()
+      .describe(
+        'Concurrent requests PER APPLICATION REPLICA: each replica sizes its own client pool from it.',
+      ),
+    redisCallsPerRequest: z
+      .number()
+      .min(0.1)
+      .max(1000)
+      .optional()
+      .describe('Average Redis calls per request.'),
+    applicationReplicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe('Application replicas (processes with their own pool); connections = pool x replicas.'),
     poolSize: z.number().int().min(1).max(10_000).optional().describe('Fixed client pool per app replica.'),
     growthFactor: z
       .number()
