@@ -10,6 +10,7 @@ import { SpecError } from '../errors';
 import awsData from './data/aws-elasticache.json';
 import azureManagedData from './data/azure-managed.json';
 import azurePremiumData from './data/azure-premium.json';
+import enginesData from './data/engines.json';
 import gcpData from './data/gcp-memorystore.json';
 import kubernetesData from './data/kubernetes.json';
 import referenceData from './data/reference.json';
@@ -17,6 +18,7 @@ import type {
   AwsCatalog,
   AzureManagedCatalog,
   AzurePremiumCatalog,
+  EnginesCatalog,
   GcpCatalog,
   KubernetesCatalog,
   ReferenceCatalog,
@@ -628,6 +630,44 @@ const referenceSchema = withChecks(
   },
 );
 
+/** major.minor compared as numbers: 8.10 is after 8.8. */
+export function compareVersions(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
+const enginesSchema = withChecks(
+  z.strictObject({
+    source: sourceSchema,
+    fieldSources: fieldSourcesSchema.optional(),
+    releases: z.strictObject({ redis: majorMinorList, valkey: majorMinorList }),
+    selfHostedMinimum: z.strictObject({
+      redis: z.string().regex(/^\d+\.\d+$/, { error: 'expected major.minor' }),
+      valkey: z.string().regex(/^\d+\.\d+$/, { error: 'expected major.minor' }),
+    }),
+  }),
+  (data, issues) => {
+    for (const engine of ['redis', 'valkey'] as const) {
+      const list = data.releases[engine];
+      list.forEach((v, i) => {
+        if (i > 0 && compareVersions(list[i - 1], v) >= 0)
+          issues.push({
+            path: ['releases', engine, i],
+            message: `expected versions in ascending order (after ${list[i - 1]})`,
+            input: v,
+          });
+      });
+      if (!list.includes(data.selfHostedMinimum[engine]))
+        issues.push({
+          path: ['selfHostedMinimum', engine],
+          message: `expected one of the ${engine} releases`,
+          input: data.selfHostedMinimum[engine],
+        });
+    }
+  },
+);
+
 /** Per-GiB and per-vCPU monthly prices from two reference nodes that differ only in memory. */
 export function deriveUnitPrices(d: NonNullable<KubernetesCatalog['derivation']>): {
   perGibMonth: number;
@@ -648,6 +688,7 @@ export type _SchemaMatchesTypes = [
   Assignable<z.output<typeof azureManagedSchema>, AzureManagedCatalog>,
   Assignable<z.output<typeof kubernetesSchema>, KubernetesCatalog>,
   Assignable<z.output<typeof referenceSchema>, ReferenceCatalog>,
+  Assignable<z.output<typeof enginesSchema>, EnginesCatalog>,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -662,6 +703,7 @@ export interface CatalogTypes {
   'azure-managed': AzureManagedCatalog;
   kubernetes: KubernetesCatalog;
   reference: ReferenceCatalog;
+  engines: EnginesCatalog;
 }
 export type CatalogName = keyof CatalogTypes;
 
@@ -672,6 +714,7 @@ const SCHEMAS: Record<CatalogName, z.ZodType> = {
   'azure-managed': azureManagedSchema,
   kubernetes: kubernetesSchema,
   reference: referenceSchema,
+  engines: enginesSchema,
 };
 
 export const CATALOG_NAMES = Object.keys(SCHEMAS) as CatalogName[];
@@ -719,6 +762,7 @@ const RAW: Record<CatalogName, unknown> = {
   'azure-managed': azureManagedData,
   kubernetes: kubernetesData,
   reference: referenceData,
+  engines: enginesData,
 };
 
 const cache = new Map<CatalogName, unknown>();
@@ -735,6 +779,7 @@ export const azurePremiumCatalog = (): AzurePremiumCatalog => loadCatalog('azure
 export const azureManagedCatalog = (): AzureManagedCatalog => loadCatalog('azure-managed');
 export const kubernetesCatalog = (): KubernetesCatalog => loadCatalog('kubernetes');
 export const referenceCatalog = (): ReferenceCatalog => loadCatalog('reference');
+export const enginesCatalog = (): EnginesCatalog => loadCatalog('engines');
 
 /**
  * Price multiplier of `region` relative to the catalog's default region. An unknown region is a spec

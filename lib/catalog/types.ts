@@ -234,3 +234,11 @@ export interface ReferenceCatalog {
    */
   poolSizes: Array<{ maxConcurrentUsers: number | null; poolSize: number; minIdle: number }>;
 }
+
+/** Released engine versions (major.minor) and the oldest the self-hosted configs can run on. */
+export interface EnginesCatalog {
+  source: Source;
+  fieldSources?: Record<string, Source>;
+  releases: { redis: string[]; valkey: string[] };
+  selfHostedMinimum: { redis: string; valkey: string };
+}

@@ -102,13 +102,24 @@ export function scanText(text: string, file = '(text)'): SecretFinding[] {
       findings.push({ file, line: i + 1, kind: rule.kind, excerpt: excerpt(value) });
     }
     // Path separators and dots split tokens: ids like /subscriptions/... or host names are not secrets.
-    for (const token of line.match(/[A-Za-z0-9+=_!&#$^<>-]{24,}/g) ?? []) {
+    for (const token of tokensOf(line)) {
       if (looksGenerated(token) && !isKnownSafe(token)) {
         findings.push({ file, line: i + 1, kind: 'generated token', excerpt: excerpt(token) });
       }
     }
   });
   return findings;
+}
+
+/**
+ * Candidate tokens of one line. `=` is a token character because base64 ends in `=` padding, but
+ * inside a token it is an assignment: `REDIS_SENTINEL_SERVICE=hotel-prod-v2` is a name and a value
+ * (an upper-case name, a digit and lower case together looked like one random token).
+ */
+function tokensOf(line: string): string[] {
+  return (line.match(/[A-Za-z0-9+=_!&#$^<>-]{24,}/g) ?? [])
+    .flatMap((t) => t.split(/=(?!=*$)/))
+    .filter((t) => t.length >= MIN_TOKEN);
 }
 
 function isPlaceholderOrReference(v: string): boolean {

@@ -1,7 +1,7 @@
 /** Human-readable rendering of a plan for the terminal (also reused by report.md). */
 import type { Deployment } from '../deployment';
 import { PLATFORM_IDS } from '../planner/types';
-import { referenceRowText, sizingTables } from '../report/model';
+import { pinnedSizingTable, referenceRowText, sizingTables } from '../report/model';
 import { bytes, int, table, usd } from './format';
 
 export function formatPlan(d: Deployment): string {
@@ -15,6 +15,10 @@ export function formatPlan(d: Deployment): string {
   // The same workload and memory tables as the report (lib/report/model.ts).
   const [workload, memory] = sizingTables(d);
   for (const t of [workload, memory]) out.push(table(t.headers, t.rows), '');
+  if (plan.sizing) {
+    const pinned = pinnedSizingTable(d);
+    out.push(pinned.title, table(pinned.headers, pinned.rows), '');
+  }
   out.push(
     `Memory needed: ${bytes(plan.memory.neededBytes)}; maxmemory per shard: ${bytes(plan.memory.maxmemoryBytesPerShard)}`,
   );

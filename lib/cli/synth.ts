@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SPEC_PATH } from '../deployment';
+import { guideSummary } from '../guides/evaluate';
 import { synthAll } from '../synth/run';
 import { parseFlags, runCli, UsageError, userPath } from './run';
 
@@ -55,6 +56,12 @@ if (require.main === module) {
       process.stdout.write(
         `  ${r.id.padEnd(20)} ${state.padEnd(7)} ${r.failures.length ? '' : `${path.relative(process.cwd(), r.outDir)}/  conformance: ${count('pass')} pass, ${count('waived')} waived, ${count('na')} n/a, ${count('fail')} fail`}\n`,
       );
+      if (!r.failures.length) {
+        const g = guideSummary(r.guides);
+        process.stdout.write(
+          `  ${''.padEnd(28)}guides: ${g.honoured} honoured, ${g.departed} departed with a reason, ${g['n/a']} n/a, ${g.unexplained} unexplained\n`,
+        );
+      }
     }
     process.stdout.write(`  ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     if (failures.length) {

@@ -13,7 +13,16 @@ import { int } from '../numbers';
 export interface Need {
   dataset: Plan['dataset'];
   memory: { factors: MemoryFactor[]; dataBytes: number; neededBytes: number };
-  topology: { mode: Plan['topology']['mode']; minShards: number; replicasPerShard: number; reason: string };
+  topology: {
+    mode: Plan['topology']['mode'];
+    minShards: number;
+    /** Set when spec.sizing pins the shard count: every platform uses exactly this many. */
+    pinnedShards?: number;
+    replicasPerShard: number;
+    reason: string;
+  };
+  /** What the workload alone would need, when spec.sizing pins the capacity. */
+  derived?: { neededBytes: number; dataBytes: number; minShards: number };
   connections: Plan['connections'];
   peakOps: number;
   inputs: Plan['inputs'];
@@ -122,7 +131,7 @@ export function connectionNeed(w: Spec['workload']): Plan['connections'] {
   } else {
     const formula = Math.ceil((concurrent * calls) / CONNECTIONS.poolDivisor.value);
     poolSize = Math.max(CONNECTIONS.minPool.value, formula);
-    poolReason = `${int(concurrent)} concurrent requests x ${calls} calls / ${CONNECTIONS.poolDivisor.value} = ${formula}${formula < CONNECTIONS.minPool.value ? `, raised to the minimum ${CONNECTIONS.minPool.value}` : ''} (guide table: ${row.poolSize})`;
+    poolReason = `${int(concurrent)} concurrent requests per application replica x ${calls} calls / ${CONNECTIONS.poolDivisor.value} = ${formula}${formula < CONNECTIONS.minPool.value ? `, raised to the minimum ${CONNECTIONS.minPool.value}` : ''} (guide 001's formula, which follows the calls per request; its table says ${row.poolSize} for ${int(concurrent)} concurrent users)`;
   }
   const minIdle = Math.min(poolSize, row.minIdle);
   const expectedClients = poolSize * replicas + CONNECTIONS.operational.value;
@@ -133,7 +142,12 @@ export function connectionNeed(w: Spec['workload']): Plan['connections'] {
   return { poolSize, minIdle, poolReason, applicationReplicas: replicas, expectedClients, maxclients };
 }
 
-export function topologyNeed(policy: ResolvedPolicy, dataBytes: number, peakOps: number): Need['topology'] {
+export function topologyNeed(
+  policy: ResolvedPolicy,
+  dataBytes: number,
+  peakOps: number,
+  pinnedShards?: number,
+): Need['topology'] {
   const av = policy.availability;
   const byOps = Math.ceil(peakOps / TOPOLOGY.opsPerShard.value);
   const byData = Math.ceil(dataBytes / (TOPOLOGY.singleNodeMaxDataGb.value * GB));
@@ -146,13 +160,23 @@ export function topologyNeed(policy: ResolvedPolicy, dataBytes: number, peakOps:
   } else if (av.topology === 'standalone' || av.topology === 'replication') {
     mode = av.topology;
     reasons.push(`topology: ${av.topology} set in the spec`);
-    if (byData > 1 || byOps > 1) {
+    if (pinnedShards !== undefined && pinnedShards > 1) {
+      throw new SpecError(
+        'sizing.shards',
+        pinnedShards,
+        `topology ${av.topology} has one shard: pin shards: 1 or use topology: cluster or auto`,
+      );
+    }
+    if (pinnedShards === undefined && (byData > 1 || byOps > 1)) {
       throw new SpecError(
         'availability.topology',
         av.topology,
         `the workload needs ${Math.max(byData, byOps)} shards (${(dataBytes / GB).toFixed(1)} GB, ${peakOps} ops/s): use topology: cluster or auto`,
       );
     }
+  } else if (pinnedShards !== undefined) {
+    mode = pinnedShards > 1 ? 'cluster' : replicasPerShard > 0 ? 'replication' : 'standalone';
+    reasons.push(`sizing.shards pinned at ${pinnedShards} -> ${mode}`);
   } else if (byData > 1 || byOps > 1 || av.minShards > 1) {
     mode = 'cluster';
     reasons.push(
@@ -176,20 +200,40 @@ export function topologyNeed(policy: ResolvedPolicy, dataBytes: number, peakOps:
     }
   }
   let minShards = 1;
-  if (mode === 'cluster') {
+  if (mode === 'cluster' && pinnedShards !== undefined) {
+    minShards = pinnedShards;
+    const derived = Math.max(av.minShards, byOps, byData);
+    reasons.push(
+      `shards = ${pinnedShards} pinned by sizing (derived: >= ${derived}; spec minimum ${av.minShards}, by ops ${byOps}, by data ${byData})`,
+    );
+  } else if (mode === 'cluster') {
     minShards = Math.max(av.minShards, byOps, byData);
     reasons.push(`shards >= ${minShards} (spec minimum ${av.minShards}, by ops ${byOps}, by data ${byData})`);
   }
   reasons.push(`${replicasPerShard} replica(s) per shard from the ${policy.profile} policy`);
-  return { mode, minShards, replicasPerShard, reason: reasons.join('; ') };
+  return {
+    mode,
+    minShards,
+    ...(pinnedShards !== undefined ? { pinnedShards } : {}),
+    replicasPerShard,
+    reason: reasons.join('; '),
+  };
 }
 
 export function computeNeed(spec: Spec, policy: ResolvedPolicy): Need {
   const w = spec.workload;
   const items = datasetItems(w);
-  const memory = memoryNeed(items, policy.profile, w.growthFactor);
+  const derivedMemory = memoryNeed(items, policy.profile, w.growthFactor);
+  const memory = spec.sizing ? pinnedMemory(derivedMemory, spec.sizing) : derivedMemory;
   const peakOps = w.peakOpsPerSecond ?? CONNECTIONS.defaultPeakOps.value;
-  const topology = topologyNeed(policy, memory.dataBytes, peakOps);
+  const topology = topologyNeed(policy, memory.dataBytes, peakOps, spec.sizing?.shards);
+  const derived = spec.sizing
+    ? {
+        neededBytes: derivedMemory.neededBytes,
+        dataBytes: derivedMemory.dataBytes,
+        minShards: derivedShards(policy, derivedMemory.dataBytes, peakOps),
+      }
+    : undefined;
   const connections = connectionNeed(w);
   return {
     dataset: {
@@ -199,6 +243,7 @@ export function computeNeed(spec: Spec, policy: ResolvedPolicy): Need {
     },
     memory,
     topology,
+    ...(derived ? { derived } : {}),
     connections,
     peakOps,
     inputs: {
@@ -212,4 +257,35 @@ export function computeNeed(spec: Spec, policy: ResolvedPolicy): Need {
       profile: policy.profile,
     },
   };
+}
+
+/**
+ * The memory need when spec.sizing pins it: the derivation stays visible, then one last step replaces
+ * its result with the pinned size. The reserve for replication and fork buffers comes out of the
+ * pinned size as it does out of a derived one.
+ */
+export function pinnedMemory(derived: Need['memory'], sizing: NonNullable<Spec['sizing']>): Need['memory'] {
+  const neededBytes = Math.round(sizing.memoryGb * GB);
+  const dataBytes = Math.floor(neededBytes * (1 - MEMORY.reserve.value));
+  const derivedGb = (derived.neededBytes / GB).toFixed(2);
+  return {
+    factors: [
+      ...derived.factors,
+      {
+        name: 'pinned by sizing',
+        kind: 'pin',
+        bytesAfter: neededBytes,
+        why: `sizing.memoryGb ${sizing.memoryGb} GB instead of the derived ${derivedGb} GB: ${sizing.reason}`,
+      },
+    ],
+    dataBytes,
+    neededBytes,
+  };
+}
+
+/** The shard count the workload alone asks for (what topologyNeed would say without a pin). */
+function derivedShards(policy: ResolvedPolicy, dataBytes: number, peakOps: number): number {
+  const byOps = Math.ceil(peakOps / TOPOLOGY.opsPerShard.value);
+  const byData = Math.ceil(dataBytes / (TOPOLOGY.singleNodeMaxDataGb.value * GB));
+  return Math.max(policy.availability.minShards, byOps, byData);
 }

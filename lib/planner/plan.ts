@@ -10,7 +10,14 @@ import type { Profile, Spec } from '../spec/schema';
 import { GB, TOPOLOGY } from './assumptions';
 import { computeNeed, datasetItems, memoryNeed, type Need } from './need';
 import { choose, kubernetesLayouts, kubernetesResources, type SelectContext } from './select';
-import { PLATFORM_IDS, type Choice, type Plan, type PlatformId, type ReferenceRow } from './types';
+import {
+  PLATFORM_IDS,
+  type Choice,
+  type PinnedSizing,
+  type Plan,
+  type PlatformId,
+  type ReferenceRow,
+} from './types';
 import { int } from '../numbers';
 
 export function contextFor(spec: Spec, policy: ResolvedPolicy, need: Need): SelectContext {
@@ -58,8 +65,42 @@ export function plan(spec: Spec, policy: ResolvedPolicy): Plan {
     kubernetes: kubernetesResources(ctx, shards),
     kubernetesLayouts: kubernetesLayouts(ctx),
     reference,
-    notes: [...notes(need, reference), ...alertNotes(spec, policy)],
+    ...(spec.sizing && need.derived ? { sizing: pinnedSizing(spec.sizing, need, policy) } : {}),
+    notes: [...notes(need, reference), ...pinNotes(spec, need, policy), ...alertNotes(spec, policy)],
   };
+}
+
+function pinnedSizing(sizing: NonNullable<Spec['sizing']>, need: Need, policy: ResolvedPolicy): PinnedSizing {
+  const derivedShards =
+    need.topology.mode === 'cluster' || need.derived!.minShards > 1 ? need.derived!.minShards : 1;
+  return {
+    memoryGb: sizing.memoryGb,
+    ...(sizing.shards !== undefined ? { shards: sizing.shards } : {}),
+    ...(sizing.replicas !== undefined ? { replicas: sizing.replicas } : {}),
+    reason: sizing.reason,
+    derivedNeededBytes: need.derived!.neededBytes,
+    derivedShards: policy.availability.topology === 'standalone' ? 1 : derivedShards,
+  };
+}
+
+/** A pin below what the workload needs is allowed (a guide's tier), but never silent. */
+function pinNotes(spec: Spec, need: Need, policy: ResolvedPolicy): string[] {
+  if (!spec.sizing || !need.derived) return [];
+  const pinned = need.memory.neededBytes / GB;
+  const derived = need.derived.neededBytes / GB;
+  const out = [
+    `Capacity pinned by sizing (${spec.sizing.reason}): ${pinned.toFixed(2)} GB provisioned, ${derived.toFixed(2)} GB derived from the workload.`,
+  ];
+  if (pinned < derived) {
+    const full =
+      policy.keyspace.evictionPolicy === 'noeviction'
+        ? 'writes are refused (noeviction) once it is full'
+        : `keys are evicted (${policy.keyspace.evictionPolicy}) once it is full`;
+    out.push(
+      `The pinned ${pinned.toFixed(2)} GB is ${((1 - pinned / derived) * 100).toFixed(0)}% below the derived need: the cache holds less than the whole working set and ${full}.`,
+    );
+  }
+  return out;
 }
 
 /**
@@ -135,7 +176,8 @@ function alertNotes(spec: Spec, policy: ResolvedPolicy): string[] {
 
 function notes(need: Need, ref: ReferenceRow | undefined): string[] {
   const out: string[] = [];
-  const neededGb = need.memory.neededBytes / GB;
+  // The guide's row is compared with what the workload derives, not with a pinned size.
+  const neededGb = (need.derived?.neededBytes ?? need.memory.neededBytes) / GB;
   if (ref) {
     const ratio = ref.memoryGb / Math.max(neededGb, 0.001);
     if (ratio > 2) {
@@ -147,6 +189,33 @@ function notes(need: Need, ref: ReferenceRow | undefined): string[] {
         `The derived need of ${neededGb.toFixed(2)} GB is above the guide's row (${ref.memoryGb} GB): the row would run out of memory for this workload.`,
       );
     }
+    out.push(...rowTopologyNotes(need, ref));
+  }
+  return out;
+}
+
+/**
+ * The guide's device rows also name a topology and a connection budget. The plan derives both from
+ * the workload; when it departs from the row it says why in one line, and how to follow the row.
+ */
+function rowTopologyNotes(need: Need, ref: ReferenceRow): string[] {
+  const out: string[] = [];
+  const t = need.topology;
+  if (
+    ref.primaries !== undefined &&
+    (t.mode !== 'cluster' || t.minShards < ref.primaries) &&
+    t.pinnedShards === undefined
+  ) {
+    const dataGb = (need.derived?.dataBytes ?? need.memory.dataBytes) / GB;
+    out.push(
+      `The guide's row runs ${ref.primaries} primaries + ${ref.primaries * (ref.replicasPerPrimary ?? 0)} replicas; this plan runs ${t.mode === 'cluster' ? `${t.minShards} shard(s)` : t.mode}, because ${dataGb.toFixed(1)} GB of data and ${int(need.peakOps)} ops/s fit ${t.mode === 'cluster' ? 'those shards' : 'one primary'} (cluster from ${TOPOLOGY.singleNodeMaxDataGb.value} GB or ${int(TOPOLOGY.opsPerShard.value)} ops/s per shard). To follow the row, set availability.topology: cluster and availability.minShards: ${ref.primaries}.`,
+    );
+  }
+  if (ref.connections !== undefined && need.connections.maxclients < ref.connections) {
+    const c = need.connections;
+    out.push(
+      `The guide's row budgets ${int(ref.connections)} connections; this workload expects ${int(c.expectedClients)} clients (pool ${c.poolSize} x ${c.applicationReplicas} application replicas + operational), so maxclients is ${int(c.maxclients)}. Raise workload.concurrentRequests (per application replica) or workload.applicationReplicas to plan for the row's clients.`,
+    );
   }
   return out;
 }

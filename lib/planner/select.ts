@@ -40,6 +40,7 @@ const gb = (bytes: number) => bytes / GB;
 function shardRange(ctx: SelectContext, maxShards: number): number[] {
   const t = ctx.need.topology;
   if (t.mode !== 'cluster') return [1];
+  if (t.pinnedShards !== undefined) return t.pinnedShards <= maxShards ? [t.pinnedShards] : [];
   const out: number[] = [];
   for (let s = t.minShards; s <= maxShards; s++) out.push(s);
   return out;
@@ -369,6 +370,7 @@ const MAX_POD_MEMORY_MI = 64 * 1024;
 export function kubernetesShards(ctx: SelectContext): number {
   if (ctx.need.topology.mode !== 'cluster') return 1;
   let s = ctx.need.topology.minShards;
+  if (ctx.need.topology.pinnedShards !== undefined) return s;
   while (kubernetesResources(ctx, s).memoryLimitMi > MAX_POD_MEMORY_MI) s++;
   return s;
 }

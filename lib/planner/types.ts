@@ -11,6 +11,8 @@ export interface MemoryFactor {
   /** Bytes after this step. */
   bytesAfter: number;
   why: string;
+  /** 'pin' for the step that replaces the derived need with spec.sizing.memoryGb. */
+  kind?: 'pin';
 }
 
 export interface DatasetItem {
@@ -141,6 +143,19 @@ export interface Plan {
   /** The layout each Kubernetes flavor runs, with its own pod count and monthly cost. */
   kubernetesLayouts: KubernetesLayouts;
   reference?: ReferenceRow;
+  /** Present when spec.sizing pins the capacity: the pin beside what the workload alone derives. */
+  sizing?: PinnedSizing;
   /** Notes a person should read (e.g. "dataset is far below the reference row"). */
   notes: string[];
+}
+
+export interface PinnedSizing {
+  memoryGb: number;
+  shards?: number;
+  replicas?: number;
+  reason: string;
+  /** The need the workload derives (every factor, before the pin). */
+  derivedNeededBytes: number;
+  /** The shard count the workload derives (1 outside cluster mode). */
+  derivedShards: number;
 }

@@ -7,6 +7,7 @@ import { SpecError } from '../errors';
 import type { Spec, WaivableRule } from '../spec/schema';
 import { DEFAULT_ENGINE_VERSION, PRODUCTION_MINIMUMS, PROFILE_DEFAULTS } from './profiles';
 import type { AppliedWaiver, ResolvedPolicy } from './types';
+import { checkEngineVersion } from './engine-version';
 import { dailyParts, durationMinutes, parseWeekly, windowsOverlap } from './windows';
 
 export function resolvePolicy(spec: Spec, source = 'spec'): ResolvedPolicy {
@@ -17,13 +18,27 @@ export function resolvePolicy(spec: Spec, source = 'spec'): ResolvedPolicy {
   const k = spec.keyspace;
 
   const rdb = p.rdb ?? d.persistence.rdb;
-  const replicasPerShard = a.replicasPerShard ?? d.availability.replicasPerShard;
+  if (
+    spec.sizing?.replicas !== undefined &&
+    a.replicasPerShard !== undefined &&
+    a.replicasPerShard !== spec.sizing.replicas
+  ) {
+    throw new SpecError(
+      'sizing.replicas',
+      spec.sizing.replicas,
+      `availability.replicasPerShard says ${a.replicasPerShard}: give the replica count in one place`,
+      source,
+    );
+  }
+  const replicasPerShard = a.replicasPerShard ?? spec.sizing?.replicas ?? d.availability.replicasPerShard;
   const multiAz = a.multiAz ?? (replicasPerShard > 0 ? d.availability.multiAz : false);
+  const engineVersion = spec.engineVersion ?? DEFAULT_ENGINE_VERSION[spec.engine];
+  checkEngineVersion(spec, engineVersion, source);
   const policy: ResolvedPolicy = {
     name: spec.name,
     profile: spec.profile,
     engine: spec.engine,
-    engineVersion: spec.engineVersion ?? DEFAULT_ENGINE_VERSION[spec.engine],
+    engineVersion,
     security: {
       ...d.security,
       tls: s.tls ?? d.security.tls,

@@ -7,11 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TargetResult } from '../conformance/types';
 import type { Deployment } from '../deployment';
+import type { GuideResult } from '../guides/types';
 import { costChartSvg } from './chart';
 import {
   choiceTable,
   conformanceTable,
   contractTable,
+  guidesTable,
   notesTable,
   referenceLine,
   roleTable,
@@ -25,6 +27,8 @@ import { int } from '../numbers';
 export interface ReportInput {
   deployment: Deployment;
   conformance: TargetResult[];
+  /** Every guide recommendation classified for this spec (lib/guides). */
+  guides?: GuideResult[];
   runs: Array<{ target: string; status: string; note?: string; files: string[] }>;
 }
 
@@ -87,6 +91,7 @@ export function markdownReport(input: ReportInput): string {
     '## Waivers',
     '',
     mdTable(waiverTable(d)),
+    ...(input.guides ? ['## Guides', '', mdTable(guidesTable(input.guides))] : []),
     '## Artifacts',
     '',
     ...input.runs.map(
@@ -159,6 +164,7 @@ ${htmlTable(contractTable(input.conformance))}
 ${htmlTable(roleTable(d, input.conformance))}
 <h2>Waivers</h2>
 ${htmlTable(waiverTable(d))}
+${input.guides ? `<h2>Guides</h2>\n${htmlTable(guidesTable(input.guides))}` : ''}
 <h2>Artifacts</h2>
 <ul>${input.runs.map((r) => `<li>${esc(r.target)}: ${esc(r.status)}${r.note ? ` (${esc(r.note)})` : ''}</li>`).join('')}</ul>
 </body></html>

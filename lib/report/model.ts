@@ -6,6 +6,7 @@ import { INVARIANTS } from '../conformance/invariants';
 import { TARGET_LABELS, TARGETS, type TargetId, type TargetResult } from '../conformance/types';
 import type { Deployment } from '../deployment';
 import { ROLE_NAMES, roleModel, usersByRole } from '../policy/roles';
+import { GUIDE_STATUS_ORDER, type GuideResult } from '../guides/types';
 import { PLATFORM_IDS, type ReferenceRow } from '../planner/types';
 
 export interface Table {
@@ -29,7 +30,7 @@ export function sizingTables(d: Deployment): Table[] {
       headers: ['step', 'factor', 'after', 'why'],
       rows: plan.memory.factors.map((f) => [
         f.name,
-        f.factor ? `x${f.factor}` : '+',
+        f.kind === 'pin' ? '=' : f.factor ? `x${f.factor}` : '+',
         bytes(f.bytesAfter),
         f.why,
       ]),
@@ -61,7 +62,30 @@ export function sizingTables(d: Deployment): Table[] {
         ['maxclients', int(plan.connections.maxclients), '2x expected clients, at least 1,000'],
       ],
     },
+    ...(plan.sizing ? [pinnedSizingTable(d)] : []),
   ];
+}
+
+/** spec.sizing beside what the workload alone derives, so a pinned size is never mistaken for a derived one. */
+export function pinnedSizingTable(d: Deployment): Table {
+  const s = d.plan.sizing!;
+  return {
+    title: `Pinned sizing (${s.reason})`,
+    headers: ['what', 'pinned (provisioned)', 'derived from the workload'],
+    rows: [
+      ['memory', bytes(d.plan.memory.neededBytes), bytes(s.derivedNeededBytes)],
+      [
+        'shards',
+        s.shards !== undefined ? String(s.shards) : `not pinned (${d.plan.topology.shards})`,
+        String(s.derivedShards),
+      ],
+      [
+        'replicas per shard',
+        s.replicas !== undefined ? String(s.replicas) : `not pinned (${d.plan.topology.replicasPerShard})`,
+        `${d.plan.topology.replicasPerShard} (policy)`,
+      ],
+    ],
+  };
 }
 
 export function choiceTable(d: Deployment): Table {
@@ -191,6 +215,30 @@ export function roleTable(d: Deployment, results: TargetResult[]): Table {
         const u = c.users[role];
         return u ? `${u.user}${u.shared ? ' (shared admin password)' : ''}` : '-';
       }),
+    ]),
+  };
+}
+
+/**
+ * The guides' recommendations for this spec: unexplained first (there should be none), then
+ * departures with their reasons, then what is honoured and where, then what does not apply.
+ */
+export function guidesTable(results: GuideResult[]): Table {
+  const count = (s: GuideResult['status']) => results.filter((r) => r.status === s).length;
+  const rows = [...results].sort(
+    (a, b) =>
+      GUIDE_STATUS_ORDER.indexOf(a.status) - GUIDE_STATUS_ORDER.indexOf(b.status) || a.id.localeCompare(b.id),
+  );
+  return {
+    title: `Guide recommendations: ${count('honoured')} honoured, ${count('departed')} departed with a reason, ${count('n/a')} not applicable, ${count('unexplained')} unexplained`,
+    headers: ['guide', 'recommendation', 'status', 'found', 'reason'],
+    rows: rows.map((r) => [`${r.guide} ${r.section}`, r.says, r.status, r.detail, r.reason ?? '']),
+    status: rows.map((r) => [
+      undefined,
+      undefined,
+      { honoured: 'pass', departed: 'waived', 'n/a': 'na', unexplained: 'fail' }[r.status],
+      undefined,
+      undefined,
     ]),
   };
 }

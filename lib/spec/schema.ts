@@ -147,9 +147,28 @@ export const workloadSchema = z
     pendingJobsPerDevice: z.number().min(0).max(1000).optional(),
     metricsPerDevice: z.number().min(0).max(100_000).optional(),
     peakOpsPerSecond: z.number().int().min(1).max(100_000_000).optional(),
-    concurrentRequests: z.number().int().min(1).max(10_000_000).optional(),
-    redisCallsPerRequest: z.number().min(0.1).max(1000).optional(),
-    applicationReplicas: z.number().int().min(1).max(10_000).optional(),
+    concurrentRequests: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .optional()
+      .describe(
+        'Concurrent requests PER APPLICATION REPLICA: each replica sizes its own client pool from it.',
+      ),
+    redisCallsPerRequest: z
+      .number()
+      .min(0.1)
+      .max(1000)
+      .optional()
+      .describe('Average Redis calls per request.'),
+    applicationReplicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe('Application replicas (processes with their own pool); connections = pool x replicas.'),
     poolSize: z.number().int().min(1).max(10_000).optional().describe('Fixed client pool per app replica.'),
     growthFactor: z
       .number()
@@ -227,6 +246,35 @@ export const alertsSchema = z
     evictionsPerHour: z.number().min(0).optional(),
     replicationLagSeconds: z.number().min(0).optional(),
     latencyP95Ms: z.number().min(0).optional(),
+  })
+  .strict();
+
+/**
+ * Capacity pinned on purpose, like a waiver: the plan provisions this instead of the derived need and
+ * shows both side by side (e.g. to follow a guide's tier sizes).
+ */
+export const sizingSchema = z
+  .object({
+    memoryGb: z
+      .number()
+      .min(0.25)
+      .max(10_000)
+      .describe('Memory to provision in GB (the whole dataset plus headroom), instead of the derived need.'),
+    shards: z
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe('Exact shard count (more than 1 means cluster).'),
+    replicas: z
+      .number()
+      .int()
+      .min(0)
+      .max(5)
+      .optional()
+      .describe('Replicas per shard (same as availability.replicasPerShard; give one of them).'),
+    reason: z.string().min(10, 'a reason of at least 10 characters').describe('Why the size is pinned.'),
   })
   .strict();
 
@@ -392,6 +440,7 @@ export const specSchema = z
     availability: availabilitySchema.default({}),
     maintenanceWindow: weeklyWindow.optional(),
     alerts: alertsSchema.default({}),
+    sizing: sizingSchema.optional(),
     waivers: z.array(waiverSchema).default([]),
     tags: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().max(63)).default({}),
     targets: targetsSchema.default({}),

@@ -20,6 +20,8 @@ import { contractGaps } from '../conformance/contract-check';
 import { scanDirectory } from '../checks/secret-scan';
 import { SpecError } from '../errors';
 import type { TargetResult } from '../conformance/types';
+import { checkGuides } from '../guides/evaluate';
+import type { GuideResult } from '../guides/types';
 import { writeReports } from '../report';
 
 export type SynthTarget = 'aws' | 'gcp' | 'azure-premium' | 'azure-managed' | 'kubernetes' | 'self-hosted';
@@ -39,6 +41,8 @@ export interface SpecRun {
   deployment: Deployment;
   runs: TargetRun[];
   conformance: TargetResult[];
+  /** The guides' recommendations classified from this spec's artifacts. */
+  guides: GuideResult[];
   /** One line per failure: target failures and failing invariants. */
   failures: string[];
   outDir: string;
@@ -139,6 +143,7 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
       deployment: d,
       runs,
       conformance: [],
+      guides: [],
       failures: [],
       outDir: path.join(opts.outRoot, d.id),
     });
@@ -262,6 +267,7 @@ function finish(r: SpecRun, dir: string, log: (line: string) => void): void {
     }
     for (const m of sizingMismatches(dir, r.deployment)) r.failures.push(`${r.id} ${m}`);
     for (const m of contractGaps(r.conformance, r.deployment)) r.failures.push(`${r.id} ${m}`);
+    r.guides = checkGuides({ dir, deployment: r.deployment, conformance: r.conformance });
     writeReports(dir, r);
     // The conformance cells scanned each target's files; this covers the reports and anything else.
     const scanned = r.conformance.flatMap((t) => t.files);

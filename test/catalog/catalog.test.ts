@@ -10,6 +10,7 @@ import {
   kubernetesCatalog,
   loadCatalog,
   referenceCatalog,
+  enginesCatalog,
   regionMultiplier,
   validateCatalog,
   type CatalogName,
@@ -21,6 +22,7 @@ import azurePremiumRaw from '../../lib/catalog/data/azure-premium.json';
 import azureManagedRaw from '../../lib/catalog/data/azure-managed.json';
 import kubernetesRaw from '../../lib/catalog/data/kubernetes.json';
 import referenceRaw from '../../lib/catalog/data/reference.json';
+import enginesRaw from '../../lib/catalog/data/engines.json';
 
 /** A deep copy of raw catalog data that a test may break freely. */
 function copy<T>(data: T): T {
@@ -59,7 +61,8 @@ describe('catalogs load', () => {
 });
 
 describe('every figure carries a source and a retrieval date', () => {
-  it.each(CATALOG_NAMES)('%s', (name) => {
+  // The engines catalog holds version lists, no numeric figures: its sources are checked below.
+  it.each(CATALOG_NAMES.filter((n) => n !== 'engines'))('%s', (name) => {
     const figures = figureSources(loadCatalog(name));
     expect(figures.length).toBeGreaterThan(5);
     for (const f of figures) {
@@ -69,6 +72,14 @@ describe('every figure carries a source and a retrieval date', () => {
       });
       expect(f.source.retrieved).toMatch(ISO_DATE);
     }
+  });
+
+  it('engines: the release lists have a source of their own beside the catalog source', () => {
+    const cat = enginesCatalog();
+    expect(cat.source.url).toMatch(/^https:\/\//);
+    expect(cat.fieldSources?.releases?.url).toMatch(/^https:\/\//);
+    expect(cat.releases.redis.length).toBeGreaterThan(5);
+    expect(cat.releases.valkey).toContain(cat.selfHostedMinimum.valkey);
   });
 
   it('figures not re-read from a page say so, with the date they were known', () => {
@@ -381,6 +392,27 @@ describe('broken catalogs are rejected naming the file and the field', () => {
       [],
       /azure-premium\.json: \(root\): got \[\]; expected a JSON object/,
     ],
+    [
+      'engine releases out of order',
+      'engines',
+      (() => {
+        const d = copy(enginesRaw);
+        d.releases.redis = ['7.0', '6.2'];
+        d.selfHostedMinimum.redis = '6.2';
+        return d;
+      })(),
+      /engines\.json: releases\.redis\.1: got "6\.2"; expected versions in ascending order \(after 7\.0\)/,
+    ],
+    [
+      'a self-hosted minimum that was never released',
+      'engines',
+      (() => {
+        const d = copy(enginesRaw);
+        d.selfHostedMinimum.valkey = '7.9';
+        return d;
+      })(),
+      /engines\.json: selfHostedMinimum\.valkey: got "7\.9"; expected one of the valkey releases/,
+    ],
   ];
 
   it.each(cases)('%s', (_label, name, data, message) => {
@@ -397,6 +429,7 @@ describe('broken catalogs are rejected naming the file and the field', () => {
       'azure-managed': azureManagedRaw,
       kubernetes: kubernetesRaw,
       reference: referenceRaw,
+      engines: enginesRaw,
     };
     for (const name of CATALOG_NAMES) expect(() => validateCatalog(name, copy(raws[name]))).not.toThrow();
   });

@@ -41,6 +41,8 @@ describe('flags what it must', () => {
       /Kubernetes Secret/,
     ],
     ['AWS access key', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', /AWS access key/],
+    ['generated token after an env assignment', `SOME_SETTING=${token}`, /generated token/],
+    ['base64 token with padding', `key ${token}Ab9==`, /generated token/],
     ['CloudFormation SecretString', '"SecretString": "plain-value-here"', /SecretString/],
     [
       'password in a redis:// URL (.env)',
@@ -124,6 +126,9 @@ describe('does not flag references and placeholders', () => {
     ],
     ['URL with a user and no password', 'ssh://git@example.com/repo and https://example.com:8443/path'],
     ['contract host:port list', 'REDIS_CLUSTER_NODES=10.0.0.1:6379,10.0.0.2:6379'],
+    // A spec named hotel-prod-v2 failed synth: name, '=', digit and case together looked random.
+    ['env assignment of a name with a digit', 'REDIS_SENTINEL_SERVICE=hotel-prod-v2'],
+    ['env assignments of names with digits', 'REDIS_CLUSTER_NODE_1=acs-redis-v2-0001-001.cache'],
   ])('%s', (_name, text) => {
     expect(scanText(text)).toEqual([]);
   });

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deploymentFromYaml } from '../../lib/deployment';
+import { isSpecError } from '../../lib/errors';
+
+const root = path.join(__dirname, '..', '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+/** The default example with another engine, version and targets. */
+function specText(engine: string, version: string, targets = defaultTargets()): string {
+  const text = fs.readFileSync(path.join(root, 'examples', 'default.yaml'), 'utf8');
+  const head = text
+    .replace(/^engine: .*$/m, `engine: ${engine}`)
+    .replace(/^engineVersion: .*$/m, `engineVersion: "${version}"`);
+  return head.replace(/^targets:[\s\S]*$/m, `targets:\n${targets}`);
+}
+
+function defaultTargets(): string {
+  const text = fs.readFileSync(path.join(root, 'examples', 'default.yaml'), 'utf8');
+  return /^targets:\n([\s\S]*)$/m.exec(text)![1];
+}
+
+function errorOf(yaml: string): string {
+  try {
+    deploymentFromYaml(yaml, 'v.yaml');
+  } catch (e) {
+    if (isSpecError(e)) return e.message;
+    throw e;
+  }
+  return '';
+}
+
+describe('engineVersion is checked at load against every enabled target', () => {
+  test.each([
+    ['redis', '9.9', /not offered by self-hosted, kubernetes, aws, gcp/],
+    ['redis', '5.0', /not offered by self-hosted, kubernetes, aws, gcp/],
+    ['redis', '7.4', /not offered by aws \(/],
+    ['valkey', '6.0', /not offered by self-hosted, kubernetes, aws \(/],
+    ['valkey', '99.0', /not offered by self-hosted, kubernetes, aws \(/],
+    ['valkey', '8.4', /valkey 8\.4 is not offered by aws \(/],
+  ])(
+    '%s %s is refused with one line naming the field, the value and what each target accepts',
+    (engine, version, refused) => {
+      const message = errorOf(specText(engine, version));
+      expect(message).toMatch(new RegExp(`^v\\.yaml: engineVersion: got "${version.replace('.', '\\.')}"; `));
+      expect(message).toMatch(refused);
+      expect(message).toMatch(/aws accepts \d/);
+      expect(message).not.toContain('\n');
+    },
+  );
+
+  test.each([
+    ['redis', '7.1'],
+    ['redis', '6.2'],
+    ['valkey', '8.0'],
+    ['valkey', '9.1'],
+  ])('%s %s, offered everywhere, loads', (engine, version) => {
+    expect(errorOf(specText(engine, version))).toBe('');
+  });
+
+  test('a version only the un-enabled targets lack loads: redis 8.10 without AWS or GCP (8.10 sorts after 8.8)', () => {
+    const k8s = /^ {2}kubernetes:[\s\S]*?(?=^ {2}\w+:|$(?![\s\S]))/m.exec(defaultTargets());
+    expect(k8s).not.toBeNull();
+    expect(errorOf(specText('redis', '8.10', k8s![0]))).toBe('');
+    expect(errorOf(specText('redis', '8.12', k8s![0]))).toMatch(/redis 6\.2 to 8\.10/);
+  });
+});
+
+describe('the CLIs exit 2 on a bad engineVersion and write nothing', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-version-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const run = (cli: string, ...args: string[]) =>
+    spawnSync(tsx, [path.join(root, 'lib/cli', cli), ...args], {
+      encoding: 'utf8',
+      cwd: root,
+      env: { ...process.env, INIT_CWD: root },
+    });
+
+  test.each([
+    ['redis', '9.9'],
+    ['valkey', '5.0'],
+  ])('%s %s: plan and synth', (engine, version) => {
+    const spec = path.join(dir, `${engine}.yaml`);
+    fs.writeFileSync(spec, specText(engine, version));
+    const out = path.join(dir, `dist-${engine}`);
+    for (const r of [run('plan.ts', '--spec', spec), run('synth.ts', '--spec', spec, '--out', out)]) {
+      expect(r.status).toBe(2);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/engineVersion: got "/);
+    }
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
