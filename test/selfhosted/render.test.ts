@@ -130,6 +130,125 @@ describe('validation errors name the field, the value and the fix', () => {
     ));
 });
 
+describe('layout from targets.selfHosted: two deployments can share a host', () => {
+  const withTarget = (target: string, topology: Partial<Plan['topology']> = {}) =>
+    deployment(PROD.replace(/^  selfHosted:\n(    .*\n)*/m, `  selfHosted:\n${target}`), topology);
+  const repl = { mode: 'replication' as const, replicasPerShard: 1 };
+
+  test('every directory, port list, user and app group comes from the spec (unusual but valid values)', () => {
+    const d = withTarget(
+      [
+        '    confDir: /srv/redis-iac-2/conf',
+        '    dataDir: /data/redis-iac-2',
+        '    tlsDir: /srv/redis-iac-2/pki',
+        '    secretsDir: /root/redis-iac-2-secrets',
+        '    ports: [16001, 16003]',
+        '    sentinelBasePort: 36379',
+        '    user: redis2',
+        '    appGroup: 4242',
+        '',
+      ].join('\n'),
+      repl,
+    );
+    const { layout, files } = buildSelfHosted(d);
+    expect(layout).toMatchObject({
+      confDir: '/srv/redis-iac-2/conf',
+      nodeConfDir: '/srv/redis-iac-2/conf/nodes',
+      clientDir: '/srv/redis-iac-2/conf/client',
+      dataDir: '/data/redis-iac-2',
+      tlsDir: '/srv/redis-iac-2/pki',
+      secretsDir: '/root/redis-iac-2-secrets',
+      user: 'redis2',
+      appGroup: '4242',
+    });
+    expect(layout.nodes.map((n) => n.port)).toEqual([16001, 16003]);
+    expect(layout.sentinels.map((x) => x.port)).toEqual([36379, 36380, 36381]);
+    const install = files.find((f) => f.name === 'install.sh')!.content;
+    expect(install).toMatch(/^R_CONF_DIR='\/srv\/redis-iac-2\/conf'$/m);
+    expect(install).toMatch(/^SPEC_USER='redis2'$/m);
+    expect(install).toMatch(/^SPEC_APP_GROUP='4242'$/m);
+    expect(files.find((f) => f.name === 'sentinel-36379.conf.template')!.content).toContain(
+      'dir /data/redis-iac-2/sentinel-36379',
+    );
+    // The defaults of two deployments never meet: ids in every directory.
+    const a = buildSelfHosted(deployment(PROD, repl)).layout;
+    expect([a.confDir, a.dataDir, a.secretsDir]).toEqual([
+      '/etc/redis-iac/app-cache',
+      '/var/lib/redis-iac/app-cache',
+      '/etc/redis-iac/app-cache/secrets',
+    ]);
+  });
+
+  const expectField = (fn: () => unknown, field: RegExp, msg: RegExp) => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SpecError);
+      expect([(e as SpecError).field, (e as SpecError).message]).toEqual([
+        expect.stringMatching(field),
+        expect.stringMatching(msg),
+      ]);
+      return;
+    }
+    throw new Error('expected a SpecError');
+  };
+  const cluster = { mode: 'cluster' as const, shards: 3, replicasPerShard: 1 };
+  test.each([
+    ['a repeated node port', '    ports: [7000, 7000]\n', repl, /ports$/, /port 7000 is given twice/],
+    [
+      'a cluster bus port that is another node',
+      '    ports: [7000, 7001, 7002, 17000, 7004, 7005]\n',
+      cluster,
+      /ports$/,
+      /bus port 17000 of node 7000 is also the node port 17000/,
+    ],
+    [
+      'a Sentinel port inside the node ports',
+      '    basePort: 26378\n',
+      repl,
+      /sentinelBasePort$/,
+      /Sentinel port 26379 is also the node port 26379/,
+    ],
+    [
+      'an explicit Sentinel port twice',
+      '    sentinelPorts: [26379, 26379, 26380]\n',
+      repl,
+      /sentinelPorts$/,
+      /is also the Sentinel port 26379/,
+    ],
+    [
+      'dataDir /var',
+      '    dataDir: /var\n',
+      repl,
+      /dataDir$/,
+      /dedicated to this deployment .* shared one such as \/var/,
+    ],
+    ['dataDir /var/lib/', '    dataDir: /var/lib/\n', repl, /dataDir$/, /shared one such as \/var\/lib/],
+    ['confDir /etc', '    confDir: /etc\n', repl, /confDir$/, /shared one such as \/etc/],
+    ['tlsDir /etc/ssl', '    tlsDir: /etc/ssl\n', repl, /tlsDir$/, /shared/],
+    ['dataDir a home', '    dataDir: /home/alice\n', repl, /dataDir$/, /dedicated/],
+    ['dataDir /', '    dataDir: /\n', repl, /dataDir$/, /dedicated/],
+    ['dataDir with ..', '    dataDir: /srv/../var\n', repl, /dataDir$/, /"\.\."/],
+    [
+      'dataDir inside confDir',
+      '    confDir: /srv/x\n    dataDir: /srv/x/data\n',
+      repl,
+      /dataDir$/,
+      /must not contain each other/,
+    ],
+    [
+      'secretsDir inside dataDir',
+      '    dataDir: /srv/d\n    secretsDir: /srv/d/secrets\n',
+      repl,
+      /secretsDir$/,
+      /outside the folders the Redis account writes/,
+    ],
+    ['user root', '    user: root\n', repl, /user$/, /other than root/],
+  ])('refuses %s, naming the field', (_what, target, topology, field, msg) =>
+    expectField(() => buildSelfHosted(withTarget(target, topology)), field, msg),
+  );
+});
+
 describe('security of the rendered files', () => {
   test('TLS only, ACL file, disabled commands, CONFIG renamed only through the secret include', () => {
     const d = deployment(PROD);
