@@ -132,7 +132,7 @@ describe('validation errors name the field, the value and the fix', () => {
 
 describe('layout from targets.selfHosted: two deployments can share a host', () => {
   const withTarget = (target: string, topology: Partial<Plan['topology']> = {}) =>
-    deployment(PROD.replace(/^  selfHosted:\n(    .*\n)*/m, `  selfHosted:\n${target}`), topology);
+    deployment(PROD.replace(/^ {2}selfHosted:\n( {4}.*\n)*/m, `  selfHosted:\n${target}`), topology);
   const repl = { mode: 'replication' as const, replicasPerShard: 1 };
 
   test('every directory, port list, user and app group comes from the spec (unusual but valid values)', () => {
