@@ -748,6 +748,29 @@ describe('install.sh', () => {
     expect(conf(6380)).not.toMatch(/^replicaof /m);
   });
 
+  test('an install of the earlier layout (configs in the conf dir itself) is carried into nodes/ once', () => {
+    const c = `${tmp}/conf`;
+    expect(install([`${tmp}/secrets`]).status).toBe(0);
+    // The earlier layout: Sentinel had promoted 6381 and rewritten both configs in the conf dir.
+    fs.writeFileSync(`${c}/redis-6380.conf`, 'port 0\nreplicaof 127.0.0.1 6381\n');
+    fs.writeFileSync(
+      `${c}/sentinel-26379.conf`,
+      'sentinel monitor app-cache 127.0.0.1 6381 2\n# learned state\n',
+    );
+    fs.rmSync(`${c}/nodes/redis-6380.conf`);
+    fs.rmSync(`${c}/nodes/sentinel-26379.conf`);
+    const r = install([`${tmp}/secrets`]);
+    expect([r.status, r.stderr]).toEqual([
+      0,
+      expect.stringMatching(/moved .*conf\/redis-6380.conf to .*nodes/),
+    ]);
+    expect(fs.readFileSync(`${c}/nodes/redis-6380.conf`, 'utf8')).toMatch(/^replicaof 127.0.0.1 6381$/m);
+    expect(fs.readFileSync(`${c}/nodes/sentinel-26379.conf`, 'utf8')).toContain('# learned state');
+    expect(fs.existsSync(`${c}/redis-6380.conf`)).toBe(false);
+    expect(fs.existsSync(`${c}/sentinel-26379.conf.migrated`)).toBe(true);
+    expect(install([`${tmp}/secrets`], { REDIS_IAC_FORCE: '1' }).status).toBe(0);
+  });
+
   asRoot(
     'as root: root owns the conf dir and what Redis only reads; Redis owns nodes/ and its data dirs',
     () => {
