@@ -7,6 +7,7 @@
  * The ACL rules carry no passwords: the caller adds `>password`, `#<sha256>` or a placeholder.
  */
 import type { Plan } from '../planner/types';
+import { DEFAULT_KEY_SEPARATOR, prefixWithSeparator } from '../policy/keyspace';
 import type { ResolvedPolicy } from '../policy/types';
 
 /** Slow-log threshold in microseconds (10 ms) and length, as in the guides' redis.conf. */
@@ -138,15 +139,17 @@ export function aclUserBase(prefix: string): string {
 
 /**
  * The key pattern for one prefix. A prefix ending in a separator (":", "-", "_", ".") is used as is;
- * otherwise ":" is the separator, as in the guides (`~app:*`).
+ * otherwise the spec's keyspace.separator (default ":") is appended, as in the guides (`~app:*`).
  */
-export function keyPattern(prefix: string): string {
-  return /[:_.-]$/.test(prefix) ? `${prefix}*` : `${prefix}:*`;
+export function keyPattern(prefix: string, separator = DEFAULT_KEY_SEPARATOR): string {
+  return `${prefixWithSeparator(prefix, separator)}*`;
 }
 
 /** Key patterns for the keyspace prefix and every database prefix, dropping those another one covers. */
 export function keyPatterns(policy: ResolvedPolicy): string[] {
-  const all = [policy.keyspace.prefix, ...policy.keyspace.databases.map((d) => d.prefix)].map(keyPattern);
+  const all = [policy.keyspace.prefix, ...policy.keyspace.databases.map((d) => d.prefix)].map((p) =>
+    keyPattern(p, policy.keyspace.separator),
+  );
   const unique = [...new Set(all)];
   const stem = (p: string) => p.slice(0, -1);
   return unique.filter((p) => !unique.some((q) => q !== p && stem(p).startsWith(stem(q))));
