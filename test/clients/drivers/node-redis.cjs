@@ -1,0 +1,83 @@
+/* global process */
+/** node-redis (@redis/client) driver: standalone, Sentinel or cluster, from contract.env only. */
+const { createClient, createCluster, createSentinel } = require('@redis/client');
+const { main, backoff } = require('./contract.cjs');
+
+function socket(s, tls) {
+  return {
+    connectTimeout: s.connectTimeoutMs,
+    reconnectStrategy: (retries) => backoff(s, retries + 1),
+    ...(tls ? { tls: true, ca: s.ca, rejectUnauthorized: s.verify } : {}),
+  };
+}
+
+const api = {
+  name: 'node-redis',
+  async connect(s) {
+    let c;
+    if (s.cluster) {
+      c = createCluster({
+        rootNodes: s.nodes.map((n) => ({ socket: { host: n.host, port: n.port } })),
+        defaults: { username: s.username, password: s.password, socket: socket(s, s.tls) },
+      });
+    } else if (s.sentinel) {
+      c = createSentinel({
+        name: s.master,
+        sentinelRootNodes: s.sentinels,
+        nodeClientOptions: { username: s.username, password: s.password, socket: socket(s, s.tls) },
+        sentinelClientOptions: {
+          username: s.sentinelUsername,
+          password: s.sentinelPassword,
+          socket: socket(s, s.sentinelTls),
+        },
+      });
+    } else {
+      c = createClient({
+        username: s.username,
+        password: s.password,
+        socket: { host: s.host, port: s.port, ...socket(s, s.tls) },
+      });
+    }
+    c.on('error', () => undefined);
+    c.kind = s.cluster ? 'cluster' : s.sentinel ? 'sentinel' : 'single';
+    // A refused first connection must fail the attempt, not retry forever.
+    await Promise.race([
+      c.connect(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('connect timeout')), s.connectTimeoutMs)),
+    ]).catch(async (e) => {
+      await c.destroy?.();
+      throw e;
+    });
+    return c;
+  },
+  set: (c, k, v) => c.set(k, v),
+  get: (c, k) => c.get(k),
+  /** SET, then WAIT 1 on the same connection (cluster: routed by the key; Sentinel: one master lease). */
+  async setAndWait(c, k, v) {
+    const wait = ['WAIT', '1', '1000'];
+    if (c.kind === 'cluster') {
+      await c.set(k, v);
+      return Number(await c.sendCommand(k, false, wait));
+    }
+    if (c.kind === 'sentinel') {
+      return c.use(async (m) => {
+        await m.set(k, v);
+        return Number(await m.sendCommand(wait));
+      });
+    }
+    await c.set(k, v);
+    return Number(await c.sendCommand(wait));
+  },
+  close: async (c) => {
+    try {
+      await c.destroy();
+    } catch {
+      // already closed
+    }
+  },
+};
+
+main(api).catch((e) => {
+  process.stdout.write(JSON.stringify({ fatal: String(e && e.stack) }) + '\n');
+  process.exit(1);
+});
