@@ -31,14 +31,25 @@ export interface SelfHostedOptions {
   basePort?: number;
   /** Explicit node ports, one per node (tests pick free ones). @default basePort, basePort+1, ... */
   ports?: number[];
-  /** Explicit Sentinel ports. @default 26379, 26380, 26381 */
+  /** First Sentinel port. @default spec sentinelBasePort ?? 26379 */
+  sentinelBasePort?: number;
+  /** Explicit Sentinel ports. @default spec sentinelPorts ?? sentinelBasePort, +1, +2 */
   sentinelPorts?: number[];
-  /** Where install.sh writes the filled configs (redis-<port>.conf, users.acl, secrets.conf). @default /etc/redis-iac/<id> */
+  /**
+   * Where install.sh writes the filled configs (secrets.conf, users.acl root-owned; nodes/ for the
+   * configs Redis rewrites; client/ for what applications read). @default spec confDir ?? /etc/redis-iac/<id>
+   */
   confDir?: string;
   /** ca.crt, redis.crt, redis.key. @default spec tlsDir ?? <confDir>/tls */
   tlsDir?: string;
   /** One sub-directory per node. @default spec dataDir ?? /var/lib/redis-iac/<id> */
   dataDir?: string;
+  /** The operator's secret files. @default spec secretsDir ?? <confDir>/secrets */
+  secretsDir?: string;
+  /** Account Redis runs as when root installs. @default spec user ?? redis */
+  user?: string;
+  /** Group that may read the CA and the app password. @default spec appGroup (install.sh: redis-iac-clients as root, else the installer's group) */
+  appGroup?: string | number;
   /** CPU cores per node. @default spec cores ?? 2 */
   cores?: number;
   /** @default 5000 */
@@ -74,9 +85,19 @@ export interface Layout {
   id: string;
   mode: 'standalone' | 'replication' | 'cluster';
   host: string;
+  /** Root-owned: secrets.conf, users.acl, install.env. */
   confDir: string;
+  /** `<confDir>/nodes`, owned by the Redis account: the node and Sentinel configs Redis rewrites. */
+  nodeConfDir: string;
+  /** `<confDir>/client`, group appGroup: ca.crt and app.password, the files the contract names. */
+  clientDir: string;
   tlsDir: string;
   dataDir: string;
+  secretsDir: string;
+  /** Account Redis runs as (root installs). */
+  user: string;
+  /** Applications' group; undefined: install.sh decides (redis-iac-clients as root, else the installer's group). */
+  appGroup?: string;
   cores: number;
   nodes: NodeSpec[];
   sentinels: SentinelSpec[];
@@ -91,11 +112,70 @@ export interface Layout {
 
 const FIELD = 'targets.selfHosted';
 
-function checkPath(field: string, value: string): string {
-  if (!value.startsWith('/') || /[\s"'\\]/.test(value)) {
-    throw new SpecError(field, value, 'expected an absolute path without spaces or quotes');
+/**
+ * Folders other software shares: a deployment directory there would hand them to the Redis account
+ * (install.sh changes the owner of what it creates) or mix deployments. The same list is in install.sh.
+ */
+export const SHARED_DIRS = [
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/etc/ssl',
+  '/etc/redis',
+  '/etc/redis-iac',
+  '/home',
+  '/lib',
+  '/lib64',
+  '/media',
+  '/mnt',
+  '/opt',
+  '/proc',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/sys',
+  '/tmp',
+  '/usr',
+  '/usr/local',
+  '/usr/share',
+  '/var',
+  '/var/backups',
+  '/var/cache',
+  '/var/lib',
+  '/var/lib/redis',
+  '/var/lib/redis-iac',
+  '/var/log',
+  '/var/opt',
+  '/var/run',
+  '/var/spool',
+  '/var/tmp',
+];
+
+/** A home directory itself (`/home/x`, `/root`, `/run/user/<uid>`): shared with everything its owner runs. */
+const HOME_RE = /^\/(home|Users)\/[^/]+$|^\/run\/user\/[^/]+$/;
+
+function checkPath(field: string, value: string, src?: string): string {
+  if (!value.startsWith('/') || /[\s"'\\$`]/.test(value) || /(^|\/)\.\.?(\/|$)/.test(value)) {
+    throw new SpecError(field, value, 'expected an absolute path without spaces, quotes, "." or ".."', src);
   }
-  return value.replace(/\/+$/, '');
+  const p = value.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+  if (SHARED_DIRS.includes(p) || HOME_RE.test(p)) {
+    throw new SpecError(
+      field,
+      value,
+      `a directory dedicated to this deployment is needed, not a shared one such as ${p}: use e.g. ${p === '/' ? '' : p}/redis-iac-<name>`,
+      src,
+    );
+  }
+  return p;
+}
+
+/** True when `inner` is `outer` or below it. */
+export function within(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(outer.endsWith('/') ? outer : `${outer}/`);
 }
 
 function checkPorts(field: string, ports: number[], busOffset: number): void {
@@ -106,6 +186,34 @@ function checkPorts(field: string, ports: number[], busOffset: number): void {
       bad,
       `every port must be 1024-${65535 - busOffset}${busOffset ? ' (the cluster bus uses port + 10000)' : ''}`,
     );
+  }
+}
+
+/**
+ * The deployment's directories must not overlap where ownership differs: the data dir belongs to the
+ * Redis account (per node), the config dir and the secrets to root.
+ */
+function checkDirs(confDir: string, dataDir: string, tlsDir: string, secretsDir: string, src?: string): void {
+  if (within(dataDir, confDir) || within(confDir, dataDir)) {
+    throw new SpecError(
+      `${FIELD}.dataDir`,
+      dataDir,
+      `the data dir and the config dir (${confDir}) must not contain each other: Redis owns the data dirs`,
+      src,
+    );
+  }
+  for (const [name, dir] of [
+    ['secretsDir', secretsDir],
+    ['tlsDir', tlsDir],
+  ]) {
+    if (within(dir, dataDir) || within(dir, `${confDir}/nodes`)) {
+      throw new SpecError(
+        `${FIELD}.${name}`,
+        dir,
+        `must be outside the folders the Redis account writes (${dataDir}, ${confDir}/nodes)`,
+        src,
+      );
+    }
   }
 }
 
@@ -131,12 +239,37 @@ export function layoutFor(deployment: Deployment, options: SelfHostedOptions = {
   if (!/^[A-Za-z0-9.:-]+$/.test(host)) {
     throw new SpecError(`${FIELD}.host`, host, 'expected an IP address or host name', src);
   }
-  const confDir = checkPath(`${FIELD}.confDir`, options.confDir ?? `/etc/redis-iac/${deployment.id}`);
-  const tlsDir = checkPath(`${FIELD}.tlsDir`, options.tlsDir ?? target.tlsDir ?? `${confDir}/tls`);
+  const confDir = checkPath(
+    `${FIELD}.confDir`,
+    options.confDir ?? target.confDir ?? `/etc/redis-iac/${deployment.id}`,
+    src,
+  );
+  const tlsDir = checkPath(`${FIELD}.tlsDir`, options.tlsDir ?? target.tlsDir ?? `${confDir}/tls`, src);
   const dataDir = checkPath(
     `${FIELD}.dataDir`,
     options.dataDir ?? target.dataDir ?? `/var/lib/redis-iac/${deployment.id}`,
+    src,
   );
+  const secretsDir = checkPath(
+    `${FIELD}.secretsDir`,
+    options.secretsDir ?? target.secretsDir ?? `${confDir}/secrets`,
+    src,
+  );
+  checkDirs(confDir, dataDir, tlsDir, secretsDir, src);
+  const user = options.user ?? target.user ?? 'redis';
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user) || user === 'root') {
+    throw new SpecError(
+      `${FIELD}.user`,
+      user,
+      'expected a Unix user name other than root, such as redis',
+      src,
+    );
+  }
+  const groupIn = options.appGroup ?? target.appGroup;
+  const appGroup = groupIn === undefined ? undefined : String(groupIn);
+  if (appGroup !== undefined && !/^([a-z_][a-z0-9_-]{0,31}|[1-9][0-9]{0,9})$/.test(appGroup)) {
+    throw new SpecError(`${FIELD}.appGroup`, groupIn, 'expected a Unix group name or a numeric gid', src);
+  }
   const cores = options.cores ?? target.cores ?? SELF_HOSTED_DEFAULTS.cores;
 
   const shards = cluster ? plan.topology.shards : 1;
@@ -149,7 +282,8 @@ export function layoutFor(deployment: Deployment, options: SelfHostedOptions = {
     options.basePort ??
     target.basePort ??
     (cluster ? SELF_HOSTED_DEFAULTS.clusterBasePort : SELF_HOSTED_DEFAULTS.basePort);
-  const ports = options.ports ?? Array.from({ length: count }, (_, i) => base + i);
+  const portsField = options.ports || target.ports ? `${FIELD}.ports` : `${FIELD}.basePort`;
+  const ports = options.ports ?? target.ports ?? Array.from({ length: count }, (_, i) => base + i);
   if (ports.length !== count) {
     throw new SpecError(
       `${FIELD}.ports`,
@@ -158,7 +292,34 @@ export function layoutFor(deployment: Deployment, options: SelfHostedOptions = {
       src,
     );
   }
-  checkPorts(`${FIELD}.basePort`, ports, cluster ? 10000 : 0);
+  checkPorts(portsField, ports, cluster ? 10000 : 0);
+  // Each node's data dir is <dataDir>/<port>: a repeated port is two nodes in one directory.
+  const dup = ports.find((p, i) => ports.indexOf(p) !== i);
+  if (dup !== undefined) {
+    throw new SpecError(
+      portsField,
+      ports,
+      `port ${dup} is given twice: every node needs its own port and data dir`,
+      src,
+    );
+  }
+  // Cluster nodes also listen on port + 10000 (the cluster bus).
+  const taken = new Map<number, string>();
+  for (const p of ports) taken.set(p, `node port ${p}`);
+  if (cluster) {
+    for (const p of ports) {
+      const other = taken.get(p + 10000);
+      if (other) {
+        throw new SpecError(
+          portsField,
+          ports,
+          `the cluster bus port ${p + 10000} of node ${p} is also the ${other}`,
+          src,
+        );
+      }
+      taken.set(p + 10000, `cluster bus port of node ${p}`);
+    }
+  }
 
   const nodes: NodeSpec[] = ports.map((port, i) => {
     // Cluster: the first `shards` ports are primaries (redis-cli --cluster create assigns replicas
@@ -175,22 +336,27 @@ export function layoutFor(deployment: Deployment, options: SelfHostedOptions = {
   });
 
   const wantSentinels = mode === 'replication' && policy.availability.automaticFailover;
+  const sentinelField =
+    options.sentinelPorts || target.sentinelPorts ? `${FIELD}.sentinelPorts` : `${FIELD}.sentinelBasePort`;
+  const sentinelBase =
+    options.sentinelBasePort ?? target.sentinelBasePort ?? SELF_HOSTED_DEFAULTS.sentinelBasePort;
   const sentinelPorts = wantSentinels
     ? (options.sentinelPorts ??
-      Array.from(
-        { length: SELF_HOSTED_DEFAULTS.sentinels },
-        (_, i) => SELF_HOSTED_DEFAULTS.sentinelBasePort + i,
-      ))
+      target.sentinelPorts ??
+      Array.from({ length: SELF_HOSTED_DEFAULTS.sentinels }, (_, i) => sentinelBase + i))
     : [];
-  checkPorts(`${FIELD}.sentinelPorts`, sentinelPorts, 0);
-  const clash = sentinelPorts.find((p) => ports.includes(p));
-  if (clash !== undefined) {
-    throw new SpecError(
-      `${FIELD}.sentinelPorts`,
-      clash,
-      'a Sentinel port may not equal a Redis node port',
-      src,
-    );
+  checkPorts(sentinelField, sentinelPorts, 0);
+  for (const [i, p] of sentinelPorts.entries()) {
+    const clash = taken.get(p) ?? (sentinelPorts.indexOf(p) !== i ? `Sentinel port ${p}` : undefined);
+    if (clash) {
+      throw new SpecError(
+        sentinelField,
+        sentinelPorts,
+        `Sentinel port ${p} is also the ${clash}: pick Sentinel ports outside the node ports${cluster ? ' and their bus ports (+10000)' : ''}`,
+        src,
+      );
+    }
+    taken.set(p, `Sentinel port ${p}`);
   }
   if (wantSentinels && sentinelPorts.length < 3) {
     throw new SpecError(
@@ -206,8 +372,13 @@ export function layoutFor(deployment: Deployment, options: SelfHostedOptions = {
     mode,
     host,
     confDir,
+    nodeConfDir: `${confDir}/nodes`,
+    clientDir: `${confDir}/client`,
     tlsDir,
     dataDir,
+    secretsDir,
+    user,
+    appGroup,
     cores,
     nodes,
     sentinels: sentinelPorts.map((port) => ({

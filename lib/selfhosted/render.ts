@@ -112,8 +112,8 @@ export function renderSelfHosted(
 }
 
 /**
- * The REDIS_* variables for this layout. The password is read from the app secret file at the
- * documented default secrets path (the operator's secret manager may publish it elsewhere).
+ * The REDIS_* variables for this layout. The CA and the app password are the copies install.sh puts
+ * in <confDir>/client/, readable by the applications' group (appGroup) and by nobody else.
  */
 export function selfHostedContract(d: Deployment, layout: Layout): ConnectionContract {
   const sec = d.policy.security;
@@ -123,12 +123,12 @@ export function selfHostedContract(d: Deployment, layout: Layout): ConnectionCon
     host: layout.host,
     port: first.port,
     clusterNodes: layout.mode === 'cluster' ? layout.nodes.map((n) => `${layout.host}:${n.port}`) : undefined,
-    passwordFrom: `file:/etc/redis-iac/${d.id}/secrets/${role}.password`,
+    passwordFrom: `file:${layout.clientDir}/${role}.password`,
     username: sec.auth && sec.acl ? aclRules(d.policy).app.name : undefined,
     sentinels: layout.sentinels.length ? layout.sentinels.map((s) => `${layout.host}:${s.port}`) : undefined,
     sentinelMaster: layout.sentinels.length ? layout.masterName : undefined,
     // sentinel.conf gives the app user the same name and password, with TLS like the servers.
-    caFrom: `file:${layout.tlsDir}/ca.crt`,
+    caFrom: `file:${layout.clientDir}/ca.crt`,
     failoverTimeoutMs: failoverBound(layout),
   });
 }
@@ -148,8 +148,13 @@ function layoutJson(d: Deployment, layout: Layout) {
     host: layout.host,
     tls: d.policy.security.tls,
     confDir: layout.confDir,
+    nodeConfDir: layout.nodeConfDir,
+    clientDir: layout.clientDir,
     tlsDir: layout.tlsDir,
     dataDir: layout.dataDir,
+    secretsDir: layout.secretsDir,
+    user: layout.user,
+    appGroup: layout.appGroup,
     nodes: layout.nodes,
     sentinels: layout.sentinels,
     masterName: layout.sentinels.length ? layout.masterName : undefined,
@@ -173,7 +178,7 @@ function backupSection(d: Deployment, layout: Layout): string[] {
     return ['## Backups', '', 'None: `persistence.snapshotRetentionDays` is 0 for this profile.', ''];
   }
   const w = dailyParts(per.snapshotWindow);
-  const secrets = `/etc/redis-iac/${d.id}/secrets`;
+  const secrets = layout.secretsDir;
   return [
     '## Backups',
     '',
@@ -225,14 +230,16 @@ function readme(d: Deployment, layout: Layout): string {
     '',
     '## 1. Certificates',
     '',
-    `Put \`ca.crt\`, \`redis.crt\` and \`redis.key\` in \`${layout.tlsDir}\` (readable by the redis user only).`,
+    `Put \`ca.crt\`, \`redis.crt\` and \`redis.key\` in \`${layout.tlsDir}\` (the key readable by the ${layout.user} account only: install.sh refuses a key every account can read).`,
     `The certificate needs \`${layout.host}\` in its subjectAltName and both serverAuth and clientAuth usages`,
     '(nodes and Sentinels present it when they connect to each other).',
     '',
     '## 2. Secrets and install',
     '',
     '```sh',
-    `sudo ./install.sh /etc/redis-iac/${d.id}/secrets   # reads <role>.password files; generates missing ones`,
+    `sudo ./install.sh ${layout.secretsDir}   # reads <role>.password files; generates missing ones`,
+    '# or unprivileged, into your own directories (Redis runs as you):',
+    './install.sh --conf-dir /tmp/x/conf --data-dir /tmp/x/data --tls-dir /tmp/x/tls --secrets-dir /tmp/x/secrets',
     '```',
     '',
     sec.auth
@@ -240,7 +247,9 @@ function readme(d: Deployment, layout: Layout): string {
           .map((r) => `\`${r}.password\``)
           .join(', ')}, plus \`config-command\` (the secret name CONFIG is renamed to).`
       : 'Authentication is off for this profile; only `config-command` is read.',
-    `install.sh writes ${layout.confDir}/{redis-<port>.conf,secrets.conf${sec.acl && sec.auth ? ',users.acl' : ''}${layout.sentinels.length ? ',sentinel-<port>.conf' : ''}} with mode 600.`,
+    `install.sh writes, root-owned, ${layout.confDir}/{secrets.conf${sec.acl && sec.auth ? ',users.acl' : ''}} (mode 640, group of the ${layout.user} account); ` +
+      `${layout.nodeConfDir}/{redis-<port>.conf${layout.sentinels.length ? ',sentinel-<port>.conf' : ''}} owned by ${layout.user} (Redis rewrites them); ` +
+      `and for applications ${layout.clientDir}/{ca.crt,${sec.acl ? 'app' : 'default'}.password,contract.env} (group appGroup, default redis-iac-clients).`,
     sec.acl && sec.auth
       ? 'users.acl holds only SHA-256 hashes (`#<hex>`); secrets.conf and the Sentinel configs hold the replication/Sentinel passwords because Redis must send them.'
       : null,
@@ -248,9 +257,9 @@ function readme(d: Deployment, layout: Layout): string {
     '## 3. Start',
     '',
     '```sh',
-    './start.sh            # starts every node (and Sentinel), waits until each answers',
+    './start.sh            # starts every node (and Sentinel); returns when replicas are linked and in sync',
     layout.mode === 'cluster'
-      ? `./create-cluster.sh /etc/redis-iac/${d.id}/secrets   # once: redis-cli --cluster create, ${layout.replicasPerShard} replica(s) per primary`
+      ? `./create-cluster.sh   # once: redis-cli --cluster create, ${layout.replicasPerShard} replica(s) per primary; returns when every replica is in sync`
       : null,
     './stop.sh             # SIGTERM by pid (SHUTDOWN is disabled)',
     `${cli} -h ${layout.host} -p ${ports[0]}${auth} ping`,
@@ -259,7 +268,7 @@ function readme(d: Deployment, layout: Layout): string {
     `Under systemd instead: copy ${systemdUnits(d, layout)
       .map((u) => `\`${u.name}\``)
       .join(' and ')} to /etc/systemd/system/, \`systemctl daemon-reload\`, then`,
-    `\`systemctl enable --now ${systemdUnits(d, layout)[0].name.replace('@.service', '@')}<port>\` for each port (User= must own ${layout.confDir}).`,
+    `\`systemctl enable --now ${systemdUnits(d, layout)[0].name.replace('@.service', '@')}<port>\` for each port (User=${layout.user}, as install.sh).`,
     '',
     ...backupSection(d, layout),
     '## Users',

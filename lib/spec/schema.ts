@@ -365,12 +365,65 @@ export const kubernetesTargetSchema = z
   })
   .strict();
 
+const selfHostedPort = z.number().int().min(1024).max(65535);
 export const selfHostedTargetSchema = z
   .object({
     host: z.string().optional(),
-    basePort: z.number().int().min(1024).max(55535).optional(),
-    tlsDir: z.string().optional(),
-    dataDir: z.string().optional(),
+    basePort: z
+      .number()
+      .int()
+      .min(1024)
+      .max(55535)
+      .optional()
+      .describe(
+        'First node port; nodes use basePort, basePort+1, ... (default 7000 for a cluster, else 6380).',
+      ),
+    ports: z
+      .array(selfHostedPort)
+      .optional()
+      .describe('Explicit node ports, one per node (instead of basePort); the first ones are the primaries.'),
+    sentinelBasePort: selfHostedPort
+      .optional()
+      .describe('First Sentinel port (default 26379); Sentinels use sentinelBasePort, +1, +2.'),
+    sentinelPorts: z
+      .array(selfHostedPort)
+      .optional()
+      .describe('Explicit Sentinel ports (instead of sentinelBasePort), at least 3.'),
+    confDir: z
+      .string()
+      .optional()
+      .describe(
+        'Config directory install.sh fills (default /etc/redis-iac/<name>); install.sh --conf-dir overrides it.',
+      ),
+    tlsDir: z
+      .string()
+      .optional()
+      .describe(
+        'Directory with ca.crt, redis.crt, redis.key (default <confDir>/tls); --tls-dir overrides it.',
+      ),
+    dataDir: z
+      .string()
+      .optional()
+      .describe(
+        'Data directory, one sub-directory per node (default /var/lib/redis-iac/<name>); --data-dir overrides it.',
+      ),
+    secretsDir: z
+      .string()
+      .optional()
+      .describe(
+        'Operator secrets (<role>.password, config-command; default <confDir>/secrets); --secrets-dir overrides it.',
+      ),
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Unix user name such as redis')
+      .optional()
+      .describe('Account Redis runs as when installed by root (default redis); --user overrides it.'),
+    appGroup: z
+      .union([z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Unix group name'), z.number().int().min(1)])
+      .optional()
+      .describe(
+        'Group that may read the CA and the app password the contract names (default redis-iac-clients as root, else your own group); may be a numeric gid; --app-group overrides it.',
+      ),
     cores: z.number().int().min(1).max(256).optional(),
   })
   .strict();

@@ -141,6 +141,49 @@ export async function startStandalone(env: Env): Promise<number> {
   return port;
 }
 
+/**
+ * The account the integration tests run Redis as. As root (CI): Debian's `redis` user, installed the
+ * real way (root-owned config dir, Redis-owned nodes/ and data dirs); otherwise the caller, installing
+ * unprivileged into its own temp dirs.
+ */
+export function redisAccount(): { user: string; uid: number; gid: number } {
+  if (process.getuid?.() !== 0) {
+    const me = os.userInfo();
+    return { user: me.username, uid: me.uid, gid: me.gid };
+  }
+  const [uid, gid] = ['-u', '-g'].map((f) =>
+    Number(execFileSync('id', [f, 'redis'], { encoding: 'utf8' }).trim()),
+  );
+  return { user: 'redis', uid, gid };
+}
+
+/** setpriv flags that run a command as redisAccount(). */
+export function asRedisAccount(): string[] {
+  const a = redisAccount();
+  return [`--reuid=${a.uid}`, `--regid=${a.gid}`, '--init-groups'];
+}
+
+/** A group for the applications that is not the Redis account's: nogroup when it exists. */
+export function appGroupId(): number {
+  try {
+    return Number(execFileSync('getent', ['group', 'nogroup'], { encoding: 'utf8' }).split(':')[2]);
+  } catch {
+    return os.userInfo().gid;
+  }
+}
+
+/**
+ * install.sh flags for a temp tree: as root, the tree is made traversable (mkdtemp makes it 700) and
+ * the TLS key is given to the Redis account; unprivileged, everything stays the caller's.
+ */
+export function installFlags(root: string, tlsDir: string): string[] {
+  if (process.getuid?.() !== 0) return [];
+  const a = redisAccount();
+  fs.chmodSync(root, 0o755);
+  fs.chownSync(path.join(tlsDir, 'redis.key'), a.uid, a.gid);
+  return ['--user', a.user, '--app-group', String(appGroupId())];
+}
+
 /** One rendered, installed and (once started) running self-hosted deployment in a temp dir. */
 export class Env {
   /** Created in install() (not at collection time, so a filtered-out suite leaves no directory). */
@@ -184,10 +227,11 @@ export class Env {
     }
     this.passwords.configCommand = `CONFIG-test${crypto.randomBytes(8).toString('hex')}`;
     fs.writeFileSync(path.join(this.secretsDir, 'config-command'), this.passwords.configCommand);
-    // Redis runs as whoever runs the tests (their temp dirs are private to that user).
-    await run('bash', [path.join(this.distDir, 'install.sh'), this.secretsDir], {
-      env: { ...process.env, REDIS_IAC_USER: os.userInfo().username },
-    });
+    await run('bash', [
+      path.join(this.distDir, 'install.sh'),
+      ...installFlags(this.root, this.tls.dir),
+      this.secretsDir,
+    ]);
   }
 
   /** The rendered start.sh: starts every node and Sentinel and waits until they answer. */
@@ -200,10 +244,7 @@ export class Env {
   }
 
   async script(name: string, ...args: string[]): Promise<string> {
-    const { stdout } = await run('bash', [path.join(this.distDir, name), ...args], {
-      timeout: 60_000,
-      env: { ...process.env, REDIS_IAC_USER: os.userInfo().username },
-    });
+    const { stdout } = await run('bash', [path.join(this.distDir, name), ...args], { timeout: 60_000 });
     return stdout;
   }
 
@@ -236,7 +277,14 @@ export class Env {
   /** Restart one node from its installed (rendered) config. */
   async restart(port: number): Promise<void> {
     const n = this.layout.nodes.find((x) => x.port === port)!;
-    await run('redis-server', [path.join(this.layout.confDir, n.conf), '--daemonize', 'yes']);
+    await run('setpriv', [
+      ...asRedisAccount(),
+      '--',
+      'redis-server',
+      path.join(this.layout.nodeConfDir, n.conf),
+      '--daemonize',
+      'yes',
+    ]);
     await waitFor(`node ${port} pidfile`, 5000, async () => {
       const pid = this.pidOf(port);
       return alive(pid) ? pid : undefined;
