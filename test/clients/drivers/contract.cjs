@@ -73,12 +73,13 @@ function errText(e) {
 /**
  * The common protocol of every driver (see test/clients/README.md):
  * `check`    -> {tls, set, get, outside, noPassword, plaintext, wrongCa}
- * `failover <tag> <ms>` -> {writes: [[i, t, status]], lost: [...]}
+ * `failover <tag> <stop-file>` -> {writes: [[i, start, end, status]], lost: [...]}: writes until
+ *   the stop file exists; prints READY on stderr after its first acknowledged write.
  */
 async function main(api) {
-  const [file, mode, tag, ms] = process.argv.slice(2);
+  const [file, mode, tag, stopFile] = process.argv.slice(2);
   const s = settings(file);
-  const out = mode === 'check' ? await check(api, s) : await failover(api, s, tag, Number(ms));
+  const out = mode === 'check' ? await check(api, s) : await failover(api, s, tag, stopFile);
   process.stdout.write(JSON.stringify(out) + '\n');
   process.exit(0);
 }
@@ -131,24 +132,23 @@ async function check(api, s) {
   return out;
 }
 
-async function failover(api, s, tag, durationMs) {
-  const end = Date.now() + durationMs;
+async function failover(api, s, tag, stopFile) {
   const client = await api.connect(s);
   const writes = [];
   const acked = [];
   let failures = 0;
-  for (let i = 1; Date.now() < end; i++) {
+  for (let i = 1; !fs.existsSync(stopFile); i++) {
     // One hash tag per run: in a cluster every key of the run lives in one slot, on one primary.
     const key = `${s.prefix}{${tag}}:${api.name}:${i}`;
     const t = Date.now();
     try {
       const n = await api.setAndWait(client, key, String(i));
-      writes.push([i, t, n >= 1 ? 'ack' : 'noack']);
-      if (n >= 1) acked.push(key);
+      writes.push([i, t, Date.now(), n >= 1 ? 'ack' : 'noack']);
+      if (n >= 1 && acked.push(key) === 1) process.stderr.write('READY\n');
       failures = 0;
       await sleep(50);
     } catch (e) {
-      writes.push([i, t, `err:${errText(e)}`]);
+      writes.push([i, t, Date.now(), `err:${errText(e)}`]);
       await sleep(backoff(s, ++failures));
     }
   }

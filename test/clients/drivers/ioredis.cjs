@@ -18,6 +18,16 @@ function common(s) {
   };
 }
 
+/** A command's error with the connection error behind it ("max retries" alone says nothing). */
+async function explained(c, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    const cause = c.lastConnectionError;
+    throw cause && cause !== e ? new Error(`${e.message} (connection: ${cause.message})`) : e;
+  }
+}
+
 const api = {
   name: 'ioredis',
   async connect(s) {
@@ -44,11 +54,12 @@ const api = {
     } else {
       c = new Redis({ ...common(s), host: s.host, port: s.port, tls: tlsOptions(s, s.tls) });
     }
-    c.on('error', () => undefined);
+    // ioredis reports a refused connection only as an 'error' event; keep it for the command's error.
+    c.on('error', (e) => (c.lastConnectionError = e));
     return c;
   },
-  set: (c, k, v) => c.set(k, v),
-  get: (c, k) => c.get(k),
+  set: (c, k, v) => explained(c, () => c.set(k, v)),
+  get: (c, k) => explained(c, () => c.get(k)),
   /** SET, then WAIT 1 on the same node (a pipeline goes to the key's node in a cluster too). */
   async setAndWait(c, k, v) {
     const res = await c.pipeline().set(k, v).call('WAIT', 1, 1000).exec();

@@ -38,16 +38,29 @@ const api = {
         socket: { host: s.host, port: s.port, ...socket(s, s.tls) },
       });
     }
-    c.on('error', () => undefined);
     c.kind = s.cluster ? 'cluster' : s.sentinel ? 'sentinel' : 'single';
-    // A refused first connection must fail the attempt, not retry forever.
+    // A refused first connection (TLS, AUTH, the handshake's CLIENT SETINFO) fails the attempt with
+    // its reason instead of retrying forever; later errors are reconnects the client handles itself.
+    let connected = false;
+    let refused;
+    const firstError = new Promise((_, reject) => (refused = reject));
+    c.on('error', (e) => (connected ? undefined : refused(e)));
     await Promise.race([
       c.connect(),
+      firstError,
       new Promise((_, reject) => setTimeout(() => reject(new Error('connect timeout')), s.connectTimeoutMs)),
-    ]).catch(async (e) => {
-      await c.destroy?.();
-      throw e;
-    });
+    ]).then(
+      () => (connected = true),
+      async (e) => {
+        connected = true;
+        try {
+          await c.destroy();
+        } catch {
+          // never opened
+        }
+        throw e;
+      },
+    );
     return c;
   },
   set: (c, k, v) => c.set(k, v),
@@ -62,7 +75,7 @@ const api = {
     if (c.kind === 'sentinel') {
       return c.use(async (m) => {
         await m.set(k, v);
-        return Number(await m.sendCommand(wait));
+        return Number(await m.sendCommand(false, wait));
       });
     }
     await c.set(k, v);

@@ -1,8 +1,9 @@
 """redis-py driver (Debian python3-redis 4.3.4): standalone, Sentinel or cluster, from contract.env only.
 
-Same protocol as contract.cjs: `check` or `failover <tag> <ms>`, one JSON line on stdout.
+Same protocol as contract.cjs: `check` or `failover <tag> <stop-file>`, one JSON line on stdout.
 """
 import json
+import os
 import re
 import sys
 import time
@@ -104,9 +105,12 @@ def connect(s):
 def attempt(fn):
     try:
         v = fn()
+        if v is True:
+            v = "OK"  # redis-py answers SET's +OK with True
         return {"ok": True, "value": v.decode() if isinstance(v, bytes) else str(v)}
     except Exception as e:  # noqa: BLE001 - every refusal is an outcome to report
-        return {"ok": False, "error": (str(e) or type(e).__name__).splitlines()[0]}
+        # redis-py drops the server's error code (NOPERM, NOAUTH) and keeps it in the exception class.
+        return {"ok": False, "error": "%s: %s" % (type(e).__name__, (str(e) or "").splitlines()[0] if str(e) else "")}
 
 
 def set_and_wait(s, c, key, value):
@@ -136,23 +140,24 @@ def check(s):
     return out
 
 
-def failover(s, tag, duration_ms):
-    end = time.time() + duration_ms / 1000
+def failover(s, tag, stop_file):
     c = connect(s)
     writes, acked, failures, i = [], [], 0, 0
-    while time.time() < end:
+    while not os.path.exists(stop_file):
         i += 1
         key = "%s{%s}:redis-py:%d" % (s["prefix"], tag, i)
         t = int(time.time() * 1000)
         try:
             n = set_and_wait(s, c, key, str(i))
-            writes.append([i, t, "ack" if n >= 1 else "noack"])
+            writes.append([i, t, int(time.time() * 1000), "ack" if n >= 1 else "noack"])
             if n >= 1:
                 acked.append(key)
+                if len(acked) == 1:
+                    print("READY", file=sys.stderr, flush=True)
             failures = 0
             time.sleep(0.05)
         except Exception as e:  # noqa: BLE001
-            writes.append([i, t, "err:" + (str(e) or type(e).__name__).splitlines()[0]])
+            writes.append([i, t, int(time.time() * 1000), "err:" + (str(e) or type(e).__name__).splitlines()[0]])
             failures += 1
             time.sleep(min(s["retry_min"] * 2 ** (failures - 1), s["retry_max"]))
     lost = []
@@ -166,7 +171,7 @@ def failover(s, tag, duration_ms):
 def main():
     path, mode = sys.argv[1], sys.argv[2]
     s = settings(path)
-    out = check(s) if mode == "check" else failover(s, sys.argv[3], int(sys.argv[4]))
+    out = check(s) if mode == "check" else failover(s, sys.argv[3], sys.argv[4])
     print(json.dumps(out), flush=True)
 
 
