@@ -167,22 +167,24 @@ export function connectionContract(policy: ResolvedPolicy, plan: Plan, ep: Endpo
  * From the death of a primary until Sentinel names a promoted replica: `down-after-milliseconds`
  * (subjective down), then up to 1 s until the other Sentinels agree (they are asked once a second),
  * up to 1 s of deliberate desynchronisation before the election (SENTINEL_MAX_DESYNC) and up to 1 s
- * until the promoted replica's INFO shows it as primary (polled once a second during a failover).
- * A client then waits at most one more backoff step (CLIENT.retryMaxDelayMs) before its next try.
- * Holds when the first election wins; a split vote is retried after 2 x failover-timeout.
+ * until the promoted replica's INFO shows it as primary (polled once a second during a failover),
+ * plus 1 s for a busy host. A client then waits at most one more backoff step
+ * (CLIENT.retryMaxDelayMs) before its next try. Holds when the first election wins; a split vote is
+ * retried after 2 x failover-timeout.
  */
 export function sentinelFailoverBoundMs(downAfterMs: number): number {
-  return downAfterMs + 3000 + CLIENT.retryMaxDelayMs.value;
+  return downAfterMs + 4000 + CLIENT.retryMaxDelayMs.value;
 }
 
 /**
  * From the death of a cluster primary until its replica is elected: `cluster-node-timeout` until the
  * others flag it PFAIL, up to another node-timeout until a majority's gossip marks it FAIL, 500 ms plus
  * up to 500 ms random delay before the replica asks for votes (rank 0: one replica per shard), and
- * about 1 s for the vote and the new slot map; then at most one client backoff step.
+ * about 1 s for the vote and the new slot map, plus 1 s for a busy host; then at most one client
+ * backoff step.
  */
 export function clusterFailoverBoundMs(nodeTimeoutMs: number): number {
-  return 2 * nodeTimeoutMs + 2000 + CLIENT.retryMaxDelayMs.value;
+  return 2 * nodeTimeoutMs + 3000 + CLIENT.retryMaxDelayMs.value;
 }
 
 /** redis.conf's default `cluster-node-timeout` (used where an operator does not set it). */

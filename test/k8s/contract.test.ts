@@ -25,8 +25,8 @@ describe('connection contract per Kubernetes flavor', () => {
       REDIS_SENTINEL_USERNAME: '',
       REDIS_SENTINEL_PASSWORD_FROM: 'k8s-secret:app/app-cache-bitnami-auth:password',
       REDIS_SENTINEL_TLS: 'true',
-      // Bitnami Sentinel down-after 10 s + 3 s + one 3 s backoff step.
-      REDIS_FAILOVER_TIMEOUT_MS: '16000',
+      // Bitnami Sentinel down-after 10 s + 4 s + one 3 s backoff step.
+      REDIS_FAILOVER_TIMEOUT_MS: '17000',
     });
     const m = kubernetesContract(loadDeployment('examples/go-api.yaml'), 'bitnami');
     expect(m.REDIS_HOST).toMatch(/-bitnami-master\.openctem\.svc$/);

@@ -1,4 +1,4 @@
-/* global process */
+/* global process, setTimeout */
 /**
  * Reads a connection contract (contract.env) and the files it names, for the Node drivers.
  * Nothing else configures a driver: no host, port, user, prefix or CA comes from anywhere else.
@@ -74,7 +74,8 @@ function errText(e) {
  * The common protocol of every driver (see test/clients/README.md):
  * `check`    -> {tls, set, get, outside, noPassword, plaintext, wrongCa}
  * `failover <tag> <stop-file>` -> {writes: [[i, start, end, status]], lost: [...]}: writes until
- *   the stop file exists; prints READY on stderr after its first acknowledged write.
+ *   the stop file exists; prints READY on stderr after its first acknowledged write and
+ *   `OK <ms since epoch>` after every successful write (the orchestrator's progress signal).
  */
 async function main(api) {
   const [file, mode, tag, stopFile] = process.argv.slice(2);
@@ -132,8 +133,19 @@ async function check(api, s) {
   return out;
 }
 
+/** A new client from the contract (the old one is closed); the old one when no node answers yet. */
+async function renew(api, s, old) {
+  try {
+    const fresh = await api.connect(s);
+    await api.close(old);
+    return fresh;
+  } catch {
+    return old;
+  }
+}
+
 async function failover(api, s, tag, stopFile) {
-  const client = await api.connect(s);
+  let client = await api.connect(s);
   const writes = [];
   const acked = [];
   let failures = 0;
@@ -143,13 +155,16 @@ async function failover(api, s, tag, stopFile) {
     const t = Date.now();
     try {
       const n = await api.setAndWait(client, key, String(i));
-      writes.push([i, t, Date.now(), n >= 1 ? 'ack' : 'noack']);
+      const end = Date.now();
+      writes.push([i, t, end, n >= 1 ? 'ack' : 'noack']);
       if (n >= 1 && acked.push(key) === 1) process.stderr.write('READY\n');
+      process.stderr.write(`OK ${end}\n`);
       failures = 0;
       await sleep(50);
     } catch (e) {
       writes.push([i, t, Date.now(), `err:${errText(e)}`]);
       await sleep(backoff(s, ++failures));
+      if (api.renewAfter && failures >= api.renewAfter(s)) client = await renew(api, s, client);
     }
   }
   const lost = [];

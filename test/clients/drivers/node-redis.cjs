@@ -1,4 +1,4 @@
-/* global process */
+/* global process, setTimeout */
 /** node-redis (@redis/client) driver: standalone, Sentinel or cluster, from contract.env only. */
 const { createClient, createCluster, createSentinel } = require('@redis/client');
 const { main, backoff } = require('./contract.cjs');
@@ -18,7 +18,14 @@ const api = {
     if (s.cluster) {
       c = createCluster({
         rootNodes: s.nodes.map((n) => ({ socket: { host: n.host, port: n.port } })),
-        defaults: { username: s.username, password: s.password, socket: socket(s, s.tls) },
+        // A command for a node that is reconnecting fails at once instead of waiting in its queue
+        // (for the dead primary: until a timeout); the caller's backoff retries after the rediscovery.
+        defaults: {
+          username: s.username,
+          password: s.password,
+          disableOfflineQueue: true,
+          socket: socket(s, s.tls),
+        },
       });
     } else if (s.sentinel) {
       c = createSentinel({
@@ -81,6 +88,12 @@ const api = {
     await c.set(k, v);
     return Number(await c.sendCommand(wait));
   },
+  /**
+   * A cluster client whose slot owner is gone keeps sending to it ("The client is offline") until
+   * something makes it re-read the slot map; after two failed writes in a row a new client reads it
+   * from a live node. Sentinel and single clients follow the primary themselves.
+   */
+  renewAfter: (s) => (s.cluster ? 2 : Infinity),
   close: async (c) => {
     try {
       await c.destroy();

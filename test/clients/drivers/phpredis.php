@@ -199,7 +199,9 @@ function failover(array $s, string $tag, string $stopFile): array
             // phpredis does not reconnect to a new primary by itself: reconnect after an error.
             $c = $c ?? connect($s);
             $n = set_and_wait($s, $c, $key, (string) $i);
-            $writes[] = [$i, $t, (int) (microtime(true) * 1000), $n >= 1 ? 'ack' : 'noack'];
+            $done = (int) (microtime(true) * 1000);
+            $writes[] = [$i, $t, $done, $n >= 1 ? 'ack' : 'noack'];
+            fwrite(STDERR, "OK $done\n");
             if ($n >= 1) {
                 $acked[] = $key;
                 if (count($acked) === 1) {

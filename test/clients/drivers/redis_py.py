@@ -140,6 +140,17 @@ def check(s):
     return out
 
 
+def reconnect(s, old):
+    try:
+        old.close()
+    except Exception:  # noqa: BLE001 - the old client may be half broken
+        pass
+    try:
+        return connect(s)
+    except Exception:  # noqa: BLE001 - no node answered yet: the next write retries
+        return old
+
+
 def failover(s, tag, stop_file):
     c = connect(s)
     writes, acked, failures, i = [], [], 0, 0
@@ -149,7 +160,9 @@ def failover(s, tag, stop_file):
         t = int(time.time() * 1000)
         try:
             n = set_and_wait(s, c, key, str(i))
-            writes.append([i, t, int(time.time() * 1000), "ack" if n >= 1 else "noack"])
+            done = int(time.time() * 1000)
+            writes.append([i, t, done, "ack" if n >= 1 else "noack"])
+            print("OK %d" % done, file=sys.stderr, flush=True)
             if n >= 1:
                 acked.append(key)
                 if len(acked) == 1:
@@ -159,7 +172,14 @@ def failover(s, tag, stop_file):
         except Exception as e:  # noqa: BLE001
             writes.append([i, t, int(time.time() * 1000), "err:" + (str(e) or type(e).__name__).splitlines()[0]])
             failures += 1
+            if s["cluster"]:
+                # redis-py 4.3.4 cannot re-read the slot map after a node is lost ("cannot pickle
+                # '_thread.lock' object": NodesManager.initialize deep-copies its connection kwargs,
+                # redis/redis-py#2480): start a new client from the contract's nodes instead.
+                c = reconnect(s, c)
             time.sleep(min(s["retry_min"] * 2 ** (failures - 1), s["retry_max"]))
+    if s["cluster"]:
+        c = reconnect(s, c)
     lost = []
     for key in acked:
         v = attempt(lambda: c.get(key))
