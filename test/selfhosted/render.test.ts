@@ -71,7 +71,10 @@ describe('connection contract', () => {
     expect(env).toMatch(/^REDIS_SENTINELS=127\.0\.0\.1:26379,127\.0\.0\.1:26380,127\.0\.0\.1:26381$/m);
     expect(env).toMatch(/^REDIS_SENTINEL_SERVICE=app-cache$/m);
     expect(env).toMatch(/^REDIS_USERNAME=app-app$/m);
-    expect(env).toMatch(/^REDIS_PASSWORD_FROM=file:\/etc\/redis-iac\/app-cache\/secrets\/app.password$/m);
+    expect(env).toMatch(/^REDIS_PASSWORD_FROM=file:\/etc\/redis-iac\/app-cache\/client\/app.password$/m);
+    expect(env).toMatch(/^REDIS_SENTINEL_USERNAME=app-app$/m);
+    expect(env).toMatch(/^REDIS_SENTINEL_TLS=true$/m);
+    expect(env).toMatch(/^REDIS_FAILOVER_TIMEOUT_MS=12000$/m);
     expect(env).toMatch(/^REDIS_TLS_ENABLED=true$/m);
   });
   test('cluster layout lists every node', () => {
