@@ -3,7 +3,7 @@
  * (default example policy: AOF everysec + RDB, 15 days retention).
  *
  * What is proven: backup.sh takes a consistent RDB of the primary and prunes backups older than the
- * retention; restore.sh brings back exactly the backed-up keys (later writes and deletions are
+ * retention and the .partial folders of failed runs; restore.sh brings back exactly the backed-up keys (later writes and deletions are
  * undone) although AOF is on, where a plain copy of dump.rdb would be ignored (Redis loads the AOF,
  * or starts empty without one); and the restored data is in the new AOF, so it survives a SIGKILL.
  */
@@ -39,6 +39,11 @@ suite('self-hosted backup and restore from the rendered scripts (real redis-serv
       fs.utimesSync(dir, t, t);
     }
 
+    // What a failed run leaves (backup.sh keeps it for inspection): the next good run removes it.
+    const partial = path.join(root, '20000103T000000Z.partial');
+    fs.mkdirSync(partial);
+    fs.writeFileSync(path.join(partial, `${port}.rdb`), 'half');
+
     const app = await env.connected(port, 'app');
     const pipe = app.pipeline();
     for (let i = 0; i < N; i++) pipe.set(`app:b:${i}`, `v${i}`);
@@ -50,6 +55,7 @@ suite('self-hosted backup and restore from the rendered scripts (real redis-serv
     expect(fs.readdirSync(stamp!).sort()).toEqual([`${port}.rdb`, 'SHA256SUMS']);
     expect(fs.existsSync(stale)).toBe(false);
     expect(fs.existsSync(recent)).toBe(true);
+    expect(fs.existsSync(partial)).toBe(false);
 
     // Changes after the backup that the restore must undo.
     await app.set('app:after-backup', '1');

@@ -41,6 +41,20 @@ suite('self-hosted cluster 3+3 from the rendered configs (real redis-server)', (
       /cluster already created: .* knows 6 nodes; nothing to do/,
     );
     const ports = env.layout.nodes.map((n) => n.port);
+    // create-cluster.sh returned only once every primary had its replica, linked and synced: checked
+    // right away, without waiting (a replica still in its first sync would leave CLUSTERDOWN after a kill).
+    let replicasSeen = 0;
+    for (const p of ports) {
+      const info = String(await (await env.connected(p, 'admin')).info('replication'));
+      const field = (k: string) => new RegExp(`^${k}:(.*)\r?$`, 'm').exec(info)?.[1];
+      if (field('role') === 'slave') {
+        replicasSeen++;
+        expect([p, field('master_link_status'), field('master_sync_in_progress')]).toEqual([p, 'up', '0']);
+      } else {
+        expect([p, field('connected_slaves')]).toEqual([p, '1']);
+      }
+    }
+    expect(replicasSeen).toBe(3);
     for (const p of ports) {
       await waitFor(`cluster_state:ok on ${p}`, 15_000, async () =>
         (await clusterInfo(p)).includes('cluster_state:ok') ? true : undefined,

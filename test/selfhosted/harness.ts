@@ -45,6 +45,26 @@ export function redisAvailable(bin = 'redis-server'): boolean {
   }
 }
 
+/**
+ * systemd-analyze must be installed (Debian's `systemd` package). Missing -> the caller fails naming the
+ * tool, unless SYSTEMD_TESTS=skip, which warns and returns false so the caller can skip.
+ */
+export function systemdAnalyzeAvailable(bin = 'systemd-analyze'): boolean {
+  try {
+    execFileSync(bin, ['--version'], { stdio: 'pipe' });
+    return true;
+  } catch (e) {
+    if (process.env.SYSTEMD_TESTS === 'skip') {
+      console.warn(`SYSTEMD_TESTS=skip: ${bin} not found; the systemd unit checks are skipped`);
+      return false;
+    }
+    throw new Error(
+      `${bin} is required for the systemd unit checks (apt-get install -y systemd), or set SYSTEMD_TESTS=skip: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+}
+
 /** `n` loopback ports that are free now (and, for cluster nodes, whose bus port +10000 is free too). */
 export async function freePorts(n: number, withBus = false): Promise<number[]> {
   const out: number[] = [];
