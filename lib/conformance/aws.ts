@@ -1,5 +1,6 @@
 /** Evidence from a synthesized CloudFormation template (dist/<id>/aws/*.template.json). */
 import { supportsTransitEncryptionMode } from '../aws/engine';
+import type { DeclaredUser } from '../policy/roles';
 import type { ResolvedPolicy } from '../policy/types';
 import { check, fail, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
@@ -152,4 +153,13 @@ function tlsEvidence(p: Record<string, unknown>): Evidence {
     ok,
     `TransitEncryptionEnabled=${String(p.TransitEncryptionEnabled)}, ${mode} (ElastiCache in-transit encryption negotiates TLS 1.2 or later)`,
   );
+}
+
+/** The ElastiCache RBAC users the template declares (AWS::ElastiCache::User): name, on/off, access string. */
+export function awsUsers(t: CfnTemplate): DeclaredUser[] | undefined {
+  const users = ofType(t, 'AWS::ElastiCache::User').map((u) => {
+    const rules = cfnText(u.Properties?.AccessString ?? '');
+    return { name: cfnText(u.Properties?.UserName ?? ''), enabled: !/(^|\s)off(\s|$)/.test(rules), rules };
+  });
+  return users.length ? users : undefined;
 }

@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scanDirectory, scanText, type SecretFinding } from '../checks/secret-scan';
 import type { Deployment } from '../deployment';
-import { awsContract, awsEvidence, type CfnTemplate } from './aws';
+import type { DeclaredUser } from '../policy/roles';
+import { parseAclUsers } from '../redisconf';
+import { awsContract, awsEvidence, awsUsers, type CfnTemplate } from './aws';
 import { cellsFor } from './invariants';
-import { kubernetesContract, kubernetesEvidence } from './kubernetes';
+import { kubernetesContract, kubernetesEvidence, kubernetesUsers } from './kubernetes';
 import {
   azureManagedEvidence,
   azurePremiumEvidence,
@@ -36,14 +38,20 @@ function result(
   root: string,
   target: TargetId,
   files: string[],
-  read: () => { evidence: TargetEvidence; contract?: Record<string, string>; notes?: string[] },
+  read: () => {
+    evidence: TargetEvidence;
+    contract?: Record<string, string>;
+    notes?: string[];
+    users?: DeclaredUser[];
+  },
   d: Deployment,
 ): TargetResult {
   let evidence: TargetEvidence;
   let contract: Record<string, string> | undefined;
   let notes: string[] | undefined;
+  let users: DeclaredUser[] | undefined;
   try {
-    ({ evidence, contract, notes } = read());
+    ({ evidence, contract, notes, users } = read());
   } catch (e) {
     const msg = String((e as Error)?.message ?? e).split('\n')[0];
     evidence = everyInvariant(fail(`cannot read ${files.join(', ')}: ${msg}`));
@@ -53,6 +61,7 @@ function result(
     files,
     cells: cellsFor(evidence, scanFiles(root, files), d.policy),
     contract,
+    ...(users?.length ? { users } : {}),
     ...(notes?.length ? { notes } : {}),
   };
 }
@@ -79,7 +88,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           [`aws/${f}`],
           () => {
             const t = readJson<CfnTemplate>(path.join(aws, f));
-            return { evidence: awsEvidence(t, d.policy), contract: awsContract(t) };
+            return { evidence: awsEvidence(t, d.policy), contract: awsContract(t), users: awsUsers(t) };
           },
           d,
         ),
@@ -129,6 +138,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
         () => ({
           evidence: kubernetesEvidence(flavor, k8s, d.policy),
           contract: kubernetesContract(flavor, k8s),
+          users: kubernetesUsers(flavor, k8s),
         }),
         d,
       ),
@@ -141,7 +151,11 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
         root,
         'self-hosted',
         ['self-hosted'],
-        () => ({ evidence: selfHostedEvidence(self, d.policy), contract: selfHostedContract(self) }),
+        () => ({
+          evidence: selfHostedEvidence(self, d.policy),
+          contract: selfHostedContract(self),
+          users: self['users.acl.template'] ? parseAclUsers(self['users.acl.template']) : undefined,
+        }),
         d,
       ),
     );

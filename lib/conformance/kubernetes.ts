@@ -4,7 +4,9 @@
  * CronJob as they will be applied.
  */
 import { parseAllDocuments, parse } from 'yaml';
+import type { DeclaredUser } from '../policy/roles';
 import type { ResolvedPolicy } from '../policy/types';
+import { parseAclUsers } from '../redisconf';
 import { check, fail, na, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
 type Obj = Record<string, unknown>;
@@ -247,4 +249,15 @@ export function kubernetesContract(
   return cm?.data
     ? Object.fromEntries(Object.entries(cm.data).map(([k, val]) => [k, String(val)]))
     : undefined;
+}
+
+/** The users of the ACL file template the chart ships (the ConfigMap the header commands render into the ACL Secret). */
+export function kubernetesUsers(
+  flavor: 'opstree' | 'bitnami',
+  files: Record<string, string>,
+): DeclaredUser[] | undefined {
+  const objs = parseManifests(files[`${flavor}.yaml`] ?? '');
+  const cm = kinds(objs, 'ConfigMap').find((o) => typeof o.data?.['user.acl.template'] === 'string');
+  const users = cm ? parseAclUsers(String(cm.data!['user.acl.template'])) : [];
+  return users.length ? users : undefined;
 }

@@ -3,6 +3,7 @@
  * that turns its artifact into Evidence per invariant; invariants.ts applies the policy (what is
  * required for this profile, which waivers exist) and produces the matrix cells.
  */
+import type { DeclaredUser } from '../policy/roles';
 import type { WaivableRule } from '../spec/schema';
 
 export const TARGETS = [
@@ -56,6 +57,11 @@ export interface TargetResult {
   cells: Record<InvariantId, Cell>;
   /** The connection contract as published by the artifact (no secrets). */
   contract?: Record<string, string>;
+  /**
+   * The Redis / ElastiCache users the artifact declares (ACL file template, AWS::ElastiCache::User);
+   * undefined when it declares none (one shared password or token, or a platform without Redis users).
+   */
+  users?: DeclaredUser[];
   /** What the artifact says about itself that the plan does not (e.g. the engine version deployed). */
   notes?: string[];
 }

@@ -306,11 +306,35 @@ export function aclRulesOf(role: Role): string[] {
   return [...keys, ...channels, ...commands];
 }
 
-/** How a platform authenticates each role; the report's role table. */
-export interface PlatformRoles {
-  platform: string;
-  /** Per role: the user that serves it there, or why there is none. */
-  users: Partial<Record<RoleName, string>>;
-  /** One line on the platform's identity model when it has no per-role users, or on shared users. */
-  note?: string;
+/** A user as an artifact declares it: ACL file line, or an ElastiCache user's name and access string. */
+export interface DeclaredUser {
+  name: string;
+  enabled: boolean;
+  /** The ACL rules / access string, as written. */
+  rules: string;
+}
+
+/** The user that serves a role on a platform, read from its artifact. */
+export interface RoleUser {
+  user: string;
+  /** True when the role shares a user with others (Kubernetes: `default` with the admin password). */
+  shared: boolean;
+}
+
+/**
+ * Which declared user serves each role: the role's own user when the artifact declares it; for
+ * admin, replication and sentinel, otherwise an enabled `default` user with every command and key
+ * (the Kubernetes operators authenticate as `default` with the admin password).
+ */
+export function usersByRole(model: RoleModel, users: DeclaredUser[]): Partial<Record<RoleName, RoleUser>> {
+  const out: Partial<Record<RoleName, RoleUser>> = {};
+  const byName = new Map(users.filter((u) => u.enabled).map((u) => [u.name, u]));
+  const def = byName.get('default');
+  const defaultIsAdmin = !!def && /(^|\s)~\*(\s|$)/.test(def.rules) && /(^|\s)\+@all(\s|$)/.test(def.rules);
+  for (const r of ROLE_NAMES) {
+    if (byName.has(model[r].user)) out[r] = { user: model[r].user, shared: false };
+    else if (defaultIsAdmin && (r === 'admin' || r === 'replication' || r === 'sentinel'))
+      out[r] = { user: 'default', shared: true };
+  }
+  return out;
 }

@@ -198,3 +198,16 @@ export function aclFileLine(user: AclUser, password?: string): string {
   }
   return [...parts, ...user.rules].join(' ');
 }
+
+/** The users of an ACL file (`user <name> on|off <rules...>` lines; other lines are ignored). */
+export function parseAclUsers(text: string): Array<{ name: string; enabled: boolean; rules: string }> {
+  return text
+    .split('\n')
+    .map((l) => /^user\s+(\S+)\s+(.*)$/.exec(l.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => {
+      // Redis applies the words in order: the last on/off wins.
+      const state = m[2].split(/\s+/).filter((w) => w === 'on' || w === 'off');
+      return { name: m[1], enabled: state.pop() === 'on', rules: m[2] };
+    });
+}

@@ -14,6 +14,7 @@ import {
   contractTable,
   notesTable,
   referenceLine,
+  roleTable,
   sizingTables,
   waiverTable,
   type Table,
@@ -80,6 +81,9 @@ export function markdownReport(input: ReportInput): string {
     '## Connection contract',
     '',
     mdTable(contractTable(input.conformance)),
+    '## Roles and users',
+    '',
+    mdTable(roleTable(d, input.conformance)),
     '## Waivers',
     '',
     mdTable(waiverTable(d)),
@@ -151,6 +155,8 @@ ${htmlTable(notesTable(input.conformance))}
 ${htmlTable(conformanceTable(input.conformance))}
 <h2>Connection contract</h2>
 ${htmlTable(contractTable(input.conformance))}
+<h2>Roles and users</h2>
+${htmlTable(roleTable(d, input.conformance))}
 <h2>Waivers</h2>
 ${htmlTable(waiverTable(d))}
 <h2>Artifacts</h2>

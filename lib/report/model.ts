@@ -3,8 +3,9 @@
  */
 import { bytes, int, usd } from '../cli/format';
 import { INVARIANTS } from '../conformance/invariants';
-import { TARGET_LABELS, TARGETS, type TargetResult } from '../conformance/types';
+import { TARGET_LABELS, TARGETS, type TargetId, type TargetResult } from '../conformance/types';
 import type { Deployment } from '../deployment';
+import { ROLE_NAMES, roleModel, usersByRole } from '../policy/roles';
 import { PLATFORM_IDS, type ReferenceRow } from '../planner/types';
 
 export interface Table {
@@ -153,5 +154,43 @@ export function waiverTable(d: Deployment): Table {
     title: 'Waivers',
     headers: ['rule', 'what it weakens', 'reason'],
     rows: d.policy.waivers.map((w) => [w.rule, w.detail, w.reason]),
+  };
+}
+
+/** How a platform authenticates when its artifact declares no per-role users. */
+const NO_ROLE_USERS: Record<TargetId, string> = {
+  aws: 'single AUTH token: no per-role users',
+  gcp: 'AUTH string or IAM: no per-role users',
+  'azure-premium': 'access keys or Entra ID access policies: no Redis ACL users',
+  'azure-managed': 'access keys or Entra ID access policies: no Redis ACL users',
+  opstree: 'one shared password: no per-role users',
+  bitnami: 'one shared password: no per-role users',
+  'self-hosted': 'one shared password: no per-role users',
+};
+
+/**
+ * Which role of lib/policy/roles.ts exists as a user on each platform, read from the artifacts:
+ * the user's name, `default (shared)` where Kubernetes operators use the admin `default` user, `-`
+ * where the role has no job on that platform. Platforms without per-role users say so in every row.
+ */
+export function roleTable(d: Deployment, results: TargetResult[]): Table {
+  const model = roleModel(d.policy);
+  const cols = results.map((r) => ({
+    label: TARGET_LABELS[r.target],
+    users: r.users ? usersByRole(model, r.users) : undefined,
+    none: d.policy.security.auth ? NO_ROLE_USERS[r.target] : 'authentication off',
+  }));
+  return {
+    title: 'Roles and the users that serve them per platform (read from the artifacts)',
+    headers: ['role', 'what it may do', ...cols.map((c) => c.label)],
+    rows: ROLE_NAMES.map((role) => [
+      role,
+      model[role].purpose,
+      ...cols.map((c) => {
+        if (!c.users) return c.none;
+        const u = c.users[role];
+        return u ? `${u.user}${u.shared ? ' (shared admin password)' : ''}` : '-';
+      }),
+    ]),
   };
 }
