@@ -158,8 +158,13 @@ export const SHARED_DIRS = [
 const HOME_RE = /^\/(home|Users)\/[^/]+$|^\/run\/user\/[^/]+$/;
 
 function checkPath(field: string, value: string, src?: string): string {
-  if (!value.startsWith('/') || /[\s"'\\$`]/.test(value) || /(^|\/)\.\.?(\/|$)/.test(value)) {
-    throw new SpecError(field, value, 'expected an absolute path without spaces, quotes, "." or ".."', src);
+  if (!value.startsWith('/') || /[\s"'\\$`*[\]^|&]/.test(value) || /(^|\/)\.\.?(\/|$)/.test(value)) {
+    throw new SpecError(
+      field,
+      value,
+      'expected an absolute path without spaces, quotes, *, [, ], ^, |, &, "." or ".."',
+      src,
+    );
   }
   const p = value.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
   if (SHARED_DIRS.includes(p) || HOME_RE.test(p)) {

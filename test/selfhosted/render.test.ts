@@ -694,7 +694,8 @@ describe('install.sh', () => {
     ['--tls-dir', '/etc/ssl/', /--tls-dir \/etc\/ssl: a directory dedicated/],
     ['--data-dir', '/home/alice', /--data-dir \/home\/alice: a home directory is shared/],
     ['--data-dir', 'relative/x', /--data-dir relative\/x: expected an absolute path/],
-    ['--secrets-dir', '/x/../etc', /no spaces, quotes, \. or \.\. allowed/],
+    ['--secrets-dir', '/x/../etc', /no spaces, quotes, .*\. or \.\. allowed/],
+    ['--conf-dir', '/srv/a|b', /--conf-dir \/srv\/a\|b: no spaces, quotes, \*, \[, \], \^, \|, &/],
     ['--bogus', 'x', /--bogus: unknown flag \(usage: install.sh /],
   ])('refuses %s %s with exit 2 and one line', (flag, value, msg) => {
     const r = install([flag, value, `${tmp}/secrets`]);
