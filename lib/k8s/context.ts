@@ -129,7 +129,8 @@ export function backupWanted(policy: ResolvedPolicy): boolean {
 export function redisServerOf(images: Images, flavor: Flavor, policy: ResolvedPolicy): RedisServer {
   const ref = flavor === 'opstree' ? images.opstreeRedis : `${images.bitnamiRepository}:${images.bitnamiTag}`;
   const tag = /:v?(\d+\.\d+)[^/:]*$/.exec(ref.split('@')[0])?.[1];
-  const engine = /valkey/i.test(ref.split(':')[0]) ? 'valkey' : 'redis';
+  // The repository path (without tag or digest; a registry may carry a :port) names the engine.
+  const engine = /valkey/i.test(ref.split('@')[0].replace(/:[^/]*$/, '')) ? 'valkey' : 'redis';
   return tag ? { engine, version: tag } : { engine: policy.engine, version: policy.engineVersion };
 }
 

@@ -124,7 +124,7 @@ function appChannels(policy: ResolvedPolicy, keys: KeyPrefix[]): string[] {
  * in @dangerous on Redis 6 and 7; listing them keeps them out even if a category rule changes).
  * Every name exists since Redis 6.0, so Redis 6 loads the rule as well.
  */
-export const APP_NEVER = [
+export const APP_ADMIN_DENIED = [
   'config',
   'acl',
   'module',
@@ -136,9 +136,13 @@ export const APP_NEVER = [
   'monitor',
   'sync',
   'psync',
-  'flushall',
-  'flushdb',
 ] as const;
+
+/**
+ * Commands key patterns cannot confine: they delete keys outside the application's prefixes.
+ * Tests and tools clear a prefix with SCAN + UNLINK instead.
+ */
+export const APP_KEYSPACE_WIDE_DENIED = ['flushall', 'flushdb'] as const;
 
 /**
  * The roles of one deployment. `server` is the Redis that loads the rendered ACL (Kubernetes passes
@@ -170,13 +174,11 @@ export function roleModel(
         // SETNAME/SETINFO/ID, CLUSTER SLOTS/SHARDS/NODES/INFO, READONLY, READWRITE, COMMAND) is outside
         // @dangerous and comes with @all, on every version that has it.
         allow: ['info', 'role'],
-        // FLUSHALL/FLUSHDB would delete keys outside the application's prefixes (key patterns do not
-        // apply to them); tests and tools clear a prefix with SCAN + UNLINK instead.
-        deny: [...new Set([...APP_NEVER, ...policyDenied])],
+        deny: [...new Set([...APP_ADMIN_DENIED, ...APP_KEYSPACE_WIDE_DENIED, ...policyDenied])],
       },
       keys,
       channels: appChannels(policy, keys),
-      denies: `administration (${APP_NEVER.slice(0, 9).join(', ')}), keyspace-wide commands (${['flushall', 'flushdb', ...policyDenied.filter((c) => !(APP_NEVER as readonly string[]).includes(c))].join(', ')}) and keys outside its prefixes`,
+      denies: `administration (${APP_ADMIN_DENIED.join(', ')}), commands key patterns cannot confine (${[...new Set([...APP_KEYSPACE_WIDE_DENIED, ...policyDenied])].join(', ')}) and keys outside its prefixes`,
     },
     metrics: {
       role: 'metrics',

@@ -14,7 +14,7 @@ import { loadDeployment } from '../../lib/deployment';
 import { BACKUP_SCRIPT } from '../../lib/k8s/backup';
 import { makeContext, type Flavor } from '../../lib/k8s/context';
 import { buildFlavor } from '../../lib/k8s/synth';
-import { ACL_TEMPLATE_KEY } from '../../lib/k8s/secrets';
+import { ACL_TEMPLATE_KEY, jobRoles, type JobRole } from '../../lib/k8s/secrets';
 import { cli, HAVE_REDIS, type LocalRedis, skipNotice, startRedis, stopRedis } from './redis-local';
 
 skipNotice('backup script and ACL procedure tests');
@@ -181,7 +181,13 @@ suite('backup script (the CronJob) and restore procedure', () => {
 });
 
 /** Run the documented Secret commands with a stand-in kubectl that records what would be created. */
-function runSecretCommands(flavor: Flavor): { admin: string; app: string; appUser: string; aclFile: string } {
+function runSecretCommands(flavor: Flavor): {
+  admin: string;
+  app: string;
+  appUser: string;
+  aclFile: string;
+  jobs: Record<JobRole, { username: string; password: string }>;
+} {
   const d = loadDeployment('examples/default.yaml');
   const out = buildFlavor(d, flavor);
   const ctx = makeContext(d, flavor);
@@ -223,6 +229,15 @@ esac
     app: fs.readFileSync(path.join(work, `${ctx.secrets.app}.password`), 'utf8'),
     appUser: fs.readFileSync(path.join(work, `${ctx.secrets.app}.username`), 'utf8'),
     aclFile: path.join(work, 'acl-file'),
+    jobs: Object.fromEntries(
+      jobRoles(ctx).map((r) => [
+        r,
+        {
+          username: fs.readFileSync(path.join(work, `${ctx.secrets[r]}.username`), 'utf8'),
+          password: fs.readFileSync(path.join(work, `${ctx.secrets[r]}.password`), 'utf8'),
+        },
+      ]),
+    ) as Record<JobRole, { username: string; password: string }>,
   };
 }
 
@@ -254,7 +269,31 @@ suite.each(['opstree', 'bitnami'] as const)('ACL Secret procedure (%s) on real R
     expect(acl).not.toMatch(/nopass|@[A-Z_]+@/);
   });
 
-  it('default (operator, replicas, exporter) authenticates with the admin password; no auth is refused', () => {
+  it('the exporter and both jobs get their own Secret and user; each logs in with its password only', () => {
+    expect(Object.keys(s.jobs).sort()).toEqual(['backup', 'metrics', 'tlsReload']);
+    const passwords = [s.admin, s.app, ...Object.values(s.jobs).map((j) => j.password)];
+    expect(new Set(passwords).size).toBe(passwords.length);
+    for (const j of Object.values(s.jobs)) {
+      expect(j.password).toMatch(/^[0-9a-f]{64}$/);
+      expect(fs.readFileSync(s.aclFile, 'utf8')).not.toContain(j.password);
+      // Logged in: WHOAMI answers, or NOPERM for a user without it (a wrong password gives WRONGPASS).
+      expect(cli(r.port, ['ACL', 'WHOAMI'], { user: j.username, pass: j.password })).toMatch(
+        new RegExp(`^${j.username}$|NOPERM`),
+      );
+      expect(cli(r.port, ['PING'], { user: j.username, pass: s.admin })).toMatch(/WRONGPASS|invalid/i);
+    }
+    expect(
+      cli(r.port, ['INFO', 'server'], { user: s.jobs.metrics.username, pass: s.jobs.metrics.password }),
+    ).toContain('redis_version');
+    expect(
+      cli(r.port, ['CONFIG', 'GET', 'masterauth'], {
+        user: s.jobs.metrics.username,
+        pass: s.jobs.metrics.password,
+      }),
+    ).toMatch(/NOPERM/);
+  });
+
+  it('default (operator, replicas, Sentinel) authenticates with the admin password; no auth is refused', () => {
     expect(cli(r.port, ['PING'])).toMatch(/NOAUTH/);
     expect(cli(r.port, ['PING'], { pass: s.admin })).toBe('PONG');
     expect(cli(r.port, ['PING'], { pass: 'wrong' })).toMatch(/WRONGPASS|invalid/i);

@@ -261,6 +261,60 @@ suite('each role of the role model on real redis-server', () => {
     expect(rcli(primary.port, ['GET', 'app:seed'], as('admin'))).toBe('v');
   });
 
+  test('every command of a client handshake passes for app (ACL DRYRUN); INFO and ROLE are exactly the dangerous ones it needs', () => {
+    for (const cmd of [
+      ['HELLO', '3'],
+      ['AUTH', 'u', 'p'],
+      ['PING'],
+      ['INFO'],
+      ['ROLE'],
+      ['SELECT', '0'],
+      ['CLIENT', 'SETNAME', 'x'],
+      ['CLIENT', 'ID'],
+      ['CLIENT', 'GETNAME'],
+      ['CLUSTER', 'SLOTS'],
+      ['CLUSTER', 'SHARDS'],
+      ['CLUSTER', 'NODES'],
+      ['CLUSTER', 'INFO'],
+      ['READONLY'],
+      ['READWRITE'],
+      ['COMMAND', 'DOCS', 'get'],
+      ['COMMAND', 'COUNT'],
+      ['MULTI'],
+      ['SUBSCRIBE', 'app:ch'],
+    ])
+      expect([cmd.join(' '), dryrun('app', ...cmd)]).toEqual([cmd.join(' '), 'OK']);
+    const dangerous = rcli(primary.port, ['ACL', 'CAT', 'dangerous'], as('admin')).split('\n');
+    expect(roles.app.commands.allow.every((c) => dangerous.includes(c))).toBe(true);
+  });
+
+  test('the role model of every example loads on redis-server 7.0.15 (no unknown command or subcommand)', () => {
+    const dir = path.join(__dirname, '../../examples');
+    const examples = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(examples.length).toBeGreaterThan(3);
+    const lines = examples.flatMap((f) => {
+      const model = roleModel(examplePolicy(f.replace(/\.yaml$/, '')), {
+        engine: 'redis',
+        version: '7.0.15',
+      });
+      return ROLE_NAMES.map((r) =>
+        ['ACL', 'SETUSER', `probe-${r}`, 'reset', ...aclUserOf(model[r]).rules].join(' '),
+      );
+    });
+    // One redis-cli for all of them (its stdin mode); a refused rule answers with an error line.
+    const r = spawnSync(
+      'redis-cli',
+      ['-h', '127.0.0.1', '-p', String(primary.port), '--user', roles.admin.user],
+      {
+        input: lines.join('\n') + '\n',
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH!, REDISCLI_AUTH: pw.admin },
+      },
+    );
+    const replies = r.stdout.trim().split('\n');
+    expect(replies.map((x, i) => (x === 'OK' ? 'OK' : `${lines[i]}: ${x}`))).toEqual(lines.map(() => 'OK'));
+  });
+
   test('why version-specific subcommands are gated: Redis 7.0 refuses a rule naming one it does not know', () => {
     expect(rcli(primary.port, ['ACL', 'SETUSER', 'probe', '+client|setinfo'], as('admin'))).toMatch(
       /Unknown command/,

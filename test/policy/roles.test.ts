@@ -1,5 +1,6 @@
 /** The role model (lib/policy/roles.ts): what each role may run, rendered as ACL rules. */
 import { aclRulesOf, keyPrefix, keyPrefixes, ROLE_NAMES, roleModel, serverHas } from '../../lib/policy/roles';
+import { redisServerOf, type Images } from '../../lib/k8s/context';
 import { examplePolicy } from '../redisconf/fixtures';
 
 describe('role model', () => {
@@ -85,5 +86,25 @@ describe('role model', () => {
     const custom = { ...examplePolicy('default') };
     custom.security = { ...custom.security, deniedCommands: ['SCAN'] };
     expect(aclRulesOf(roleModel(custom).app)).toContain('-scan');
+  });
+
+  test('Kubernetes renders the model for the Redis version of the image tag, else the policy version', () => {
+    const p = examplePolicy('default');
+    const images = (opstreeRedis: string, bitnamiTag: string) =>
+      ({ opstreeRedis, bitnamiRepository: 'bitnamilegacy/redis', bitnamiTag }) as Images;
+    const i = images('quay.io/opstree/redis:v6.2.14', '8.2.1-debian-12-r0');
+    expect(redisServerOf(i, 'opstree', p)).toEqual({ engine: 'redis', version: '6.2' });
+    expect(redisServerOf(i, 'bitnami', p)).toEqual({ engine: 'redis', version: '8.2' });
+    expect(redisServerOf(images('registry.local:5000/valkey/valkey:8.0.1', 'x'), 'opstree', p)).toEqual({
+      engine: 'valkey',
+      version: '8.0',
+    });
+    expect(redisServerOf(images('quay.io/opstree/redis:v7.0.15', 'latest-build'), 'bitnami', p)).toEqual({
+      engine: p.engine,
+      version: p.engineVersion,
+    });
+    expect(aclRulesOf(roleModel(p, redisServerOf(i, 'opstree', p)).metrics)).not.toContain(
+      '+latency|histogram',
+    );
   });
 });
