@@ -72,7 +72,7 @@ function errText(e) {
 
 /**
  * The common protocol of every driver (see test/clients/README.md):
- * `check`    -> {tls, set, get, outside, noPassword, plaintext, wrongCa}
+ * `check`    -> {set, get, outside, noPassword, plaintext, wrongCa}; `check-access`: the first three
  * `failover <tag> <stop-file>` -> {writes: [[i, start, end, status]], lost: [...]}: writes until
  *   the stop file exists; prints READY on stderr after its first acknowledged write and
  *   `OK <ms since epoch>` after every successful write (the orchestrator's progress signal).
@@ -80,7 +80,9 @@ function errText(e) {
 async function main(api) {
   const [file, mode, tag, stopFile] = process.argv.slice(2);
   const s = settings(file);
-  const out = mode === 'check' ? await check(api, s) : await failover(api, s, tag, stopFile);
+  const out = mode.startsWith('check')
+    ? await check(api, s, mode === 'check')
+    : await failover(api, s, tag, stopFile);
   process.stdout.write(JSON.stringify(out) + '\n');
   process.exit(0);
 }
@@ -93,7 +95,7 @@ async function attempt(fn) {
   }
 }
 
-async function check(api, s) {
+async function check(api, s, refusals) {
   const key = `${s.prefix}matrix:${api.name}`;
   const out = {};
   const client = await api.connect(s);
@@ -104,6 +106,7 @@ async function check(api, s) {
   } finally {
     await api.close(client);
   }
+  if (!refusals) return out;
   const single = { ...s, cluster: false, sentinel: false };
   out.noPassword = await attempt(async () => {
     const c = await api.connect({ ...single, username: undefined, password: undefined });

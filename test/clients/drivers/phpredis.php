@@ -169,7 +169,7 @@ function set_and_wait(array $s, $c, string $key, string $value): int
     return (int) ($s['cluster'] ? $c->rawCommand($key, 'WAIT', 1, 1000) : $c->rawCommand('WAIT', 1, 1000));
 }
 
-function check(array $s): array
+function check(array $s, bool $refusals): array
 {
     $key = $s['prefix'] . 'matrix:phpredis';
     $out = [];
@@ -178,6 +178,9 @@ function check(array $s): array
     $out['get'] = attempt(fn () => $c->get($key));
     $out['outside'] = attempt(fn () => set_or_throw($c, 'outside:phpredis', 'x'));
     $c->close();
+    if (!$refusals) {
+        return $out;
+    }
     $single = array_merge($s, ['cluster' => false, 'sentinel' => false]);
     $try = fn (array $t) => attempt(fn () => set_or_throw(connect($t), $key, 'x'));
     $out['noPassword'] = $try(array_merge($single, ['username' => null, 'password' => null]));
@@ -230,5 +233,5 @@ function failover(array $s, string $tag, string $stopFile): array
 }
 
 $s = settings($argv[1]);
-$out = $argv[2] === 'check' ? check($s) : failover($s, $argv[3], $argv[4]);
+$out = strpos($argv[2], 'check') === 0 ? check($s, $argv[2] === 'check') : failover($s, $argv[3], $argv[4]);
 echo json_encode($out), "\n";

@@ -125,7 +125,7 @@ def set_and_wait(s, c, key, value):
     return int(pipe.execute()[1])
 
 
-def check(s):
+def check(s, refusals):
     key = s["prefix"] + "matrix:redis-py"
     out = {}
     c = connect(s)
@@ -133,6 +133,8 @@ def check(s):
     out["get"] = attempt(lambda: c.get(key))
     out["outside"] = attempt(lambda: c.set("outside:redis-py", "x"))
     c.close()
+    if not refusals:
+        return out
     single = dict(s, cluster=False, sentinel=False)
     out["noPassword"] = attempt(lambda: connect(dict(single, username=None, password=None)).set(key, "x"))
     out["plaintext"] = attempt(lambda: connect(dict(single, tls=False)).set(key, "x"))
@@ -191,7 +193,7 @@ def failover(s, tag, stop_file):
 def main():
     path, mode = sys.argv[1], sys.argv[2]
     s = settings(path)
-    out = check(s) if mode == "check" else failover(s, sys.argv[3], sys.argv[4])
+    out = check(s, mode == "check") if mode.startswith("check") else failover(s, sys.argv[3], sys.argv[4])
     print(json.dumps(out), flush=True)
 
 
