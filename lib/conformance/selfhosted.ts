@@ -182,14 +182,22 @@ export function selfHostedEvidence(files: SelfHostedFiles, policy: ResolvedPolic
   };
 }
 
-/** Contract for self-hosted nodes, from the rendered contract.env. */
+/**
+ * Contract for self-hosted nodes, from the rendered contract.env: every `NAME=value` line, names
+ * with digits included (REDIS_CLUSTER_NODE_1, REDIS_SENTINEL_2), as a shell or dotenv reads them.
+ */
 export function selfHostedContract(files: SelfHostedFiles): Record<string, string> | undefined {
   const raw = files['contract.env'];
   if (!raw) return undefined;
+  return parseEnvFile(raw);
+}
+
+/** `NAME=value` lines of an env file (comments and blank lines skipped; values taken verbatim). */
+export function parseEnvFile(raw: string): Record<string, string> {
   return Object.fromEntries(
     raw
-      .split('\n')
-      .filter((l) => /^[A-Z_]+=/.test(l))
+      .split(/\r?\n/)
+      .filter((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l))
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
 }

@@ -21,6 +21,9 @@ import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
 export const BITNAMI_CHART_VERSION = '23.1.1';
 export const BITNAMI_CHART_REF = 'oci://registry-1.docker.io/bitnamicharts/redis';
 export const SENTINEL_MASTER_SET = 'mymaster';
+/** The chart's Sentinel timings we set (sentinel.downAfterMilliseconds / failoverTimeout). */
+export const BITNAMI_SENTINEL_DOWN_AFTER_MS = 10_000;
+export const BITNAMI_SENTINEL_FAILOVER_TIMEOUT_MS = 60_000;
 /** At least three Sentinels, so a failover can get a majority (the planner's TOPOLOGY.minSentinels). */
 export const MIN_SENTINELS = TOPOLOGY.minSentinels.value;
 /** Key of the admin password in the auth Secret (the chart's `auth.existingSecretPasswordKey`). */
@@ -281,8 +284,8 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
       masterSet: SENTINEL_MASTER_SET,
       // A majority of the sentinels (one per node).
       quorum: Math.floor(layout.replicaCount / 2) + 1,
-      downAfterMilliseconds: 10000,
-      failoverTimeout: 60000,
+      downAfterMilliseconds: BITNAMI_SENTINEL_DOWN_AFTER_MS,
+      failoverTimeout: BITNAMI_SENTINEL_FAILOVER_TIMEOUT_MS,
     },
     metrics: {
       enabled: true,

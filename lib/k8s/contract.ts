@@ -6,8 +6,14 @@
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import type { Deployment } from '../deployment';
-import { connectionContract, type ConnectionContract } from '../contract';
-import { bitnamiLayout, SENTINEL_MASTER_SET } from './bitnami';
+import {
+  clusterFailoverBoundMs,
+  connectionContract,
+  REDIS_DEFAULT_CLUSTER_NODE_TIMEOUT_MS,
+  sentinelFailoverBoundMs,
+  type ConnectionContract,
+} from '../contract';
+import { BITNAMI_SENTINEL_DOWN_AFTER_MS, bitnamiLayout, SENTINEL_MASTER_SET } from './bitnami';
 import { makeContext, REDIS_PORT, SENTINEL_PORT, type Flavor } from './context';
 
 export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionContract {
@@ -28,6 +34,8 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
       passwordFrom,
       username,
       caFrom,
+      // The RedisCluster leaves cluster-node-timeout at Redis' default.
+      failoverTimeoutMs: clusterFailoverBoundMs(REDIS_DEFAULT_CLUSTER_NODE_TIMEOUT_MS),
     });
   }
   const layout = bitnamiLayout(ctx);
@@ -49,6 +57,11 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
       caFrom,
       sentinels: [`${svc(ctx.name)}:${SENTINEL_PORT}`],
       sentinelMaster: SENTINEL_MASTER_SET,
+      // The chart's Sentinels take the admin password of auth.existingSecret as the default user
+      // (auth.sentinel), not the application's ACL user: that is what a Sentinel client must send.
+      sentinelUsername: '',
+      sentinelPasswordFrom: `k8s-secret:${ctx.namespace}/${ctx.secrets.auth}:${ctx.secrets.authKey}`,
+      failoverTimeoutMs: sentinelFailoverBoundMs(BITNAMI_SENTINEL_DOWN_AFTER_MS),
     });
   }
   return connectionContract(d.policy, plan, {

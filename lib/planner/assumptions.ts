@@ -106,3 +106,32 @@ export const MONTH_HOURS = 730;
 export const GB = 1_000_000_000;
 export const GIB = 1024 ** 3;
 export const MIB = 1024 ** 2;
+
+/**
+ * How applications connect (published in the connection contract, lib/contract.ts). The guides'
+ * applications each hard-code their own defaults; these are the values every platform's contract
+ * carries, so a client gives up, retries and notices a dead node the same way everywhere.
+ */
+export const CLIENT = {
+  connectTimeoutMs: A(
+    5000,
+    'guides 001 (REDIS_DIAL_TIMEOUT=5s), 004 (REDIS_CONNECT_TIMEOUT=5000) and 000 (REDIS_TIMEOUT=5): 5 s to open a TLS connection',
+  ),
+  commandTimeoutMs: A(
+    3000,
+    'guides 001 (REDIS_READ_TIMEOUT/REDIS_WRITE_TIMEOUT=3s) and 004 (REDIS_COMMAND_TIMEOUT=3000): 3 s per command',
+  ),
+  maxRetries: A(3, 'every guide that retries: REDIS_MAX_RETRIES=3'),
+  retryMinDelayMs: A(100, 'guide 001: REDIS_MIN_RETRY_DELAY=100ms, the first backoff step'),
+  retryMaxDelayMs: A(3000, 'guide 001: REDIS_MAX_RETRY_DELAY=3s, the backoff cap'),
+  healthCheckIntervalMs: A(30_000, 'guide 004: REDIS_HEALTH_CHECK_INTERVAL=30000 (a PING every 30 s)'),
+  failoverTimeoutMs: A(
+    60_000,
+    'managed services document no failover bound (ElastiCache AutoFailover: "the downtime is minimized"); assumed 60 s, six times guide 004\'s 10 s default; self-hosted and Kubernetes layouts publish the bound their own timeouts give',
+  ),
+};
+
+/** Cache defaults the contract publishes when the spec does not say. */
+export const CACHE = {
+  defaultTtlSeconds: A(300, 'guides 003 (CACHE_DEFAULT_TTL=300) and 004 (CACHE_TTL=300): 5 minutes'),
+};

@@ -5,6 +5,8 @@
  * against (HIPAA / NIST 800-53 want snapshot retention >= 15 days).
  */
 import type { Profile } from '../spec/schema';
+import { CACHE } from '../planner/assumptions';
+import { DEFAULT_KEY_SEPARATOR } from './keyspace';
 import type { ResolvedPolicy } from './types';
 
 type Defaults = Omit<ResolvedPolicy, 'name' | 'profile' | 'engine' | 'engineVersion' | 'waivers' | 'tags'>;
@@ -59,6 +61,8 @@ const common: Defaults = {
   maintenanceWindow: 'sun:05:00-sun:06:00',
   keyspace: {
     prefix: '',
+    separator: DEFAULT_KEY_SEPARATOR,
+    defaultTtlSeconds: CACHE.defaultTtlSeconds.value,
     evictionPolicy: 'volatile-lru',
     keyspaceNotifications: '',
     databases: [],

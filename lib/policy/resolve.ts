@@ -76,7 +76,8 @@ export function resolvePolicy(spec: Spec, source = 'spec'): ResolvedPolicy {
     maintenanceWindow: spec.maintenanceWindow ?? d.maintenanceWindow,
     keyspace: {
       prefix: k.prefix ?? spec.name,
-      defaultTtlSeconds: k.defaultTtlSeconds,
+      separator: k.separator ?? d.keyspace.separator,
+      defaultTtlSeconds: k.defaultTtlSeconds ?? d.keyspace.defaultTtlSeconds,
       evictionPolicy: k.evictionPolicy ?? d.keyspace.evictionPolicy,
       keyspaceNotifications: k.keyspaceNotifications ?? d.keyspace.keyspaceNotifications,
       databases: k.databases ?? [],

@@ -13,6 +13,7 @@
  * the server (CLIENT SETINFO 7.2, CLUSTER SHARDS 7.0) reach the application through `+@all` instead.
  */
 import type { Engine } from '../spec/schema';
+import { DEFAULT_KEY_SEPARATOR, prefixWithSeparator } from './keyspace';
 import type { ResolvedPolicy } from './types';
 
 export type RoleName = 'app' | 'metrics' | 'admin' | 'replication' | 'sentinel' | 'backup' | 'tlsReload';
@@ -88,19 +89,21 @@ export function userBase(prefix: string): string {
   return base === '' ? 'redis' : base;
 }
 
-/** Separators a prefix may already end in; otherwise ":" is added, as in the guides (`~app:*`). */
-const SEPARATOR_AT_END = /[:_.-]$/;
-
-export function keyPrefix(prefix: string): KeyPrefix {
-  if (SEPARATOR_AT_END.test(prefix)) {
-    return { prefix: prefix.slice(0, -1), separator: prefix.slice(-1), pattern: `${prefix}*` };
-  }
-  return { prefix, separator: ':', pattern: `${prefix}:*` };
+/**
+ * A prefix that already ends in a separator (":", "_", ".", "-" or the spec's own) keeps it;
+ * otherwise the spec's keyspace.separator (default ":") is added, as in the guides (`~app:*`).
+ * The contract's REDIS_KEY_PREFIX is built by the same rule (lib/policy/keyspace.ts).
+ */
+export function keyPrefix(prefix: string, separator = DEFAULT_KEY_SEPARATOR): KeyPrefix {
+  const full = prefixWithSeparator(prefix, separator);
+  return { prefix: full.slice(0, -1), separator: full.slice(-1), pattern: `${full}*` };
 }
 
 /** The keyspace prefix and every database prefix, dropping those another one already covers. */
 export function keyPrefixes(policy: ResolvedPolicy): KeyPrefix[] {
-  const all = [policy.keyspace.prefix, ...policy.keyspace.databases.map((d) => d.prefix)].map(keyPrefix);
+  const all = [policy.keyspace.prefix, ...policy.keyspace.databases.map((d) => d.prefix)].map((p) =>
+    keyPrefix(p, policy.keyspace.separator),
+  );
   const unique = all.filter((k, i) => all.findIndex((o) => o.pattern === k.pattern) === i);
   const stem = (k: KeyPrefix) => k.pattern.slice(0, -1);
   return unique.filter((k) => !unique.some((o) => o !== k && stem(k).startsWith(stem(o))));

@@ -58,7 +58,10 @@ export interface ResolvedPolicy {
   maintenanceWindow: string;
   keyspace: {
     prefix: string;
-    defaultTtlSeconds?: number;
+    /** One character between the prefix and the rest of a key (spec keyspace.separator, default ":"). */
+    separator: string;
+    /** Default TTL clients apply to cache entries (CACHE_DEFAULT_TTL); the spec's or CACHE.defaultTtlSeconds. */
+    defaultTtlSeconds: number;
     evictionPolicy: string;
     keyspaceNotifications: string;
     databases: Array<{ index: number; name: string; prefix: string; ttlSeconds?: number }>;

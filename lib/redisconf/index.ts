@@ -16,6 +16,7 @@ import {
   roleModel,
   userBase,
 } from '../policy/roles';
+import { DEFAULT_KEY_SEPARATOR } from '../policy/keyspace';
 import type { ResolvedPolicy } from '../policy/types';
 
 /** Slow-log threshold in microseconds (10 ms) and length, as in the guides' redis.conf. */
@@ -145,10 +146,10 @@ export const aclUserBase = userBase;
 
 /**
  * The key pattern for one prefix. A prefix ending in a separator (":", "-", "_", ".") is used as is;
- * otherwise ":" is the separator, as in the guides (`~app:*`).
+ * otherwise the spec's keyspace.separator (default ":") is appended, as in the guides (`~app:*`).
  */
-export function keyPattern(prefix: string): string {
-  return keyPrefix(prefix).pattern;
+export function keyPattern(prefix: string, separator = DEFAULT_KEY_SEPARATOR): string {
+  return keyPrefix(prefix, separator).pattern;
 }
 
 /** Key patterns for the keyspace prefix and every database prefix, dropping those another one covers. */

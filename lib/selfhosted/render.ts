@@ -5,7 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connectionContract, type ConnectionContract } from '../contract';
+import {
+  clusterFailoverBoundMs,
+  connectionContract,
+  sentinelFailoverBoundMs,
+  type ConnectionContract,
+} from '../contract';
 import type { Deployment } from '../deployment';
 import { aclRules } from '../redisconf';
 import {
@@ -122,8 +127,17 @@ export function selfHostedContract(d: Deployment, layout: Layout): ConnectionCon
     username: sec.auth && sec.acl ? aclRules(d.policy).app.name : undefined,
     sentinels: layout.sentinels.length ? layout.sentinels.map((s) => `${layout.host}:${s.port}`) : undefined,
     sentinelMaster: layout.sentinels.length ? layout.masterName : undefined,
+    // sentinel.conf gives the app user the same name and password, with TLS like the servers.
     caFrom: `file:${layout.clientDir}/ca.crt`,
+    failoverTimeoutMs: failoverBound(layout),
   });
+}
+
+/** How long a failover of this layout may take (docs/self-hosted.md, "Failover bound"). */
+export function failoverBound(layout: Layout): number | undefined {
+  if (layout.mode === 'cluster') return clusterFailoverBoundMs(layout.clusterNodeTimeoutMs);
+  if (layout.sentinels.length) return sentinelFailoverBoundMs(layout.sentinelDownAfterMs);
+  return undefined;
 }
 
 function layoutJson(d: Deployment, layout: Layout) {

@@ -191,6 +191,16 @@ export const databaseSchema = z
 export const keyspaceSchema = z
   .object({
     prefix: keyPrefix.optional().describe('Key prefix every application key starts with.'),
+    separator: z
+      .string()
+      .regex(
+        /^[^A-Za-z0-9\s*?[\]\\^]$/,
+        'exactly one character that is not a letter, digit, space or ACL glob character (*?[]\\^), such as ":" (the default), "-", "_" or "."',
+      )
+      .optional()
+      .describe(
+        'Character between the key prefix and the rest of a key. The contract publishes REDIS_KEY_PREFIX with it ("app:"), the ACL admits exactly that pattern (~app:*). Default ":".',
+      ),
     defaultTtlSeconds: z.number().int().min(1).max(31_536_000).optional(),
     evictionPolicy: z.enum(EVICTION_POLICIES).optional(),
     keyspaceNotifications: z

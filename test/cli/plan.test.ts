@@ -90,6 +90,18 @@ describe('bad input: exit 2, one line on stderr naming the field, no stack trace
     );
   });
 
+  test('a key separator that is not one character names keyspace.separator', () => {
+    const file = path.join(tmp, 'separator.yaml');
+    fs.writeFileSync(
+      file,
+      'name: sep\nprofile: staging\nworkload: { datasetGb: 1 }\nkeyspace: { prefix: app, separator: "::" }\n',
+    );
+    expectBad(
+      plan('--spec', file),
+      /^error: separator\.yaml: keyspace\.separator: got "::"; expected exactly one character/,
+    );
+  });
+
   test('a bad number', () => expectBad(plan('--devices', 'many'), /--devices: got "many"/));
   test('an unknown flag names it and the flags that exist', () =>
     expectBad(plan('--device', '5'), /Unknown option '--device'; usage: .*--devices N/));

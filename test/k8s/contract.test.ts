@@ -20,10 +20,17 @@ describe('connection contract per Kubernetes flavor', () => {
       REDIS_SENTINEL_ENABLED: 'true',
       REDIS_SENTINELS: 'app-cache-bitnami.app.svc:26379',
       REDIS_SENTINEL_SERVICE: 'mymaster',
+      REDIS_SENTINEL_MASTER: 'mymaster',
+      // The chart's Sentinels take the auth Secret's password as the default user.
+      REDIS_SENTINEL_USERNAME: '',
+      REDIS_SENTINEL_PASSWORD_FROM: 'k8s-secret:app/app-cache-bitnami-auth:password',
+      REDIS_SENTINEL_TLS: 'true',
+      // Bitnami Sentinel down-after 10 s + 4 s + one 3 s backoff step.
+      REDIS_FAILOVER_TIMEOUT_MS: '17000',
     });
     const m = kubernetesContract(loadDeployment('examples/go-api.yaml'), 'bitnami');
     expect(m.REDIS_HOST).toMatch(/-bitnami-master\.openctem\.svc$/);
-    expect(m.REDIS_SENTINEL_ENABLED).toBeUndefined();
+    expect([m.REDIS_SENTINEL_ENABLED, m.REDIS_SENTINELS]).toEqual(['false', '']);
     expect(JSON.stringify(m)).not.toMatch(/password"?:"?[0-9a-f]{16}/i);
   });
   it.each(fs.readdirSync('examples').filter((f) => f.endsWith('.yaml')))(

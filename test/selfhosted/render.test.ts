@@ -75,6 +75,9 @@ describe('connection contract', () => {
     // The copies install.sh makes for the applications' group, not the operator's secrets dir.
     expect(env).toMatch(/^REDIS_PASSWORD_FROM=file:\/etc\/redis-iac\/app-cache\/client\/app.password$/m);
     expect(env).toMatch(/^REDIS_TLS_CA_FROM=file:\/etc\/redis-iac\/app-cache\/client\/ca.crt$/m);
+    expect(env).toMatch(/^REDIS_SENTINEL_USERNAME=app-app$/m);
+    expect(env).toMatch(/^REDIS_SENTINEL_TLS=true$/m);
+    expect(env).toMatch(/^REDIS_FAILOVER_TIMEOUT_MS=12000$/m);
     expect(env).toMatch(/^REDIS_TLS_ENABLED=true$/m);
   });
   test('cluster layout lists every node', () => {
