@@ -281,7 +281,11 @@ export function azureManagedEvidence(d: PreviewDocument, policy: ResolvedPolicy)
     'private-networking': privateEndpoint(d, c.publicNetworkAccess, 'redisEnterprise'),
     'replicas-zones': check(
       c.highAvailability === 'Enabled',
-      `highAvailability=${String(c.highAvailability)} (replicas in other zones where the region has zones)`,
+      `highAvailability=${String(c.highAvailability)} (one replica per shard in another zone where the region has zones)${
+        policy.availability.replicasPerShard > 1
+          ? `; the policy asks ${policy.availability.replicasPerShard} replicas per shard: Azure Managed Redis runs 1, its only high-availability layout`
+          : ''
+      }`,
     ),
     snapshots:
       persistence.rdbEnabled === true || persistence.aofEnabled === true

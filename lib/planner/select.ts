@@ -300,6 +300,17 @@ export function amrUsableShare(cat: ReturnType<typeof azureManagedCatalog>): num
     : USABLE_MEMORY.azureManaged.value;
 }
 
+/**
+ * Azure Managed Redis high availability is one replica of each shard in another zone; there is no
+ * setting for more, so a policy asking for more replicas is met with one, and the reason says so.
+ */
+function fewerReplicas(ctx: SelectContext): string {
+  const asked = ctx.need.topology.replicasPerShard;
+  return asked > 1
+    ? `; the policy asks ${asked} replicas per shard, Azure Managed Redis runs 1 (its high availability has no more)`
+    : '';
+}
+
 export function azureManagedOptions(ctx: SelectContext): Option[] {
   const cat = azureManagedCatalog();
   const region = ctx.regions['azure-managed'] ?? cat.defaultRegion;
@@ -332,7 +343,7 @@ export function azureManagedOptions(ctx: SelectContext): Option[] {
       maxConnectionsPerShard: sku.maxConnections,
       ...priced(hourly, whyNot),
       region,
-      reason: `Azure Managed Redis ${sku.name} (${sku.family}, ${sku.memoryGb} GB, ${sku.vcpu} vCPU) ${ha ? 'with' : 'without'} high availability at $${ha ? sku.hourlyUsdHa : sku.hourlyUsdNoHa}/h; sharding is internal to the SKU`,
+      reason: `Azure Managed Redis ${sku.name} (${sku.family}, ${sku.memoryGb} GB, ${sku.vcpu} vCPU) ${ha ? 'with' : 'without'} high availability at $${ha ? sku.hourlyUsdHa : sku.hourlyUsdNoHa}/h; sharding is internal to the SKU${fewerReplicas(ctx)}`,
       priceSource: `${cat.source.url} (${cat.source.retrieved})`,
       extra: { family: sku.family, highAvailability: ha, port: cat.port },
     };

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { loadDeployment } from '../../lib/deployment';
 import { awsContract, awsEvidence } from '../../lib/conformance/aws';
 import { cellsFor, toCell, INVARIANTS } from '../../lib/conformance/invariants';
 import { kubernetesEvidence } from '../../lib/conformance/kubernetes';
@@ -142,6 +144,17 @@ describe('Azure Premium preview checker', () => {
 
 describe('Azure Managed Redis preview checker', () => {
   test('compliant', () => expect(failing(azureManagedEvidence(azureManagedPreview(), policy))).toEqual([]));
+  test('a policy asking for 2 replicas per shard is met with 1, and the cell says so instead of passing silently', () => {
+    const two = { ...policy, availability: { ...policy.availability, replicasPerShard: 2 } };
+    expect(azureManagedEvidence(azureManagedPreview(), two)['replicas-zones'].detail).toMatch(
+      /the policy asks 2 replicas per shard: Azure Managed Redis runs 1, its only high-availability layout$/,
+    );
+    expect(azureManagedEvidence(azureManagedPreview(), policy)['replicas-zones'].detail).not.toMatch(/asks/);
+    const hosp = loadDeployment(path.join(__dirname, '..', '..', 'examples', 'hospitality-production.yaml'));
+    expect(hosp.plan.choices['azure-managed'].reason).toMatch(
+      /the policy asks 2 replicas per shard, Azure Managed Redis runs 1 \(its high availability has no more\);/,
+    );
+  });
   test('flags plaintext protocol, public access, no HA, no persistence', () => {
     const doc = clone(azureManagedPreview());
     Object.assign(doc.resources[0].inputs, { publicNetworkAccess: 'Enabled', highAvailability: 'Disabled' });
