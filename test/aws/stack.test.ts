@@ -83,13 +83,6 @@ test('every example is synthesized', () => {
   expect([...synthesized.keys()]).toEqual(EXAMPLES);
 });
 
-describe.each(['acs-100k.yaml', 'go-api.yaml', 'hospitality-development.yaml'])('snapshot %s', (example) => {
-  test('template', () => {
-    // No assets and no generated values in these templates, so nothing volatile needs stripping.
-    expect(get(example).template).toMatchSnapshot();
-  });
-});
-
 describe.each(EXAMPLES)('%s', (example) => {
   test('plan and target wired into the replication group', () => {
     const { deployment: d, template, stack } = get(example);
