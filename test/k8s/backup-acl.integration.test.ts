@@ -15,10 +15,10 @@ import { BACKUP_SCRIPT } from '../../lib/k8s/backup';
 import { makeContext, type Flavor } from '../../lib/k8s/context';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { ACL_TEMPLATE_KEY } from '../../lib/k8s/secrets';
-import { cli, HAVE_REDIS, type LocalRedis, skipNotice, startRedis, stopRedis } from './redis-local';
+import { cli, type LocalRedis, startRedis, stopRedis } from './redis-local';
+import { describeWith, redisServer } from '../support/tools';
 
-skipNotice('backup script and ACL procedure tests');
-const suite = HAVE_REDIS ? describe : describe.skip;
+const suite = describeWith(redisServer());
 
 let root: string;
 const servers: LocalRedis[] = [];

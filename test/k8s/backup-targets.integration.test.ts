@@ -10,9 +10,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BACKUP_SCRIPT, S3_UPLOAD_SCRIPT } from '../../lib/k8s/backup';
-import { cli, freePort, HAVE_REDIS, type LocalRedis, skipNotice, startRedis, stopRedis } from './redis-local';
+import { cli, freePort, type LocalRedis, startRedis, stopRedis } from './redis-local';
+import { describeWith, redisServer } from '../support/tools';
 
-skipNotice('backup via Sentinel test');
 const PASSWORD = 'test-only-sentinel-password-0123456789';
 
 let root: string;
@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-(HAVE_REDIS ? describe : describe.skip)('backup through Sentinel (Bitnami with Sentinel)', () => {
+describeWith(redisServer())('backup through Sentinel (Bitnami with Sentinel)', () => {
   let primary: LocalRedis | undefined;
   let sentinel: LocalRedis | undefined;
   afterAll(async () => {

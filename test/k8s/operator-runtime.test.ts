@@ -26,7 +26,7 @@ import * as tls from 'node:tls';
 import type { ManifestObject } from '../../lib/k8s/validate';
 import { alive, freePort, sleep } from '../support/local';
 import { EC_P256, makeCa, makeSigned } from '../support/certs';
-import { HAVE_REDIS, skipNotice } from './redis-local';
+import { describeWith, redisServer } from '../support/tools';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
@@ -203,8 +203,7 @@ describe('TLS certificate reload', () => {
   });
 });
 
-skipNotice('OpsTree additionalRedisConfig and the TLS reload on a real redis-server');
-const withRedis = HAVE_REDIS ? describe : describe.skip;
+const withRedis = describeWith(redisServer());
 
 withRedis('OpsTree additionalRedisConfig on the config the image entrypoint writes', () => {
   let dir: string;

@@ -7,16 +7,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { alive, freePort, sleep } from '../support/local';
 
-export const HAVE_REDIS = spawnSync('redis-server', ['--version']).status === 0;
-
-export function skipNotice(what: string): void {
-  if (!HAVE_REDIS) {
-    console.warn(
-      `\n*** SKIPPED: ${what}: redis-server is not installed (apt-get install -y redis-server).\n`,
-    );
-  }
-}
-
 export { freePort };
 
 export interface LocalRedis {

@@ -5,9 +5,10 @@
  * the suite short; the bound asserted is cluster-node-timeout + MARGIN_MS.
  */
 import Redis from 'ioredis';
-import { Env, deploymentWith, freePorts, redisAvailable, waitFor } from './harness';
+import { Env, deploymentWith, freePorts, waitFor } from './harness';
+import { describeWith, redisServer } from '../support/tools';
 
-const suite = redisAvailable() ? describe : describe.skip;
+const suite = describeWith(redisServer());
 const NODE_TIMEOUT_MS = 2000;
 /**
  * Margin over cluster-node-timeout: failure reports must reach a majority of primaries (gossip,

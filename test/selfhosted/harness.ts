@@ -5,7 +5,7 @@
  * Every process a test starts is recorded by PID and stopped in `stop()` (SIGTERM, wait,
  * SIGKILL fallback), which the tests call from afterAll/finally, so a failing test leaves nothing running.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,25 +25,6 @@ import { alive, freePort, portFree, sleep } from '../support/local';
 
 const run = promisify(execFile);
 const REPO = path.join(__dirname, '../..');
-
-/**
- * redis-server must be installed (CI installs Debian's). Missing -> the suite fails loudly,
- * unless REDIS_TESTS=skip, which returns false so the caller can `describe.skip`.
- */
-export function redisAvailable(bin = 'redis-server'): boolean {
-  try {
-    const v = execFileSync(bin, ['--version'], { encoding: 'utf8' });
-    const major = Number(/v=(\d+)\./.exec(v)?.[1]);
-    if (major < 7) throw new Error(`redis-server 7+ required, found: ${v.trim()}`);
-    return true;
-  } catch (e) {
-    if (process.env.REDIS_TESTS === 'skip') return false;
-    throw new Error(
-      `redis-server 7 is required for test/selfhosted (apt-get install -y redis-server), or set REDIS_TESTS=skip: ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
-}
 
 /** `n` loopback ports that are free now (and, for cluster nodes, whose bus port +10000 is free too). */
 export async function freePorts(n: number, withBus = false): Promise<number[]> {

@@ -8,9 +8,10 @@
  * last second before the crash are allowed to be lost and are only reported, not asserted.
  * (Redis 7.2's WAITAOF would prove the fsync directly; Debian's 7.0 lacks it.)
  */
-import { Env, redisAvailable, standaloneDeployment, startStandalone, sleep } from './harness';
+import { Env, standaloneDeployment, startStandalone, sleep } from './harness';
+import { describeWith, redisServer } from '../support/tools';
 
-const suite = redisAvailable() ? describe : describe.skip;
+const suite = describeWith(redisServer());
 const N = 5000;
 
 suite('self-hosted persistence from the rendered config (real redis-server)', () => {
