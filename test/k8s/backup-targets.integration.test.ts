@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BACKUP_SCRIPT, S3_UPLOAD_SCRIPT } from '../../lib/k8s/backup';
-import { cli, freePort, type LocalRedis, startRedis, stopRedis } from './redis-local';
+import { cli, reservePort, type LocalRedis, startRedis, stopRedis } from './redis-local';
 import { describeWith, redisServer } from '../support/tools';
 
 const PASSWORD = 'test-only-sentinel-password-0123456789';
@@ -41,7 +41,7 @@ describeWith(redisServer())('backup through Sentinel (Bitnami with Sentinel)', (
     expect(cli(primary.port, ['SET', 'app:s', '1'], { pass: PASSWORD })).toBe('OK');
     const sdir = path.join(root, 'sentinel');
     fs.mkdirSync(sdir, { recursive: true });
-    const sport = await freePort();
+    const sport = await reservePort();
     const conf = path.join(sdir, 'sentinel.conf');
     fs.writeFileSync(
       conf,

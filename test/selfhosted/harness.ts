@@ -21,26 +21,13 @@ import type { Layout, SelfHostedOptions } from '../../lib/selfhosted/layout';
 import { buildSelfHosted, renderSelfHosted } from '../../lib/selfhosted/render';
 import { aclRules } from '../../lib/redisconf';
 import { makeCa, makeSigned, RSA_2048 } from '../support/certs';
-import { alive, freePort, portFree, sleep } from '../support/local';
+import { alive, reservePorts, sleep } from '../support/local';
 
 const run = promisify(execFile);
 const REPO = path.join(__dirname, '../..');
 
-/** `n` loopback ports that are free now (and, for cluster nodes, whose bus port +10000 is free too). */
-export async function freePorts(n: number, withBus = false): Promise<number[]> {
-  const out: number[] = [];
-  for (let tries = 0; out.length < n && tries < 500; tries++) {
-    // Binding port 0 gives a free port; the bus port (port + 10000) must fit and be free as well.
-    let p = await freePort();
-    if (withBus) {
-      p = 20000 + (p % 30000);
-      if (!(await portFree(p)) || !(await portFree(p + 10000))) continue;
-    }
-    if (!out.includes(p)) out.push(p);
-  }
-  if (out.length < n) throw new Error(`could not find ${n} free loopback ports`);
-  return out;
-}
+/** `n` ports of this jest worker's range, each with its cluster bus port free (test/support/local.ts). */
+export const freePorts = (n: number): Promise<number[]> => reservePorts(n);
 
 export interface Tls {
   dir: string;
