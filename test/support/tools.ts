@@ -8,6 +8,9 @@
  * the Bitnami chart, which is not reachable there.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /** A thing some tests need. */
 export interface Requirement {
@@ -29,7 +32,8 @@ export const SKIP_VARIABLES = {
   CHROMIUM_TESTS: 'the report screenshot in headless Chromium (test/synth, test/cli)',
   ROOT_TESTS: 'the self-hosted install/stop tests that need root to act as another account',
   BITNAMI_CHART_TESTS: '`helm template` of values-redis.yaml with the real bitnami/redis chart',
-  UNSHARE_TESTS: 'the AOF durability test that drops the page cache by unmounting a private tmpfs',
+  UNSHARE_TESTS:
+    'the AOF durability test, which crashes Redis on a private loop-mounted disk and drops its unsynced pages',
 } as const;
 export type SkipVariable = keyof typeof SKIP_VARIABLES;
 
@@ -149,12 +153,30 @@ export const ROOT: Requirement = {
   problem: () => (process.getuid?.() === 0 ? undefined : `running as uid ${process.getuid?.()}`),
 };
 
-/** `unshare -m` with mount rights: a private mount namespace where a tmpfs can be mounted and unmounted. */
-export const UNSHARE_MOUNT: Requirement = {
-  name: 'unshare -m (util-linux) with mount rights',
-  install: 'apt-get install -y util-linux, and run as root (CI does)',
+/**
+ * A loop-mounted ext4 image in a private mount namespace (`unshare -m`, `nsenter`, `mkfs.ext4`,
+ * a loop device, root): the AOF durability test's disk whose unsynced pages it can drop.
+ */
+export const LOOP_DISK: Requirement = {
+  name: 'a loop-mounted ext4 image in a private mount namespace (unshare -m, nsenter, mkfs.ext4, root)',
+  install: 'apt-get install -y util-linux e2fsprogs, and run as root with loop devices (CI does)',
   skipVar: 'UNSHARE_TESTS',
-  problem: () => commandProblem('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs none /mnt && umount /mnt']),
+  problem: () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loop-probe-'));
+    try {
+      return (
+        commandProblem('nsenter', ['--version']) ??
+        commandProblem('sh', [
+          '-c',
+          'truncate -s 16M "$1/img" && mkfs.ext4 -q -F "$1/img" && mkdir "$1/m" && unshare -m --propagation private sh -c \'mount -o loop "$1/img" "$1/m" && umount "$1/m"\' sh "$1"',
+          'sh',
+          dir,
+        ])
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
 };
 
 export const CFN_LINT: Requirement = {
