@@ -9,6 +9,8 @@ import * as path from 'node:path';
 
 export default async function tmpSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-jest-'));
+  // Like /tmp (sticky, everyone may create): tests run processes as other accounts (nobody, redis).
+  fs.chmodSync(dir, 0o1777);
   process.env.REDIS_IAC_JEST_TMP = dir;
   process.env.TMPDIR = dir;
 }
