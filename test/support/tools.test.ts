@@ -5,7 +5,19 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { availability, commandProblem, have, redisServer, SKIP_VARIABLES, type Requirement } from './tools';
+import {
+  availability,
+  commandProblem,
+  have,
+  LOOP_DISK,
+  PHP_REDIS,
+  PROMTOOL,
+  PYTHON_REDIS,
+  redisServer,
+  SKIP_VARIABLES,
+  SYSTEMD_ANALYZE,
+  type Requirement,
+} from './tools';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -92,4 +104,9 @@ test('no test file skips other than through this module', () => {
         !l.startsWith(`support${path.sep}tools.ts:`) && !l.startsWith(`support${path.sep}tools.test.ts:`),
     );
   expect(offenders).toEqual([]);
+});
+
+test('every probe accepts the installed tool (fails naming a missing one, unless its *_TESTS=skip)', () => {
+  // CI's machine has every tool (.ci/run installs them): each probe must find it, or its tests would fail.
+  for (const req of [PROMTOOL, PHP_REDIS, PYTHON_REDIS, SYSTEMD_ANALYZE, LOOP_DISK, redisServer()]) have(req);
 });

@@ -32,6 +32,8 @@ export const SKIP_VARIABLES = {
   CHROMIUM_TESTS: 'the report screenshot in headless Chromium (test/synth, test/cli)',
   ROOT_TESTS: 'the self-hosted install/stop tests that need root to act as another account',
   BITNAMI_CHART_TESTS: '`helm template` of values-redis.yaml with the real bitnami/redis chart',
+  PROMTOOL_TESTS: '`promtool check rules` on the PrometheusRule alert rules',
+  CLIENT_TESTS: "the guides' client libraries (phpredis, predis, redis-py) against a real Redis",
   UNSHARE_TESTS:
     'the AOF durability test, which crashes Redis on a private loop-mounted disk and drops its unsynced pages',
 } as const;
@@ -211,3 +213,27 @@ export function bitnamiChart(source: string | undefined, chart: string | undefin
           : 'BITNAMI_CHARTS_REPO / BITNAMI_REDIS_CHART not set',
   };
 }
+
+/** promtool (Debian `prometheus`), for the PrometheusRule checks. */
+export const PROMTOOL: Requirement = {
+  name: 'promtool',
+  install: 'apt-get install -y prometheus',
+  skipVar: 'PROMTOOL_TESTS',
+  problem: () => commandProblem('promtool', ['--version']),
+};
+
+/** PHP with the phpredis extension (Debian php-cli php-redis). */
+export const PHP_REDIS: Requirement = {
+  name: 'php with the redis extension',
+  install: 'apt-get install -y php-cli php-redis php-predis',
+  skipVar: 'CLIENT_TESTS',
+  problem: () => commandProblem('php', ['-r', 'exit(extension_loaded("redis") ? 0 : 1);']),
+};
+
+/** Debian's redis-py under /usr/bin/python3 (not a pyenv python3 earlier on PATH). */
+export const PYTHON_REDIS: Requirement = {
+  name: 'redis-py for /usr/bin/python3',
+  install: 'apt-get install -y python3-redis',
+  skipVar: 'CLIENT_TESTS',
+  problem: () => commandProblem('/usr/bin/python3', ['-c', 'import redis']),
+};
