@@ -42,12 +42,11 @@ export type SkipVariable = keyof typeof SKIP_VARIABLES;
 /** What the tests of this file may do about `req`: run, skip (warned), or fail (with this message). */
 export type Availability = { state: 'present' } | { state: 'skip' } | { state: 'missing'; message: string };
 
-const checked = new Map<string, Availability>();
+const checked = new WeakMap<Requirement, Availability>();
 
-/** Checks `req` once per test file; prints the skip warning once. */
+/** Checks `req` once (per object, per test file); prints the skip warning once. */
 export function availability(req: Requirement): Availability {
-  const key = `${req.skipVar}:${req.name}`;
-  const known = checked.get(key);
+  const known = checked.get(req);
   if (known) return known;
   const problem = req.problem();
   let result: Availability;
@@ -63,7 +62,7 @@ export function availability(req: Requirement): Availability {
       message: `${req.name} is required: ${problem}. Install it (${req.install}), or set ${req.skipVar}=skip to skip these tests with a warning.`,
     };
   }
-  checked.set(key, result);
+  checked.set(req, result);
   return result;
 }
 
