@@ -18,14 +18,25 @@ import { synthAll, type SpecRun } from '../../lib/synth/run';
 export const REPO = path.join(__dirname, '..', '..');
 export const SNAPSHOT_ROOT = path.join(REPO, 'test', 'synth', '__snapshots__', 'examples');
 
-/** One snapshotted group of files: the folder of dist/<name>/ (or a single file) a target writes. */
+/**
+ * One snapshotted group of files: the folder of dist/<name>/ (or a single file) a target writes,
+ * and the spec's `targets` key without which the synth skips it (none: always written).
+ */
 export const SNAPSHOT_TARGETS = [
-  { target: 'aws', paths: ['aws'] },
-  { target: 'pulumi', paths: ['pulumi'] },
-  { target: 'kubernetes', paths: ['k8s'] },
-  { target: 'self-hosted', paths: ['self-hosted'] },
-  { target: 'report', paths: ['report.md'] },
+  { target: 'aws', paths: ['aws'], specTargets: ['aws'] },
+  { target: 'pulumi', paths: ['pulumi'], specTargets: ['gcp', 'azure'] },
+  { target: 'kubernetes', paths: ['k8s'], specTargets: ['kubernetes'] },
+  { target: 'self-hosted', paths: ['self-hosted'], specTargets: [] },
+  { target: 'report', paths: ['report.md'], specTargets: [] },
 ] as const;
+
+/** True when the synth writes this snapshot target for a spec with these `targets` keys. */
+export function writesTarget(t: (typeof SNAPSHOT_TARGETS)[number], specTargets: object): boolean {
+  return (
+    t.specTargets.length === 0 ||
+    t.specTargets.some((k) => k in specTargets && (specTargets as Record<string, unknown>)[k])
+  );
+}
 
 /** The example specs `npm run synth -- --all` synthesizes, by file stem (`acs-100k`), sorted. */
 export function exampleSpecs(): Array<{ example: string; spec: string }> {
