@@ -58,22 +58,43 @@ const handedOut = new Set<number>();
 const locks: string[] = [];
 let cleanupRegistered = false;
 
+/** Removes this process's lock files, and the lock folder once no run holds any. */
+function releaseLocks(): void {
+  for (const f of locks.splice(0)) fs.rmSync(f, { force: true });
+  try {
+    fs.rmdirSync(LOCK_DIR);
+  } catch {
+    // Not empty (another run holds ports) or already gone.
+  }
+}
+
+// jest may end a worker without running 'exit' handlers: release after each test file too (this
+// module is imported at a test file's top level, where jest accepts hooks).
+if (typeof afterAll === 'function') afterAll(releaseLocks);
+
 /** Takes the cross-process lock of `port`: false when a live other process holds it. */
 function lock(port: number): boolean {
-  fs.mkdirSync(LOCK_DIR, { recursive: true, mode: 0o777 });
   const file = path.join(LOCK_DIR, `${port}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
+      fs.mkdirSync(LOCK_DIR, { recursive: true, mode: 0o777 });
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
       locks.push(file);
       if (!cleanupRegistered) {
         cleanupRegistered = true;
-        process.once('exit', () => locks.forEach((f) => fs.rmSync(f, { force: true })));
+        process.once('exit', releaseLocks);
       }
       return true;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const owner = Number(fs.readFileSync(file, 'utf8').trim());
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue; // another run removed the empty folder just now: make it again
+      if (code !== 'EEXIST') throw e;
+      let owner: number;
+      try {
+        owner = Number(fs.readFileSync(file, 'utf8').trim());
+      } catch {
+        continue; // released meanwhile
+      }
       // This process's own lock (an earlier test file in the same worker) or a dead owner's: reusable.
       if (owner === process.pid) return true;
       if (owner && alive(owner)) return false;
