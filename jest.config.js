@@ -6,4 +6,9 @@ module.exports = {
   testEnvironment: 'node',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   testTimeout: 120000,
+  // A private TMPDIR per run; leftovers fail the run (test/support/tmp-teardown.ts).
+  // fast-check: a random seed per run, FC_SEED=<n> replays (test/support/fast-check-seed.ts).
+  setupFiles: ['<rootDir>/test/support/fast-check-setup.ts'],
+  globalSetup: '<rootDir>/test/support/tmp-setup.ts',
+  globalTeardown: '<rootDir>/test/support/tmp-teardown.ts',
 };

@@ -15,8 +15,13 @@ function screenshotCli(args: string[], initCwd: string) {
   });
 }
 
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshot-cli-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
 test('a report path is read relative to the directory npm run was started in; a missing one is one line with the fix', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshot-cli-'));
   const r = screenshotCli(['app-cache/report.html'], dir);
   expect(r.status).toBe(2);
   expect(r.stderr.trim().split('\n')).toEqual([
@@ -25,7 +30,6 @@ test('a report path is read relative to the directory npm run was started in; a 
 });
 
 test('a file that is not .html is refused before chromium runs', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshot-cli-'));
   fs.writeFileSync(path.join(dir, 'report.md'), '# report\n');
   const r = screenshotCli(['report.md'], dir);
   expect(r.status).toBe(2);

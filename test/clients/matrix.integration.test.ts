@@ -28,7 +28,8 @@ import type { Plan } from '../../lib/planner/types';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import { parseSpec } from '../../lib/spec/load';
 import { fakePlan } from '../redisconf/fixtures';
-import { Env, appGroupId, freePorts, redisAvailable, sleep, waitFor } from '../selfhosted/harness';
+import { Env, appGroupId, freePorts, sleep, waitFor } from '../selfhosted/harness';
+import { availability, describeWith, PHP_REDIS, PYTHON_REDIS, redisServer } from '../support/tools';
 
 const run = promisify(execFile);
 const DRIVERS = path.join(__dirname, 'drivers');
@@ -39,39 +40,10 @@ type Client = (typeof CLIENTS)[number];
 const SENTINEL_DOWN_AFTER_MS = 1000;
 const CLUSTER_NODE_TIMEOUT_MS = 1000;
 
-/** Every tool the matrix needs, or why not; REDIS_TESTS=skip turns a gap into a loud warning. */
-function toolsAvailable(): boolean {
-  const probes: Array<[string, string, string[]]> = [
-    ['setpriv', 'setpriv', ['--version']],
-    ['python3-redis (apt-get install -y python3-redis)', PYTHON, ['-c', 'import redis']],
-    [
-      'php with phpredis (apt-get install -y php-cli php-redis)',
-      'php',
-      ['-r', 'exit(class_exists("Redis") ? 0 : 1);'],
-    ],
-  ];
-  try {
-    if (!redisAvailable()) throw new Error('redis-server');
-    for (const [name, bin, args] of probes) {
-      try {
-        execFileSync(bin, args, { stdio: 'ignore' });
-      } catch (e) {
-        throw new Error(`${name} is required for test/clients: ${(e as Error).message}`, { cause: e });
-      }
-    }
-    return true;
-  } catch (e) {
-    if (process.env.REDIS_TESTS === 'skip') {
-      console.warn(
-        `REDIS_TESTS=skip: the real-client matrix (test/clients) did NOT run: ${(e as Error).message}`,
-      );
-      return false;
-    }
-    throw e;
-  }
-}
-
-const suite = toolsAvailable() ? describe : describe.skip;
+/** The matrix needs every client's runtime: redis-server first, then the two Debian client packages. */
+const suite = describeWith(
+  [redisServer(), PHP_REDIS, PYTHON_REDIS].find((r) => availability(r).state !== 'present') ?? redisServer(),
+);
 
 function exampleDeployment(file: string, topology: Partial<Plan['topology']>, edit = (y: string) => y) {
   const yaml = edit(fs.readFileSync(path.join(__dirname, '../../examples', file), 'utf8'));

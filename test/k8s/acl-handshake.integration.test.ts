@@ -20,7 +20,7 @@ import { loadDeployment } from '../../lib/deployment';
 import { makeContext, type Flavor } from '../../lib/k8s/context';
 import { ACL_TEMPLATE_KEY, placeholder, type PasswordRef } from '../../lib/k8s/secrets';
 import { synthKubernetes } from '../../lib/k8s/synth';
-import { freePorts, redisAvailable } from '../selfhosted/harness';
+import { freePorts } from '../selfhosted/harness';
 import {
   fillAclTemplate,
   rcli,
@@ -31,9 +31,7 @@ import {
   testPassword,
 } from '../support/acl-redis';
 
-const available = redisAvailable();
-if (!available) console.warn('\n*** SKIPPED (REDIS_TESTS=skip): Kubernetes ACL client handshake tests.\n');
-const suite = available ? describe : describe.skip;
+const suite = describeWith(redisServer());
 
 const PYTHON = '/usr/bin/python3';
 const REFS: PasswordRef[] = ['admin', 'app', 'metrics', 'backup', 'tlsReload'];
@@ -51,6 +49,7 @@ for i in range(20):
 assert c.get("app:py7") == b"7", c.get("app:py7")
 print("redis-py %s %s OK" % (redis.__version__, sys.argv[1]))
 `;
+import { describeWith, redisServer } from '../support/tools';
 
 let root: string;
 const servers: Server[] = [];

@@ -15,10 +15,10 @@ import { BACKUP_SCRIPT } from '../../lib/k8s/backup';
 import { makeContext, type Flavor } from '../../lib/k8s/context';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { ACL_TEMPLATE_KEY, jobRoles, type JobRole } from '../../lib/k8s/secrets';
-import { cli, HAVE_REDIS, type LocalRedis, skipNotice, startRedis, stopRedis } from './redis-local';
+import { cli, type LocalRedis, startRedis, stopRedis } from './redis-local';
+import { describeWith, redisServer } from '../support/tools';
 
-skipNotice('backup script and ACL procedure tests');
-const suite = HAVE_REDIS ? describe : describe.skip;
+const suite = describeWith(redisServer());
 
 let root: string;
 const servers: LocalRedis[] = [];
@@ -104,17 +104,33 @@ suite('backup script (the CronJob) and restore procedure', () => {
     expect(r.stderr).not.toContain(PASSWORD);
   });
 
-  /** Copy the newest snapshot the backup wrote for the source node into `<root>/<name>/dump.rdb`. */
+  let restoreSnapshot: string | undefined;
+  /**
+   * A snapshot the backup script took of the source, made once by whichever restore test runs first
+   * (in its own folder), so each restore test also runs alone (`-t`) and in any order.
+   */
+  const backupForRestore = (): string => {
+    if (restoreSnapshot) return restoreSnapshot;
+    const dir = path.join(root, 'restore-backups');
+    const r = runBackup({
+      REDIS_TARGETS: `127.0.0.1:${src.port}`,
+      REDISCLI_AUTH: PASSWORD,
+      BACKUP_DIR: dir,
+      DEPLOYMENT: 'app-cache',
+      RETENTION_DAYS: '15',
+    });
+    if (r.status !== 0) throw new Error(`the backup for the restore tests failed: ${r.stderr.trim()}`);
+    const nodeDir = path.join(dir, 'app-cache', `127-${src.port}`);
+    const snaps = fs.readdirSync(nodeDir).filter((f) => /^dump-\d{8}T\d{6}Z\.rdb$/.test(f));
+    expect(snaps).toHaveLength(1);
+    restoreSnapshot = path.join(nodeDir, snaps[0]);
+    return restoreSnapshot;
+  };
+  /** Copy the backup's snapshot of the source node into `<root>/<name>/dump.rdb`. */
   const seedWithLatestSnapshot = (name: string): void => {
-    const nodeDir = path.join(backupDir(), 'app-cache', `127-${src.port}`);
-    const snap = fs
-      .readdirSync(nodeDir)
-      .filter((f) => /^dump-\d{8}T\d{6}Z\.rdb$/.test(f))
-      .sort()
-      .pop()!;
     const dataDir = path.join(root, name);
     fs.mkdirSync(dataDir, { recursive: true });
-    fs.copyFileSync(path.join(nodeDir, snap), path.join(dataDir, 'dump.rdb'));
+    fs.copyFileSync(backupForRestore(), path.join(dataDir, 'dump.rdb'));
   };
   /** Start a node on the data dir `<root>/<name>` (dump.rdb), with AOF on or off. */
   const startFromDump = (name: string, appendonly: 'yes' | 'no'): Promise<LocalRedis> =>

@@ -10,9 +10,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BACKUP_SCRIPT, S3_UPLOAD_SCRIPT } from '../../lib/k8s/backup';
-import { cli, freePort, HAVE_REDIS, type LocalRedis, skipNotice, startRedis, stopRedis } from './redis-local';
+import { cli, reservePort, type LocalRedis, startRedis, stopRedis } from './redis-local';
+import { describeWith, redisServer } from '../support/tools';
 
-skipNotice('backup via Sentinel test');
 const PASSWORD = 'test-only-sentinel-password-0123456789';
 
 let root: string;
@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-(HAVE_REDIS ? describe : describe.skip)('backup through Sentinel (Bitnami with Sentinel)', () => {
+describeWith(redisServer())('backup through Sentinel (Bitnami with Sentinel)', () => {
   let primary: LocalRedis | undefined;
   let sentinel: LocalRedis | undefined;
   afterAll(async () => {
@@ -41,7 +41,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
     expect(cli(primary.port, ['SET', 'app:s', '1'], { pass: PASSWORD })).toBe('OK');
     const sdir = path.join(root, 'sentinel');
     fs.mkdirSync(sdir, { recursive: true });
-    const sport = await freePort();
+    const sport = await reservePort();
     const conf = path.join(sdir, 'sentinel.conf');
     fs.writeFileSync(
       conf,

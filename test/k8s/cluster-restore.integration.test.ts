@@ -13,10 +13,10 @@ import * as path from 'node:path';
 import { Cluster } from 'ioredis';
 import { BACKUP_SCRIPT } from '../../lib/k8s/backup';
 import { EC_P256, makeCa, makeSigned } from '../support/certs';
-import { cli, HAVE_REDIS, type LocalRedis, skipNotice, startRedis, stopRedis } from './redis-local';
+import { cli, type LocalRedis, startRedis, stopRedis } from './redis-local';
+import { describeWith, redisServer } from '../support/tools';
 
-skipNotice('OpsTree cluster backup/restore test');
-const suite = HAVE_REDIS ? describe : describe.skip;
+const suite = describeWith(redisServer());
 
 const PASSWORD = 'test-only-cluster-password-0123456789';
 

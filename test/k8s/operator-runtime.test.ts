@@ -24,9 +24,9 @@ import { buildFlavor } from '../../lib/k8s/synth';
 import { TLS_RELOAD_SCRIPT } from '../../lib/k8s/tls';
 import * as tls from 'node:tls';
 import type { ManifestObject } from '../../lib/k8s/validate';
-import { alive, freePort, sleep } from '../support/local';
+import { alive, reservePort, reservePorts, sleep } from '../support/local';
 import { EC_P256, makeCa, makeSigned } from '../support/certs';
-import { HAVE_REDIS, skipNotice } from './redis-local';
+import { describeWith, redisServer } from '../support/tools';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
@@ -203,8 +203,7 @@ describe('TLS certificate reload', () => {
   });
 });
 
-skipNotice('OpsTree additionalRedisConfig and the TLS reload on a real redis-server');
-const withRedis = HAVE_REDIS ? describe : describe.skip;
+const withRedis = describeWith(redisServer());
 
 withRedis('OpsTree additionalRedisConfig on the config the image entrypoint writes', () => {
   let dir: string;
@@ -229,7 +228,8 @@ withRedis('OpsTree additionalRedisConfig on the config the image entrypoint writ
     makeCa(tls, 'ca', '/CN=test-ca', EC_P256);
     fs.writeFileSync(path.join(tls, 'ext'), 'subjectAltName=DNS:acs-redis-leader,IP:127.0.0.1\n');
     makeSigned(tls, { name: 'tls', subject: '/CN=acs-redis-leader', key: EC_P256, ca: 'ca', extFile: 'ext' });
-    const [port, busPort] = [await freePort(), await freePort()];
+    // Two distinct ports (two back-to-back bind-0 probes could return the same one).
+    const [port, busPort] = await reservePorts(2);
     const cm = objects.find(
       (o) => o.metadata.name === rc.spec.redisLeader.redisConfig.additionalRedisConfig,
     )!;
@@ -345,7 +345,7 @@ withRedis('TLS reload script on a real redis-server', () => {
       fs.copyFileSync(path.join(certs, 'ca.crt'), path.join(live, 'ca.crt'));
     };
     install('old');
-    const port = await freePort();
+    const port = await reservePort();
     const password = 'test-only-reload-password-0123456789';
     const r = spawnSync(
       'redis-server',

@@ -5,19 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { alive, freePort, sleep } from '../support/local';
+import { alive, reservePort, sleep } from '../support/local';
 
-export const HAVE_REDIS = spawnSync('redis-server', ['--version']).status === 0;
-
-export function skipNotice(what: string): void {
-  if (!HAVE_REDIS) {
-    console.warn(
-      `\n*** SKIPPED: ${what}: redis-server is not installed (apt-get install -y redis-server).\n`,
-    );
-  }
-}
-
-export { freePort };
+export { reservePort };
 
 export interface LocalRedis {
   port: number;
@@ -46,7 +36,7 @@ export function cli(port: number, args: string[], opts: { user?: string; pass?: 
  */
 export async function startRedis(dir: string, args: string[], tlsCa?: string): Promise<LocalRedis> {
   fs.mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  const port = await reservePort();
   const pidfile = path.join(dir, 'redis.pid');
   const r = spawnSync(
     'redis-server',

@@ -16,7 +16,7 @@ import { BACKUP_SCRIPT } from '../../lib/k8s/backup';
 import { TLS_RELOAD_SCRIPT } from '../../lib/k8s/tls';
 import { ROLE_NAMES, roleModel, type RoleName } from '../../lib/policy/roles';
 import { aclFileLine, aclUserOf, DEFAULT_USER_OFF } from '../../lib/redisconf';
-import { freePorts, makeTls, redisAvailable, type Tls } from '../selfhosted/harness';
+import { freePorts, makeTls, type Tls } from '../selfhosted/harness';
 import { examplePolicy } from '../redisconf/fixtures';
 import {
   type Auth,
@@ -28,10 +28,9 @@ import {
   testPassword,
 } from '../support/acl-redis';
 import { sleep } from '../support/local';
+import { describeWith, redisServer } from '../support/tools';
 
-const available = redisAvailable();
-if (!available) console.warn('\n*** SKIPPED (REDIS_TESTS=skip): role model tests on real redis-server.\n');
-const suite = available ? describe : describe.skip;
+const suite = describeWith(redisServer());
 
 const NOPERM = /NOPERM/;
 

@@ -9,9 +9,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Env, redisAvailable, standaloneDeployment, startStandalone } from './harness';
+import { Env, standaloneDeployment, startStandalone } from './harness';
+import { describeWith, redisServer } from '../support/tools';
 
-const suite = redisAvailable() ? describe : describe.skip;
+const suite = describeWith(redisServer());
 const N = 2000;
 
 suite('self-hosted backup and restore from the rendered scripts (real redis-server)', () => {

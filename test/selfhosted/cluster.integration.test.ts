@@ -5,9 +5,10 @@
  * the suite short; the bound asserted is cluster-node-timeout + MARGIN_MS.
  */
 import Redis from 'ioredis';
-import { Env, deploymentWith, freePorts, redisAvailable, waitFor } from './harness';
+import { Env, deploymentWith, freePorts, waitFor } from './harness';
+import { describeWith, redisServer } from '../support/tools';
 
-const suite = redisAvailable() ? describe : describe.skip;
+const suite = describeWith(redisServer());
 const NODE_TIMEOUT_MS = 2000;
 /**
  * Margin over cluster-node-timeout: failure reports must reach a majority of primaries (gossip,
@@ -24,7 +25,7 @@ suite('self-hosted cluster 3+3 from the rendered configs (real redis-server)', (
   );
 
   beforeAll(async () => {
-    const ports = await freePorts(6, true);
+    const ports = await freePorts(6);
     await env.install({ ports, clusterNodeTimeoutMs: NODE_TIMEOUT_MS });
     await env.start();
   });
@@ -61,21 +62,53 @@ suite('self-hosted cluster 3+3 from the rendered configs (real redis-server)', (
       );
     }
 
-    // Write through each primary directly so that WAIT 1 covers exactly the writes of that connection.
+    // The primaries as the cluster reports them (create-cluster.sh decides which nodes they are).
+    // Right after creation a replica may still be listed as a slot-less master: wait (bounded) until
+    // this node's view has 3 primaries owning slots and 3 replicas.
     const admin = await env.connected(ports[0], 'admin');
-    const primaries = ports.slice(0, 3);
+    const isPrimary = (l: string) => l.split(' ')[2].split(',').includes('master') && l.split(' ').length > 8;
+    const isReplica = (l: string) => l.split(' ')[2].split(',').includes('slave');
+    const nodeLines = await waitFor(
+      'CLUSTER NODES to show 3 primaries with slots and 3 replicas',
+      15_000,
+      async () => {
+        const lines = ((await admin.call('CLUSTER', 'NODES')) as string).trim().split('\n');
+        return lines.filter(isPrimary).length === 3 && lines.filter(isReplica).length === 3
+          ? lines
+          : undefined;
+      },
+    );
+    const primaries = nodeLines.filter(isPrimary).map((l) => Number(/:(\d+)@/.exec(l)![1]));
+    /** The slot ranges a node line owns (fields 9+: `a-b` or `a`). */
+    const slotsOf = (port: number) =>
+      nodeLines
+        .find((l) => l.includes(`:${port}@`))!
+        .split(' ')
+        .slice(8)
+        .map((r) => r.split('-').map(Number))
+        .map(([a, b]) => [a, b ?? a] as const);
+    // Write through each primary directly so that WAIT 1 covers exactly the writes of that connection.
     const written: string[] = [];
     for (const p of primaries) {
+      // WAIT 1 only counts a replica whose link is up: wait (bounded) for its initial sync first.
+      const primaryAdmin = await env.connected(p, 'admin');
+      await waitFor(`a replica online at primary ${p}`, 15_000, async () =>
+        /^slave0:.*state=online/m.test((await primaryAdmin.call('INFO', 'replication')) as string)
+          ? true
+          : undefined,
+      );
       const conn = await env.connected(p, 'app');
-      // A hash tag whose slot this primary owns.
+      // A hash tag whose slot this primary owns: a third of the tags are; 1000 tries is ample, and bounded.
+      const owned = slotsOf(p);
       let tag = '';
-      for (let i = 0; !tag; i++) {
+      for (let i = 0; !tag && i < 1000; i++) {
         const slot = (await admin.call('CLUSTER', 'KEYSLOT', `app:{t${i}}`)) as number;
-        const owner = (
-          (await conn.call('CLUSTER', 'SLOTS')) as Array<[number, number, [string, number]]>
-        ).find(([a, b]) => slot >= a && slot <= b);
-        if (owner && owner[2][1] === p) tag = `t${i}`;
+        if (owned.some(([a, b]) => slot >= a && slot <= b)) tag = `t${i}`;
       }
+      if (!tag)
+        throw new Error(
+          `no hash tag of app:{t0..t999} maps to a slot of primary ${p} (${JSON.stringify(owned)})`,
+        );
       const pipe = conn.pipeline();
       const keys = Array.from({ length: KEYS_PER_PRIMARY }, (_, i) => `app:{${tag}}:${i}`);
       for (const k of keys) pipe.set(k, k);

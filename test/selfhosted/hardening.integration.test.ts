@@ -28,15 +28,15 @@ import {
   freePorts,
   makeTls,
   redisAccount,
-  redisAvailable,
   standaloneDeployment,
 } from './harness';
 import { alive } from '../support/local';
+import { describeWith, redisServer, ROOT } from '../support/tools';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
-if (!isRoot) console.warn('hardening.integration.test.ts needs root (it acts as several accounts): skipped');
-const suite = redisAvailable() && isRoot ? describe : describe.skip;
+// It acts as several accounts: root first (ROOT_TESTS=skip skips it, warned), then redis-server.
+const suite = describeWith(isRoot ? redisServer() : ROOT);
 
 const NOBODY = { uid: 65534, gid: 65534 };
 /** setpriv as nobody:nogroup, the applications' account in these tests. */

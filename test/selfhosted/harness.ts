@@ -21,65 +21,23 @@ import type { Layout, SelfHostedOptions } from '../../lib/selfhosted/layout';
 import { buildSelfHosted, renderSelfHosted } from '../../lib/selfhosted/render';
 import { aclRules } from '../../lib/redisconf';
 import { makeCa, makeSigned, RSA_2048 } from '../support/certs';
-import { alive, freePort, portFree, sleep } from '../support/local';
+import { alive, reservePorts, sleep } from '../support/local';
+import { have, redisServer, SYSTEMD_ANALYZE } from '../support/tools';
 
 const run = promisify(execFile);
 const REPO = path.join(__dirname, '../..');
 
-/**
- * redis-server must be installed (CI installs Debian's). Missing -> the suite fails loudly,
- * unless REDIS_TESTS=skip, which returns false so the caller can `describe.skip`.
- */
-export function redisAvailable(bin = 'redis-server'): boolean {
-  try {
-    const v = execFileSync(bin, ['--version'], { encoding: 'utf8' });
-    const major = Number(/v=(\d+)\./.exec(v)?.[1]);
-    if (major < 7) throw new Error(`redis-server 7+ required, found: ${v.trim()}`);
-    return true;
-  } catch (e) {
-    if (process.env.REDIS_TESTS === 'skip') return false;
-    throw new Error(
-      `redis-server 7 is required for test/selfhosted (apt-get install -y redis-server), or set REDIS_TESTS=skip: ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
-}
+/** `n` ports of this jest worker's range, each with its cluster bus port free (test/support/local.ts). */
+export const freePorts = (n: number, _withBus?: boolean): Promise<number[]> => reservePorts(n);
 
 /**
- * systemd-analyze must be installed (Debian's `systemd` package). Missing -> the caller fails naming the
- * tool, unless SYSTEMD_TESTS=skip, which warns and returns false so the caller can skip.
+ * redis-server 7 present: true; skipped on purpose with REDIS_TESTS=skip: false (warned); missing:
+ * throws naming it (test/support/tools.ts is the one rule).
  */
-export function systemdAnalyzeAvailable(bin = 'systemd-analyze'): boolean {
-  try {
-    execFileSync(bin, ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch (e) {
-    if (process.env.SYSTEMD_TESTS === 'skip') {
-      console.warn(`SYSTEMD_TESTS=skip: ${bin} not found; the systemd unit checks are skipped`);
-      return false;
-    }
-    throw new Error(
-      `${bin} is required for the systemd unit checks (apt-get install -y systemd), or set SYSTEMD_TESTS=skip: ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
-}
+export const redisAvailable = (bin?: string): boolean => have(redisServer(bin));
 
-/** `n` loopback ports that are free now (and, for cluster nodes, whose bus port +10000 is free too). */
-export async function freePorts(n: number, withBus = false): Promise<number[]> {
-  const out: number[] = [];
-  for (let tries = 0; out.length < n && tries < 500; tries++) {
-    // Binding port 0 gives a free port; the bus port (port + 10000) must fit and be free as well.
-    let p = await freePort();
-    if (withBus) {
-      p = 20000 + (p % 30000);
-      if (!(await portFree(p)) || !(await portFree(p + 10000))) continue;
-    }
-    if (!out.includes(p)) out.push(p);
-  }
-  if (out.length < n) throw new Error(`could not find ${n} free loopback ports`);
-  return out;
-}
+/** systemd-analyze present: true; SYSTEMD_TESTS=skip: false (warned); missing: throws naming it. */
+export const systemdAnalyzeAvailable = (): boolean => have(SYSTEMD_ANALYZE);
 
 export interface Tls {
   dir: string;

@@ -4,9 +4,10 @@
  * `sentinel monitor` without `resolve-hostnames`) and answer the application user with that name,
  * both through SENTINEL GET-MASTER-ADDR-BY-NAME and SENTINEL MASTERS (what redis-py asks).
  */
-import { Env, deploymentWith, freePorts, redisAvailable, waitFor } from './harness';
+import { Env, deploymentWith, freePorts, waitFor } from './harness';
+import { describeWith, redisServer } from '../support/tools';
 
-const suite = redisAvailable() ? describe : describe.skip;
+const suite = describeWith(redisServer());
 
 suite('self-hosted Sentinel set addressed by host name (real redis-server)', () => {
   const env = new Env(

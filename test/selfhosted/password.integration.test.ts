@@ -4,9 +4,10 @@
  * requirepass) instead of ACL users. Primary + replica + 3 Sentinels from the rendered configs:
  * NOAUTH without the password, replication authenticates, Sentinels authenticate and fail over.
  */
-import { Env, deploymentWith, freePorts, redisAvailable, waitFor } from './harness';
+import { Env, deploymentWith, freePorts, waitFor } from './harness';
+import { describeWith, redisServer } from '../support/tools';
 
-const suite = redisAvailable() ? describe : describe.skip;
+const suite = describeWith(redisServer());
 
 suite('self-hosted with one shared password (ACL off) from the rendered configs (real redis-server)', () => {
   const env = new Env(

@@ -10,7 +10,8 @@ import { buildSelfHosted, renderSelfHosted } from '../../lib/selfhosted/render';
 import { parseSpec } from '../../lib/spec/load';
 import type { Plan } from '../../lib/planner/types';
 import { fakePlan } from '../redisconf/fixtures';
-import { appGroupId, redisAccount, systemdAnalyzeAvailable } from './harness';
+import { appGroupId, redisAccount } from './harness';
+import { ROOT, SYSTEMD_ANALYZE, testWith } from '../support/tools';
 
 const EXAMPLES = path.join(__dirname, '../../examples');
 
@@ -424,7 +425,7 @@ describe('backup.sh, restore.sh and stop.sh', () => {
     }
   });
 
-  (process.getuid?.() === 0 ? test : test.skip)(
+  testWith(ROOT)(
     'stop.sh fails loudly when it may not signal the Redis process (run as another account)',
     () => {
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-stop-'));
@@ -490,14 +491,7 @@ describe('backup.sh, restore.sh and stop.sh', () => {
 });
 
 describe('systemd units', () => {
-  let analyze = false;
-  beforeAll(() => {
-    analyze = systemdAnalyzeAvailable();
-  });
-  const verify = (name: string, fn: () => void) =>
-    test(name, () => {
-      if (analyze) fn();
-    });
+  const verify = testWith(SYSTEMD_ANALYZE);
 
   /** `systemd-analyze security --offline=true` exposure score of a unit file (0 best, 10 worst). */
   const exposure = (dir: string, name: string, content: string): number => {
@@ -597,7 +591,7 @@ describe('systemd units', () => {
 describe('install.sh', () => {
   let tmp = '';
   const root = process.getuid?.() === 0;
-  const asRoot = root ? test : test.skip;
+  const asRoot = testWith(ROOT);
   /** As root, Redis runs as the harness' account (Debian's redis) and apps get another group. */
   const who = () => (root ? ['--user', redisAccount().user, '--app-group', String(appGroupId())] : []);
   const install = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -943,12 +937,11 @@ describe('every example spec renders through the planner', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-render-'));
     try {
       const files = renderSelfHosted(d, tmp);
-      const count =
-        d.plan.topology.mode === 'cluster'
-          ? d.plan.topology.shards * (1 + d.plan.topology.replicasPerShard)
-          : 0;
+      // One redis.conf per data node in every mode: shards x (primary + replicas); Sentinels have their own templates.
+      const count = d.plan.topology.shards * (1 + d.plan.topology.replicasPerShard);
       const confs = files.filter((f) => /redis-\d+\.conf$/.test(f));
-      if (count) expect(confs).toHaveLength(count);
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(confs).toHaveLength(count);
       for (const c of confs) {
         const text = fs.readFileSync(c, 'utf8');
         expect(text).toContain(`maxmemory ${d.plan.memory.maxmemoryBytesPerShard}`);

@@ -7,9 +7,10 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { ioThreadsLines, tuningLines } from '../../lib/redisconf';
-import { Env, redisAvailable, standaloneDeployment, startStandalone } from './harness';
+import { Env, standaloneDeployment, startStandalone } from './harness';
+import { describeWith, redisServer } from '../support/tools';
 
-const suite = redisAvailable() ? describe : describe.skip;
+const suite = describeWith(redisServer());
 
 suite('self-hosted standalone from the rendered config (real redis-server)', () => {
   const env = new Env(standaloneDeployment(), 'security');

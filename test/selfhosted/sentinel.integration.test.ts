@@ -5,9 +5,10 @@
  * (down-after 1500 ms instead of 5000, failover-timeout 10000 instead of 60000) to keep the suite short.
  */
 import Redis from 'ioredis';
-import { Env, deploymentWith, freePorts, redisAvailable, waitFor } from './harness';
+import { Env, deploymentWith, freePorts, waitFor } from './harness';
+import { describeWith, redisServer } from '../support/tools';
 
-const suite = redisAvailable() ? describe : describe.skip;
+const suite = describeWith(redisServer());
 const DOWN_AFTER_MS = 1500;
 const N = 1000;
 

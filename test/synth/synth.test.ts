@@ -10,6 +10,7 @@ import { scanDirectory } from '../../lib/checks/secret-scan';
 import { DEFAULT_SPEC_PATH } from '../../lib/deployment';
 import { findChromium, screenshot } from '../../lib/report/screenshot';
 import { synthAll, type SpecRun } from '../../lib/synth/run';
+import { chromium, testWith } from '../support/tools';
 
 const root = path.join(__dirname, '..', '..');
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-e2e-'));
@@ -70,13 +71,7 @@ test('report.html is self-contained and has the chart, matrix, contracts and siz
   expect(md).toMatch(/\| TLS only, TLS >= 1.2 \|/);
 });
 
-test('report.html renders in headless Chromium (screenshot saved)', () => {
-  if (!findChromium()) {
-    if (process.env.REPORT_SCREENSHOT === 'skip') return;
-    throw new Error(
-      'chromium is not installed: apt-get install -y chromium (or set REPORT_SCREENSHOT=skip to skip loudly)',
-    );
-  }
+testWith(chromium(findChromium))('report.html renders in headless Chromium (screenshot saved)', () => {
   const png = path.join(out, run.id, 'report.png');
   screenshot(path.join(out, run.id, 'report.html'), png);
   const buf = fs.readFileSync(png);

@@ -1,0 +1,56 @@
+/**
+ * The body of the example snapshot tests (test/synth/examples-<n>.test.ts): the examples of one
+ * shard are synthesized once, together, and each target's files are compared with the snapshot files
+ * in test/synth/__snapshots__/examples/<example>/. Two shards make two jest files, so the two jest
+ * workers synthesize in parallel.
+ */
+import * as path from 'node:path';
+import {
+  compareWithSnapshotFiles,
+  exampleShard,
+  filesOf,
+  SNAPSHOT_ROOT,
+  SNAPSHOT_TARGETS,
+  synthExamples,
+  updateMode,
+  type ExampleArtifacts,
+  writesTarget,
+} from '../support/example-snapshots';
+
+export const SHARDS = 2;
+
+export function describeExampleSnapshots(shard: number): void {
+  const examples = exampleShard(shard, SHARDS);
+  let synthesized: Map<string, ExampleArtifacts>;
+
+  beforeAll(async () => {
+    synthesized = await synthExamples(examples);
+  }, 300_000);
+
+  test('this shard has examples', () => {
+    expect(examples.length).toBeGreaterThan(0);
+  });
+
+  describe.each(examples.map((e) => e.example))('%s', (example) => {
+    test('synthesizes with no failure', () => {
+      expect(synthesized.get(example)!.run.failures).toEqual([]);
+    });
+    test.each(SNAPSHOT_TARGETS.map((t) => [t.target, t] as const))(
+      '%s matches its snapshot files',
+      (_, t) => {
+        const artifacts = synthesized.get(example)!;
+        const files = filesOf(artifacts, t.paths);
+        // A target the spec does not ask for writes nothing (and must have no snapshot files left).
+        if (writesTarget(t, artifacts.run.deployment.spec.targets)) expect(files.size).toBeGreaterThan(0);
+        else expect([...files.keys()]).toEqual([]);
+        const problems = compareWithSnapshotFiles(
+          files,
+          path.join(SNAPSHOT_ROOT, example),
+          t.paths,
+          updateMode(),
+        );
+        if (problems.length) throw new Error(problems.join('\n\n'));
+      },
+    );
+  });
+}
