@@ -21,6 +21,8 @@ const get = (o: unknown, ...keys: string[]): unknown =>
   keys.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Obj)[k] : undefined), o);
 const text = (v: unknown) => JSON.stringify(v ?? null);
 
+export type { K8sObject };
+
 export function parseManifests(yamlText: string): K8sObject[] {
   return parseAllDocuments(yamlText)
     .map((d) => d.toJS() as K8sObject)
@@ -62,38 +64,169 @@ function backupEvidence(objs: K8sObject[], policy: ResolvedPolicy): Evidence {
   );
 }
 
-/** redis_exporter's port: scraping it from any namespace exposes no data. */
+/** redis_exporter's port. */
 const EXPORTER_PORT = 9121;
+const REDIS_PORT = 6379;
+
+const ANY_ADDRESS = ['0.0.0.0/0', '::/0'];
+const anyAddress = (peer: Obj) => ANY_ADDRESS.includes(String(get(peer, 'ipBlock', 'cidr')));
+/** A namespaceSelector that matches every namespace ({} or present but empty). */
+const everyNamespace = (peer: Obj) =>
+  peer.namespaceSelector !== undefined && text(peer.namespaceSelector) === '{}';
+const portsOf = (rule: Obj) => (rule.ports as Obj[] | undefined) ?? [];
+/** Whether a rule's ports include `port` (a rule without ports covers every port). */
+const coversPort = (rule: Obj, port: number) =>
+  portsOf(rule).length === 0 || portsOf(rule).some((p) => Number(p.port) === port);
 
 /**
  * An ingress rule admits anyone when it has no `from` (or an empty one), or a peer that selects every
- * namespace's pods (`namespaceSelector: {}` with no narrower podSelector) or any address
- * (ipBlock 0.0.0.0/0 or ::/0); it matters when its ports (all ports when absent) reach past the exporter.
+ * namespace's pods (`namespaceSelector: {}` with no narrower podSelector) or any address; it matters
+ * here when its ports reach a data port (the exporter port is judged by {@link exporterExposure}).
  */
 function openRule(rule: Obj): boolean {
   const from = rule.from as Obj[] | undefined;
-  const ports = rule.ports as Obj[] | undefined;
-  const dataPorts = !ports?.length || ports.some((p) => Number(p.port) !== EXPORTER_PORT);
+  const dataPorts = portsOf(rule).length === 0 || portsOf(rule).some((p) => Number(p.port) !== EXPORTER_PORT);
   const anyone =
     !from?.length ||
     from.some(
       (peer) =>
-        ['0.0.0.0/0', '::/0'].includes(String(get(peer, 'ipBlock', 'cidr'))) ||
-        (text(peer.namespaceSelector) === '{}' &&
-          (peer.podSelector === undefined || text(peer.podSelector) === '{}')),
+        anyAddress(peer) ||
+        (everyNamespace(peer) && (peer.podSelector === undefined || text(peer.podSelector) === '{}')),
     );
   return anyone && dataPorts;
 }
 
-function networkEvidence(objs: K8sObject[], serviceTypes: string[]): Evidence {
+/**
+ * The exporter port must not be open cluster-wide: redis_exporter's `/scrape?target=<host>` makes it
+ * connect to any host with its own Redis credentials. A rule on that port (or on every port) fails when
+ * it has no `from`, or a peer in every namespace (`namespaceSelector: {}`, whatever its podSelector:
+ * anyone can label a pod in their own namespace), or any address. For Bitnami the chart's own policy
+ * counts too: `networkPolicy.metrics.allowExternal` must be false with a namespace to admit.
+ */
+export function exporterExposure(objs: K8sObject[], values?: Obj): Evidence {
+  const open: string[] = [];
+  for (const p of kinds(objs, 'NetworkPolicy')) {
+    for (const rule of (get(p, 'spec', 'ingress') as Obj[] | undefined) ?? []) {
+      if (!coversPort(rule, EXPORTER_PORT)) continue;
+      const from = rule.from as Obj[] | undefined;
+      if (!from?.length || from.some((peer) => anyAddress(peer) || everyNamespace(peer)))
+        open.push(String(p.metadata?.name));
+    }
+  }
+  if (values) {
+    const m = get(values, 'networkPolicy', 'metrics') as Obj | undefined;
+    const nsLabels = m?.ingressNSMatchLabels as Obj | undefined;
+    if (
+      get(values, 'metrics', 'enabled') === true &&
+      (m?.allowExternal !== false || !nsLabels || !Object.keys(nsLabels).length)
+    )
+      open.push(`values networkPolicy.metrics=${text(m)}`);
+  }
+  return open.length
+    ? fail(
+        `exporter port ${EXPORTER_PORT} open to every namespace or address in ${[...new Set(open)].join(', ')}`,
+      )
+    : pass(`exporter port ${EXPORTER_PORT} admitted only from named namespaces and pods`);
+}
+
+interface Selected {
+  what: string;
+  labels: Record<string, string>;
+}
+
+/** Whether a policy's podSelector selects pods carrying `labels` (matchLabels subset; expressions In). */
+function selects(policy: K8sObject, labels: Record<string, string>): boolean {
+  const sel = (get(policy, 'spec', 'podSelector') as Obj | undefined) ?? {};
+  const ml = (sel.matchLabels as Record<string, string> | undefined) ?? {};
+  if (!Object.entries(ml).every(([k, v]) => labels[k] === v)) return false;
+  const exprs = (sel.matchExpressions as Obj[] | undefined) ?? [];
+  return exprs.every(
+    (e) =>
+      e.operator === 'In' &&
+      labels[String(e.key)] !== undefined &&
+      (e.values as string[]).includes(labels[String(e.key)]),
+  );
+}
+
+/** An egress rule that lets the pod reach anything: no `to`, or any address / every namespace on every port. */
+function openEgress(rule: Obj, dataPods: boolean): boolean {
+  const to = rule.to as Obj[] | undefined;
+  if (!to?.length) return true;
+  const wide = to.some((peer) => anyAddress(peer) || (everyNamespace(peer) && !peer.podSelector));
+  // Redis pods must not reach outside addresses at all; job pods only on named ports (HTTPS for S3).
+  return wide && (dataPods || portsOf(rule).length === 0);
+}
+
+/**
+ * Egress is restricted: the Redis pods (what the policies admitting clients on 6379 select) and every
+ * CronJob's pods are selected by a policy with policyType Egress, and no egress rule reaches any address
+ * on every port (for the Redis pods: any address at all). For Bitnami, `networkPolicy.allowExternalEgress`
+ * must be false as well.
+ */
+export function egressEvidence(objs: K8sObject[], values?: Obj): Evidence {
+  const policies = kinds(objs, 'NetworkPolicy');
+  const egressPolicies = policies.filter((p) =>
+    ((get(p, 'spec', 'policyTypes') as string[] | undefined) ?? []).includes('Egress'),
+  );
+  const redisSelectors = policies
+    .filter((p) =>
+      ((get(p, 'spec', 'ingress') as Obj[] | undefined) ?? []).some((r) => coversPort(r, REDIS_PORT)),
+    )
+    .map((p) => get(p, 'spec', 'podSelector') as Obj);
+  const targets: Selected[] = [];
+  for (const sel of redisSelectors) {
+    // A representative Redis pod: the matchLabels plus the first value of each In expression.
+    const labels: Record<string, string> = { ...((sel?.matchLabels as Record<string, string>) ?? {}) };
+    for (const e of (sel?.matchExpressions as Obj[] | undefined) ?? [])
+      if (e.operator === 'In') labels[String(e.key)] = String((e.values as string[])[0]);
+    targets.push({ what: 'Redis pods', labels });
+  }
+  for (const job of kinds(objs, 'CronJob')) {
+    const labels = get(job, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels') as Record<
+      string,
+      string
+    >;
+    targets.push({ what: `CronJob ${String(job.metadata?.name)}`, labels: labels ?? {} });
+  }
+  const problems: string[] = [];
+  if (redisSelectors.length === 0) problems.push('no policy selects the Redis pods');
+  for (const t of targets) {
+    const covering = egressPolicies.filter((p) => selects(p, t.labels));
+    if (covering.length === 0) {
+      problems.push(`${t.what}: no Egress policy`);
+      continue;
+    }
+    const dataPods = t.what === 'Redis pods';
+    for (const p of covering)
+      if (((get(p, 'spec', 'egress') as Obj[] | undefined) ?? []).some((r) => openEgress(r, dataPods)))
+        problems.push(`${t.what}: ${String(p.metadata?.name)} allows egress to anywhere`);
+  }
+  if (values && get(values, 'networkPolicy', 'allowExternalEgress') !== false)
+    problems.push(
+      `values networkPolicy.allowExternalEgress=${text(get(values, 'networkPolicy', 'allowExternalEgress'))}`,
+    );
+  return problems.length
+    ? fail(`egress not restricted: ${problems.join('; ')}`)
+    : pass(
+        `egress restricted for ${targets.map((t) => t.what).join(', ')} (DNS, Redis peers, named targets)`,
+      );
+}
+
+function networkEvidence(objs: K8sObject[], serviceTypes: string[], values?: Obj): Evidence {
   const policies = kinds(objs, 'NetworkPolicy');
   const open = serviceTypes.filter((t) => t === 'LoadBalancer' || t === 'NodePort');
   const allowAll = policies.some((p) =>
     ((get(p, 'spec', 'ingress') as Obj[] | undefined) ?? []).some(openRule),
   );
+  const exporter = exporterExposure(objs, values);
+  const egress = egressEvidence(objs, values);
   return check(
-    policies.length > 0 && open.length === 0 && !allowAll,
-    `${policies.length} NetworkPolicy object(s)${allowAll ? ' (one admits any pod or address to the Redis ports)' : ''}, Service types: ${serviceTypes.length ? [...new Set(serviceTypes)].join(', ') : 'ClusterIP'}`,
+    policies.length > 0 &&
+      open.length === 0 &&
+      !allowAll &&
+      exporter.status === 'pass' &&
+      egress.status === 'pass',
+    `${policies.length} NetworkPolicy object(s)${allowAll ? ' (one admits any pod or address to the Redis ports)' : ''}, Service types: ${serviceTypes.length ? [...new Set(serviceTypes)].join(', ') : 'ClusterIP'}; ${exporter.detail}; ${egress.detail}`,
   );
 }
 
@@ -197,7 +330,7 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
     .map(String);
   const rules = text(v('metrics', 'prometheusRule', 'rules')) + text(kinds(objs, 'PrometheusRule'));
   const np = v('networkPolicy') as Obj | undefined;
-  const network = networkEvidence(objs, serviceTypes);
+  const network = networkEvidence(objs, serviceTypes, values);
   return {
     tls:
       v('tls', 'enabled') === true

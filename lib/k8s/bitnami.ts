@@ -11,9 +11,9 @@ import { TOPOLOGY } from '../planner/assumptions';
 import type { KubernetesResources } from '../planner/types';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
-import { REDIS_UID, SENTINEL_PORT, bitnamiRedisImage, type K8sContext } from './context';
+import { REDIS_UID, SENTINEL_PORT, bitnamiRedisImage, topologySpread, type K8sContext } from './context';
 import { alertRules, RedisMonitoring, type AlertRule } from './monitoring';
-import { RedisNetworkPolicy } from './network';
+import { NAMESPACE_NAME_LABEL, RedisNetworkPolicy } from './network';
 import { ACL_FILE_KEY, addRedisAuth } from './secrets';
 import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
 
@@ -127,7 +127,17 @@ export interface BitnamiRedisValues {
     serviceMonitor: { enabled: boolean; interval: string; additionalLabels: Record<string, string> };
     prometheusRule: { enabled: boolean; additionalLabels: Record<string, string>; rules: AlertRule[] };
   };
-  networkPolicy: { enabled: boolean; allowExternal: boolean; allowExternalEgress: boolean };
+  networkPolicy: {
+    enabled: boolean;
+    allowExternal: boolean;
+    allowExternalEgress: boolean;
+    /** The chart's default (allowExternal: true) opens the exporter port to every pod of the cluster. */
+    metrics: {
+      allowExternal: boolean;
+      ingressNSMatchLabels: Record<string, string>;
+      ingressNSPodMatchLabels: Record<string, string>;
+    };
+  };
 }
 
 export interface BitnamiLayout {
@@ -172,20 +182,8 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
     'app.kubernetes.io/instance': ctx.name,
     'app.kubernetes.io/component': component,
   });
-  const spread = (component: string): TopologySpreadConstraint[] => [
-    {
-      maxSkew: 1,
-      topologyKey: 'topology.kubernetes.io/zone',
-      whenUnsatisfiable: policy.availability.minZones >= 2 ? 'DoNotSchedule' : 'ScheduleAnyway',
-      labelSelector: { matchLabels: podLabels(component) },
-    },
-    {
-      maxSkew: 1,
-      topologyKey: 'kubernetes.io/hostname',
-      whenUnsatisfiable: 'ScheduleAnyway',
-      labelSelector: { matchLabels: podLabels(component) },
-    },
-  ];
+  const spread = (component: string): TopologySpreadConstraint[] =>
+    topologySpread(ctx.zoneSpread, podLabels(component));
   const node = (component: string): NodeValues => ({
     resources: {
       requests: { cpu: `${res.cpuRequestMilli}m`, memory: `${res.memoryRequestMi}Mi` },
@@ -302,7 +300,17 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
         })),
       },
     },
-    networkPolicy: { enabled: true, allowExternal: false, allowExternalEgress: false },
+    networkPolicy: {
+      enabled: true,
+      allowExternal: false,
+      allowExternalEgress: false,
+      // Only the spec's Prometheus pods may scrape (redis_exporter's /scrape?target= reuses its credentials).
+      metrics: {
+        allowExternal: false,
+        ingressNSMatchLabels: { [NAMESPACE_NAME_LABEL]: ctx.prometheus.namespace },
+        ingressNSPodMatchLabels: { ...ctx.prometheus.podLabels },
+      },
+    },
   };
 }
 
@@ -398,6 +406,7 @@ export class BitnamiChart extends Chart {
     new RedisNetworkPolicy(this, 'NetworkPolicy', {
       ctx,
       backupPodLabels: backup?.podLabels,
+      backupToS3: !!backup && !!ctx.target.backupTarget?.s3Bucket,
       tlsReloadPodLabels: reload?.podLabels,
       sentinel: layout.sentinel,
     });

@@ -33,6 +33,26 @@ export const EXPORTER_PORT = 9121;
  */
 export const OPSTREE_OPERATOR_NAMESPACE = 'ot-operators';
 export const OPSTREE_OPERATOR_POD_LABELS: Readonly<Record<string, string>> = { name: 'redis-operator' };
+/** Cluster DNS (UDP and TCP), the only destination outside the deployment every pod may reach. */
+export const DNS_PORT = 53;
+/**
+ * Who may scrape the exporter port by default: pods labelled `app.kubernetes.io/name: prometheus`
+ * (prometheus-operator labels every Prometheus pod so) in the namespace `monitoring` (kube-prometheus
+ * and the kube-prometheus-stack install instructions use it). `targets.kubernetes.prometheus` changes it.
+ */
+export const PROMETHEUS_DEFAULT = {
+  namespace: 'monitoring',
+  podLabels: { 'app.kubernetes.io/name': 'prometheus' },
+} as const;
+/** CoreDNS as kubeadm, kind, k3s, EKS, GKE and AKS deploy it; `targets.kubernetes.dns` changes it. */
+export const CLUSTER_DNS_DEFAULT = {
+  namespace: 'kube-system',
+  podLabels: { 'k8s-app': 'kube-dns' },
+} as const;
+/** The node label zone spreading needs; nodes without it make `required` spreading leave pods Pending. */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+export type ZoneSpread = 'required' | 'preferred' | 'off';
+
 /** Non-root user the Redis containers run as (both images ship a user with this id or accept it). */
 export const REDIS_UID = 1001;
 
@@ -100,6 +120,12 @@ export interface K8sContext {
   redisPodSelector: Record<string, string>;
   /** OpsTree: values of the `app` label of the leader and follower pods (empty for Bitnami). */
   redisPodApps: string[];
+  /** Prometheus pods allowed to scrape the exporter port. */
+  prometheus: { namespace: string; podLabels: Record<string, string> };
+  /** Cluster DNS pods every egress policy admits on port 53. */
+  dns: { namespace: string; podLabels: Record<string, string> };
+  /** How the Redis pods spread over zones (see {@link zoneSpreadOf}). */
+  zoneSpread: ZoneSpread;
   /** Pods allowed to reach Redis on the data port (the spec's client selector). */
   clientPodSelector: Record<string, string>;
   secrets: SecretNames;
@@ -223,6 +249,42 @@ export function operatorOf(target: KubernetesTarget): K8sContext['operator'] {
   };
 }
 
+/**
+ * Zone spreading: the spec's choice, else `required` when the policy needs two zones (production) and
+ * `preferred` otherwise. `required` (DoNotSchedule) needs every node labelled {@link ZONE_LABEL}.
+ */
+export function zoneSpreadOf(target: KubernetesTarget, policy: ResolvedPolicy): ZoneSpread {
+  return target.zoneSpread ?? (policy.availability.minZones >= 2 ? 'required' : 'preferred');
+}
+
+/** topologySpreadConstraints for pods matching `matchLabels`: zones as configured, then hosts (best effort). */
+export function topologySpread(
+  spread: ZoneSpread,
+  matchLabels: Record<string, string>,
+): Array<{
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  labelSelector: { matchLabels: Record<string, string> };
+}> {
+  const host = {
+    maxSkew: 1,
+    topologyKey: 'kubernetes.io/hostname',
+    whenUnsatisfiable: 'ScheduleAnyway' as const,
+    labelSelector: { matchLabels: { ...matchLabels } },
+  };
+  if (spread === 'off') return [host];
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: ZONE_LABEL,
+      whenUnsatisfiable: spread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway',
+      labelSelector: { matchLabels: { ...matchLabels } },
+    },
+    host,
+  ];
+}
+
 export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
   const target = kubernetesTarget(d);
   const base = d.policy.name;
@@ -250,6 +312,13 @@ export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
     name,
     labels,
     operator: operatorOf(target),
+    prometheus: target.prometheus
+      ? { namespace: target.prometheus.namespace, podLabels: { ...target.prometheus.podSelector } }
+      : { namespace: PROMETHEUS_DEFAULT.namespace, podLabels: { ...PROMETHEUS_DEFAULT.podLabels } },
+    dns: target.dns
+      ? { namespace: target.dns.namespace, podLabels: { ...target.dns.podSelector } }
+      : { namespace: CLUSTER_DNS_DEFAULT.namespace, podLabels: { ...CLUSTER_DNS_DEFAULT.podLabels } },
+    zoneSpread: zoneSpreadOf(target, d.policy),
     redisPodSelector,
     redisPodApps: flavor === 'opstree' ? [`${base}-leader`, `${base}-follower`] : [],
     clientPodSelector,

@@ -253,6 +253,27 @@ export function opstreeYaml(): string {
       spec: { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'x' } } }] }] },
     }),
     k8sDoc({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'np-egress' },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [{ protocol: 'UDP', port: 53 }],
+          },
+          { to: [{ podSelector: { matchLabels: { app: 'r' } } }], ports: [{ port: 6379 }] },
+        ],
+      },
+    }),
+    k8sDoc({
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: 'pr' },
@@ -276,7 +297,12 @@ export function opstreeYaml(): string {
       spec: {
         schedule: '0 3 * * *',
         jobTemplate: {
-          spec: { template: { spec: { containers: [{ env: [{ name: 'RETENTION_DAYS', value: '15' }] }] } } },
+          spec: {
+            template: {
+              metadata: { labels: { 'redis-iac/backup': 'r' } },
+              spec: { containers: [{ env: [{ name: 'RETENTION_DAYS', value: '15' }] }] },
+            },
+          },
         },
       },
     }),
