@@ -226,11 +226,10 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
 
   return {
     fullnameOverride: ctx.name,
-    // bitnamilegacy images are not the chart's default repositories; the chart refuses them unless allowed.
     global: {
       // common.images.renderPullSecrets puts these on every pod of the chart (Redis, Sentinel, exporter).
       ...(ctx.imagePullSecrets.length > 0 ? { imagePullSecrets: [...ctx.imagePullSecrets] } : {}),
-      security: { allowInsecureImages: true },
+      security: { allowInsecureImages: substitutesChartImages(images) },
     },
     image: {
       registry: images.bitnamiRegistry,
@@ -271,6 +270,7 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
         registry: images.bitnamiRegistry,
         repository: images.bitnamiSentinelRepository,
         tag: images.bitnamiSentinelTag,
+        ...(images.bitnamiSentinelDigest ? { digest: images.bitnamiSentinelDigest } : {}),
         pullPolicy: 'IfNotPresent',
       },
       masterSet: SENTINEL_MASTER_SET,
@@ -285,6 +285,7 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
         registry: images.bitnamiRegistry,
         repository: images.bitnamiExporterRepository,
         tag: images.bitnamiExporterTag,
+        ...(images.bitnamiExporterDigest ? { digest: images.bitnamiExporterDigest } : {}),
         pullPolicy: 'IfNotPresent',
       },
       serviceMonitor: { enabled: true, interval: '30s', additionalLabels: ctx.labels },
@@ -312,6 +313,31 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
       },
     },
   };
+}
+
+/**
+ * The images the chart ships with (the `images` annotation of bitnami/redis 23.1.1's Chart.yaml:
+ * docker.io/bitnami/redis, redis-sentinel, redis-exporter).
+ */
+export const BITNAMI_CHART_IMAGES = [
+  'docker.io/bitnami/redis',
+  'docker.io/bitnami/redis-sentinel',
+  'docker.io/bitnami/redis-exporter',
+];
+
+/**
+ * `global.security.allowInsecureImages`, which the chart needs exactly when an image's
+ * `<registry>/<repository>` is not one of {@link BITNAMI_CHART_IMAGES}: bitnami/common's
+ * `common.errors.insecureImages` compares those names with the chart's `images` annotation and fails
+ * the render for any other ("Original containers have been substituted"); the switch turns that
+ * failure into a warning. It compares names only: it verifies no signature, turns off no TLS and
+ * changes no pull policy or security context, so it weakens nothing this project relies on (images
+ * are pinned here by tag and digest, checked against the CVE floors in production).
+ */
+export function substitutesChartImages(images: K8sContext['images']): boolean {
+  return [images.bitnamiRepository, images.bitnamiSentinelRepository, images.bitnamiExporterRepository].some(
+    (repo) => !BITNAMI_CHART_IMAGES.includes(`${images.bitnamiRegistry}/${repo}`),
+  );
 }
 
 /** The alert rules for the Bitnami release (the chart's metrics Service is `<release>-metrics`). */

@@ -10,12 +10,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadDeployment } from '../../lib/deployment';
 import { BACKUP_SCRIPT } from '../../lib/k8s/backup';
 import { makeContext, type Flavor } from '../../lib/k8s/context';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { ACL_TEMPLATE_KEY } from '../../lib/k8s/secrets';
 import { cli, HAVE_REDIS, type LocalRedis, skipNotice, startRedis, stopRedis } from './redis-local';
+import { loadPatched } from './patched-bitnami';
 
 skipNotice('backup script and ACL procedure tests');
 const suite = HAVE_REDIS ? describe : describe.skip;
@@ -182,7 +182,7 @@ suite('backup script (the CronJob) and restore procedure', () => {
 
 /** Run the documented Secret commands with a stand-in kubectl that records what would be created. */
 function runSecretCommands(flavor: Flavor): { admin: string; app: string; appUser: string; aclFile: string } {
-  const d = loadDeployment('examples/default.yaml');
+  const d = loadPatched('examples/default.yaml');
   const out = buildFlavor(d, flavor);
   const ctx = makeContext(d, flavor);
   const template = out.objects.find(

@@ -8,6 +8,7 @@ import { egressEvidence, exporterExposure } from '../../lib/conformance/kubernet
 import { deploymentFromYaml } from '../../lib/deployment';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { specError } from '../helpers';
+import { withKubernetesLines } from './patched-bitnami';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
@@ -15,7 +16,7 @@ type Loose = Record<string, any>;
 const DEFAULT_SPEC = fs.readFileSync(path.join('examples', 'default.yaml'), 'utf8');
 const ANCHOR = '    storageClass: gp3';
 const withKubernetes = (extra: string) =>
-  deploymentFromYaml(DEFAULT_SPEC.replace(ANCHOR, `${ANCHOR}\n${extra}`), 'default.yaml');
+  deploymentFromYaml(withKubernetesLines(DEFAULT_SPEC, ANCHOR, extra), 'default.yaml');
 const policies = (objects: Loose[]) => objects.filter((o) => o.kind === 'NetworkPolicy');
 const byName = (objects: Loose[], suffix: string) =>
   policies(objects).find((p) => String(p.metadata.name).endsWith(suffix))!;
