@@ -4,6 +4,7 @@
  * CronJob as they will be applied.
  */
 import { parseAllDocuments, parse } from 'yaml';
+import { catalogImageFor, cveFindings, minimumSafe, tagOf, versionFromTag } from '../catalog/images';
 import type { ResolvedPolicy } from '../policy/types';
 import { check, fail, na, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
@@ -212,6 +213,129 @@ export function egressEvidence(objs: K8sObject[], values?: Obj): Evidence {
       );
 }
 
+/** One image an artifact makes the cluster pull. */
+export interface ImageUse {
+  /** Where it appears, e.g. "RedisCluster kubernetesConfig.image". */
+  where: string;
+  /** registry/repository:tag, with @sha256:... when pinned by digest. */
+  ref: string;
+  /** Whether it runs redis-server (checked against the CVE floors). */
+  redis: boolean;
+}
+
+/** Images of the jobs' pods (containers and init containers) of every CronJob. */
+function cronJobImages(objs: K8sObject[]): ImageUse[] {
+  return kinds(objs, 'CronJob').flatMap((job) => {
+    const pod = get(job, 'spec', 'jobTemplate', 'spec', 'template', 'spec') as Obj | undefined;
+    const containers = [
+      ...((pod?.initContainers as Obj[] | undefined) ?? []),
+      ...((pod?.containers as Obj[] | undefined) ?? []),
+    ];
+    return containers.map((c) => ({
+      where: `CronJob ${String(job.metadata?.name)} container ${String(c.name)}`,
+      ref: String(c.image),
+      // The backup and TLS-reload containers run the flavor's Redis image (redis-cli); the uploader does not.
+      redis: /redis/.test(String(c.image)),
+    }));
+  });
+}
+
+/** The images of the OpsTree manifests: the RedisCluster's Redis and exporter, and the CronJobs'. */
+export function opstreeImages(objs: K8sObject[]): ImageUse[] {
+  const uses: ImageUse[] = [];
+  for (const rc of kinds(objs, 'RedisCluster')) {
+    uses.push({
+      where: 'RedisCluster kubernetesConfig.image',
+      ref: String(get(rc, 'spec', 'kubernetesConfig', 'image')),
+      redis: true,
+    });
+    if (get(rc, 'spec', 'redisExporter', 'enabled') !== false && get(rc, 'spec', 'redisExporter', 'image'))
+      uses.push({
+        where: 'RedisCluster redisExporter.image',
+        ref: String(get(rc, 'spec', 'redisExporter', 'image')),
+        redis: false,
+      });
+  }
+  return [...uses, ...cronJobImages(objs)];
+}
+
+/** The images of the Bitnami values (Redis, Sentinel when on, exporter when on) and the CronJobs'. */
+export function bitnamiImages(objs: K8sObject[], values: Obj): ImageUse[] {
+  const ref = (img: Obj | undefined) => {
+    const registry = (get(values, 'global', 'imageRegistry') as string | undefined) || String(img?.registry);
+    const base = `${registry}/${String(img?.repository)}:${String(img?.tag)}`;
+    return img?.digest ? `${base}@${String(img.digest)}` : base;
+  };
+  const uses: ImageUse[] = [{ where: 'values image', ref: ref(values.image as Obj), redis: true }];
+  if (get(values, 'sentinel', 'enabled') === true)
+    uses.push({
+      where: 'values sentinel.image',
+      ref: ref(get(values, 'sentinel', 'image') as Obj),
+      redis: true,
+    });
+  if (get(values, 'metrics', 'enabled') === true)
+    uses.push({
+      where: 'values metrics.image',
+      ref: ref(get(values, 'metrics', 'image') as Obj),
+      redis: false,
+    });
+  return [...uses, ...cronJobImages(objs)];
+}
+
+/**
+ * Every image pinned by digest. A tag alone passes only for an image the images catalog lists with the
+ * reason no digest is known (no citable source names one); a tag-only image whose digest the catalog
+ * records, or one the catalog does not know, fails.
+ */
+export function digestEvidence(uses: ImageUse[]): Evidence {
+  const unpinned: string[] = [];
+  const noneKnown: string[] = [];
+  for (const u of uses) {
+    if (/@sha256:[0-9a-f]{64}$/.test(u.ref)) continue;
+    const known = catalogImageFor(u.ref);
+    if (known && !known.digest) noneKnown.push(u.ref);
+    else
+      unpinned.push(
+        `${u.where}: ${u.ref}${known?.digest ? ` (the images catalog records ${known.digest})` : ''}`,
+      );
+  }
+  const pinned = uses.length - unpinned.length - noneKnown.length;
+  const tail = noneKnown.length ? `; by tag, no digest published: ${[...new Set(noneKnown)].join(', ')}` : '';
+  return unpinned.length
+    ? fail(`not pinned by digest: ${[...new Set(unpinned)].join('; ')}`)
+    : pass(`${pinned} of ${uses.length} image reference(s) pinned by digest${tail}`);
+}
+
+/** No Redis image below the CVE floors of lib/catalog/data/images.json (version read from the tag). */
+export function cveFloorEvidence(uses: ImageUse[]): Evidence {
+  const problems: string[] = [];
+  const versions = new Set<string>();
+  for (const u of uses.filter((x) => x.redis)) {
+    const tag = tagOf(u.ref);
+    const version = tag ? versionFromTag(tag) : undefined;
+    if (!version) {
+      problems.push(`${u.where}: ${u.ref} names no Redis version`);
+      continue;
+    }
+    versions.add(version);
+    const findings = cveFindings('redis', version);
+    if (findings.length)
+      problems.push(
+        `${u.where}: Redis ${version} below ${findings.map((f) => `${f.cve} (fixed in ${f.minimum})`).join(', ')}; needs ${minimumSafe('redis', version)} or later`,
+      );
+  }
+  return problems.length
+    ? fail([...new Set(problems)].join('; '))
+    : pass(`Redis ${[...versions].join(', ') || '(none)'} at or above every CVE floor`);
+}
+
+/** The images cell: both checks. */
+export function imagesEvidence(uses: ImageUse[]): Evidence {
+  const digest = digestEvidence(uses);
+  const floor = cveFloorEvidence(uses);
+  return check(digest.status === 'pass' && floor.status === 'pass', `${digest.detail}; ${floor.detail}`);
+}
+
 function networkEvidence(objs: K8sObject[], serviceTypes: string[], values?: Obj): Evidence {
   const policies = kinds(objs, 'NetworkPolicy');
   const open = serviceTypes.filter((t) => t === 'LoadBalancer' || t === 'NodePort');
@@ -304,6 +428,7 @@ function opstreeEvidence(objs: K8sObject[], policy: ResolvedPolicy): TargetEvide
       retain,
       retain ? 'PVCs kept when the RedisCluster is deleted' : 'PVCs are deleted with the RedisCluster',
     ),
+    images: imagesEvidence(opstreeImages(objs)),
   };
 }
 
@@ -367,6 +492,7 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
         ? `PVCs retained when the release is deleted (${deletes('master') || deletes('replica') ? 'a retention policy deletes them' : 'StatefulSet default Retain'})`
         : 'persistence off: data is lost with the pods',
     ),
+    images: imagesEvidence(bitnamiImages(objs, values)),
   };
 }
 

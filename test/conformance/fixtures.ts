@@ -1,4 +1,6 @@
 /** Minimal artifacts that satisfy every invariant, for the checkers' good/bad tests. */
+import { imagesCatalog } from '../../lib/catalog';
+import { imageRef } from '../../lib/catalog/images';
 import { fromSpec } from '../../lib/deployment';
 import { validateSpec } from '../../lib/spec/load';
 
@@ -222,6 +224,9 @@ export function selfHostedFiles(): Record<string, string> {
 
 const k8sDoc = (o: object) => JSON.stringify(o);
 
+/** The catalog's default OpsTree Redis image, pinned by digest and above every CVE floor. */
+export const REDIS_IMAGE = imageRef(imagesCatalog().images.opstreeRedis);
+
 export function opstreeYaml(): string {
   return [
     k8sDoc({
@@ -231,7 +236,7 @@ export function opstreeYaml(): string {
       spec: {
         clusterSize: 3,
         TLS: { secret: { secretName: 'r-tls' } },
-        kubernetesConfig: { image: 'x', redisSecret: { name: 'r-auth', key: 'password' } },
+        kubernetesConfig: { image: REDIS_IMAGE, redisSecret: { name: 'r-auth', key: 'password' } },
         redisFollower: {
           replicas: 3,
           topologySpreadConstraints: [{ topologyKey: 'topology.kubernetes.io/zone' }],
@@ -300,7 +305,11 @@ export function opstreeYaml(): string {
           spec: {
             template: {
               metadata: { labels: { 'redis-iac/backup': 'r' } },
-              spec: { containers: [{ env: [{ name: 'RETENTION_DAYS', value: '15' }] }] },
+              spec: {
+                containers: [
+                  { name: 'backup', image: REDIS_IMAGE, env: [{ name: 'RETENTION_DAYS', value: '15' }] },
+                ],
+              },
             },
           },
         },
