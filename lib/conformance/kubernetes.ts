@@ -369,8 +369,33 @@ function tlsFromCertificate(objs: K8sObject[], secret: unknown, what: string, ho
   );
 }
 
-function zoneSpread(v: unknown): boolean {
-  return text(v).includes('topology.kubernetes.io/zone');
+/**
+ * How the pods spread over zones: `required` when a topologySpreadConstraint on
+ * topology.kubernetes.io/zone says DoNotSchedule (the scheduler guarantees the spread), `preferred`
+ * when it says ScheduleAnyway (pods may all land in one zone), `missing` without one.
+ */
+/**
+ * `preferred` passes (the user chose it for nodes without zone labels, targets.kubernetes.zoneSpread)
+ * but the cell says the spread is not guaranteed.
+ */
+function spreadDetail(mode: ReturnType<typeof zoneSpreadMode>): string {
+  return mode === 'preferred' ? 'preferred (ScheduleAnyway: not guaranteed)' : mode;
+}
+
+export function zoneSpreadMode(v: unknown): 'required' | 'preferred' | 'missing' {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Obj;
+      if (o.topologyKey === 'topology.kubernetes.io/zone')
+        found.push(String(o.whenUnsatisfiable ?? 'DoNotSchedule'));
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(v);
+  if (found.length === 0) return 'missing';
+  return found.every((w) => w === 'DoNotSchedule') ? 'required' : 'preferred';
 }
 
 export function kubernetesEvidence(
@@ -416,8 +441,8 @@ function opstreeEvidence(objs: K8sObject[], policy: ResolvedPolicy): TargetEvide
     ),
     'private-networking': networkEvidence(objs, [serviceType]),
     'replicas-zones': check(
-      followers >= 1 && zoneSpread(spec) && pdbs > 0,
-      `${followers} follower(s) per ${String(spec.clusterSize)} leaders, zone topology spread ${zoneSpread(spec) ? 'set' : 'missing'}, ${pdbs} PDB(s); the cluster fails over by itself`,
+      followers >= 1 && zoneSpreadMode(spec) !== 'missing' && pdbs > 0,
+      `${followers} follower(s) per ${String(spec.clusterSize)} leaders, zone topology spread ${spreadDetail(zoneSpreadMode(spec))}, ${pdbs} PDB(s); the cluster fails over by itself`,
     ),
     snapshots: backupEvidence(objs, policy),
     'maintenance-window': na(
@@ -437,9 +462,10 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
   const replicas = Number(v('replica', 'replicaCount') ?? 0);
   const architecture = String(v('architecture') ?? 'replication');
   const sentinel = v('sentinel', 'enabled') === true;
-  const spread =
-    zoneSpread(v('replica', 'topologySpreadConstraints')) ||
-    zoneSpread(v('master', 'topologySpreadConstraints'));
+  const spread = zoneSpreadMode([
+    v('replica', 'topologySpreadConstraints'),
+    v('master', 'topologySpreadConstraints'),
+  ]);
   // StatefulSets keep their PVCs unless a retention policy says Delete (the chart's is off by default).
   const deletes = (role: string) => {
     const p = v(role, 'persistentVolumeClaimRetentionPolicy') as Obj | undefined;
@@ -478,8 +504,8 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
         ? pass(`networkPolicy.enabled, allowExternal=false; ${network.detail}`)
         : fail(`networkPolicy=${text(np)}; ${network.detail}`),
     'replicas-zones': check(
-      architecture === 'replication' && replicas >= 1 && sentinel && spread,
-      `architecture=${architecture}, ${replicas} replica(s), Sentinel ${sentinel ? 'on' : 'off'}, zone spread ${spread ? 'set' : 'missing'}`,
+      architecture === 'replication' && replicas >= 1 && sentinel && spread !== 'missing',
+      `architecture=${architecture}, ${replicas} replica(s), Sentinel ${sentinel ? 'on' : 'off'}, zone spread ${spreadDetail(spread)}`,
     ),
     snapshots: backupEvidence(objs, policy),
     'maintenance-window': na(
