@@ -152,6 +152,9 @@ function selects(policy: K8sObject, labels: Record<string, string>): boolean {
 /** An egress rule that lets the pod reach anything: no `to`, or any address / every namespace on every port. */
 function openEgress(rule: Obj, dataPods: boolean): boolean {
   const to = rule.to as Obj[] | undefined;
+  // DNS to any resolver is accepted: the Bitnami chart's own policy allows port 53 without `to`.
+  const ports = portsOf(rule);
+  if (ports.length > 0 && ports.every((p) => Number(p.port) === 53)) return false;
   if (!to?.length) return true;
   const wide = to.some((peer) => anyAddress(peer) || (everyNamespace(peer) && !peer.podSelector));
   // Redis pods must not reach outside addresses at all; job pods only on named ports (HTTPS for S3).

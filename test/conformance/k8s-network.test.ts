@@ -34,6 +34,13 @@ describe('egress restricted', () => {
     np.spec.podSelector = { matchLabels: { app: 'r' } };
     expect(egressEvidence(o)).toMatchObject({ status: 'fail', detail: /CronJob backup: no Egress policy/ });
   });
+  test('accepts DNS without `to` (the Bitnami chart policy) but not another port without `to`', () => {
+    const o = objs();
+    policy(o, 'np-egress').spec.egress.push({ ports: [{ port: 53, protocol: 'UDP' }] });
+    expect(egressEvidence(o).status).toBe('pass');
+    policy(o, 'np-egress').spec.egress.push({ ports: [{ port: 53 }, { port: 80 }] });
+    expect(egressEvidence(o).status).toBe('fail');
+  });
   test('flags Bitnami values that allow external egress', () => {
     expect(egressEvidence(objs(), { networkPolicy: { allowExternalEgress: true } }).status).toBe('fail');
   });

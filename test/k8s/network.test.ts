@@ -105,3 +105,26 @@ test('an empty Prometheus pod selector is refused with the field named', () => {
   const e = specError(() => withKubernetes('    prometheus: { namespace: monitoring, podSelector: {} }'));
   expect(e.message).toMatch(/targets\.kubernetes\.prometheus\.podSelector.*at least one label/);
 });
+
+test("allowInsecureImages only when an image is substituted: the chart's own bitnami/* names (with digests) leave it off", () => {
+  const own = withKubernetes(
+    [
+      '    images:',
+      '      bitnamiRegistry: docker.io',
+      '      bitnamiRepository: bitnami/redis',
+      '      bitnamiTag: 8.6.3-debian-12-r0',
+      `      bitnamiDigest: "sha256:${'1'.repeat(64)}"`,
+      '      bitnamiSentinelRepository: bitnami/redis-sentinel',
+      '      bitnamiSentinelTag: 8.6.3-debian-12-r0',
+      '      bitnamiExporterRepository: bitnami/redis-exporter',
+      '      bitnamiExporterTag: 1.80.1-debian-12-r0',
+    ].join('\n'),
+  );
+  const v = buildFlavor(own, 'bitnami').values as Loose;
+  expect(v.global.security).toEqual({ allowInsecureImages: false });
+  expect(v.image.digest).toBe(`sha256:${'1'.repeat(64)}`);
+  // The fixture's mirror (and bitnamilegacy) are substitutions: the chart would refuse them without it.
+  expect((buildFlavor(withKubernetes(''), 'bitnami').values as Loose).global.security).toEqual({
+    allowInsecureImages: true,
+  });
+});
