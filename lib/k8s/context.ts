@@ -237,7 +237,7 @@ export function resolveImages(target: KubernetesTarget, source: string): Images 
     throw new SpecError(`targets.kubernetes.images.${field}`, value, fix, source);
   };
   for (const [field, ref, example] of [
-    ['redis', images.opstreeRedis, 'quay.io/opstree/redis:v7.0.15'],
+    ['redis', images.opstreeRedis, 'quay.io/opstree/redis:v7.4.11'],
     ['exporter', images.opstreeExporter, 'quay.io/opstree/redis-exporter:v1.44.0'],
     ['backupUploader', images.backupUploader, 'docker.io/amazon/aws-cli:2.15.0'],
   ] as const) {

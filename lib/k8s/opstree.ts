@@ -80,7 +80,7 @@ export function clusterVersionOf(image: string, source = 'spec'): string {
     throw new SpecError(
       'targets.kubernetes.images.redis',
       image,
-      'give a Redis 6 or later image with a version tag (a digest may follow), e.g. quay.io/opstree/redis:v7.0.15; the operator reads the major version from it',
+      'give a Redis 6 or later image with a version tag (a digest may follow), e.g. quay.io/opstree/redis:v7.4.11; the operator reads the major version from it',
       source,
     );
   }
