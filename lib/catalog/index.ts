@@ -12,6 +12,7 @@ import azureManagedData from './data/azure-managed.json';
 import azurePremiumData from './data/azure-premium.json';
 import enginesData from './data/engines.json';
 import gcpData from './data/gcp-memorystore.json';
+import imagesData from './data/images.json';
 import kubernetesData from './data/kubernetes.json';
 import referenceData from './data/reference.json';
 import type {
@@ -20,6 +21,7 @@ import type {
   AzurePremiumCatalog,
   EnginesCatalog,
   GcpCatalog,
+  ImagesCatalog,
   KubernetesCatalog,
   ReferenceCatalog,
   RegionTable,
@@ -462,10 +464,84 @@ const azureManagedSchema = withChecks(
 );
 
 const imageTag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: 'expected an image tag' });
-const imageRef = z.string().regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, {
-  error: 'expected registry/repository:tag',
-});
 const repository = z.string().regex(/^[a-z0-9._-]+\/[a-z0-9._/-]+$/, { error: 'expected org/name' });
+const semver = (what: string) =>
+  z.string().regex(/^\d+\.\d+\.\d+$/, { error: `expected ${what} as major.minor.patch` });
+const releaseLine = z.string().regex(/^\d+\.\d+$/, { error: 'expected a release line major.minor' });
+
+const catalogImage = z
+  .strictObject({
+    registry: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, { error: 'expected a registry host' }),
+    repository,
+    tag: imageTag.refine((t) => t !== 'latest', { error: 'expected a versioned tag, not latest' }),
+    digest: z
+      .string()
+      .regex(/^sha256:[0-9a-f]{64}$/, { error: 'expected sha256: and 64 lower-case hex digits' })
+      .optional(),
+    noDigestReason: z.string().min(1).optional(),
+    redisVersion: semver('the Redis version').optional(),
+    source: sourceSchema,
+  })
+  // A missing digest must say why, so nobody drops one silently.
+  .refine((i) => !!i.digest !== !!i.noDigestReason, {
+    error: 'expected either digest or noDigestReason (exactly one)',
+    path: ['digest'],
+  });
+
+const imagesSchema = withChecks(
+  z.strictObject({
+    source: sourceSchema,
+    images: z.strictObject({
+      opstreeRedis: catalogImage,
+      opstreeExporter: catalogImage,
+      bitnamiRedis: catalogImage,
+      bitnamiSentinel: catalogImage,
+      bitnamiExporter: catalogImage,
+      backupUploader: catalogImage,
+    }),
+    cveFloors: z
+      .array(
+        z.strictObject({
+          cve: z.string().regex(/^CVE-\d{4}-\d{4,}$/, { error: 'expected CVE-YYYY-NNNN' }),
+          engine: z.enum(['redis', 'valkey']),
+          summary: name('what the vulnerability is'),
+          affectedFrom: semver('the first affected version').optional(),
+          fixed: z.record(releaseLine, semver('the first fixed version')),
+          source: sourceSchema,
+        }),
+      )
+      .min(1),
+  }),
+  (data, issues) => {
+    for (const [key, img] of Object.entries(data.images)) {
+      if (/Redis$|Sentinel$/.test(key) && !img.redisVersion) {
+        issues.push({
+          path: ['images', key, 'redisVersion'],
+          message: 'expected the Redis version of a Redis or Sentinel image (the CVE floors need it)',
+          input: img.redisVersion,
+        });
+      }
+    }
+    data.cveFloors.forEach((f, i) => {
+      for (const [line, version] of Object.entries(f.fixed)) {
+        if (!version.startsWith(`${line}.`)) {
+          issues.push({
+            path: ['cveFloors', i, 'fixed', line],
+            message: `expected a version on the ${line} line`,
+            input: version,
+          });
+        }
+      }
+      if (Object.keys(f.fixed).length === 0) {
+        issues.push({
+          path: ['cveFloors', i, 'fixed'],
+          message: 'expected at least one fixed release',
+          input: f.fixed,
+        });
+      }
+    });
+  },
+);
 const referenceNode = z.strictObject({
   type: name('the instance type'),
   vcpu: positive('vCPUs'),
@@ -485,21 +561,6 @@ const kubernetesSchema = withChecks(
       .int()
       .min(50, { error: 'expected 50..90: below 50 wastes memory' })
       .max(90, { error: 'expected 50..90: above 90 leaves no room for fork copy-on-write' }),
-    images: z.strictObject({
-      opstreeRedis: imageRef,
-      opstreeExporter: imageRef,
-      opstreeSentinel: imageRef.optional(),
-      bitnamiRegistry: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, { error: 'expected a registry host' }),
-      bitnamiRepository: repository,
-      bitnamiTag: imageTag,
-      bitnamiSentinelRepository: repository,
-      bitnamiSentinelTag: imageTag.optional(),
-      bitnamiExporterRepository: repository,
-      bitnamiExporterTag: imageTag,
-      backupUploader: imageRef,
-      backupUploaderSource: sourceSchema,
-      source: sourceSchema,
-    }),
     derivation: z
       .strictObject({
         hoursPerMonth: positive('hours per month'),
@@ -689,6 +750,7 @@ export type _SchemaMatchesTypes = [
   Assignable<z.output<typeof kubernetesSchema>, KubernetesCatalog>,
   Assignable<z.output<typeof referenceSchema>, ReferenceCatalog>,
   Assignable<z.output<typeof enginesSchema>, EnginesCatalog>,
+  Assignable<z.output<typeof imagesSchema>, ImagesCatalog>,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -704,6 +766,7 @@ export interface CatalogTypes {
   kubernetes: KubernetesCatalog;
   reference: ReferenceCatalog;
   engines: EnginesCatalog;
+  images: ImagesCatalog;
 }
 export type CatalogName = keyof CatalogTypes;
 
@@ -715,6 +778,7 @@ const SCHEMAS: Record<CatalogName, z.ZodType> = {
   kubernetes: kubernetesSchema,
   reference: referenceSchema,
   engines: enginesSchema,
+  images: imagesSchema,
 };
 
 export const CATALOG_NAMES = Object.keys(SCHEMAS) as CatalogName[];
@@ -763,6 +827,7 @@ const RAW: Record<CatalogName, unknown> = {
   kubernetes: kubernetesData,
   reference: referenceData,
   engines: enginesData,
+  images: imagesData,
 };
 
 const cache = new Map<CatalogName, unknown>();
@@ -780,6 +845,7 @@ export const azureManagedCatalog = (): AzureManagedCatalog => loadCatalog('azure
 export const kubernetesCatalog = (): KubernetesCatalog => loadCatalog('kubernetes');
 export const referenceCatalog = (): ReferenceCatalog => loadCatalog('reference');
 export const enginesCatalog = (): EnginesCatalog => loadCatalog('engines');
+export const imagesCatalog = (): ImagesCatalog => loadCatalog('images');
 
 /**
  * Price multiplier of `region` relative to the catalog's default region. An unknown region is a spec

@@ -184,24 +184,6 @@ export interface KubernetesCatalog {
   storageGibMonthUsd: number;
   /** Share of a container memory limit given to maxmemory (the rest: buffers, fork COW, exporter). */
   maxMemoryPercentOfLimit: number;
-  images: {
-    opstreeRedis: string;
-    opstreeExporter: string;
-    bitnamiRegistry: string;
-    bitnamiRepository: string;
-    bitnamiTag: string;
-    bitnamiSentinelRepository: string;
-    bitnamiExporterRepository: string;
-    bitnamiExporterTag: string;
-    /** Image of the backup job's S3 uploader (AWS CLI v2). */
-    backupUploader: string;
-    backupUploaderSource: Source;
-    /** Sentinel image tag (same Redis version as bitnamiTag). @default bitnamiTag */
-    bitnamiSentinelTag?: string;
-    /** OpsTree sentinel image, e.g. quay.io/opstree/redis-sentinel:v7.0.15. */
-    opstreeSentinel?: string;
-    source: Source;
-  };
   /**
    * How the per-unit prices were derived: two reference worker nodes that differ only in memory give
    * the price of one GiB, the rest of the smaller node's price is its vCPUs. 730 hours a month.
@@ -241,4 +223,45 @@ export interface EnginesCatalog {
   fieldSources?: Record<string, Source>;
   releases: { redis: string[]; valkey: string[] };
   selfHostedMinimum: { redis: string; valkey: string };
+}
+
+/** One default container image: where it is, its tag, its digest when a citable source names one. */
+export interface CatalogImage {
+  registry: string;
+  /** Repository path without registry, e.g. opstree/redis. */
+  repository: string;
+  tag: string;
+  /** sha256:<64 hex>, only when a source names it; the manifests then pull by digest. */
+  digest?: string;
+  /** Why no digest is recorded (required when `digest` is absent). */
+  noDigestReason?: string;
+  /** The Redis server version the image runs (Redis and Sentinel images only): checked against cveFloors. */
+  redisVersion?: string;
+  source: Source;
+}
+
+/** The minimum fixed version of one engine for one CVE, per release line ("major.minor"). */
+export interface CveFloor {
+  cve: string;
+  engine: 'redis' | 'valkey';
+  summary: string;
+  /** First affected version, when the bug is not in every older release. @default every version */
+  affectedFrom?: string;
+  /** Release line -> first fixed version on it. Lines above the highest listed one contain the fix; other lines have none. */
+  fixed: Record<string, string>;
+  source: Source;
+}
+
+/** lib/catalog/data/images.json: default images of the Kubernetes flavors and the CVE floors. */
+export interface ImagesCatalog {
+  source: Source;
+  images: {
+    opstreeRedis: CatalogImage;
+    opstreeExporter: CatalogImage;
+    bitnamiRedis: CatalogImage;
+    bitnamiSentinel: CatalogImage;
+    bitnamiExporter: CatalogImage;
+    backupUploader: CatalogImage;
+  };
+  cveFloors: CveFloor[];
 }

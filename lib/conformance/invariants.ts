@@ -25,6 +25,7 @@ export const INVARIANTS: Invariant[] = [
   { id: 'maintenance-window', title: 'Maintenance window set', rules: ['maintenance-window'] },
   { id: 'alerts', title: 'Alerts: memory, evictions, connections, replication', rules: ['alerts'] },
   { id: 'deletion-protection', title: 'Deletion protection', rules: ['deletion-protection'] },
+  { id: 'images', title: 'Images pinned by digest, none below the CVE floor', rules: [] },
 ];
 
 /** Whether the resolved policy asks for the invariant at all. */
@@ -50,8 +51,17 @@ export function required(id: InvariantId, p: ResolvedPolicy): boolean {
       return p.alerts.enabled;
     case 'deletion-protection':
       return p.availability.deletionProtection;
+    case 'images':
+      // Production refuses vulnerable images at synth; the cell re-checks what the artifact pulls.
+      return p.profile === 'production';
   }
 }
+
+/** What targets without container images get for the images invariant. */
+export const NO_IMAGES: Evidence = {
+  status: 'na',
+  detail: 'no container images in this artifact: the provider or the host package supplies the engine',
+};
 
 export function secretEvidence(findings: SecretFinding[]): Evidence {
   if (findings.length === 0)
@@ -77,7 +87,11 @@ export function cellsFor(
   secrets: SecretFinding[],
   policy: ResolvedPolicy,
 ): Record<InvariantId, Cell> {
-  const all: Record<InvariantId, Evidence> = { ...evidence, 'no-plaintext-secret': secretEvidence(secrets) };
+  const all: Record<InvariantId, Evidence> = {
+    ...evidence,
+    images: evidence.images ?? NO_IMAGES,
+    'no-plaintext-secret': secretEvidence(secrets),
+  };
   return Object.fromEntries(INVARIANTS.map((inv) => [inv.id, toCell(inv, all[inv.id], policy)])) as Record<
     InvariantId,
     Cell

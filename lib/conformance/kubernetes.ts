@@ -5,6 +5,7 @@
  */
 import { parseAllDocuments, parse } from 'yaml';
 import type { DeclaredUser } from '../policy/roles';
+import { catalogImageFor, cveFindings, minimumSafe, tagOf, versionFromTag } from '../catalog/images';
 import type { ResolvedPolicy } from '../policy/types';
 import { parseAclUsers } from '../redisconf';
 import { check, fail, na, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
@@ -22,6 +23,8 @@ interface K8sObject {
 const get = (o: unknown, ...keys: string[]): unknown =>
   keys.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Obj)[k] : undefined), o);
 const text = (v: unknown) => JSON.stringify(v ?? null);
+
+export type { K8sObject };
 
 export function parseManifests(yamlText: string): K8sObject[] {
   return parseAllDocuments(yamlText)
@@ -64,38 +67,295 @@ function backupEvidence(objs: K8sObject[], policy: ResolvedPolicy): Evidence {
   );
 }
 
-/** redis_exporter's port: scraping it from any namespace exposes no data. */
+/** redis_exporter's port. */
 const EXPORTER_PORT = 9121;
+const REDIS_PORT = 6379;
+
+const ANY_ADDRESS = ['0.0.0.0/0', '::/0'];
+const anyAddress = (peer: Obj) => ANY_ADDRESS.includes(String(get(peer, 'ipBlock', 'cidr')));
+/** A namespaceSelector that matches every namespace ({} or present but empty). */
+const everyNamespace = (peer: Obj) =>
+  peer.namespaceSelector !== undefined && text(peer.namespaceSelector) === '{}';
+const portsOf = (rule: Obj) => (rule.ports as Obj[] | undefined) ?? [];
+/** Whether a rule's ports include `port` (a rule without ports covers every port). */
+const coversPort = (rule: Obj, port: number) =>
+  portsOf(rule).length === 0 || portsOf(rule).some((p) => Number(p.port) === port);
 
 /**
  * An ingress rule admits anyone when it has no `from` (or an empty one), or a peer that selects every
- * namespace's pods (`namespaceSelector: {}` with no narrower podSelector) or any address
- * (ipBlock 0.0.0.0/0 or ::/0); it matters when its ports (all ports when absent) reach past the exporter.
+ * namespace's pods (`namespaceSelector: {}` with no narrower podSelector) or any address; it matters
+ * here when its ports reach a data port (the exporter port is judged by {@link exporterExposure}).
  */
 function openRule(rule: Obj): boolean {
   const from = rule.from as Obj[] | undefined;
-  const ports = rule.ports as Obj[] | undefined;
-  const dataPorts = !ports?.length || ports.some((p) => Number(p.port) !== EXPORTER_PORT);
+  const dataPorts = portsOf(rule).length === 0 || portsOf(rule).some((p) => Number(p.port) !== EXPORTER_PORT);
   const anyone =
     !from?.length ||
     from.some(
       (peer) =>
-        ['0.0.0.0/0', '::/0'].includes(String(get(peer, 'ipBlock', 'cidr'))) ||
-        (text(peer.namespaceSelector) === '{}' &&
-          (peer.podSelector === undefined || text(peer.podSelector) === '{}')),
+        anyAddress(peer) ||
+        (everyNamespace(peer) && (peer.podSelector === undefined || text(peer.podSelector) === '{}')),
     );
   return anyone && dataPorts;
 }
 
-function networkEvidence(objs: K8sObject[], serviceTypes: string[]): Evidence {
+/**
+ * The exporter port must not be open cluster-wide: redis_exporter's `/scrape?target=<host>` makes it
+ * connect to any host with its own Redis credentials. A rule on that port (or on every port) fails when
+ * it has no `from`, or a peer in every namespace (`namespaceSelector: {}`, whatever its podSelector:
+ * anyone can label a pod in their own namespace), or any address. For Bitnami the chart's own policy
+ * counts too: `networkPolicy.metrics.allowExternal` must be false with a namespace to admit.
+ */
+export function exporterExposure(objs: K8sObject[], values?: Obj): Evidence {
+  const open: string[] = [];
+  for (const p of kinds(objs, 'NetworkPolicy')) {
+    for (const rule of (get(p, 'spec', 'ingress') as Obj[] | undefined) ?? []) {
+      if (!coversPort(rule, EXPORTER_PORT)) continue;
+      const from = rule.from as Obj[] | undefined;
+      if (!from?.length || from.some((peer) => anyAddress(peer) || everyNamespace(peer)))
+        open.push(String(p.metadata?.name));
+    }
+  }
+  if (values) {
+    const m = get(values, 'networkPolicy', 'metrics') as Obj | undefined;
+    const nsLabels = m?.ingressNSMatchLabels as Obj | undefined;
+    if (
+      get(values, 'metrics', 'enabled') === true &&
+      (m?.allowExternal !== false || !nsLabels || !Object.keys(nsLabels).length)
+    )
+      open.push(`values networkPolicy.metrics=${text(m)}`);
+  }
+  return open.length
+    ? fail(
+        `exporter port ${EXPORTER_PORT} open to every namespace or address in ${[...new Set(open)].join(', ')}`,
+      )
+    : pass(`exporter port ${EXPORTER_PORT} admitted only from named namespaces and pods`);
+}
+
+interface Selected {
+  what: string;
+  labels: Record<string, string>;
+}
+
+/** Whether a policy's podSelector selects pods carrying `labels` (matchLabels subset; expressions In). */
+function selects(policy: K8sObject, labels: Record<string, string>): boolean {
+  const sel = (get(policy, 'spec', 'podSelector') as Obj | undefined) ?? {};
+  const ml = (sel.matchLabels as Record<string, string> | undefined) ?? {};
+  if (!Object.entries(ml).every(([k, v]) => labels[k] === v)) return false;
+  const exprs = (sel.matchExpressions as Obj[] | undefined) ?? [];
+  return exprs.every(
+    (e) =>
+      e.operator === 'In' &&
+      labels[String(e.key)] !== undefined &&
+      (e.values as string[]).includes(labels[String(e.key)]),
+  );
+}
+
+/** An egress rule that lets the pod reach anything: no `to`, or any address / every namespace on every port. */
+function openEgress(rule: Obj, dataPods: boolean): boolean {
+  const to = rule.to as Obj[] | undefined;
+  // DNS to any resolver is accepted: the Bitnami chart's own policy allows port 53 without `to`.
+  const ports = portsOf(rule);
+  if (ports.length > 0 && ports.every((p) => Number(p.port) === 53)) return false;
+  if (!to?.length) return true;
+  const wide = to.some((peer) => anyAddress(peer) || (everyNamespace(peer) && !peer.podSelector));
+  // Redis pods must not reach outside addresses at all; job pods only on named ports (HTTPS for S3).
+  return wide && (dataPods || portsOf(rule).length === 0);
+}
+
+/**
+ * Egress is restricted: the Redis pods (what the policies admitting clients on 6379 select) and every
+ * CronJob's pods are selected by a policy with policyType Egress, and no egress rule reaches any address
+ * on every port (for the Redis pods: any address at all). For Bitnami, `networkPolicy.allowExternalEgress`
+ * must be false as well.
+ */
+export function egressEvidence(objs: K8sObject[], values?: Obj): Evidence {
+  const policies = kinds(objs, 'NetworkPolicy');
+  const egressPolicies = policies.filter((p) =>
+    ((get(p, 'spec', 'policyTypes') as string[] | undefined) ?? []).includes('Egress'),
+  );
+  const redisSelectors = policies
+    .filter((p) =>
+      ((get(p, 'spec', 'ingress') as Obj[] | undefined) ?? []).some((r) => coversPort(r, REDIS_PORT)),
+    )
+    .map((p) => get(p, 'spec', 'podSelector') as Obj);
+  const targets: Selected[] = [];
+  for (const sel of redisSelectors) {
+    // A representative Redis pod: the matchLabels plus the first value of each In expression.
+    const labels: Record<string, string> = { ...((sel?.matchLabels as Record<string, string>) ?? {}) };
+    for (const e of (sel?.matchExpressions as Obj[] | undefined) ?? [])
+      if (e.operator === 'In') labels[String(e.key)] = String((e.values as string[])[0]);
+    targets.push({ what: 'Redis pods', labels });
+  }
+  for (const job of kinds(objs, 'CronJob')) {
+    const labels = get(job, 'spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels') as Record<
+      string,
+      string
+    >;
+    targets.push({ what: `CronJob ${String(job.metadata?.name)}`, labels: labels ?? {} });
+  }
+  const problems: string[] = [];
+  if (redisSelectors.length === 0) problems.push('no policy selects the Redis pods');
+  for (const t of targets) {
+    const covering = egressPolicies.filter((p) => selects(p, t.labels));
+    if (covering.length === 0) {
+      problems.push(`${t.what}: no Egress policy`);
+      continue;
+    }
+    const dataPods = t.what === 'Redis pods';
+    for (const p of covering)
+      if (((get(p, 'spec', 'egress') as Obj[] | undefined) ?? []).some((r) => openEgress(r, dataPods)))
+        problems.push(`${t.what}: ${String(p.metadata?.name)} allows egress to anywhere`);
+  }
+  if (values && get(values, 'networkPolicy', 'allowExternalEgress') !== false)
+    problems.push(
+      `values networkPolicy.allowExternalEgress=${text(get(values, 'networkPolicy', 'allowExternalEgress'))}`,
+    );
+  return problems.length
+    ? fail(`egress not restricted: ${problems.join('; ')}`)
+    : pass(
+        `egress restricted for ${targets.map((t) => t.what).join(', ')} (DNS, Redis peers, named targets)`,
+      );
+}
+
+/** One image an artifact makes the cluster pull. */
+export interface ImageUse {
+  /** Where it appears, e.g. "RedisCluster kubernetesConfig.image". */
+  where: string;
+  /** registry/repository:tag, with @sha256:... when pinned by digest. */
+  ref: string;
+  /** Whether it runs redis-server (checked against the CVE floors). */
+  redis: boolean;
+}
+
+/** Images of the jobs' pods (containers and init containers) of every CronJob. */
+function cronJobImages(objs: K8sObject[]): ImageUse[] {
+  return kinds(objs, 'CronJob').flatMap((job) => {
+    const pod = get(job, 'spec', 'jobTemplate', 'spec', 'template', 'spec') as Obj | undefined;
+    const containers = [
+      ...((pod?.initContainers as Obj[] | undefined) ?? []),
+      ...((pod?.containers as Obj[] | undefined) ?? []),
+    ];
+    return containers.map((c) => ({
+      where: `CronJob ${String(job.metadata?.name)} container ${String(c.name)}`,
+      ref: String(c.image),
+      // The backup and TLS-reload containers run the flavor's Redis image (redis-cli); the uploader does not.
+      redis: /redis/.test(String(c.image)),
+    }));
+  });
+}
+
+/** The images of the OpsTree manifests: the RedisCluster's Redis and exporter, and the CronJobs'. */
+export function opstreeImages(objs: K8sObject[]): ImageUse[] {
+  const uses: ImageUse[] = [];
+  for (const rc of kinds(objs, 'RedisCluster')) {
+    uses.push({
+      where: 'RedisCluster kubernetesConfig.image',
+      ref: String(get(rc, 'spec', 'kubernetesConfig', 'image')),
+      redis: true,
+    });
+    if (get(rc, 'spec', 'redisExporter', 'enabled') !== false && get(rc, 'spec', 'redisExporter', 'image'))
+      uses.push({
+        where: 'RedisCluster redisExporter.image',
+        ref: String(get(rc, 'spec', 'redisExporter', 'image')),
+        redis: false,
+      });
+  }
+  return [...uses, ...cronJobImages(objs)];
+}
+
+/** The images of the Bitnami values (Redis, Sentinel when on, exporter when on) and the CronJobs'. */
+export function bitnamiImages(objs: K8sObject[], values: Obj): ImageUse[] {
+  const ref = (img: Obj | undefined) => {
+    const registry = (get(values, 'global', 'imageRegistry') as string | undefined) || String(img?.registry);
+    const base = `${registry}/${String(img?.repository)}:${String(img?.tag)}`;
+    return img?.digest ? `${base}@${String(img.digest)}` : base;
+  };
+  const uses: ImageUse[] = [{ where: 'values image', ref: ref(values.image as Obj), redis: true }];
+  if (get(values, 'sentinel', 'enabled') === true)
+    uses.push({
+      where: 'values sentinel.image',
+      ref: ref(get(values, 'sentinel', 'image') as Obj),
+      redis: true,
+    });
+  if (get(values, 'metrics', 'enabled') === true)
+    uses.push({
+      where: 'values metrics.image',
+      ref: ref(get(values, 'metrics', 'image') as Obj),
+      redis: false,
+    });
+  return [...uses, ...cronJobImages(objs)];
+}
+
+/**
+ * Every image pinned by digest. A tag alone passes only for an image the images catalog lists with the
+ * reason no digest is known (no citable source names one); a tag-only image whose digest the catalog
+ * records, or one the catalog does not know, fails.
+ */
+export function digestEvidence(uses: ImageUse[]): Evidence {
+  const unpinned: string[] = [];
+  const noneKnown: string[] = [];
+  for (const u of uses) {
+    if (/@sha256:[0-9a-f]{64}$/.test(u.ref)) continue;
+    const known = catalogImageFor(u.ref);
+    if (known && !known.digest) noneKnown.push(u.ref);
+    else
+      unpinned.push(
+        `${u.where}: ${u.ref}${known?.digest ? ` (the images catalog records ${known.digest})` : ''}`,
+      );
+  }
+  const pinned = uses.length - unpinned.length - noneKnown.length;
+  const tail = noneKnown.length ? `; by tag, no digest published: ${[...new Set(noneKnown)].join(', ')}` : '';
+  return unpinned.length
+    ? fail(`not pinned by digest: ${[...new Set(unpinned)].join('; ')}`)
+    : pass(`${pinned} of ${uses.length} image reference(s) pinned by digest${tail}`);
+}
+
+/** No Redis image below the CVE floors of lib/catalog/data/images.json (version read from the tag). */
+export function cveFloorEvidence(uses: ImageUse[]): Evidence {
+  const problems: string[] = [];
+  const versions = new Set<string>();
+  for (const u of uses.filter((x) => x.redis)) {
+    const tag = tagOf(u.ref);
+    const version = tag ? versionFromTag(tag) : undefined;
+    if (!version) {
+      problems.push(`${u.where}: ${u.ref} names no Redis version`);
+      continue;
+    }
+    versions.add(version);
+    const findings = cveFindings('redis', version);
+    if (findings.length)
+      problems.push(
+        `${u.where}: Redis ${version} below ${findings.map((f) => `${f.cve} (fixed in ${f.minimum})`).join(', ')}; needs ${minimumSafe('redis', version)} or later`,
+      );
+  }
+  return problems.length
+    ? fail([...new Set(problems)].join('; '))
+    : pass(`Redis ${[...versions].join(', ') || '(none)'} at or above every CVE floor`);
+}
+
+/** The images cell: both checks. */
+export function imagesEvidence(uses: ImageUse[]): Evidence {
+  const digest = digestEvidence(uses);
+  const floor = cveFloorEvidence(uses);
+  return check(digest.status === 'pass' && floor.status === 'pass', `${digest.detail}; ${floor.detail}`);
+}
+
+function networkEvidence(objs: K8sObject[], serviceTypes: string[], values?: Obj): Evidence {
   const policies = kinds(objs, 'NetworkPolicy');
   const open = serviceTypes.filter((t) => t === 'LoadBalancer' || t === 'NodePort');
   const allowAll = policies.some((p) =>
     ((get(p, 'spec', 'ingress') as Obj[] | undefined) ?? []).some(openRule),
   );
+  const exporter = exporterExposure(objs, values);
+  const egress = egressEvidence(objs, values);
   return check(
-    policies.length > 0 && open.length === 0 && !allowAll,
-    `${policies.length} NetworkPolicy object(s)${allowAll ? ' (one admits any pod or address to the Redis ports)' : ''}, Service types: ${serviceTypes.length ? [...new Set(serviceTypes)].join(', ') : 'ClusterIP'}`,
+    policies.length > 0 &&
+      open.length === 0 &&
+      !allowAll &&
+      exporter.status === 'pass' &&
+      egress.status === 'pass',
+    `${policies.length} NetworkPolicy object(s)${allowAll ? ' (one admits any pod or address to the Redis ports)' : ''}, Service types: ${serviceTypes.length ? [...new Set(serviceTypes)].join(', ') : 'ClusterIP'}; ${exporter.detail}; ${egress.detail}`,
   );
 }
 
@@ -114,8 +374,33 @@ function tlsFromCertificate(objs: K8sObject[], secret: unknown, what: string, ho
   );
 }
 
-function zoneSpread(v: unknown): boolean {
-  return text(v).includes('topology.kubernetes.io/zone');
+/**
+ * How the pods spread over zones: `required` when a topologySpreadConstraint on
+ * topology.kubernetes.io/zone says DoNotSchedule (the scheduler guarantees the spread), `preferred`
+ * when it says ScheduleAnyway (pods may all land in one zone), `missing` without one.
+ */
+/**
+ * `preferred` passes (the user chose it for nodes without zone labels, targets.kubernetes.zoneSpread)
+ * but the cell says the spread is not guaranteed.
+ */
+function spreadDetail(mode: ReturnType<typeof zoneSpreadMode>): string {
+  return mode === 'preferred' ? 'preferred (ScheduleAnyway: not guaranteed)' : mode;
+}
+
+export function zoneSpreadMode(v: unknown): 'required' | 'preferred' | 'missing' {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Obj;
+      if (o.topologyKey === 'topology.kubernetes.io/zone')
+        found.push(String(o.whenUnsatisfiable ?? 'DoNotSchedule'));
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(v);
+  if (found.length === 0) return 'missing';
+  return found.every((w) => w === 'DoNotSchedule') ? 'required' : 'preferred';
 }
 
 export function kubernetesEvidence(
@@ -161,8 +446,8 @@ function opstreeEvidence(objs: K8sObject[], policy: ResolvedPolicy): TargetEvide
     ),
     'private-networking': networkEvidence(objs, [serviceType]),
     'replicas-zones': check(
-      followers >= 1 && zoneSpread(spec) && pdbs > 0,
-      `${followers} follower(s) per ${String(spec.clusterSize)} leaders, zone topology spread ${zoneSpread(spec) ? 'set' : 'missing'}, ${pdbs} PDB(s); the cluster fails over by itself`,
+      followers >= 1 && zoneSpreadMode(spec) !== 'missing' && pdbs > 0,
+      `${followers} follower(s) per ${String(spec.clusterSize)} leaders, zone topology spread ${spreadDetail(zoneSpreadMode(spec))}, ${pdbs} PDB(s); the cluster fails over by itself`,
     ),
     snapshots: backupEvidence(objs, policy),
     'maintenance-window': na(
@@ -173,6 +458,7 @@ function opstreeEvidence(objs: K8sObject[], policy: ResolvedPolicy): TargetEvide
       retain,
       retain ? 'PVCs kept when the RedisCluster is deleted' : 'PVCs are deleted with the RedisCluster',
     ),
+    images: imagesEvidence(opstreeImages(objs)),
   };
 }
 
@@ -181,9 +467,10 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
   const replicas = Number(v('replica', 'replicaCount') ?? 0);
   const architecture = String(v('architecture') ?? 'replication');
   const sentinel = v('sentinel', 'enabled') === true;
-  const spread =
-    zoneSpread(v('replica', 'topologySpreadConstraints')) ||
-    zoneSpread(v('master', 'topologySpreadConstraints'));
+  const spread = zoneSpreadMode([
+    v('replica', 'topologySpreadConstraints'),
+    v('master', 'topologySpreadConstraints'),
+  ]);
   // StatefulSets keep their PVCs unless a retention policy says Delete (the chart's is off by default).
   const deletes = (role: string) => {
     const p = v(role, 'persistentVolumeClaimRetentionPolicy') as Obj | undefined;
@@ -199,7 +486,7 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
     .map(String);
   const rules = text(v('metrics', 'prometheusRule', 'rules')) + text(kinds(objs, 'PrometheusRule'));
   const np = v('networkPolicy') as Obj | undefined;
-  const network = networkEvidence(objs, serviceTypes);
+  const network = networkEvidence(objs, serviceTypes, values);
   return {
     tls:
       v('tls', 'enabled') === true
@@ -222,8 +509,8 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
         ? pass(`networkPolicy.enabled, allowExternal=false; ${network.detail}`)
         : fail(`networkPolicy=${text(np)}; ${network.detail}`),
     'replicas-zones': check(
-      architecture === 'replication' && replicas >= 1 && sentinel && spread,
-      `architecture=${architecture}, ${replicas} replica(s), Sentinel ${sentinel ? 'on' : 'off'}, zone spread ${spread ? 'set' : 'missing'}`,
+      architecture === 'replication' && replicas >= 1 && sentinel && spread !== 'missing',
+      `architecture=${architecture}, ${replicas} replica(s), Sentinel ${sentinel ? 'on' : 'off'}, zone spread ${spreadDetail(spread)}`,
     ),
     snapshots: backupEvidence(objs, policy),
     'maintenance-window': na(
@@ -236,6 +523,7 @@ function bitnamiEvidence(objs: K8sObject[], values: Obj, policy: ResolvedPolicy)
         ? `PVCs retained when the release is deleted (${deletes('master') || deletes('replica') ? 'a retention policy deletes them' : 'StatefulSet default Retain'})`
         : 'persistence off: data is lost with the pods',
     ),
+    images: imagesEvidence(bitnamiImages(objs, values)),
   };
 }
 

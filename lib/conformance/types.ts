@@ -37,13 +37,20 @@ export type InvariantId =
   | 'snapshots'
   | 'maintenance-window'
   | 'alerts'
-  | 'deletion-protection';
+  | 'deletion-protection'
+  | 'images';
 
 /** What a reader found in the artifact for one invariant. */
 export type Evidence =
   { status: 'pass'; detail: string } | { status: 'fail'; detail: string } | { status: 'na'; detail: string };
 
-export type TargetEvidence = Record<Exclude<InvariantId, 'no-plaintext-secret'>, Evidence>;
+/**
+ * Evidence per invariant. `images` only where the artifact names container images (Kubernetes); the
+ * other targets leave it out and get a not-applicable cell.
+ */
+export type TargetEvidence = Record<Exclude<InvariantId, 'no-plaintext-secret' | 'images'>, Evidence> & {
+  images?: Evidence;
+};
 
 export interface Cell {
   status: 'pass' | 'fail' | 'na' | 'waived';

@@ -11,9 +11,9 @@ import { TOPOLOGY } from '../planner/assumptions';
 import type { KubernetesResources } from '../planner/types';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
-import { backupWanted, REDIS_UID, bitnamiRedisImage, type K8sContext } from './context';
+import { backupWanted, REDIS_UID, bitnamiRedisImage, topologySpread, type K8sContext } from './context';
 import { alertRules, RedisMonitoring, type AlertRule } from './monitoring';
-import { RedisNetworkPolicy } from './network';
+import { NAMESPACE_NAME_LABEL, RedisNetworkPolicy } from './network';
 import { ACL_FILE_KEY, addRedisAuth, credentialsSecret, jobRoles } from './secrets';
 import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
 
@@ -133,7 +133,17 @@ export interface BitnamiRedisValues {
     serviceMonitor: { enabled: boolean; interval: string; additionalLabels: Record<string, string> };
     prometheusRule: { enabled: boolean; additionalLabels: Record<string, string>; rules: AlertRule[] };
   };
-  networkPolicy: { enabled: boolean; allowExternal: boolean; allowExternalEgress: boolean };
+  networkPolicy: {
+    enabled: boolean;
+    allowExternal: boolean;
+    allowExternalEgress: boolean;
+    /** The chart's default (allowExternal: true) opens the exporter port to every pod of the cluster. */
+    metrics: {
+      allowExternal: boolean;
+      ingressNSMatchLabels: Record<string, string>;
+      ingressNSPodMatchLabels: Record<string, string>;
+    };
+  };
 }
 
 export interface BitnamiLayout {
@@ -178,20 +188,8 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
     'app.kubernetes.io/instance': ctx.name,
     'app.kubernetes.io/component': component,
   });
-  const spread = (component: string): TopologySpreadConstraint[] => [
-    {
-      maxSkew: 1,
-      topologyKey: 'topology.kubernetes.io/zone',
-      whenUnsatisfiable: policy.availability.minZones >= 2 ? 'DoNotSchedule' : 'ScheduleAnyway',
-      labelSelector: { matchLabels: podLabels(component) },
-    },
-    {
-      maxSkew: 1,
-      topologyKey: 'kubernetes.io/hostname',
-      whenUnsatisfiable: 'ScheduleAnyway',
-      labelSelector: { matchLabels: podLabels(component) },
-    },
-  ];
+  const spread = (component: string): TopologySpreadConstraint[] =>
+    topologySpread(ctx.zoneSpread, podLabels(component));
   const node = (component: string): NodeValues => ({
     resources: {
       requests: { cpu: `${res.cpuRequestMilli}m`, memory: `${res.memoryRequestMi}Mi` },
@@ -234,11 +232,10 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
 
   return {
     fullnameOverride: ctx.name,
-    // bitnamilegacy images are not the chart's default repositories; the chart refuses them unless allowed.
     global: {
       // common.images.renderPullSecrets puts these on every pod of the chart (Redis, Sentinel, exporter).
       ...(ctx.imagePullSecrets.length > 0 ? { imagePullSecrets: [...ctx.imagePullSecrets] } : {}),
-      security: { allowInsecureImages: true },
+      security: { allowInsecureImages: substitutesChartImages(images) },
     },
     image: {
       registry: images.bitnamiRegistry,
@@ -279,6 +276,7 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
         registry: images.bitnamiRegistry,
         repository: images.bitnamiSentinelRepository,
         tag: images.bitnamiSentinelTag,
+        ...(images.bitnamiSentinelDigest ? { digest: images.bitnamiSentinelDigest } : {}),
         pullPolicy: 'IfNotPresent',
       },
       masterSet: SENTINEL_MASTER_SET,
@@ -293,6 +291,7 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
         registry: images.bitnamiRegistry,
         repository: images.bitnamiExporterRepository,
         tag: images.bitnamiExporterTag,
+        ...(images.bitnamiExporterDigest ? { digest: images.bitnamiExporterDigest } : {}),
         pullPolicy: 'IfNotPresent',
       },
       ...bitnamiExporterAuth(ctx),
@@ -309,7 +308,17 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
         })),
       },
     },
-    networkPolicy: { enabled: true, allowExternal: false, allowExternalEgress: false },
+    networkPolicy: {
+      enabled: true,
+      allowExternal: false,
+      allowExternalEgress: false,
+      // Only the spec's Prometheus pods may scrape (redis_exporter's /scrape?target= reuses its credentials).
+      metrics: {
+        allowExternal: false,
+        ingressNSMatchLabels: { [NAMESPACE_NAME_LABEL]: ctx.prometheus.namespace },
+        ingressNSPodMatchLabels: { ...ctx.prometheus.podLabels },
+      },
+    },
   };
 }
 
@@ -345,6 +354,31 @@ export function bitnamiExporterAuth(
     ],
     extraVolumeMounts: [{ name: 'redis-iac-metrics', mountPath: dir, readOnly: true }],
   };
+}
+
+/**
+ * The images the chart ships with (the `images` annotation of bitnami/redis 23.1.1's Chart.yaml:
+ * docker.io/bitnami/redis, redis-sentinel, redis-exporter).
+ */
+export const BITNAMI_CHART_IMAGES = [
+  'docker.io/bitnami/redis',
+  'docker.io/bitnami/redis-sentinel',
+  'docker.io/bitnami/redis-exporter',
+];
+
+/**
+ * `global.security.allowInsecureImages`, which the chart needs exactly when an image's
+ * `<registry>/<repository>` is not one of {@link BITNAMI_CHART_IMAGES}: bitnami/common's
+ * `common.errors.insecureImages` compares those names with the chart's `images` annotation and fails
+ * the render for any other ("Original containers have been substituted"); the switch turns that
+ * failure into a warning. It compares names only: it verifies no signature, turns off no TLS and
+ * changes no pull policy or security context, so it weakens nothing this project relies on (images
+ * are pinned here by tag and digest, checked against the CVE floors in production).
+ */
+export function substitutesChartImages(images: K8sContext['images']): boolean {
+  return [images.bitnamiRepository, images.bitnamiSentinelRepository, images.bitnamiExporterRepository].some(
+    (repo) => !BITNAMI_CHART_IMAGES.includes(`${images.bitnamiRegistry}/${repo}`),
+  );
 }
 
 /** The alert rules for the Bitnami release (the chart's metrics Service is `<release>-metrics`). */
@@ -433,6 +467,7 @@ export class BitnamiChart extends Chart {
     new RedisNetworkPolicy(this, 'NetworkPolicy', {
       ctx,
       backupPodLabels: backup?.podLabels,
+      backupToS3: !!backup && !!ctx.target.backupTarget?.s3Bucket,
       tlsReloadPodLabels: reload?.podLabels,
       sentinel: layout.sentinel,
     });

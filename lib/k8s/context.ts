@@ -4,7 +4,15 @@
  * the YAML refers to (but never contains).
  */
 import type * as kplus from 'cdk8s-plus-27';
-import { kubernetesCatalog } from '../catalog';
+import { imagesCatalog } from '../catalog';
+import {
+  catalogImageFor,
+  cveFindings,
+  imageRef,
+  minimumSafe,
+  tagOf,
+  versionFromTag,
+} from '../catalog/images';
 import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
 import type { Plan } from '../planner/types';
@@ -33,6 +41,26 @@ export const EXPORTER_PORT = 9121;
  */
 export const OPSTREE_OPERATOR_NAMESPACE = 'ot-operators';
 export const OPSTREE_OPERATOR_POD_LABELS: Readonly<Record<string, string>> = { name: 'redis-operator' };
+/** Cluster DNS (UDP and TCP), the only destination outside the deployment every pod may reach. */
+export const DNS_PORT = 53;
+/**
+ * Who may scrape the exporter port by default: pods labelled `app.kubernetes.io/name: prometheus`
+ * (prometheus-operator labels every Prometheus pod so) in the namespace `monitoring` (kube-prometheus
+ * and the kube-prometheus-stack install instructions use it). `targets.kubernetes.prometheus` changes it.
+ */
+export const PROMETHEUS_DEFAULT = {
+  namespace: 'monitoring',
+  podLabels: { 'app.kubernetes.io/name': 'prometheus' },
+} as const;
+/** CoreDNS as kubeadm, kind, k3s, EKS, GKE and AKS deploy it; `targets.kubernetes.dns` changes it. */
+export const CLUSTER_DNS_DEFAULT = {
+  namespace: 'kube-system',
+  podLabels: { 'k8s-app': 'kube-dns' },
+} as const;
+/** The node label zone spreading needs; nodes without it make `required` spreading leave pods Pending. */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+export type ZoneSpread = 'required' | 'preferred' | 'off';
+
 /** Non-root user the Redis containers run as (both images ship a user with this id or accept it). */
 export const REDIS_UID = 1001;
 
@@ -66,8 +94,10 @@ export interface Images {
   bitnamiDigest?: string;
   bitnamiSentinelRepository: string;
   bitnamiSentinelTag: string;
+  bitnamiSentinelDigest?: string;
   bitnamiExporterRepository: string;
   bitnamiExporterTag: string;
+  bitnamiExporterDigest?: string;
   backupUploader: string;
 }
 
@@ -104,6 +134,12 @@ export interface K8sContext {
   redisPodSelector: Record<string, string>;
   /** OpsTree: values of the `app` label of the leader and follower pods (empty for Bitnami). */
   redisPodApps: string[];
+  /** Prometheus pods allowed to scrape the exporter port. */
+  prometheus: { namespace: string; podLabels: Record<string, string> };
+  /** Cluster DNS pods every egress policy admits on port 53. */
+  dns: { namespace: string; podLabels: Record<string, string> };
+  /** How the Redis pods spread over zones (see {@link zoneSpreadOf}). */
+  zoneSpread: ZoneSpread;
   /** Pods allowed to reach Redis on the data port (the spec's client selector). */
   clientPodSelector: Record<string, string>;
   secrets: SecretNames;
@@ -161,32 +197,71 @@ const REGISTRY = new RegExp(
   `^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?(?:/${PATH_COMPONENT})*$`,
 );
 
+/** A full reference with the catalog's digest appended when it records one for that exact registry/repository:tag. */
+function withKnownDigest(ref: string): string {
+  if (ref.includes('@')) return ref;
+  const known = catalogImageFor(ref);
+  return known?.digest ? `${ref}@${known.digest}` : ref;
+}
+
+/** The digest the catalog records for registry/repository:tag, if any. */
+function knownDigest(registry: string, repository: string, tag: string): string | undefined {
+  return catalogImageFor(`${registry}/${repository}:${tag}`)?.digest;
+}
+
 /**
- * Images: the catalog's pinned tags, each overridden by its field of spec.targets.kubernetes.images.
- * Every image the manifests and the Bitnami values reference is here (the backup and TLS-reload jobs
- * use the flavor's Redis image).
+ * Images: the images catalog's defaults (by digest where one is recorded), each overridden by its field
+ * of spec.targets.kubernetes.images. An override naming exactly a catalog image gets the catalog's
+ * digest too. Every image the manifests and the Bitnami values reference is here (the backup and
+ * TLS-reload jobs use the flavor's Redis image).
  */
 export function resolveImages(target: KubernetesTarget, source: string): Images {
-  const cat = kubernetesCatalog().images as KubernetesCatalogImages;
+  const cat = imagesCatalog().images;
   const o = target.images ?? {};
+  const registry = o.bitnamiRegistry ?? cat.bitnamiRedis.registry;
+  const bitnami = (
+    repo: string | undefined,
+    tag: string | undefined,
+    digest: string | undefined,
+    def: (typeof cat)['bitnamiRedis'],
+  ) => {
+    const repository = repo ?? def.repository;
+    const t = tag ?? def.tag;
+    return { repository, tag: t, digest: digest ?? knownDigest(registry, repository, t) };
+  };
+  const redis = bitnami(o.bitnamiRepository, o.bitnamiTag, o.bitnamiDigest, cat.bitnamiRedis);
+  const sentinel = bitnami(
+    o.bitnamiSentinelRepository,
+    o.bitnamiSentinelTag,
+    o.bitnamiSentinelDigest,
+    cat.bitnamiSentinel,
+  );
+  const exporter = bitnami(
+    o.bitnamiExporterRepository,
+    o.bitnamiExporterTag,
+    o.bitnamiExporterDigest,
+    cat.bitnamiExporter,
+  );
   const images: Images = {
-    opstreeRedis: o.redis ?? cat.opstreeRedis,
-    opstreeExporter: o.exporter ?? cat.opstreeExporter,
-    bitnamiRegistry: o.bitnamiRegistry ?? cat.bitnamiRegistry,
-    bitnamiRepository: o.bitnamiRepository ?? cat.bitnamiRepository,
-    bitnamiTag: o.bitnamiTag ?? cat.bitnamiTag,
-    ...(o.bitnamiDigest ? { bitnamiDigest: o.bitnamiDigest } : {}),
-    bitnamiSentinelRepository: o.bitnamiSentinelRepository ?? cat.bitnamiSentinelRepository,
-    bitnamiSentinelTag: o.bitnamiSentinelTag ?? cat.bitnamiSentinelTag ?? cat.bitnamiTag,
-    bitnamiExporterRepository: o.bitnamiExporterRepository ?? cat.bitnamiExporterRepository,
-    bitnamiExporterTag: o.bitnamiExporterTag ?? cat.bitnamiExporterTag,
-    backupUploader: o.backupUploader ?? cat.backupUploader,
+    opstreeRedis: withKnownDigest(o.redis ?? imageRef(cat.opstreeRedis)),
+    opstreeExporter: withKnownDigest(o.exporter ?? imageRef(cat.opstreeExporter)),
+    bitnamiRegistry: registry,
+    bitnamiRepository: redis.repository,
+    bitnamiTag: redis.tag,
+    ...(redis.digest ? { bitnamiDigest: redis.digest } : {}),
+    bitnamiSentinelRepository: sentinel.repository,
+    bitnamiSentinelTag: sentinel.tag,
+    ...(sentinel.digest ? { bitnamiSentinelDigest: sentinel.digest } : {}),
+    bitnamiExporterRepository: exporter.repository,
+    bitnamiExporterTag: exporter.tag,
+    ...(exporter.digest ? { bitnamiExporterDigest: exporter.digest } : {}),
+    backupUploader: withKnownDigest(o.backupUploader ?? imageRef(cat.backupUploader)),
   };
   const fail = (field: string, value: string, fix: string): never => {
     throw new SpecError(`targets.kubernetes.images.${field}`, value, fix, source);
   };
   for (const [field, ref, example] of [
-    ['redis', images.opstreeRedis, 'quay.io/opstree/redis:v7.0.15'],
+    ['redis', images.opstreeRedis, 'quay.io/opstree/redis:v7.4.11'],
     ['exporter', images.opstreeExporter, 'quay.io/opstree/redis-exporter:v1.44.0'],
     ['backupUploader', images.backupUploader, 'docker.io/amazon/aws-cli:2.15.0'],
   ] as const) {
@@ -234,17 +309,109 @@ export function podPullSecrets(
   return ctx.imagePullSecrets.length > 0 ? ctx.imagePullSecrets.map((name) => ({ name })) : undefined;
 }
 
-/** The catalog's image block; the sentinel tag was added to the catalog after the type. */
-type KubernetesCatalogImages = ReturnType<typeof kubernetesCatalog>['images'] & {
-  bitnamiSentinelTag?: string;
-};
-
 /** Where the OpsTree operator runs: the spec's namespace and pod labels, or the chart's defaults. */
 export function operatorOf(target: KubernetesTarget): K8sContext['operator'] {
   return {
     namespace: target.operatorNamespace ?? OPSTREE_OPERATOR_NAMESPACE,
     podLabels: { ...(target.operatorPodSelector ?? OPSTREE_OPERATOR_POD_LABELS) },
   };
+}
+
+/**
+ * Zone spreading: the spec's choice, else `required` when the policy needs two zones (production) and
+ * `preferred` otherwise. `required` (DoNotSchedule) needs every node labelled {@link ZONE_LABEL}.
+ */
+export function zoneSpreadOf(target: KubernetesTarget, policy: ResolvedPolicy): ZoneSpread {
+  return target.zoneSpread ?? (policy.availability.minZones >= 2 ? 'required' : 'preferred');
+}
+
+/** topologySpreadConstraints for pods matching `matchLabels`: zones as configured, then hosts (best effort). */
+export function topologySpread(
+  spread: ZoneSpread,
+  matchLabels: Record<string, string>,
+): Array<{
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  labelSelector: { matchLabels: Record<string, string> };
+}> {
+  const host = {
+    maxSkew: 1,
+    topologyKey: 'kubernetes.io/hostname',
+    whenUnsatisfiable: 'ScheduleAnyway' as const,
+    labelSelector: { matchLabels: { ...matchLabels } },
+  };
+  if (spread === 'off') return [host];
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: ZONE_LABEL,
+      whenUnsatisfiable: spread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway',
+      labelSelector: { matchLabels: { ...matchLabels } },
+    },
+    host,
+  ];
+}
+
+/** The Redis images a flavor runs, as [spec field, the tag or reference given, the tag]. */
+function redisImagesOf(
+  images: Images,
+  flavor: Flavor,
+  sentinel: boolean,
+): Array<[string, string, string | undefined]> {
+  if (flavor === 'opstree') return [['redis', images.opstreeRedis, tagOf(images.opstreeRedis)]];
+  return [
+    ['bitnamiTag', images.bitnamiTag, images.bitnamiTag],
+    ...(sentinel
+      ? [
+          ['bitnamiSentinelTag', images.bitnamiSentinelTag, images.bitnamiSentinelTag] as [
+            string,
+            string,
+            string,
+          ],
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Production refuses a Redis image below the CVE floor (lib/catalog/data/images.json cveFloors): one
+ * SpecError naming the image field, the CVE and the minimum version. The version is read from the tag
+ * (also when a digest pins the image: the tag must then still name the version it was taken from).
+ */
+export function checkCveFloors(
+  images: Images,
+  flavor: Flavor,
+  sentinel: boolean,
+  profile: ResolvedPolicy['profile'],
+  source: string,
+): void {
+  if (profile !== 'production') return;
+  for (const [field, given, tag] of redisImagesOf(images, flavor, sentinel)) {
+    const version = tag ? versionFromTag(tag) : undefined;
+    if (!version) {
+      throw new SpecError(
+        `targets.kubernetes.images.${field}`,
+        given,
+        'production checks Redis images against known CVEs: give a tag naming the full Redis version (e.g. v7.4.11 or 8.6.3-debian-12-r0), with the digest after it if you pin one',
+        source,
+      );
+    }
+    const findings = cveFindings('redis', version);
+    if (findings.length === 0) continue;
+    const safe = minimumSafe('redis', version) ?? findings[0].minimum;
+    const cves = findings.map((f) => `${f.cve} (fixed in ${f.minimum})`).join(', ');
+    const bitnamiHint =
+      flavor === 'bitnami'
+        ? '; no bitnamilegacy image that new exists: set targets.kubernetes.images.bitnami* to an image you build or license, or leave bitnami out of targets.kubernetes.flavors'
+        : '';
+    throw new SpecError(
+      `targets.kubernetes.images.${field}`,
+      given,
+      `Redis ${version} is below the CVE floor: ${cves}; production needs Redis ${safe} or later${bitnamiHint}`,
+      source,
+    );
+  }
 }
 
 export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
@@ -266,6 +433,7 @@ export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
   const clientPodSelector = target.clientPodSelector ?? { 'redis-iac/client': base };
   const images = resolveImages(target, d.source);
   const roles = roleModel(d.policy, redisServerOf(images, flavor, d.policy));
+  checkCveFloors(images, flavor, d.plan.kubernetesLayouts.bitnami.sentinel, d.policy.profile, d.source);
   return {
     deployment: d,
     policy: d.policy,
@@ -276,6 +444,13 @@ export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
     name,
     labels,
     operator: operatorOf(target),
+    prometheus: target.prometheus
+      ? { namespace: target.prometheus.namespace, podLabels: { ...target.prometheus.podSelector } }
+      : { namespace: PROMETHEUS_DEFAULT.namespace, podLabels: { ...PROMETHEUS_DEFAULT.podLabels } },
+    dns: target.dns
+      ? { namespace: target.dns.namespace, podLabels: { ...target.dns.podSelector } }
+      : { namespace: CLUSTER_DNS_DEFAULT.namespace, podLabels: { ...CLUSTER_DNS_DEFAULT.podLabels } },
+    zoneSpread: zoneSpreadOf(target, d.policy),
     redisPodSelector,
     redisPodApps: flavor === 'opstree' ? [`${base}-leader`, `${base}-follower`] : [],
     clientPodSelector,

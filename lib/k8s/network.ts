@@ -1,75 +1,177 @@
 /**
- * Ingress to the Redis pods: only the spec's client pods on the Redis port, Redis pods among
- * themselves (replication, cluster bus, Sentinel), the OpsTree operator, the backup job, and the
- * metrics port for Prometheus. Everything else is denied because the policy selects the pods.
+ * NetworkPolicies for one flavor.
+ *
+ * Ingress to the Redis pods: only the spec's client pods on the Redis port, Redis pods among themselves
+ * (replication, cluster bus, Sentinel), the OpsTree operator, the backup and TLS-reload jobs, and the
+ * exporter port for the Prometheus pods the spec names. The exporter port is not opened cluster-wide:
+ * redis_exporter's `/scrape?target=<host>` connects to any host with the exporter's own Redis
+ * credentials, so any pod that can reach it could make it send the password to a host it controls.
+ *
+ * Egress: the Redis pods may reach only cluster DNS and each other; the job pods only cluster DNS, the
+ * Redis pods and (for S3 backups) HTTPS. None of them talks to the Kubernetes API server
+ * (automountServiceAccountToken is off everywhere). An opt-in policy denies everything else in the
+ * namespace (`targets.kubernetes.defaultDeny`).
  */
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { CLUSTER_BUS_PORT, EXPORTER_PORT, REDIS_PORT, SENTINEL_PORT, type K8sContext } from './context';
+import {
+  CLUSTER_BUS_PORT,
+  DNS_PORT,
+  EXPORTER_PORT,
+  REDIS_PORT,
+  SENTINEL_PORT,
+  type K8sContext,
+} from './context';
+
+const k8s = kplus.k8s;
+type Peer = kplus.k8s.NetworkPolicyPeer;
+type Port = kplus.k8s.NetworkPolicyPort;
+
+/** The namespace label every namespace carries (Kubernetes 1.21+), which selects one namespace by name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * Where the S3 upload container's AWS credentials come from on EKS: IRSA calls STS over HTTPS (443,
+ * covered by the HTTPS rule) and EKS Pod Identity calls the node-local agent at this link-local
+ * address on port 80 (docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html).
+ */
+export const EKS_POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 } as const;
+export const HTTPS_PORT = 443;
 
 export interface RedisNetworkPolicyProps {
   readonly ctx: K8sContext;
   /** Labels of the backup job's pods, which need the Redis (and Sentinel) port. @default no backup job */
   readonly backupPodLabels?: Record<string, string>;
+  /** Whether the backup job uploads to S3 (HTTPS egress to any address). @default false */
+  readonly backupToS3?: boolean;
   /** Labels of the TLS reload job's pods, which need the Redis port. @default no reload job */
   readonly tlsReloadPodLabels?: Record<string, string>;
   /** Whether Sentinel runs next to Redis (Bitnami replication in production). @default false */
   readonly sentinel?: boolean;
 }
 
+const tcp = (port: number): Port => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
+const udp = (port: number): Port => ({ protocol: 'UDP', port: k8s.IntOrString.fromNumber(port) });
+
+/** Pods with these labels in the namespace named `namespace` (one peer: both selectors must match). */
+export function podsInNamespace(namespace: string, labels: Record<string, string>): Peer {
+  return {
+    namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } },
+    podSelector: { matchLabels: { ...labels } },
+  };
+}
+
 export class RedisNetworkPolicy extends Construct {
-  readonly policy: kplus.NetworkPolicy;
+  /** Names of the NetworkPolicies this construct emits. */
+  readonly policyNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: RedisNetworkPolicyProps) {
     super(scope, id);
     const { ctx } = props;
-    const redisPods = kplus.Pods.select(this, 'RedisPods', {
-      labels: ctx.redisPodSelector,
-      expressions: ctx.redisPodApps.length ? [kplus.LabelExpression.in('app', ctx.redisPodApps)] : undefined,
-    });
-    this.policy = new kplus.NetworkPolicy(this, 'Policy', {
-      metadata: { name: `${ctx.name}-ingress`, namespace: ctx.namespace, labels: ctx.labels },
-      selector: redisPods,
-      ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
-    });
+    const redisSelector: kplus.k8s.LabelSelector = {
+      matchLabels: { ...ctx.redisPodSelector },
+      ...(ctx.redisPodApps.length
+        ? { matchExpressions: [{ key: 'app', operator: 'In', values: [...ctx.redisPodApps] }] }
+        : {}),
+    };
+    const redisPeer: Peer = { podSelector: redisSelector };
+    const dns: Peer = podsInNamespace(ctx.dns.namespace, ctx.dns.podLabels);
+    const dnsRule = { to: [dns], ports: [udp(DNS_PORT), tcp(DNS_PORT)] };
 
-    const clientPorts = [kplus.NetworkPolicyPort.tcp(REDIS_PORT)];
-    if (props.sentinel) clientPorts.push(kplus.NetworkPolicyPort.tcp(SENTINEL_PORT));
-    const clients = kplus.Pods.select(this, 'Clients', { labels: ctx.clientPodSelector });
-    this.policy.addIngressRule(clients, clientPorts);
-
+    const clientPorts = [tcp(REDIS_PORT)];
+    if (props.sentinel) clientPorts.push(tcp(SENTINEL_PORT));
     // Redis to Redis: replication on the data port, gossip on the cluster bus, Sentinel's own port.
-    const peerPorts = [kplus.NetworkPolicyPort.tcp(REDIS_PORT)];
-    if (ctx.flavor === 'opstree') peerPorts.push(kplus.NetworkPolicyPort.tcp(CLUSTER_BUS_PORT));
-    if (props.sentinel) peerPorts.push(kplus.NetworkPolicyPort.tcp(SENTINEL_PORT));
-    this.policy.addIngressRule(redisPods, peerPorts);
+    const peerPorts = [tcp(REDIS_PORT)];
+    if (ctx.flavor === 'opstree') peerPorts.push(tcp(CLUSTER_BUS_PORT));
+    if (props.sentinel) peerPorts.push(tcp(SENTINEL_PORT));
 
+    const ingress: kplus.k8s.NetworkPolicyIngressRule[] = [
+      { from: [{ podSelector: { matchLabels: { ...ctx.clientPodSelector } } }], ports: clientPorts },
+      { from: [redisPeer], ports: peerPorts },
+    ];
     // The OpsTree operator talks to each pod on the Redis port (CLUSTER MEET/NODES, slot checks, failover
     // healing); without this rule the RedisCluster never leaves Bootstrap.
     if (ctx.flavor === 'opstree') {
-      const operator = kplus.Pods.select(this, 'Operator', {
-        labels: { ...ctx.operator.podLabels },
-        namespaces: kplus.Namespaces.select(this, 'OperatorNamespace', {
-          names: [ctx.operator.namespace],
-        }),
+      ingress.push({
+        from: [podsInNamespace(ctx.operator.namespace, ctx.operator.podLabels)],
+        ports: [tcp(REDIS_PORT)],
       });
-      this.policy.addIngressRule(operator, [kplus.NetworkPolicyPort.tcp(REDIS_PORT)]);
     }
-
     if (props.backupPodLabels) {
-      const backup = kplus.Pods.select(this, 'Backup', { labels: props.backupPodLabels });
-      this.policy.addIngressRule(backup, clientPorts);
+      ingress.push({ from: [{ podSelector: { matchLabels: props.backupPodLabels } }], ports: clientPorts });
     }
-
     if (props.tlsReloadPodLabels) {
-      const reload = kplus.Pods.select(this, 'TlsReload', { labels: props.tlsReloadPodLabels });
-      this.policy.addIngressRule(reload, [kplus.NetworkPolicyPort.tcp(REDIS_PORT)]);
+      ingress.push({
+        from: [{ podSelector: { matchLabels: props.tlsReloadPodLabels } }],
+        ports: [tcp(REDIS_PORT)],
+      });
     }
-
-    // Prometheus usually runs in another namespace; the exporter port serves metrics only, no data.
-    const anyPod = kplus.Pods.all(this, 'Scrapers', {
-      namespaces: kplus.Namespaces.all(this, 'AllNamespaces'),
+    // Only the named Prometheus pods (see the file comment for why not every namespace).
+    ingress.push({
+      from: [podsInNamespace(ctx.prometheus.namespace, ctx.prometheus.podLabels)],
+      ports: [tcp(EXPORTER_PORT)],
     });
-    this.policy.addIngressRule(anyPod, [kplus.NetworkPolicyPort.tcp(EXPORTER_PORT)]);
+
+    const meta = (name: string) => {
+      this.policyNames.push(name);
+      return { name, namespace: ctx.namespace, labels: ctx.labels };
+    };
+    new k8s.KubeNetworkPolicy(this, 'Policy', {
+      metadata: meta(`${ctx.name}-ingress`),
+      spec: { podSelector: redisSelector, policyTypes: ['Ingress'], ingress },
+    });
+    // Redis pods resolve their peers (headless Service names) and connect to them; nothing else. This
+    // also stops the exporter sidecar (same pod) from reaching any host a /scrape?target= names.
+    new k8s.KubeNetworkPolicy(this, 'RedisEgress', {
+      metadata: meta(`${ctx.name}-egress`),
+      spec: {
+        podSelector: redisSelector,
+        policyTypes: ['Egress'],
+        egress: [dnsRule, { to: [redisPeer], ports: peerPorts }],
+      },
+    });
+    if (props.backupPodLabels) {
+      const egress: kplus.k8s.NetworkPolicyEgressRule[] = [dnsRule, { to: [redisPeer], ports: clientPorts }];
+      if (props.backupToS3) {
+        // S3 and STS endpoints have no fixed addresses: HTTPS to any address, nothing else.
+        egress.push(
+          {
+            to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
+            ports: [tcp(HTTPS_PORT)],
+          },
+          {
+            to: [{ ipBlock: { cidr: EKS_POD_IDENTITY_AGENT.cidr } }],
+            ports: [tcp(EKS_POD_IDENTITY_AGENT.port)],
+          },
+        );
+      }
+      new k8s.KubeNetworkPolicy(this, 'BackupEgress', {
+        metadata: meta(`${ctx.name}-backup-egress`),
+        spec: {
+          podSelector: { matchLabels: props.backupPodLabels },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [],
+          egress,
+        },
+      });
+    }
+    if (props.tlsReloadPodLabels) {
+      new k8s.KubeNetworkPolicy(this, 'TlsReloadEgress', {
+        metadata: meta(`${ctx.name}-tls-reload-egress`),
+        spec: {
+          podSelector: { matchLabels: props.tlsReloadPodLabels },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [],
+          egress: [dnsRule, { to: [redisPeer], ports: [tcp(REDIS_PORT)] }],
+        },
+      });
+    }
+    if (ctx.target.defaultDeny) {
+      // Every pod of the namespace: what no other policy admits is dropped, both ways.
+      new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+        metadata: meta(`${ctx.name}-default-deny`),
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] },
+      });
+    }
   }
 }

@@ -20,7 +20,7 @@ import { SpecError } from '../errors';
 import { TOPOLOGY } from '../planner/assumptions';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
-import { backupWanted, EXPORTER_PORT, podPullSecrets, type K8sContext } from './context';
+import { backupWanted, EXPORTER_PORT, podPullSecrets, topologySpread, type K8sContext } from './context';
 import { RedisMonitoring } from './monitoring';
 import { RedisNetworkPolicy } from './network';
 import { addRedisAuth, credentialsSecret, jobRoles } from './secrets';
@@ -80,7 +80,7 @@ export function clusterVersionOf(image: string, source = 'spec'): string {
     throw new SpecError(
       'targets.kubernetes.images.redis',
       image,
-      'give a Redis 6 or later image with a version tag (a digest may follow), e.g. quay.io/opstree/redis:v7.0.15; the operator reads the major version from it',
+      'give a Redis 6 or later image with a version tag (a digest may follow), e.g. quay.io/opstree/redis:v7.4.11; the operator reads the major version from it',
       source,
     );
   }
@@ -165,21 +165,8 @@ export class OpsTreeChart extends Chart {
       : undefined;
 
     const persistent = policy.persistence.rdb || policy.persistence.aof;
-    const spread = (app: string) => [
-      {
-        maxSkew: 1,
-        topologyKey: 'topology.kubernetes.io/zone',
-        // Production spreads over zones or refuses to schedule; otherwise best effort.
-        whenUnsatisfiable: policy.availability.minZones >= 2 ? 'DoNotSchedule' : 'ScheduleAnyway',
-        labelSelector: { matchLabels: { app } },
-      },
-      {
-        maxSkew: 1,
-        topologyKey: 'kubernetes.io/hostname',
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: { app } },
-      },
-    ];
+    // Zones as configured (targets.kubernetes.zoneSpread; required in production), hosts best effort.
+    const spread = (app: string) => topologySpread(ctx.zoneSpread, { app });
     const containerSecurity = {
       allowPrivilegeEscalation: false,
       runAsNonRoot: true,
@@ -336,6 +323,7 @@ export class OpsTreeChart extends Chart {
     new RedisNetworkPolicy(this, 'NetworkPolicy', {
       ctx,
       backupPodLabels: backup?.podLabels,
+      backupToS3: !!backup && !!ctx.target.backupTarget?.s3Bucket,
       tlsReloadPodLabels: reload?.podLabels,
     });
   }

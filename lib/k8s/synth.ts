@@ -16,8 +16,10 @@ import {
   kubernetesTarget,
   makeContext,
   operatorOf,
+  ZONE_LABEL,
   type Flavor,
   type K8sContext,
+  type ZoneSpread,
 } from './context';
 import { addConnectionConfigMap } from './contract';
 import { helmBinary, isolateHelmEnv } from './helm';
@@ -183,13 +185,28 @@ export function assertNoSecretMaterial(objects: ManifestObject[], values?: unkno
   }
 }
 
+/** What the zone spreading asks of the nodes (targets.kubernetes.zoneSpread). */
+export function zonePrerequisite(spread: ZoneSpread): string {
+  switch (spread) {
+    case 'required':
+      return `every node labelled ${ZONE_LABEL} (zone spreading is required, DoNotSchedule: without the label, e.g. on kind, kubeadm or k3s, the Redis pods stay Pending; label the nodes or set targets.kubernetes.zoneSpread: preferred or off)`;
+    case 'preferred':
+      return `nodes labelled ${ZONE_LABEL} to spread over zones (zone spreading is preferred, ScheduleAnyway: without the label the pods spread over hosts only)`;
+    case 'off':
+      return 'no zone labels needed (targets.kubernetes.zoneSpread: off; the pods spread over hosts only)';
+  }
+}
+
 function prerequisitesFor(d: Deployment, flavor: Flavor): string[] {
   const p = PREREQUISITES;
+  const ctx = makeContext(d, flavor);
   return [
     flavor === 'opstree' ? p.redisOperator(operatorOf(kubernetesTarget(d))) : p.bitnamiChart,
     ...(d.policy.security.tls ? [p.certManager] : []),
     p.prometheusOperator,
     ...(kubernetesTarget(d).externalSecretStore ? [p.externalSecrets] : []),
+    zonePrerequisite(ctx.zoneSpread),
+    `Prometheus pods labelled ${labelList(ctx.prometheus.podLabels)} in namespace ${ctx.prometheus.namespace} (the only pods admitted to the exporter port; targets.kubernetes.prometheus), cluster DNS pods labelled ${labelList(ctx.dns.podLabels)} in ${ctx.dns.namespace} (targets.kubernetes.dns)`,
   ];
 }
 

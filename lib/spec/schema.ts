@@ -22,6 +22,7 @@ export const EVICTION_POLICIES = [
   'volatile-ttl',
 ] as const;
 export const K8S_FLAVORS = ['opstree', 'bitnami'] as const;
+export const ZONE_SPREAD = ['required', 'preferred', 'off'] as const;
 export const PLATFORMS = [
   'aws',
   'gcp',
@@ -78,6 +79,14 @@ const dns1123Label = z
     'the namespace the redis-operator is installed in, an RFC 1123 label: lower-case letters, digits and "-", 1-63 chars, starting and ending with a letter or digit',
   );
 
+/** Any namespace name: an RFC 1123 label. */
+const namespaceName = z
+  .string()
+  .regex(
+    /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'a namespace name, an RFC 1123 label: lower-case letters, digits and "-", 1-63 chars, starting and ending with a letter or digit',
+  );
+
 /**
  * A Secret name in the deployment's namespace: a DNS-1123 subdomain (Kubernetes "Object Names and
  * IDs": at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit).
@@ -109,6 +118,13 @@ const labelValue = z
     /^(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/,
     'a Kubernetes label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
   );
+
+/** A non-empty label selector (an empty one would select every pod). */
+const nonEmptyLabels = z
+  .record(labelKey, labelValue, {
+    error: (iss) => (iss.code === 'invalid_key' ? LABEL_KEY_RULE : undefined),
+  })
+  .refine((r) => Object.keys(r).length > 0, 'at least one label (an empty selector admits every pod)');
 
 /** `ddd:HH:MM-ddd:HH:MM` (weekly, UTC), the ElastiCache form. */
 const weeklyWindow = z
@@ -376,6 +392,38 @@ export const kubernetesTargetSchema = z
       .describe(
         "Labels of the OpsTree operator's pods. Default: name: redis-operator (the redis-operator chart's pod label).",
       ),
+    prometheus: z
+      .object({
+        namespace: namespaceName.describe('Namespace Prometheus runs in.'),
+        podSelector: nonEmptyLabels.describe("Labels of Prometheus' pods in that namespace."),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Who may scrape the exporter port 9121 (redis_exporter reuses its Redis credentials for any /scrape?target=, so it is not opened cluster-wide). Default: namespace monitoring, pods labelled app.kubernetes.io/name: prometheus (the label prometheus-operator puts on Prometheus pods).',
+      ),
+    dns: z
+      .object({
+        namespace: namespaceName.describe('Namespace of the cluster DNS pods.'),
+        podSelector: nonEmptyLabels.describe('Labels of the cluster DNS pods.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Cluster DNS the egress policies admit on port 53 (UDP and TCP). Default: namespace kube-system, pods labelled k8s-app: kube-dns (CoreDNS on kubeadm, kind, k3s, EKS, GKE and AKS).',
+      ),
+    defaultDeny: z
+      .boolean()
+      .optional()
+      .describe(
+        'Also emit a NetworkPolicy that denies all ingress and egress to every pod of the namespace that no other policy admits. Off by default because the namespace may be shared with other workloads.',
+      ),
+    zoneSpread: z
+      .enum(ZONE_SPREAD)
+      .optional()
+      .describe(
+        'Spreading of Redis pods over topology.kubernetes.io/zone: required (DoNotSchedule: pods stay Pending on nodes without a zone label), preferred (ScheduleAnyway) or off. Default: required when the policy needs two zones (production), else preferred.',
+      ),
     imagePullSecrets: z
       .array(pullSecretName)
       .min(1)
@@ -400,8 +448,14 @@ export const kubernetesTargetSchema = z
           ),
         bitnamiSentinelRepository: z.string().optional(),
         bitnamiSentinelTag: z.string().optional(),
+        bitnamiSentinelDigest: imageDigest
+          .optional()
+          .describe('Digest of the Bitnami Sentinel image (chart sentinel.image.digest).'),
         bitnamiExporterRepository: z.string().optional(),
         bitnamiExporterTag: z.string().optional(),
+        bitnamiExporterDigest: imageDigest
+          .optional()
+          .describe('Digest of the Bitnami exporter image (chart metrics.image.digest).'),
         backupUploader: z
           .string()
           .optional()

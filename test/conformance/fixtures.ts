@@ -1,4 +1,6 @@
 /** Minimal artifacts that satisfy every invariant, for the checkers' good/bad tests. */
+import { imagesCatalog } from '../../lib/catalog';
+import { imageRef } from '../../lib/catalog/images';
 import { fromSpec } from '../../lib/deployment';
 import { validateSpec } from '../../lib/spec/load';
 
@@ -222,6 +224,9 @@ export function selfHostedFiles(): Record<string, string> {
 
 const k8sDoc = (o: object) => JSON.stringify(o);
 
+/** The catalog's default OpsTree Redis image, pinned by digest and above every CVE floor. */
+export const REDIS_IMAGE = imageRef(imagesCatalog().images.opstreeRedis);
+
 export function opstreeYaml(): string {
   return [
     k8sDoc({
@@ -231,7 +236,7 @@ export function opstreeYaml(): string {
       spec: {
         clusterSize: 3,
         TLS: { secret: { secretName: 'r-tls' } },
-        kubernetesConfig: { image: 'x', redisSecret: { name: 'r-auth', key: 'password' } },
+        kubernetesConfig: { image: REDIS_IMAGE, redisSecret: { name: 'r-auth', key: 'password' } },
         redisFollower: {
           replicas: 3,
           topologySpreadConstraints: [{ topologyKey: 'topology.kubernetes.io/zone' }],
@@ -251,6 +256,27 @@ export function opstreeYaml(): string {
       kind: 'NetworkPolicy',
       metadata: { name: 'np' },
       spec: { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'x' } } }] }] },
+    }),
+    k8sDoc({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'np-egress' },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: [{ protocol: 'UDP', port: 53 }],
+          },
+          { to: [{ podSelector: { matchLabels: { app: 'r' } } }], ports: [{ port: 6379 }] },
+        ],
+      },
     }),
     k8sDoc({
       apiVersion: 'monitoring.coreos.com/v1',
@@ -276,7 +302,16 @@ export function opstreeYaml(): string {
       spec: {
         schedule: '0 3 * * *',
         jobTemplate: {
-          spec: { template: { spec: { containers: [{ env: [{ name: 'RETENTION_DAYS', value: '15' }] }] } } },
+          spec: {
+            template: {
+              metadata: { labels: { 'redis-iac/backup': 'r' } },
+              spec: {
+                containers: [
+                  { name: 'backup', image: REDIS_IMAGE, env: [{ name: 'RETENTION_DAYS', value: '15' }] },
+                ],
+              },
+            },
+          },
         },
       },
     }),

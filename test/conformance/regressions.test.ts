@@ -126,12 +126,41 @@ describe('Kubernetes NetworkPolicy rules that admit everyone', () => {
   ])('flags %s on the Redis port', (_name, ingress) => {
     expect(network(withIngress(ingress))).toMatchObject({ status: 'fail', detail: /admits any pod/ });
   });
-  test('the exporter port open to every namespace is fine', () => {
+  // redis_exporter's /scrape?target= sends its Redis credentials to any host: the port is not harmless.
+  test.each([
+    ['every pod in every namespace', { namespaceSelector: {}, podSelector: {} }],
+    [
+      'pods labelled prometheus in every namespace',
+      { namespaceSelector: {}, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } },
+    ],
+    ['any address', { ipBlock: { cidr: '::/0' } }],
+  ])('flags the exporter port open to %s', (_name, peer) => {
     const ingress = [
       { from: [{ podSelector: { matchLabels: { app: 'x' } } }], ports: [{ port: 6379 }] },
-      { from: [{ namespaceSelector: {}, podSelector: {} }], ports: [{ port: 9121 }] },
+      { from: [peer], ports: [{ port: 9121 }] },
     ];
-    expect(network(withIngress(ingress)).status).toBe('pass');
+    expect(network(withIngress(ingress))).toMatchObject({
+      status: 'fail',
+      detail: /exporter port 9121 open/,
+    });
+  });
+  test('the exporter port open to one named namespace (digits, dotted label keys) passes', () => {
+    const ingress = [
+      { from: [{ podSelector: { matchLabels: { app: 'x' } } }], ports: [{ port: 6379 }] },
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'obs-2' } },
+            podSelector: { matchLabels: { 'prometheus.example.com/instance': 'k8s-0' } },
+          },
+        ],
+        ports: [{ port: 9121, protocol: 'TCP' }],
+      },
+    ];
+    expect(network(withIngress(ingress))).toMatchObject({
+      status: 'pass',
+      detail: /admitted only from named/,
+    });
   });
 });
 

@@ -10,13 +10,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadDeployment } from '../../lib/deployment';
 import { BACKUP_SCRIPT } from '../../lib/k8s/backup';
 import { makeContext, type Flavor } from '../../lib/k8s/context';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { ACL_TEMPLATE_KEY, jobRoles, type JobRole } from '../../lib/k8s/secrets';
 import { cli, type LocalRedis, startRedis, stopRedis } from './redis-local';
 import { describeWith, redisServer } from '../support/tools';
+import { loadPatched } from './patched-bitnami';
 
 const suite = describeWith(redisServer());
 
@@ -204,7 +204,7 @@ function runSecretCommands(flavor: Flavor): {
   aclFile: string;
   jobs: Record<JobRole, { username: string; password: string }>;
 } {
-  const d = loadDeployment('examples/default.yaml');
+  const d = loadPatched('examples/default.yaml');
   const out = buildFlavor(d, flavor);
   const ctx = makeContext(d, flavor);
   const template = out.objects.find(

@@ -21,6 +21,7 @@ import { helmTemplate, prepareBitnamiChart } from '../../lib/k8s/helm';
 import { synthKubernetes } from '../../lib/k8s/synth';
 import { validateObject, type ManifestObject } from '../../lib/k8s/validate';
 import { bitnamiChart, describeWith } from '../support/tools';
+import { loadPatched, PATCHED_BITNAMI, withPatchedBitnami } from './patched-bitnami';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
@@ -36,7 +37,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const suite = describeWith(bitnamiChart(source, chart));
 
 function render(example: string): { objects: Obj[]; d: ReturnType<typeof loadDeployment> } {
-  const d = loadDeployment(path.join('examples', example));
+  const d = loadPatched(path.join('examples', example));
   const out = path.join(work, 'out', d.id);
   synthKubernetes(d, out);
   const values = parse(fs.readFileSync(path.join(out, 'values-redis.yaml'), 'utf8'));
@@ -129,9 +130,10 @@ suite.each(['default.yaml', 'go-api.yaml', 'hospitality-production.yaml', 'acs-1
       }
     });
 
-    it('pinned bitnamilegacy images, metrics with ServiceMonitor and PrometheusRule, NetworkPolicy, PDB', () => {
+    it('pinned patched images (the production fixture), metrics with ServiceMonitor and PrometheusRule, NetworkPolicy, PDB', () => {
+      const { bitnamiRegistry, bitnamiRepository, bitnamiTag } = PATCHED_BITNAMI;
       for (const sts of stses)
-        expect(container(sts, 'redis').image).toBe('docker.io/bitnamilegacy/redis:8.2.1-debian-12-r0');
+        expect(container(sts, 'redis').image).toBe(`${bitnamiRegistry}/${bitnamiRepository}:${bitnamiTag}`);
       expect(objects.some((o) => o.kind === 'ServiceMonitor')).toBe(true);
       const rule = objects.find((o) => o.kind === 'PrometheusRule');
       // Prometheus' own templates survive Helm's tpl pass literally.
@@ -243,9 +245,10 @@ suite(
   'spec.targets.kubernetes.chartPath: the cdk8s Helm construct renders the chart into bitnami.yaml',
   () => {
     it('bitnami.yaml holds the chart objects and our own, all validated', () => {
-      const text = fs
-        .readFileSync('examples/default.yaml', 'utf8')
-        .replace('    storageClass: gp3', `    storageClass: gp3\n    chartPath: ${chart}`);
+      const text = withPatchedBitnami(fs.readFileSync('examples/default.yaml', 'utf8')).replace(
+        '    storageClass: gp3',
+        `    storageClass: gp3\n    chartPath: ${chart}`,
+      );
       const d = deploymentFromYaml(text, 'default.yaml');
       const out = path.join(work, 'helm-construct');
       const files = synthKubernetes(d, out);

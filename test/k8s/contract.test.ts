@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import { loadDeployment } from '../../lib/deployment';
 import { kubernetesContract } from '../../lib/k8s/contract';
+import { loadPatched } from './patched-bitnami';
 
 describe('connection contract per Kubernetes flavor', () => {
   it('OpsTree: cluster mode on the leader service, password from the app Secret, ACL user', () => {
-    const c = kubernetesContract(loadDeployment('examples/default.yaml'), 'opstree');
+    const c = kubernetesContract(loadPatched('examples/default.yaml'), 'opstree');
     expect(c).toMatchObject({
       REDIS_HOST: 'app-cache-leader.app.svc',
       REDIS_PORT: '6379',
@@ -15,7 +15,7 @@ describe('connection contract per Kubernetes flavor', () => {
     });
   });
   it('Bitnami: Sentinel in production, the master service for a single primary', () => {
-    const s = kubernetesContract(loadDeployment('examples/default.yaml'), 'bitnami');
+    const s = kubernetesContract(loadPatched('examples/default.yaml'), 'bitnami');
     expect(s).toMatchObject({
       REDIS_SENTINEL_ENABLED: 'true',
       REDIS_SENTINELS: 'app-cache-bitnami.app.svc:26379',
@@ -28,7 +28,7 @@ describe('connection contract per Kubernetes flavor', () => {
       // Bitnami Sentinel down-after 10 s + 4 s + one 3 s backoff step.
       REDIS_FAILOVER_TIMEOUT_MS: '17000',
     });
-    const m = kubernetesContract(loadDeployment('examples/go-api.yaml'), 'bitnami');
+    const m = kubernetesContract(loadPatched('examples/go-api.yaml'), 'bitnami');
     expect(m.REDIS_HOST).toMatch(/-bitnami-master\.openctem\.svc$/);
     expect([m.REDIS_SENTINEL_ENABLED, m.REDIS_SENTINELS]).toEqual(['false', '']);
     expect(JSON.stringify(m)).not.toMatch(/password"?:"?[0-9a-f]{16}/i);
@@ -36,7 +36,7 @@ describe('connection contract per Kubernetes flavor', () => {
   it.each(fs.readdirSync('examples').filter((f) => f.endsWith('.yaml')))(
     '%s: Bitnami is never cluster mode (the chart runs no Redis Cluster), OpsTree always is',
     (ex) => {
-      const d = loadDeployment(`examples/${ex}`);
+      const d = loadPatched(`examples/${ex}`);
       const b = kubernetesContract(d, 'bitnami');
       expect([b.REDIS_CLUSTER_ENABLED, b.REDIS_CLUSTER_NODES]).toEqual(['false', '']);
       expect(kubernetesContract(d, 'opstree').REDIS_CLUSTER_ENABLED).toBe('true');

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { withPatchedBitnami } from './patched-bitnami';
 
 const ROOT = path.resolve(__dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-entry-'));
@@ -29,7 +30,10 @@ test('--spec=<file> is honoured (it used to be ignored and the default spec writ
 });
 
 test('the header says to apply before creating the Secrets: their commands need the namespace and a ConfigMap from the apply', () => {
-  const r = entry('--spec', 'examples/default.yaml', '--out', `${tmp}/default`);
+  // Production Bitnami needs patched images (the examples leave the flavor out without them).
+  const spec = `${tmp}/default.yaml`;
+  fs.writeFileSync(spec, withPatchedBitnami(fs.readFileSync('examples/default.yaml', 'utf8')));
+  const r = entry('--spec', spec, '--out', `${tmp}/default`);
   expect(r.status).toBe(0);
   for (const file of ['opstree.yaml', 'bitnami.yaml']) {
     const head = fs

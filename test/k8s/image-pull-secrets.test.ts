@@ -10,6 +10,8 @@ import { deploymentFromYaml } from '../../lib/deployment';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { validateBitnamiValues, validateObjects } from '../../lib/k8s/validate';
 import { specError } from '../helpers';
+import { withKubernetesLines } from './patched-bitnami';
+import { imagesCatalog } from '../../lib/catalog';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
@@ -18,8 +20,7 @@ const DEFAULT_SPEC = fs.readFileSync(path.join('examples', 'default.yaml'), 'utf
 const ANCHOR = '    storageClass: gp3';
 
 function withKubernetes(extra: string) {
-  if (!DEFAULT_SPEC.includes(ANCHOR)) throw new Error('examples/default.yaml no longer has the anchor line');
-  return deploymentFromYaml(DEFAULT_SPEC.replace(ANCHOR, `${ANCHOR}\n${extra}`), 'default.yaml');
+  return deploymentFromYaml(withKubernetesLines(DEFAULT_SPEC, ANCHOR, extra), 'default.yaml');
 }
 
 /** Every object that holds a `containers` list: a pod spec, wherever it sits (CronJob templates, ...). */
@@ -77,7 +78,7 @@ describe('with imagePullSecrets and bitnamiDigest', () => {
         .map((c) => c.image as string)
         .filter((i) => i.includes('/redis'));
       expect(redisImages.length).toBeGreaterThan(0);
-      for (const i of redisImages) expect(i).toBe(`docker.io/bitnamilegacy/redis@${DIGEST}`);
+      for (const i of redisImages) expect(i).toBe(`registry.example.com/redis-iac-test/redis@${DIGEST}`);
     }
   });
 
@@ -90,14 +91,15 @@ describe('with imagePullSecrets and bitnamiDigest', () => {
 });
 
 describe('without the fields', () => {
-  it('no imagePullSecrets and no digest anywhere in either flavor', () => {
+  it('no imagePullSecrets anywhere; the only digest is the one the images catalog records (OpsTree Redis)', () => {
     const d = withKubernetes('');
+    const known = imagesCatalog().images.opstreeRedis.digest!;
     for (const flavor of ['opstree', 'bitnami'] as const) {
       const { objects, values } = buildFlavor(d, flavor);
       const text = JSON.stringify([objects, values ?? {}]);
       expect(text).not.toContain('imagePullSecrets');
-      expect(text).not.toContain('digest');
-      expect(text).not.toContain('@sha256');
+      expect(text).not.toContain('"digest"');
+      expect(text.replaceAll(`@${known}`, '')).not.toContain('@sha256');
     }
   });
 });

@@ -3,11 +3,11 @@
  * architecture, replica count and pod resources come from the plan, not from sizing rules of their own.
  */
 import * as fs from 'node:fs';
-import { loadDeployment } from '../../lib/deployment';
 import { bitnamiLayout, bitnamiRedisPods, bitnamiResources, bitnamiValues } from '../../lib/k8s/bitnami';
 import { makeContext } from '../../lib/k8s/context';
 import { opstreeLayout } from '../../lib/k8s/opstree';
 import { buildFlavor } from '../../lib/k8s/synth';
+import { loadPatched } from './patched-bitnami';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- reads untyped manifests */
 type Loose = Record<string, any>;
@@ -15,13 +15,13 @@ type Loose = Record<string, any>;
 const examples = fs.readdirSync('examples').filter((f) => f.endsWith('.yaml'));
 
 test('the examples cover a cluster plan and a non-cluster plan', () => {
-  const modes = examples.map((f) => loadDeployment(`examples/${f}`).plan.topology.mode);
+  const modes = examples.map((f) => loadPatched(`examples/${f}`).plan.topology.mode);
   expect(modes).toContain('cluster');
   expect(modes.some((m) => m !== 'cluster')).toBe(true);
 });
 
 describe.each(examples)('%s', (file) => {
-  const d = loadDeployment(`examples/${file}`);
+  const d = loadPatched(`examples/${file}`);
   const { opstree, bitnami } = d.plan.kubernetesLayouts;
 
   test('OpsTree: opstreeLayout and the RedisCluster are the plan layout', () => {

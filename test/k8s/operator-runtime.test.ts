@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { deploymentFromYaml, loadDeployment } from '../../lib/deployment';
+import { deploymentFromYaml } from '../../lib/deployment';
 import { SpecError } from '../../lib/errors';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { TLS_RELOAD_SCRIPT } from '../../lib/k8s/tls';
@@ -27,6 +27,7 @@ import type { ManifestObject } from '../../lib/k8s/validate';
 import { alive, reservePort, reservePorts, sleep } from '../support/local';
 import { EC_P256, makeCa, makeSigned } from '../support/certs';
 import { describeWith, redisServer } from '../support/tools';
+import { loadPatched, withPatchedBitnami } from './patched-bitnami';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
@@ -35,7 +36,7 @@ type Obj = ManifestObject & { metadata: Loose; spec: Loose; data?: Record<string
 const EXAMPLES = fs.readdirSync('examples').filter((f) => f.endsWith('.yaml'));
 
 function opstree(example: string) {
-  const d = loadDeployment(path.join('examples', example));
+  const d = loadPatched(path.join('examples', example));
   const objects = buildFlavor(d, 'opstree').objects as Obj[];
   const rc = objects.find((o) => o.kind === 'RedisCluster')!;
   return { d, objects, rc };
@@ -159,7 +160,7 @@ describe('OpsTree monitoring', () => {
 
 describe('Bitnami Sentinel', () => {
   it.each(EXAMPLES)('%s: with Sentinel, losing one node leaves a majority that can fail over', (ex) => {
-    const d = loadDeployment(path.join('examples', ex));
+    const d = loadPatched(path.join('examples', ex));
     const v = buildFlavor(d, 'bitnami').values as Loose;
     if (!v.sentinel.enabled) return;
     const sentinels = v.replica.replicaCount as number;
@@ -173,7 +174,7 @@ describe('Bitnami Sentinel', () => {
 describe('TLS certificate reload', () => {
   const cases = EXAMPLES.flatMap((ex) => (['opstree', 'bitnami'] as const).map((f) => [ex, f] as const));
   it.each(cases)('%s %s: a daily CronJob reloads the certificate on every Redis pod', (ex, flavor) => {
-    const d = loadDeployment(path.join('examples', ex));
+    const d = loadPatched(path.join('examples', ex));
     const out = buildFlavor(d, flavor);
     const objects = out.objects as Obj[];
     const reload = objects.find((o) => o.kind === 'CronJob' && o.metadata.name?.endsWith('-tls-reload'));
@@ -417,7 +418,10 @@ withRedis('TLS reload script on a real redis-server', () => {
 describe('name limits the schemas do not check', () => {
   const named = (name: string) =>
     deploymentFromYaml(
-      fs.readFileSync('examples/default.yaml', 'utf8').replace(/^name: app-cache$/m, `name: ${name}`),
+      withPatchedBitnami(fs.readFileSync('examples/default.yaml', 'utf8')).replace(
+        /^name: app-cache$/m,
+        `name: ${name}`,
+      ),
       'default.yaml',
     );
   it('the longest name the spec allows (40) fits every OpsTree object and the operator-made ones', () => {
@@ -444,7 +448,7 @@ describe('name limits the schemas do not check', () => {
   });
   it('every CronJob and StatefulSet name of the examples is within 52 characters', () => {
     for (const ex of EXAMPLES) {
-      const d = loadDeployment(path.join('examples', ex));
+      const d = loadPatched(path.join('examples', ex));
       for (const f of ['opstree', 'bitnami'] as const)
         for (const o of buildFlavor(d, f).objects)
           if (o.kind === 'CronJob' || o.kind === 'StatefulSet')
@@ -455,7 +459,7 @@ describe('name limits the schemas do not check', () => {
 
 describe('Bitnami sizing: one primary holds the whole dataset', () => {
   it.each(EXAMPLES)('%s: maxmemory and the backup PVC hold every shard of the plan', (ex) => {
-    const d = loadDeployment(path.join('examples', ex));
+    const d = loadPatched(path.join('examples', ex));
     const out = buildFlavor(d, 'bitnami');
     const v = out.values as Loose;
     const data = d.plan.memory.maxmemoryBytesPerShard * d.plan.topology.shards;

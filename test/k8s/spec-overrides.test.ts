@@ -6,11 +6,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { kubernetesCatalog } from '../../lib/catalog';
+import { imagesCatalog } from '../../lib/catalog';
 import { deploymentFromYaml } from '../../lib/deployment';
 import { buildFlavor, synthKubernetes } from '../../lib/k8s/synth';
 import { validateBitnamiValues, validateObjects, type ManifestObject } from '../../lib/k8s/validate';
 import { specError } from '../helpers';
+import { withKubernetesLines } from './patched-bitnami';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
@@ -20,8 +21,7 @@ const ANCHOR = '    storageClass: gp3';
 
 /** default.yaml with extra lines under targets.kubernetes. */
 function withKubernetes(extra: string) {
-  if (!DEFAULT_SPEC.includes(ANCHOR)) throw new Error('examples/default.yaml no longer has the anchor line');
-  return deploymentFromYaml(DEFAULT_SPEC.replace(ANCHOR, `${ANCHOR}\n${extra}`), 'default.yaml');
+  return deploymentFromYaml(withKubernetesLines(DEFAULT_SPEC, ANCHOR, extra), 'default.yaml');
 }
 
 interface Peer {
@@ -125,13 +125,13 @@ function imagesIn(value: unknown, out: string[] = []): string[] {
 const OVERRIDES = [
   '    backupTarget: { s3Bucket: corp-redis-backups }',
   '    images:',
-  '      redis: "mirror.corp:5000/opstree/redis:v7.2.4"',
+  '      redis: "mirror.corp:5000/opstree/redis:v7.4.11"',
   '      exporter: "mirror.corp:5000/opstree/redis-exporter:v1.62.0"',
   '      bitnamiRegistry: "mirror.corp:5000/hub"',
   '      bitnamiRepository: "bitnami-mirror/redis"',
-  '      bitnamiTag: "8.2.2-debian-12-r1"',
+  '      bitnamiTag: "8.6.3-debian-12-r1"',
   '      bitnamiSentinelRepository: "bitnami-mirror/redis-sentinel"',
-  '      bitnamiSentinelTag: "8.2.2-debian-12-r2"',
+  '      bitnamiSentinelTag: "8.6.3-debian-12-r2"',
   '      bitnamiExporterRepository: "bitnami-mirror/redis-exporter"',
   '      bitnamiExporterTag: "1.77.0-debian-12-r0"',
   '      backupUploader: "mirror.corp:5000/amazon/aws-cli:2.27.0"',
@@ -146,17 +146,17 @@ describe('targets.kubernetes.images', () => {
   it('OpsTree: Redis, exporter, backup and TLS reload jobs and the S3 uploader use the overrides only', () => {
     const { objects } = buildFlavor(d, 'opstree');
     const rc = objects.find((o) => o.kind === 'RedisCluster') as Loose;
-    expect(rc.spec.kubernetesConfig.image).toBe('mirror.corp:5000/opstree/redis:v7.2.4');
+    expect(rc.spec.kubernetesConfig.image).toBe('mirror.corp:5000/opstree/redis:v7.4.11');
     expect(rc.spec.clusterVersion).toBe('v7');
     expect(rc.spec.redisExporter.image).toBe('mirror.corp:5000/opstree/redis-exporter:v1.62.0');
     const jobImages = objects
       .filter((o) => o.kind === 'CronJob')
       .flatMap((o) => imagesIn((o as Loose).spec.jobTemplate.spec.template.spec));
-    expect(jobImages).toContain('mirror.corp:5000/opstree/redis:v7.2.4');
+    expect(jobImages).toContain('mirror.corp:5000/opstree/redis:v7.4.11');
     expect(jobImages).toContain('mirror.corp:5000/amazon/aws-cli:2.27.0');
     expect(new Set(imagesIn(objects))).toEqual(
       new Set([
-        'mirror.corp:5000/opstree/redis:v7.2.4',
+        'mirror.corp:5000/opstree/redis:v7.4.11',
         'mirror.corp:5000/opstree/redis-exporter:v1.62.0',
         'mirror.corp:5000/amazon/aws-cli:2.27.0',
       ]),
@@ -170,12 +170,12 @@ describe('targets.kubernetes.images', () => {
     expect(v.image).toMatchObject({
       registry: 'mirror.corp:5000/hub',
       repository: 'bitnami-mirror/redis',
-      tag: '8.2.2-debian-12-r1',
+      tag: '8.6.3-debian-12-r1',
     });
     expect(v.sentinel.image).toMatchObject({
       registry: 'mirror.corp:5000/hub',
       repository: 'bitnami-mirror/redis-sentinel',
-      tag: '8.2.2-debian-12-r2',
+      tag: '8.6.3-debian-12-r2',
     });
     expect(v.metrics.image).toMatchObject({
       registry: 'mirror.corp:5000/hub',
@@ -184,8 +184,8 @@ describe('targets.kubernetes.images', () => {
     });
     expect(new Set(imagesIn([objects, values]))).toEqual(
       new Set([
-        'mirror.corp:5000/hub/bitnami-mirror/redis:8.2.2-debian-12-r1',
-        'mirror.corp:5000/hub/bitnami-mirror/redis-sentinel:8.2.2-debian-12-r2',
+        'mirror.corp:5000/hub/bitnami-mirror/redis:8.6.3-debian-12-r1',
+        'mirror.corp:5000/hub/bitnami-mirror/redis-sentinel:8.6.3-debian-12-r2',
         'mirror.corp:5000/hub/bitnami-mirror/redis-exporter:1.77.0-debian-12-r0',
         'mirror.corp:5000/amazon/aws-cli:2.27.0',
       ]),
@@ -193,8 +193,7 @@ describe('targets.kubernetes.images', () => {
   });
 
   it('no catalog default image is left anywhere once every field is overridden', () => {
-    const cat = kubernetesCatalog().images as Record<string, unknown>;
-    const defaults = Object.values(cat).filter((x): x is string => typeof x === 'string');
+    const defaults = Object.values(imagesCatalog().images).map((i) => `${i.registry}/${i.repository}`);
     const all = [
       ...imagesIn(buildFlavor(d, 'opstree').objects),
       ...imagesIn([buildFlavor(d, 'bitnami').objects, buildFlavor(d, 'bitnami').values]),
@@ -202,13 +201,23 @@ describe('targets.kubernetes.images', () => {
     for (const image of all) for (const def of defaults) expect(image).not.toContain(def);
   });
 
-  it('without overrides the catalog images are used', () => {
+  it('without overrides the catalog images are used (Redis by digest where the catalog records one)', () => {
     const plain = withKubernetes('');
-    const cat = kubernetesCatalog().images;
+    const cat = imagesCatalog().images;
     const v = buildFlavor(plain, 'bitnami').values as Loose;
-    expect(v.sentinel.image.repository).toBe(cat.bitnamiSentinelRepository);
-    expect(v.metrics.image.repository).toBe(cat.bitnamiExporterRepository);
-    expect(v.metrics.image.tag).toBe(cat.bitnamiExporterTag);
+    expect(v.metrics.image.repository).toBe(cat.bitnamiExporter.repository);
+    expect(v.metrics.image.tag).toBe(cat.bitnamiExporter.tag);
+    const rc = buildFlavor(plain, 'opstree').objects.find((o) => o.kind === 'RedisCluster') as Loose;
+    expect(rc.spec.kubernetesConfig.image).toBe(
+      `quay.io/opstree/redis:${cat.opstreeRedis.tag}@${cat.opstreeRedis.digest}`,
+    );
+  });
+
+  it('an override naming exactly a catalog image gets its recorded digest', () => {
+    const cat = imagesCatalog().images.opstreeRedis;
+    const same = withKubernetes(`    images: { redis: "quay.io/opstree/redis:${cat.tag}" }`);
+    const rc = buildFlavor(same, 'opstree').objects.find((o) => o.kind === 'RedisCluster') as Loose;
+    expect(rc.spec.kubernetesConfig.image).toBe(`quay.io/opstree/redis:${cat.tag}@${cat.digest}`);
   });
 
   it.each([
@@ -230,8 +239,15 @@ describe('targets.kubernetes.images', () => {
 });
 
 describe('images.redis sets the RedisCluster clusterVersion the operator understands', () => {
+  // Staging: production would refuse the older images below the CVE floor first (tested below).
   const version = (image: string) => {
-    const d = withKubernetes(`    images: { redis: ${JSON.stringify(image)} }`);
+    const d = deploymentFromYaml(
+      DEFAULT_SPEC.replace(/^profile: production$/m, 'profile: staging').replace(
+        ANCHOR,
+        `${ANCHOR}\n    images: { redis: ${JSON.stringify(image)} }`,
+      ),
+      'default.yaml',
+    );
     return (buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'RedisCluster') as Loose).spec
       .clusterVersion as string;
   };
@@ -256,4 +272,76 @@ describe('images.redis sets the RedisCluster clusterVersion the operator underst
       expect(e.message).not.toContain('\n');
     },
   );
+});
+
+describe('production refuses Redis images below the CVE floor (lib/catalog/data/images.json)', () => {
+  it.each([
+    // 7.0 has no fix for CVE-2025-49844; the next fix (7.2.11) is on a line without one for CVE-2026-23479.
+    [
+      'redis',
+      'quay.io/opstree/redis:v7.0.15',
+      'opstree',
+      /CVE-2025-49844 \(fixed in 7\.2\.11\).*Redis 7\.4\.9 or later/,
+    ],
+    [
+      'redis',
+      'quay.io/opstree/redis:v7.4.8',
+      'opstree',
+      /CVE-2026-23479 \(fixed in 7\.4\.9\).*Redis 7\.4\.9 or later/,
+    ],
+    [
+      'redis',
+      'mirror.corp:5000/opstree/redis:v8.2.5@sha256:' + 'c'.repeat(64),
+      'opstree',
+      /CVE-2026-23479.*8\.2\.6/,
+    ],
+    [
+      'bitnamiTag',
+      '8.2.1-debian-12-r0',
+      'bitnami',
+      /CVE-2026-23479 \(fixed in 8\.2\.6\), CVE-2025-49844 \(fixed in 8\.2\.2\).*bitnamilegacy/,
+    ],
+    ['bitnamiSentinelTag', '8.4.2-debian-12-r0', 'bitnami', /CVE-2026-23479 \(fixed in 8\.4\.3\)/],
+  ] as const)('images.%s %s', (field, value, flavor, message) => {
+    const d = withKubernetes(`    images: { ${field}: ${JSON.stringify(value)} }`);
+    const e = specError(() => buildFlavor(d, flavor));
+    expect(e.field).toBe(`targets.kubernetes.images.${field}`);
+    expect(e.message).toMatch(message);
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('the default Bitnami images are refused: no patched bitnamilegacy image exists', () => {
+    const d = deploymentFromYaml(
+      DEFAULT_SPEC.replace(/^ {4}flavors: \[opstree\]$/m, '    flavors: [opstree, bitnami]'),
+      'default.yaml',
+    );
+    const e = specError(() => buildFlavor(d, 'bitnami'));
+    expect(e.field).toBe('targets.kubernetes.images.bitnamiTag');
+    expect(e.message).toMatch(/got "8\.2\.1-debian-12-r0"; Redis 8\.2\.1 is below the CVE floor/);
+  });
+
+  it('a digest without a version tag cannot be checked and is refused in production', () => {
+    const d = withKubernetes(`    images: { redis: "quay.io/opstree/redis@sha256:${'d'.repeat(64)}" }`);
+    expect(specError(() => buildFlavor(d, 'opstree')).message).toMatch(/full Redis version/);
+  });
+
+  it.each([
+    ['quay.io/opstree/redis:v7.4.9', 'opstree'],
+    ['quay.io/opstree/redis:v8.8.0-alpine', 'opstree'],
+    ['registry-2.example.com:5000/team-1/redis:v8.6.3@sha256:' + 'e'.repeat(64), 'opstree'],
+  ])('%s at or above the floor passes, also newer lines than any fix listed', (image) => {
+    const d = withKubernetes(`    images: { redis: ${JSON.stringify(image)} }`);
+    expect(() => buildFlavor(d, 'opstree')).not.toThrow();
+  });
+
+  it('staging and development do not enforce the floor (the conformance cell is not required there)', () => {
+    const staging = deploymentFromYaml(
+      DEFAULT_SPEC.replace(/^profile: production$/m, 'profile: staging').replace(
+        /^ {4}flavors: \[opstree\]$/m,
+        '    flavors: [opstree, bitnami]',
+      ),
+      'default.yaml',
+    );
+    expect(() => buildFlavor(staging, 'bitnami')).not.toThrow();
+  });
 });

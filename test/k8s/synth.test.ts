@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { deploymentFromYaml, loadDeployment } from '../../lib/deployment';
+import { deploymentFromYaml } from '../../lib/deployment';
 import { SpecError } from '../../lib/errors';
 import { buildFlavor, assertNoSecretMaterial, synthKubernetes } from '../../lib/k8s/synth';
 import {
@@ -17,6 +17,7 @@ import {
   validateObject,
   type ManifestObject,
 } from '../../lib/k8s/validate';
+import { loadPatched, PATCHED_BITNAMI, withKubernetesLines, withPatchedBitnami } from './patched-bitnami';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
@@ -37,14 +38,23 @@ function readObjects(file: string): ManifestObject[] {
 }
 
 function synth(example: string) {
-  const d = loadDeployment(path.join('examples', example));
+  const d = loadPatched(path.join('examples', example));
   const out = path.join(tmp, d.id);
   const files = synthKubernetes(d, out);
   return { d, out, files };
 }
 
+/** default.yaml with lines under targets.kubernetes (an images block merged with the patched Bitnami fixture). */
+function withLines(extra: string) {
+  const raw = fs.readFileSync(path.join('examples', 'default.yaml'), 'utf8');
+  return deploymentFromYaml(withKubernetesLines(raw, '    storageClass: gp3', extra), 'default.yaml');
+}
+
 function spec(example: string, edit: (text: string) => string) {
-  return deploymentFromYaml(edit(fs.readFileSync(path.join('examples', example), 'utf8')), example);
+  return deploymentFromYaml(
+    edit(withPatchedBitnami(fs.readFileSync(path.join('examples', example), 'utf8'))),
+    example,
+  );
 }
 
 describe.each(EXAMPLES)('%s', (example) => {
@@ -80,7 +90,7 @@ describe.each(EXAMPLES)('%s', (example) => {
 
 describe('figures from the plan and the policy', () => {
   it('OpsTree: cluster layout, resources, maxMemoryPercentOfLimit, storage, TLS, ACL, exporter, PDBs, spread', () => {
-    const d = loadDeployment('examples/acs-100k.yaml');
+    const d = loadPatched('examples/acs-100k.yaml');
     const rc = buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'RedisCluster') as ManifestObject & {
       spec: Loose;
     };
@@ -105,11 +115,12 @@ describe('figures from the plan and the policy', () => {
       topologyKey: 'topology.kubernetes.io/zone',
       whenUnsatisfiable: 'DoNotSchedule',
     });
-    expect(rc.spec.kubernetesConfig.image).toMatch(/:v\d+\.\d+\.\d+$/);
+    // Pinned by tag and by the digest the images catalog records.
+    expect(rc.spec.kubernetesConfig.image).toMatch(/:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
   });
 
   it('alert thresholds come from the policy and maxclients from the plan', () => {
-    const d = loadDeployment('examples/default.yaml');
+    const d = loadPatched('examples/default.yaml');
     const rule = buildFlavor(d, 'opstree').objects.find(
       (o) => o.kind === 'PrometheusRule',
     ) as ManifestObject & {
@@ -134,7 +145,7 @@ describe('figures from the plan and the policy', () => {
   });
 
   it('Bitnami: replication + Sentinel in production, standalone for a single primary', () => {
-    const prod = buildFlavor(loadDeployment('examples/default.yaml'), 'bitnami').values as Loose;
+    const prod = buildFlavor(loadPatched('examples/default.yaml'), 'bitnami').values as Loose;
     expect(prod.architecture).toBe('replication');
     expect(prod.sentinel.enabled).toBe(true);
     expect(prod.auth.existingSecret).toBe('app-cache-bitnami-auth');
@@ -144,20 +155,23 @@ describe('figures from the plan and the policy', () => {
       certFilename: 'tls.crt',
     });
     expect(prod.networkPolicy.allowExternal).toBe(false);
-    expect(prod.image).toMatchObject({ registry: 'docker.io', repository: 'bitnamilegacy/redis' });
-    const single = buildFlavor(loadDeployment('examples/go-api.yaml'), 'bitnami').values as Loose;
+    expect(prod.image).toMatchObject({
+      registry: PATCHED_BITNAMI.bitnamiRegistry,
+      repository: PATCHED_BITNAMI.bitnamiRepository,
+    });
+    const single = buildFlavor(loadPatched('examples/go-api.yaml'), 'bitnami').values as Loose;
     expect(single.architecture).toBe('standalone');
     expect(single.sentinel.enabled).toBe(false);
   });
 
   it('no backup job when the policy keeps no snapshots (development)', () => {
-    const d = loadDeployment('examples/hospitality-development.yaml');
+    const d = loadPatched('examples/hospitality-development.yaml');
     expect(d.policy.persistence.snapshotRetentionDays).toBe(0);
     expect(buildFlavor(d, 'opstree').objects.some((o) => o.kind === 'CronJob')).toBe(false);
   });
 
   it('backup CronJob: schedule from the snapshot window, retention from the policy', () => {
-    const d = loadDeployment('examples/hospitality-production.yaml');
+    const d = loadPatched('examples/hospitality-production.yaml');
     const cj = buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'CronJob') as ManifestObject & {
       spec: Loose;
     };
@@ -249,18 +263,13 @@ describe('spec variants', () => {
   });
 
   it('image overrides are used; an unpinned image is a SpecError naming the field', () => {
-    const d = spec('default.yaml', (t) =>
-      t.replace(
-        '    storageClass: gp3',
-        '    storageClass: gp3\n    images: { redis: "quay.io/opstree/redis:v7.2.4", bitnamiTag: "7.4.2-debian-12-r0" }',
-      ),
+    const d = withLines(
+      '    images: { redis: "quay.io/opstree/redis:v8.6.3", bitnamiTag: "8.4.3-debian-12-r0", bitnamiSentinelTag: "8.4.3-debian-12-r0" }',
     );
     const rc = buildFlavor(d, 'opstree').objects.find((o) => o.kind === 'RedisCluster') as Obj;
-    expect(rc.spec.kubernetesConfig.image).toBe('quay.io/opstree/redis:v7.2.4');
-    expect((buildFlavor(d, 'bitnami').values as Loose).image.tag).toBe('7.4.2-debian-12-r0');
-    const bad = spec('default.yaml', (t) =>
-      t.replace('    storageClass: gp3', '    storageClass: gp3\n    images: { redis: "redis:latest" }'),
-    );
+    expect(rc.spec.kubernetesConfig.image).toBe('quay.io/opstree/redis:v8.6.3');
+    expect((buildFlavor(d, 'bitnami').values as Loose).image.tag).toBe('8.4.3-debian-12-r0');
+    const bad = withLines('    images: { redis: "redis:latest" }');
     expect(() => buildFlavor(bad, 'opstree')).toThrow(SpecError);
     expect(() => buildFlavor(bad, 'opstree')).toThrow(
       /targets\.kubernetes\.images\.redis: got "redis:latest"/,

@@ -16,8 +16,9 @@ import {
 } from '../../lib/k8s/validate';
 import * as fs from 'node:fs';
 import { closeObjectSchemas, dropDescriptions } from '../../lib/k8s/compile-schemas';
+import { withPatchedBitnami } from './patched-bitnami';
 
-const spec = fs.readFileSync('examples/default.yaml', 'utf8');
+const spec = withPatchedBitnami(fs.readFileSync('examples/default.yaml', 'utf8'));
 const d = deploymentFromYaml(spec, 'default.yaml');
 const opstree = buildFlavor(d, 'opstree');
 const bitnami = buildFlavor(d, 'bitnami');

@@ -33,8 +33,6 @@ test('every target succeeds and writes its artifacts', () => {
       'pulumi/azure-premium.json',
       'pulumi/azure-managed.json',
       'k8s/opstree.yaml',
-      'k8s/bitnami.yaml',
-      'k8s/values-redis.yaml',
       'self-hosted/redis-6380.conf',
       'report.md',
       'report.html',
@@ -43,10 +41,13 @@ test('every target succeeds and writes its artifacts', () => {
   expect(fs.readdirSync(out).filter((f) => f.startsWith('.staging'))).toEqual([]);
 });
 
-test('the conformance matrix covers all seven targets and nothing fails', () => {
+// The default spec is production: Bitnami is left out of its flavors because no bitnamilegacy image is
+// at or above the CVE floor (docs/kubernetes.md, Images).
+test('the conformance matrix covers every target of the default spec and nothing fails', () => {
   expect(run.conformance.map((t) => t.target).sort()).toEqual(
-    ['aws', 'azure-managed', 'azure-premium', 'bitnami', 'gcp', 'opstree', 'self-hosted'].sort(),
+    ['aws', 'azure-managed', 'azure-premium', 'gcp', 'opstree', 'self-hosted'].sort(),
   );
+  expect(fs.existsSync(path.join(out, run.id, 'k8s', 'bitnami.yaml'))).toBe(false);
   const fails = run.conformance.flatMap((t) =>
     Object.entries(t.cells)
       .filter(([, c]) => c.status === 'fail')
