@@ -253,6 +253,12 @@ export const awsTargetSchema = z
     clientCidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)).optional(),
     kmsKeyArn: z.string().startsWith('arn:').optional(),
     port: z.number().int().min(1024).max(65535).optional(),
+    auth: z
+      .enum(['rbac', 'token'])
+      .optional()
+      .describe(
+        'How clients authenticate when security.auth is on. rbac (default): one ElastiCache user per role (app, metrics, admin) with its own Secrets Manager password and a disabled default user. token: one AUTH token shared by every client. docs/aws.md describes the in-place migration between them.',
+      ),
     nodeType: z
       .string()
       .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/)
