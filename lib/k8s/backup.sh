@@ -11,9 +11,12 @@
 #
 # Environment:
 #   REDIS_TARGETS     space-separated host:port list (cluster: one entry per primary), or
+#   REDIS_PRIMARY_AMONG  space-separated host:port list of a Sentinel-managed set: back up the node(s)
+#                     answering ROLE as master (the job's own user; Sentinel only knows the admin password), or
 #   SENTINEL_ADDR     host:port of a Sentinel, with SENTINEL_MASTER (master group name): back up the primary
 #   REDISCLI_AUTH     password (read by redis-cli itself; never on the command line)
-#   REDIS_USER        ACL user name (optional; default user when empty)
+#   REDIS_USER        ACL user name (optional; default user when empty). The backup role of
+#                     lib/policy/roles.ts: PING, INFO, ROLE, LASTSAVE, BGSAVE, SYNC/REPLCONF (for --rdb)
 #   TLS_CA            CA file: use TLS and verify the server against it (optional)
 #   BACKUP_DIR        where backups go; files are BACKUP_DIR/DEPLOYMENT/<node>/dump-<UTC time>.rdb
 #   DEPLOYMENT        deployment name
@@ -50,8 +53,16 @@ resolve_targets() {
     addr=$(rcli "${SENTINEL_ADDR%:*}" "${SENTINEL_ADDR##*:}" SENTINEL get-master-addr-by-name "$SENTINEL_MASTER" | tr -d '\r' | tr '\n' ':' | sed 's/:$//')
     [ -n "$addr" ] || fail "sentinel $SENTINEL_ADDR does not know master $SENTINEL_MASTER"
     echo "$addr"
+  elif [ -n "${REDIS_PRIMARY_AMONG:-}" ]; then
+    primaries=""
+    for node in $REDIS_PRIMARY_AMONG; do
+      role=$(rcli "${node%:*}" "${node##*:}" ROLE 2>/dev/null | head -n 1 | tr -d '\r') || role=""
+      if [ "$role" = master ]; then primaries="$primaries $node"; fi
+    done
+    [ -n "$primaries" ] || fail "no node of $REDIS_PRIMARY_AMONG answers ROLE as master"
+    echo "$primaries"
   else
-    [ -n "${REDIS_TARGETS:-}" ] || fail "set REDIS_TARGETS or SENTINEL_ADDR"
+    [ -n "${REDIS_TARGETS:-}" ] || fail "set REDIS_TARGETS, REDIS_PRIMARY_AMONG or SENTINEL_ADDR"
     echo "$REDIS_TARGETS"
   fi
 }

@@ -15,6 +15,7 @@ import {
   podPullSecrets,
   type K8sContext,
 } from './context';
+import { jobCredentialsEnv } from './secrets';
 import { TLS_FILES } from './tls';
 
 const k8s = kplus.k8s;
@@ -51,10 +52,14 @@ export interface RedisBackupProps {
   readonly ctx: K8sContext;
   /** Image with redis-cli and /bin/sh (the flavor's Redis image). */
   readonly image: string;
-  /** host:port list of the nodes to back up (one per shard), unless `sentinel` is given. */
+  /** host:port list of the nodes to back up (one per shard), unless `primaryAmong` is given. */
   readonly targets?: string[];
-  /** Ask this Sentinel (host:port) for the current primary of `master`. */
-  readonly sentinel?: { address: string; master: string };
+  /**
+   * host:port of every node of a Sentinel-managed set: the job backs up the one that answers ROLE
+   * as master. Asking the nodes instead of a Sentinel keeps the job on its own least-privilege
+   * user (Sentinel itself only knows the admin password).
+   */
+  readonly primaryAmong?: string[];
   /** Number of shards backed up (sizes the backup PVC). */
   readonly shards: number;
 }
@@ -112,16 +117,10 @@ export class RedisBackup extends Construct {
       { name: 'DEPLOYMENT', value: ctx.policy.name },
       { name: 'BACKUP_DIR', value: '/backup' },
       { name: 'RETENTION_DAYS', value: String(per.snapshotRetentionDays) },
-      {
-        name: 'REDISCLI_AUTH',
-        valueFrom: { secretKeyRef: { name: ctx.secrets.auth, key: ctx.secrets.authKey } },
-      },
+      ...jobCredentialsEnv(ctx, 'backup'),
       ...(ctx.policy.security.tls ? [{ name: 'TLS_CA', value: `/tls/${TLS_FILES.ca}` }] : []),
-      ...(props.sentinel
-        ? [
-            { name: 'SENTINEL_ADDR', value: props.sentinel.address },
-            { name: 'SENTINEL_MASTER', value: props.sentinel.master },
-          ]
+      ...(props.primaryAmong
+        ? [{ name: 'REDIS_PRIMARY_AMONG', value: props.primaryAmong.join(' ') }]
         : [{ name: 'REDIS_TARGETS', value: (props.targets ?? []).join(' ') }]),
     ];
     const securityContext = JOB_CONTAINER_SECURITY;

@@ -11,10 +11,10 @@ import { TOPOLOGY } from '../planner/assumptions';
 import type { KubernetesResources } from '../planner/types';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
-import { REDIS_UID, SENTINEL_PORT, bitnamiRedisImage, type K8sContext } from './context';
+import { backupWanted, REDIS_UID, bitnamiRedisImage, type K8sContext } from './context';
 import { alertRules, RedisMonitoring, type AlertRule } from './monitoring';
 import { RedisNetworkPolicy } from './network';
-import { ACL_FILE_KEY, addRedisAuth } from './secrets';
+import { ACL_FILE_KEY, addRedisAuth, credentialsSecret, jobRoles } from './secrets';
 import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
 
 /** Chart line these values are written for (schema copied in lib/k8s/schemas). */
@@ -124,6 +124,9 @@ export interface BitnamiRedisValues {
   metrics: {
     enabled: boolean;
     image: Image;
+    extraEnvVars: Array<{ name: string; value: string }>;
+    extraVolumes: Array<{ name: string; secret: { secretName: string; defaultMode: number } }>;
+    extraVolumeMounts: Array<{ name: string; mountPath: string; readOnly: boolean }>;
     serviceMonitor: { enabled: boolean; interval: string; additionalLabels: Record<string, string> };
     prometheusRule: { enabled: boolean; additionalLabels: Record<string, string>; rules: AlertRule[] };
   };
@@ -289,6 +292,7 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
         tag: images.bitnamiExporterTag,
         pullPolicy: 'IfNotPresent',
       },
+      ...bitnamiExporterAuth(ctx),
       serviceMonitor: { enabled: true, interval: '30s', additionalLabels: ctx.labels },
       prometheusRule: {
         enabled: policy.alerts.enabled,
@@ -303,6 +307,40 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
       },
     },
     networkPolicy: { enabled: true, allowExternal: false, allowExternalEgress: false },
+  };
+}
+
+/** Where the metrics credentials Secret is mounted in the exporter container. */
+export const BITNAMI_METRICS_CREDENTIALS_DIR = '/opt/redis-iac/metrics';
+
+/**
+ * The exporter never runs CONFIG (`CONFIG GET masterauth` would hand it the replication password).
+ * With ACLs it authenticates as the metrics user of lib/policy/roles.ts instead of `default` with
+ * the admin password. Chart 23.1.1 has no value for the exporter's user or password source, and its
+ * Sentinel StatefulSet ignores `metrics.command`; every exporter container does run
+ * `export REDIS_PASSWORD="$(< $REDIS_PASSWORD_FILE)"` and renders `metrics.extraEnvVars` after its
+ * own REDIS_USER=default and REDIS_PASSWORD_FILE. For a name given twice Kubernetes uses the last
+ * entry, so these two point the exporter at the `<name>-metrics-credentials` Secret, mounted read-only.
+ */
+export function bitnamiExporterAuth(
+  ctx: K8sContext,
+): Pick<BitnamiRedisValues['metrics'], 'extraEnvVars' | 'extraVolumes' | 'extraVolumeMounts'> {
+  const extraEnvVars = [{ name: 'REDIS_EXPORTER_CONFIG_COMMAND', value: '-' }];
+  if (!jobRoles(ctx).includes('metrics')) return { extraEnvVars, extraVolumes: [], extraVolumeMounts: [] };
+  const dir = BITNAMI_METRICS_CREDENTIALS_DIR;
+  return {
+    extraEnvVars: [
+      ...extraEnvVars,
+      { name: 'REDIS_USER', value: ctx.roles.metrics.user },
+      { name: 'REDIS_PASSWORD_FILE', value: `${dir}/password` },
+    ],
+    extraVolumes: [
+      {
+        name: 'redis-iac-metrics',
+        secret: { secretName: credentialsSecret(ctx, 'metrics'), defaultMode: 0o440 },
+      },
+    ],
+    extraVolumeMounts: [{ name: 'redis-iac-metrics', mountPath: dir, readOnly: true }],
   };
 }
 
@@ -369,21 +407,15 @@ export class BitnamiChart extends Chart {
       prometheusObjects: false,
     });
 
-    const backupWanted = policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 0;
     const image = bitnamiRedisImage(ctx.images);
-    const backup = backupWanted
+    const backup = backupWanted(policy)
       ? new RedisBackup(this, 'Backup', {
           ctx,
           image,
           // One primary holds every shard's data: the backup PVC is sized for all of it.
           shards: ctx.plan.topology.shards,
           ...(layout.sentinel
-            ? {
-                sentinel: {
-                  address: `${ctx.name}.${ctx.namespace}.svc:${SENTINEL_PORT}`,
-                  master: SENTINEL_MASTER_SET,
-                },
-              }
+            ? { primaryAmong: bitnamiRedisPods(ctx, layout) }
             : { targets: [podAddress(`${ctx.name}-master`, 0, `${ctx.name}-headless`, ctx.namespace)] }),
         })
       : undefined;

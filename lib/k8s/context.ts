@@ -9,7 +9,7 @@ import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
 import type { Plan } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
-import { aclRules } from '../redisconf';
+import { type RedisServer, roleModel, type RoleModel } from '../policy/roles';
 import type { Spec } from '../spec/schema';
 
 export type Flavor = 'opstree' | 'bitnami';
@@ -79,6 +79,10 @@ export interface SecretNames {
   acl: string;
   /** What the application reads: keys `username` and `password`. */
   app: string;
+  /** The exporter's, the backup job's and the TLS-reload job's credentials (keys `username`, `password`). */
+  metrics: string;
+  backup: string;
+  tlsReload: string;
   /** cert-manager writes the server certificate here (tls.crt, tls.key, ca.crt). */
   tls: string;
 }
@@ -108,6 +112,25 @@ export interface K8sContext {
   imagePullSecrets: string[];
   /** ACL user names (from lib/redisconf). */
   appUser: string;
+  /** The role model (lib/policy/roles.ts) rendered for the Redis version of this flavor's image. */
+  roles: RoleModel;
+}
+
+/** Whether the charts add the backup CronJob: RDB snapshots on and kept for at least a day. */
+export function backupWanted(policy: ResolvedPolicy): boolean {
+  return policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 0;
+}
+
+/**
+ * The Redis server this flavor runs, from its image tag (`v7.0.15`, `8.2.1-debian-12-r0`): the ACL
+ * file must name only commands that version knows (Redis 7 refuses a file with an unknown
+ * subcommand). Without a version in the tag, the policy's engine version.
+ */
+export function redisServerOf(images: Images, flavor: Flavor, policy: ResolvedPolicy): RedisServer {
+  const ref = flavor === 'opstree' ? images.opstreeRedis : `${images.bitnamiRepository}:${images.bitnamiTag}`;
+  const tag = /:v?(\d+\.\d+)[^/:]*$/.exec(ref.split('@')[0])?.[1];
+  const engine = /valkey/i.test(ref.split(':')[0]) ? 'valkey' : 'redis';
+  return tag ? { engine, version: tag } : { engine: policy.engine, version: policy.engineVersion };
 }
 
 /** Flavors the spec asks for; both when it does not say. */
@@ -240,6 +263,8 @@ export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
       : // Labels the Bitnami chart puts on every Redis and Sentinel pod of the release.
         { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': name };
   const clientPodSelector = target.clientPodSelector ?? { 'redis-iac/client': base };
+  const images = resolveImages(target, d.source);
+  const roles = roleModel(d.policy, redisServerOf(images, flavor, d.policy));
   return {
     deployment: d,
     policy: d.policy,
@@ -258,10 +283,14 @@ export function makeContext(d: Deployment, flavor: Flavor): K8sContext {
       authKey: 'password',
       acl: `${name}-acl`,
       app: `${name}-app-credentials`,
+      metrics: `${name}-metrics-credentials`,
+      backup: `${name}-backup-credentials`,
+      tlsReload: `${name}-tls-reload-credentials`,
       tls: `${name}-tls`,
     },
-    images: resolveImages(target, d.source),
+    images,
     imagePullSecrets: [...new Set(target.imagePullSecrets ?? [])],
-    appUser: aclRules(d.policy).app.name,
+    appUser: roles.app.user,
+    roles,
   };
 }

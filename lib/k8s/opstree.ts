@@ -20,10 +20,10 @@ import { SpecError } from '../errors';
 import { TOPOLOGY } from '../planner/assumptions';
 import { tuningLines } from '../redisconf';
 import { podAddress, RedisBackup } from './backup';
-import { EXPORTER_PORT, podPullSecrets, type K8sContext } from './context';
+import { backupWanted, EXPORTER_PORT, podPullSecrets, type K8sContext } from './context';
 import { RedisMonitoring } from './monitoring';
 import { RedisNetworkPolicy } from './network';
-import { addRedisAuth } from './secrets';
+import { addRedisAuth, credentialsSecret, jobRoles } from './secrets';
 import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
 
 /** The OpsTree redis image runs as uid 1000 (the operator's samples use runAsUser/fsGroup 1000). */
@@ -85,6 +85,27 @@ export function clusterVersionOf(image: string, source = 'spec'): string {
     );
   }
   return Number(m[1]) >= 7 ? 'v7' : 'v6';
+}
+
+/**
+ * The exporter's environment: never CONFIG (`CONFIG GET masterauth` would hand it the replication
+ * password; redis_exporter >= 1.61 skips the call on "-", older ones send an unknown command that
+ * fails harmlessly), and with ACLs the metrics user of lib/policy/roles.ts. Operator 0.26 puts the
+ * admin password in REDIS_PASSWORD and appends these after it (sorted by name, stable); for a
+ * repeated variable Kubernetes uses the last value, so ours wins.
+ */
+export function exporterEnv(
+  ctx: K8sContext,
+): Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }> {
+  const env: ReturnType<typeof exporterEnv> = [{ name: 'REDIS_EXPORTER_CONFIG_COMMAND', value: '-' }];
+  if (jobRoles(ctx).includes('metrics')) {
+    const secret = credentialsSecret(ctx, 'metrics');
+    env.push(
+      { name: 'REDIS_USER', valueFrom: { secretKeyRef: { name: secret, key: 'username' } } },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: secret, key: 'password' } } },
+    );
+  }
+  return env;
 }
 
 export class OpsTreeChart extends Chart {
@@ -233,6 +254,7 @@ export class OpsTreeChart extends Chart {
           image: ctx.images.opstreeExporter,
           imagePullPolicy: 'IfNotPresent',
           port: EXPORTER_PORT,
+          env: exporterEnv(ctx),
           resources: {
             requests: {
               cpu: ExporterRequests.fromString('50m'),
@@ -285,8 +307,7 @@ export class OpsTreeChart extends Chart {
       promSelector: `namespace="${ctx.namespace}",service=~"${name}-(leader|follower)-metrics"`,
     });
 
-    const backupWanted = policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 0;
-    const backup = backupWanted
+    const backup = backupWanted(policy)
       ? new RedisBackup(this, 'Backup', {
           ctx,
           image: ctx.images.opstreeRedis,

@@ -3,10 +3,12 @@
  * (`secretCommands()` prints the commands; docs/kubernetes.md explains them), or, when the spec
  * names an external-secrets ClusterSecretStore, ExternalSecrets fetch them from that store.
  *
- * Three Secrets, whatever the source:
+ * The Secrets, whatever the source:
  * - `<name>-auth`  key `password`: the admin password (OpsTree redisSecret, Bitnami auth.existingSecret);
- * - `<name>-acl`: the ACL data (OpsTree: `user.acl`, passwords as SHA-256; Bitnami: one key per user);
- * - `<name>-app-credentials` keys `username`, `password`: what the application mounts.
+ * - `<name>-acl`: the ACL file `user.acl`, passwords as SHA-256 (OpsTree and Bitnami mount it);
+ * - `<name>-<role>-credentials` keys `username`, `password`, one per role of lib/policy/roles.ts
+ *   that runs here: `app` (what the application mounts), and with ACLs `metrics` (the exporter),
+ *   `backup` (the backup CronJob) and `tls-reload` (the TLS-reload CronJob).
  */
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -16,35 +18,91 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../../k8s/imports/external-secrets.io';
-import { aclFileLine, aclRules } from '../redisconf';
-import type { K8sContext } from './context';
+import { aclFileLine, aclUserOf } from '../redisconf';
+import { backupWanted, type K8sContext } from './context';
 
 /** Key of the ACL file in the ACL Secret (the OpsTree operator reads `user.acl`; Bitnami mounts the same). */
 export const ACL_FILE_KEY = 'user.acl';
 /** Key of the ACL file template (password placeholders) in the `<name>-acl-template` ConfigMap. */
 export const ACL_TEMPLATE_KEY = 'user.acl.template';
 
+/** Roles of lib/policy/roles.ts that get their own user and credentials Secret on Kubernetes. */
+export type JobRole = 'metrics' | 'backup' | 'tlsReload';
+/** Which password a value in a Secret is built from. */
+export type PasswordRef = 'admin' | 'app' | JobRole;
+
 /**
- * The ACL file, with passwords as SHA-256 digests supplied by `pw` (placeholders, or
- * external-secrets template expressions). `default` keeps the admin rules from lib/redisconf
- * instead of being turned off: the OpsTree operator, Bitnami's replicas, Sentinel and both
- * exporters authenticate as `default` with the admin password and cannot use another user. The
- * application gets its own user, confined to its key prefix and denied dangerous commands.
+ * The job roles with their own ACL user here: the exporter always (both flavors run it), the backup
+ * job when snapshots are kept, the TLS-reload job with TLS. None without ACLs (one shared password).
  */
-export function aclFileTemplate(ctx: K8sContext, pw: (ref: PasswordRef) => string): string {
-  const users = aclRules(ctx.policy);
-  const operatorUser = {
-    ...users.admin,
-    name: 'default',
-    purpose: 'operator, replication, sentinel and exporter',
-  };
-  return (
-    [aclFileLine(operatorUser, `#${pw('admin')}`), aclFileLine(users.app, `#${pw('app')}`)].join('\n') + '\n'
-  );
+export function jobRoles(ctx: K8sContext): JobRole[] {
+  const sec = ctx.policy.security;
+  if (!sec.auth || !sec.acl) return [];
+  return [
+    'metrics',
+    ...(backupWanted(ctx.policy) ? (['backup'] as const) : []),
+    ...(sec.tls ? (['tlsReload'] as const) : []),
+  ];
 }
 
-/** Which password a value in the ACL Secret is built from. */
-export type PasswordRef = 'admin' | 'app';
+/** `tlsReload` -> `tls-reload` (Secret names, remote keys). */
+export function refSlug(ref: PasswordRef): string {
+  return ref.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** `tlsReload` -> `TLS_RELOAD` (shell variables, placeholders). */
+function refVar(ref: PasswordRef): string {
+  return refSlug(ref).toUpperCase().replace(/-/g, '_');
+}
+
+/** The credentials Secret of a role (`<name>-<role>-credentials`, keys `username` and `password`). */
+export function credentialsSecret(ctx: K8sContext, ref: 'app' | JobRole): string {
+  return ctx.secrets[ref];
+}
+
+/**
+ * How a job's redis-cli authenticates: `REDIS_USER` and `REDISCLI_AUTH` (redis-cli reads it itself,
+ * never from the command line) from the role's credentials Secret; without ACLs, the shared admin
+ * password (Redis then has one password only); without auth, nothing.
+ */
+export function jobCredentialsEnv(ctx: K8sContext, role: JobRole): kplus.k8s.EnvVar[] {
+  if (!ctx.policy.security.auth) return [];
+  if (!jobRoles(ctx).includes(role)) {
+    return [
+      {
+        name: 'REDISCLI_AUTH',
+        valueFrom: { secretKeyRef: { name: ctx.secrets.auth, key: ctx.secrets.authKey } },
+      },
+    ];
+  }
+  const secret = credentialsSecret(ctx, role);
+  return [
+    { name: 'REDIS_USER', valueFrom: { secretKeyRef: { name: secret, key: 'username' } } },
+    { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: secret, key: 'password' } } },
+  ];
+}
+
+/**
+ * The ACL file, with passwords as SHA-256 digests supplied by `pw` (placeholders, or
+ * external-secrets template expressions). `default` keeps the admin rules instead of being turned
+ * off: the OpsTree operator, Bitnami's replicas and Sentinel authenticate as `default` with the
+ * admin password and cannot use another user. The application and every job get their own user
+ * from the role model, each with only what it runs.
+ */
+export function aclFileTemplate(ctx: K8sContext, pw: (ref: PasswordRef) => string): string {
+  const roles = ctx.roles;
+  const operatorUser = {
+    ...aclUserOf(roles.admin),
+    name: 'default',
+    purpose: 'operator, replication and sentinel',
+  };
+  const lines = [
+    aclFileLine(operatorUser, `#${pw('admin')}`),
+    aclFileLine(aclUserOf(roles.app), `#${pw('app')}`),
+    ...jobRoles(ctx).map((r) => aclFileLine(aclUserOf(roles[r]), `#${pw(r)}`)),
+  ];
+  return lines.join('\n') + '\n';
+}
 
 /**
  * The ACL Secret's data, built from password expressions. `pw` returns how a password appears
@@ -55,14 +113,14 @@ export type AclSecretData = (
   pw: (ref: PasswordRef, form: 'plain' | 'sha256') => string,
 ) => Record<string, string>;
 
-/** Remote keys in the secret store: `<namespace>/<deployment>/<admin|app>-password`. */
+/** Remote keys in the secret store: `<namespace>/<deployment>/<admin|app|metrics|backup|tls-reload>-password`. */
 export function remoteKey(ctx: K8sContext, ref: PasswordRef): string {
-  return `${ctx.namespace}/${ctx.policy.name}/${ref}-password`;
+  return `${ctx.namespace}/${ctx.policy.name}/${refSlug(ref)}-password`;
 }
 
 /** Placeholder the manual procedure replaces, e.g. `@APP_PASSWORD_SHA256@`. */
 export function placeholder(ref: PasswordRef, form: 'plain' | 'sha256'): string {
-  return `@${ref.toUpperCase()}_PASSWORD${form === 'sha256' ? '_SHA256' : ''}@`;
+  return `@${refVar(ref)}_PASSWORD${form === 'sha256' ? '_SHA256' : ''}@`;
 }
 
 export interface RedisCredentialsProps {
@@ -82,9 +140,12 @@ export class RedisCredentials extends Construct {
     const store = ctx.target.externalSecretStore;
     if (!store) return;
     const refresh = props.refreshInterval ?? '1h';
-    const data = (refs: PasswordRef[]) =>
-      refs.map((r) => ({ secretKey: r, remoteRef: { key: remoteKey(ctx, r) } }));
-    const make = (cid: string, secretName: string, refs: PasswordRef[], template: Record<string, string>) =>
+    const make = (
+      cid: string,
+      secretName: string,
+      data: Array<{ secretKey: string; remoteRef: { key: string } }>,
+      template: Record<string, string>,
+    ) =>
       this.externalSecrets.push(
         new ExternalSecret(this, cid, {
           metadata: { name: secretName, namespace: ctx.namespace, labels: ctx.labels },
@@ -100,20 +161,29 @@ export class RedisCredentials extends Construct {
                 data: template,
               },
             },
-            data: data(refs),
+            data,
           },
         }),
       );
-    // sha256sum is one of the sprig functions external-secrets' v2 templates provide.
+    // sha256sum is one of the sprig functions external-secrets' v2 templates provide. Template
+    // variables are the remote data's secretKeys: `tls_reload` (a hyphen is not a Go template name).
+    const key = (ref: PasswordRef) => refSlug(ref).replace(/-/g, '_');
     const expr = (ref: PasswordRef, form: 'plain' | 'sha256') =>
-      form === 'plain' ? `{{ .${ref} }}` : `{{ .${ref} | sha256sum }}`;
-    make('Auth', ctx.secrets.auth, ['admin'], { [ctx.secrets.authKey]: '{{ .admin }}' });
-    make('App', ctx.secrets.app, ['app'], { username: ctx.appUser, password: '{{ .app }}' });
+      form === 'plain' ? `{{ .${key(ref)} }}` : `{{ .${key(ref)} | sha256sum }}`;
+    const data = (refs: PasswordRef[]) =>
+      refs.map((r) => ({ secretKey: key(r), remoteRef: { key: remoteKey(ctx, r) } }));
+    make('Auth', ctx.secrets.auth, data(['admin']), { [ctx.secrets.authKey]: '{{ .admin }}' });
+    for (const r of ['app', ...jobRoles(ctx)] as const) {
+      make(r === 'app' ? 'App' : `${r[0].toUpperCase()}${r.slice(1)}`, credentialsSecret(ctx, r), data([r]), {
+        username: ctx.roles[r].user,
+        password: expr(r, 'plain'),
+      });
+    }
     const acl = props.aclData(expr);
-    const used = (['admin', 'app'] as const).filter((r) =>
-      Object.values(acl).some((v) => v.includes(`.${r}`)),
+    const used = (['admin', 'app', ...jobRoles(ctx)] as const).filter((r) =>
+      Object.values(acl).some((v) => v.includes(`.${key(r)} `)),
     );
-    make('Acl', ctx.secrets.acl, used, acl);
+    make('Acl', ctx.secrets.acl, data(used), acl);
   }
 }
 
@@ -129,23 +199,27 @@ export function secretCommands(
 ): string[] {
   const n = `-n ${ctx.namespace}`;
   const bytes = Math.ceil(ctx.policy.security.authTokenLength / 2);
+  const roles = ['app', ...jobRoles(ctx)] as const;
+  const refs: PasswordRef[] = ['admin', ...roles];
+  const v = (r: PasswordRef, suffix = 'PASSWORD') => `${refVar(r)}_${suffix}`;
   const lines = [
-    `ADMIN_PASSWORD="$(openssl rand -hex ${bytes})"`,
-    `APP_PASSWORD="$(openssl rand -hex ${bytes})"`,
+    ...refs.map((r) => `${v(r)}="$(openssl rand -hex ${bytes})"`),
     `kubectl ${n} create secret generic ${ctx.secrets.auth} --from-literal=${ctx.secrets.authKey}="$ADMIN_PASSWORD"`,
-    `kubectl ${n} create secret generic ${ctx.secrets.app} --from-literal=username=${ctx.appUser} --from-literal=password="$APP_PASSWORD"`,
+    ...roles.map(
+      (r) =>
+        `kubectl ${n} create secret generic ${credentialsSecret(ctx, r)} --from-literal=username=${ctx.roles[r].user} --from-literal=password="$${v(r)}"`,
+    ),
   ];
   if (acl) {
     lines.push(
-      `ADMIN_SHA256="$(printf %s "$ADMIN_PASSWORD" | sha256sum | cut -d' ' -f1)"`,
-      `APP_SHA256="$(printf %s "$APP_PASSWORD" | sha256sum | cut -d' ' -f1)"`,
+      ...refs.map((r) => `${v(r, 'SHA256')}="$(printf %s "$${v(r)}" | sha256sum | cut -d' ' -f1)"`),
       `kubectl ${n} get configmap ${acl.configMap} -o jsonpath='{.data.${acl.templateKey.replace(/\./g, '\\.')}}' \\`,
-      `  | sed -e "s/${placeholder('admin', 'sha256')}/$ADMIN_SHA256/" -e "s/${placeholder('app', 'sha256')}/$APP_SHA256/" > ${acl.fileKey}`,
+      `  | sed ${refs.map((r) => `-e "s/${placeholder(r, 'sha256')}/$${v(r, 'SHA256')}/"`).join(' ')} > ${acl.fileKey}`,
       `kubectl ${n} create secret generic ${ctx.secrets.acl} --from-file=${acl.fileKey}`,
       `rm -f ${acl.fileKey}`,
     );
   }
-  lines.push('unset ADMIN_PASSWORD APP_PASSWORD ADMIN_SHA256 APP_SHA256');
+  lines.push(`unset ${refs.flatMap((r) => [v(r), ...(acl ? [v(r, 'SHA256')] : [])]).join(' ')}`);
   return lines;
 }
 

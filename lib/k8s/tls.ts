@@ -13,6 +13,7 @@ import {
   Issuer,
 } from '../../k8s/imports/cert-manager.io';
 import { JOB_CONTAINER_SECURITY, jobPodSecurity, podPullSecrets, type K8sContext } from './context';
+import { jobCredentialsEnv } from './secrets';
 
 /** Server certificates live 90 days and renew 30 days before expiry (cert-manager's own defaults are the same order). */
 export const CERT_DURATION = '2160h';
@@ -115,14 +116,15 @@ export function dnsNames(namespace: string, services: string[], headless: string
 export const TLS_RELOAD_SCRIPT = `#!/bin/sh
 # Reload the TLS files of every Redis node (REDIS_TARGETS: host:port list) with CONFIG SET.
 # Environment: REDIS_TARGETS, TLS_CA (CA file to verify the nodes), CERT_FILE, KEY_FILE, CA_FILE (the
-# paths inside the Redis containers), REDISCLI_AUTH (admin password, read by redis-cli itself).
+# paths inside the Redis containers), REDIS_USER (the TLS-reload ACL user, optional) and REDISCLI_AUTH
+# (its password, read by redis-cli itself). That user may run CONFIG SET and nothing else.
 set -u
 : "\${REDIS_TARGETS:?}" "\${TLS_CA:?}" "\${CERT_FILE:?}" "\${KEY_FILE:?}" "\${CA_FILE:?}"
 failed=0
 for target in $REDIS_TARGETS; do
   host="\${target%:*}"
   port="\${target##*:}"
-  out=$(redis-cli -h "$host" -p "$port" --no-auth-warning --tls --cacert "$TLS_CA" \\
+  out=$(redis-cli -h "$host" -p "$port" --no-auth-warning --tls --cacert "$TLS_CA" \${REDIS_USER:+--user "$REDIS_USER"} \\
     CONFIG SET tls-cert-file "$CERT_FILE" tls-key-file "$KEY_FILE" tls-ca-cert-file "$CA_FILE" 2>&1 | tr -d '\\r')
   if [ "$out" = OK ]; then
     echo "tls-reload: $host:$port reloaded its certificate files"
@@ -168,14 +170,7 @@ export class RedisTlsReload extends Construct {
       { name: 'CERT_FILE', value: `${props.serverTlsDir}/${TLS_FILES.cert}` },
       { name: 'KEY_FILE', value: `${props.serverTlsDir}/${TLS_FILES.key}` },
       { name: 'CA_FILE', value: `${props.serverTlsDir}/${TLS_FILES.ca}` },
-      ...(ctx.policy.security.auth
-        ? [
-            {
-              name: 'REDISCLI_AUTH',
-              valueFrom: { secretKeyRef: { name: ctx.secrets.auth, key: ctx.secrets.authKey } },
-            },
-          ]
-        : []),
+      ...jobCredentialsEnv(ctx, 'tlsReload'),
     ];
     new kplus.k8s.KubeCronJob(this, 'CronJob', {
       metadata: meta(name),

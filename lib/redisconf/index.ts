@@ -7,6 +7,15 @@
  * The ACL rules carry no passwords: the caller adds `>password`, `#<sha256>` or a placeholder.
  */
 import type { Plan } from '../planner/types';
+import {
+  aclRulesOf,
+  keyPrefix,
+  keyPrefixes,
+  type RedisServer,
+  type Role,
+  roleModel,
+  userBase,
+} from '../policy/roles';
 import type { ResolvedPolicy } from '../policy/types';
 
 /** Slow-log threshold in microseconds (10 ms) and length, as in the guides' redis.conf. */
@@ -111,13 +120,17 @@ export interface AclUser {
   purpose: string;
 }
 
-/** The users every Redis deployment gets. Passwords are added by the platform renderer. */
+/**
+ * The users a self-hosted deployment gets (Kubernetes adds the job users, see {@link aclUserOf}).
+ * Passwords are added by the platform renderer. Every user but `default` is a role of
+ * lib/policy/roles.ts.
+ */
 export interface AclUsers {
   /** `default` turned off: every client must name its user. */
   defaultUser: AclUser;
-  /** The application: only keys and channels under its prefixes, no dangerous commands. */
+  /** The application: only keys and channels under its prefixes, no administration. */
   app: AclUser;
-  /** The metrics exporter (redis_exporter): read-only server introspection, no key access. */
+  /** The metrics exporter (redis_exporter): read-only server introspection, no key access, no CONFIG. */
   metrics: AclUser;
   /** Operators: everything (what `rename-command` removed stays removed). */
   admin: AclUser;
@@ -127,131 +140,51 @@ export interface AclUsers {
   sentinel: AclUser;
 }
 
-/** A user-name stem from the key prefix: lower-case, separators stripped, e.g. "ai-engine:" -> "ai-engine". */
-export function aclUserBase(prefix: string): string {
-  const base = prefix
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/^[-_]+|[-_]+$/g, '');
-  return base === '' ? 'redis' : base;
-}
+/** A user-name stem from the key prefix (see lib/policy/roles.ts userBase). */
+export const aclUserBase = userBase;
 
 /**
  * The key pattern for one prefix. A prefix ending in a separator (":", "-", "_", ".") is used as is;
  * otherwise ":" is the separator, as in the guides (`~app:*`).
  */
 export function keyPattern(prefix: string): string {
-  return /[:_.-]$/.test(prefix) ? `${prefix}*` : `${prefix}:*`;
+  return keyPrefix(prefix).pattern;
 }
 
 /** Key patterns for the keyspace prefix and every database prefix, dropping those another one covers. */
 export function keyPatterns(policy: ResolvedPolicy): string[] {
-  const all = [policy.keyspace.prefix, ...policy.keyspace.databases.map((d) => d.prefix)].map(keyPattern);
-  const unique = [...new Set(all)];
-  const stem = (p: string) => p.slice(0, -1);
-  return unique.filter((p) => !unique.some((q) => q !== p && stem(p).startsWith(stem(q))));
+  return keyPrefixes(policy).map((k) => k.pattern);
 }
 
+/** The ACL user of one role of the role model. */
+export function aclUserOf(role: Role): AclUser {
+  return { name: role.user, enabled: true, rules: aclRulesOf(role), purpose: role.purpose };
+}
+
+/** The `default` user every ACL file turns off. */
+export const DEFAULT_USER_OFF: AclUser = {
+  name: 'default',
+  enabled: false,
+  rules: ['resetkeys', 'resetchannels', '-@all'],
+  purpose: 'the unnamed default user is off: every client authenticates as a named user',
+};
+
 /**
- * The ACL users for one deployment, without passwords.
- * Command names are the original ones: Redis resolves ACL rules against its original command table,
- * so `+config|get` still grants the subcommand after `rename-command CONFIG <secret name>`, and
- * `-keys` is accepted when KEYS is disabled (checked against redis-server 7.0 in test/selfhosted).
+ * The ACL users for one deployment, without passwords, rendered from the role model
+ * (lib/policy/roles.ts). Command names are the original ones: Redis resolves ACL rules against its
+ * original command table, so `+config|set` still grants the subcommand after `rename-command CONFIG
+ * <secret name>`, and `-keys` is accepted when KEYS is disabled (checked against redis-server 7.0 in
+ * test/selfhosted). `server` is the Redis that loads the file (default: the policy's engine version).
  */
-export function aclRules(policy: ResolvedPolicy): AclUsers {
-  const base = aclUserBase(policy.keyspace.prefix);
-  const patterns = keyPatterns(policy);
-
-  const channels = patterns.map((p) => `&${p}`);
-  if (policy.keyspace.keyspaceNotifications !== '') {
-    // Keyspace notifications are published on __keyspace@<db>__:<key> and __keyevent@<db>__:<event>.
-    channels.push(...patterns.map((p) => `&__keyspace@*__:${p}`), '&__keyevent@*__:*');
-  }
-  const denied = [...new Set(policy.security.deniedCommands.map((c) => c.toLowerCase()))];
-
+export function aclRules(policy: ResolvedPolicy, server?: RedisServer): AclUsers {
+  const roles = roleModel(policy, server);
   return {
-    defaultUser: {
-      name: 'default',
-      enabled: false,
-      rules: ['resetkeys', 'resetchannels', '-@all'],
-      purpose: 'the unnamed default user is off: every client authenticates as a named user',
-    },
-    app: {
-      name: `${base}-app`,
-      enabled: true,
-      rules: [
-        'resetkeys',
-        ...patterns.map((p) => `~${p}`),
-        'resetchannels',
-        ...channels,
-        '+@all',
-        '-@dangerous',
-        ...denied.map((c) => `-${c}`),
-      ],
-      purpose: `application: keys ${patterns.join(' ')}; all commands but @dangerous and ${denied.join(', ')}`,
-    },
-    metrics: {
-      name: `${base}-metrics`,
-      enabled: true,
-      // What redis_exporter runs: PING, INFO ALL, CONFIG GET, CLUSTER INFO, CLUSTER NODES (its cluster
-      // node discovery), SLOWLOG GET/LEN, LATENCY LATEST/HISTOGRAM, CLIENT SETNAME; SELECT/DBSIZE for
-      // per-db figures. No key access.
-      rules: [
-        'resetkeys',
-        'resetchannels',
-        '-@all',
-        '+ping',
-        '+info',
-        '+config|get',
-        '+cluster|info',
-        '+cluster|nodes',
-        '+slowlog|get',
-        '+slowlog|len',
-        '+latency|latest',
-        '+latency|histogram',
-        '+client|setname',
-        '+select',
-        '+dbsize',
-      ],
-      purpose: 'metrics exporter: server introspection only, no keys',
-    },
-    admin: {
-      name: `${base}-admin`,
-      enabled: true,
-      rules: ['~*', '&*', '+@all'],
-      purpose: 'operators and cluster creation (redis-cli --cluster)',
-    },
-    replication: {
-      name: `${base}-replication`,
-      enabled: true,
-      rules: ['resetkeys', 'resetchannels', '-@all', '+psync', '+replconf', '+ping'],
-      purpose: 'replicas syncing from their primary',
-    },
-    sentinel: {
-      name: `${base}-sentinel`,
-      enabled: true,
-      // The commands Sentinel sends to monitored servers (Redis ACL documentation, "ACL rules for Sentinel").
-      rules: [
-        'resetkeys',
-        'resetchannels',
-        '&__sentinel__:hello',
-        '-@all',
-        '+multi',
-        '+exec',
-        '+slaveof',
-        '+replicaof',
-        '+ping',
-        '+info',
-        '+role',
-        '+publish',
-        '+subscribe',
-        '+config|rewrite',
-        '+client|setname',
-        '+client|kill',
-        '+script|kill',
-      ],
-      purpose: 'sentinels: monitoring, failover and reconfiguration',
-    },
+    defaultUser: DEFAULT_USER_OFF,
+    app: aclUserOf(roles.app),
+    metrics: aclUserOf(roles.metrics),
+    admin: aclUserOf(roles.admin),
+    replication: aclUserOf(roles.replication),
+    sentinel: aclUserOf(roles.sentinel),
   };
 }
 

@@ -257,7 +257,8 @@ function readme(d: Deployment, layout: Layout): string {
     '## Disabled and renamed commands',
     '',
     `Disabled: ${disabledCommands(d).join(', ') || 'none'}. Renamed to the secret name in \`config-command\`: ${sec.renamedCommands.join(', ') || 'none'}.`,
-    'The metrics exporter needs `--config-command "$(cat config-command)"` (redis_exporter) to read CONFIG GET.',
+    // The exporter must not learn the CONFIG name: CONFIG GET masterauth hands out the replication password.
+    'Run redis_exporter as the metrics user with `--config-command=-`: that user may not run CONFIG, and the exporter is never given its secret name.',
     '',
     '## Limits of this layout',
     '',

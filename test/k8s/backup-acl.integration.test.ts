@@ -176,7 +176,7 @@ suite('backup script (the CronJob) and restore procedure', () => {
     expect(snaps.filter((f) => String(f).endsWith('.rdb'))).toEqual([]);
     const missing = runBackup({ BACKUP_DIR: dir, DEPLOYMENT: 'x', RETENTION_DAYS: '1' });
     expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toMatch(/REDIS_TARGETS or SENTINEL_ADDR/);
+    expect(missing.stderr).toMatch(/set REDIS_TARGETS, REDIS_PRIMARY_AMONG or SENTINEL_ADDR/);
   });
 });
 

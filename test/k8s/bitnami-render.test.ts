@@ -174,11 +174,40 @@ suite.each(['default.yaml', 'go-api.yaml', 'hospitality-production.yaml', 'acs-1
         name: string;
         value?: string;
       }>;
-      const target = env.find((e) => e.name === 'REDIS_TARGETS' || e.name === 'SENTINEL_ADDR')!.value!;
-      const host = target.split(':')[0];
-      // host is <service>.<ns>.svc or <pod>.<headless service>.<ns>.svc
-      const svcName = host.split('.').length === 3 ? host.split('.')[0] : host.split('.')[1];
-      expect(services).toContain(svcName);
+      const targets = env
+        .find((e) => e.name === 'REDIS_TARGETS' || e.name === 'REDIS_PRIMARY_AMONG')!
+        .value!.split(' ');
+      for (const target of targets) {
+        const host = target.split(':')[0];
+        // host is <pod>.<headless service>.<ns>.svc
+        expect(services).toContain(host.split('.')[1]);
+        const [pod] = host.split('.');
+        expect(stses.some((sts) => pod.startsWith(`${sts.metadata!.name}-`))).toBe(true);
+      }
+    });
+
+    it('the exporter runs as the metrics user from its own Secret, without CONFIG', () => {
+      for (const sts of stses) {
+        const m = container(sts, 'metrics') as ReturnType<typeof container> & {
+          command: string[];
+          volumeMounts: Array<{ name: string; mountPath: string }>;
+        };
+        // Kubernetes uses the last entry of a repeated name: that is what the exporter sees.
+        const last = (name: string) => m.env.filter((e) => e.name === name).pop()?.value;
+        expect(last('REDIS_EXPORTER_CONFIG_COMMAND')).toBe('-');
+        if (!(d.policy.security.auth && d.policy.security.acl)) continue;
+        expect(m.command.join(' ')).toContain('export REDIS_PASSWORD="$(< $REDIS_PASSWORD_FILE)"');
+        expect(last('REDIS_USER')).toBe(makeContext(d, 'bitnami').roles.metrics.user);
+        expect(last('REDIS_PASSWORD_FILE')).toBe('/opt/redis-iac/metrics/password');
+        expect(m.env.some((e) => e.name === 'REDIS_PASSWORD')).toBe(false);
+        expect(m.volumeMounts).toContainEqual(
+          expect.objectContaining({ name: 'redis-iac-metrics', mountPath: '/opt/redis-iac/metrics' }),
+        );
+        const vol = (
+          sts.spec.template.spec.volumes as Array<{ name: string; secret?: { secretName: string } }>
+        ).find((v) => v.name === 'redis-iac-metrics');
+        expect(vol?.secret?.secretName).toBe(`${d.policy.name}-bitnami-metrics-credentials`);
+      }
     });
 
     it('the TLS reload job names every Redis pod the chart makes and the directory it mounts the certificate in', () => {

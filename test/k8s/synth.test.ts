@@ -188,17 +188,40 @@ describe('spec variants', () => {
     for (const flavor of ['opstree', 'bitnami'] as const) {
       const out = buildFlavor(d, flavor);
       const es = out.objects.filter((o) => o.kind === 'ExternalSecret');
+      const base = flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami';
+      // One Secret per role that runs here: the exporter, the backup and TLS-reload jobs get their own.
       expect(es.map((o) => o.metadata?.name).sort()).toEqual(
         [
-          `${flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami'}-acl`,
-          `${flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami'}-app-credentials`,
-          `${flavor === 'opstree' ? 'app-cache' : 'app-cache-bitnami'}-auth`,
-        ].sort(),
+          'acl',
+          'app-credentials',
+          'auth',
+          'backup-credentials',
+          'metrics-credentials',
+          'tls-reload-credentials',
+        ]
+          .map((s) => `${base}-${s}`)
+          .sort(),
       );
       for (const o of es) expect(() => validateObject(o)).not.toThrow();
       expect(out.secretCommands).toEqual([]);
       const acl = es.find((o) => o.metadata?.name?.endsWith('-acl')) as Obj;
-      expect(acl.spec.target.template.data['user.acl']).toContain('{{ .app | sha256sum }}');
+      for (const ref of ['admin', 'app', 'metrics', 'backup', 'tls_reload'])
+        expect(acl.spec.target.template.data['user.acl']).toContain(`{{ .${ref} | sha256sum }}`);
+      expect(acl.spec.data.map((x: { secretKey: string }) => x.secretKey).sort()).toEqual([
+        'admin',
+        'app',
+        'backup',
+        'metrics',
+        'tls_reload',
+      ]);
+      const reload = es.find((o) => o.metadata?.name === `${base}-tls-reload-credentials`) as Obj;
+      expect(reload.spec.data).toEqual([
+        { secretKey: 'tls_reload', remoteRef: { key: `app/app-cache/tls-reload-password` } },
+      ]);
+      expect(reload.spec.target.template.data).toEqual({
+        username: 'app-tls-reload',
+        password: '{{ .tls_reload }}',
+      });
       expect(acl.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'vault' });
     }
   });
