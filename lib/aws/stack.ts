@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import { connectionContract, type ConnectionContract } from '../contract';
 import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
-import { aclRules } from '../redisconf';
+import { aclRulesOf, roleModel, type RoleName } from '../policy/roles';
 import type { ResolvedPolicy } from '../policy/types';
 import { AUTH_TOKEN_JSON_KEY } from './auth-token';
 import { awsCatalog } from '../catalog';
@@ -98,21 +98,24 @@ export class RedisElastiCacheStack extends Stack {
 }
 
 /**
- * The ElastiCache roles and their rules, from the shared role model. Only the roles a client of a
- * managed service needs: replication, Sentinel and backups run on ElastiCache's own credentials.
+ * The roles of the shared role model (lib/policy/roles.ts) that get an ElastiCache user: the
+ * application, the metrics exporter and operators. The model's other roles belong to the service
+ * on ElastiCache: it replicates and fails over itself (replication, sentinel), snapshots through its
+ * API, not BGSAVE/SYNC (backup), and rotates its own certificates (tlsReload).
  */
-export const ELASTICACHE_ROLES = ['app', 'metrics', 'admin'] as const;
+export const ELASTICACHE_ROLES: readonly RoleName[] = ['app', 'metrics', 'admin'];
 
+/** The RBAC users of a deployment: user names and rules from the role model, minus what ElastiCache restricts. */
 export function rbacUsers(policy: ResolvedPolicy): RbacUserSpec[] {
-  const acl = aclRules(policy);
+  const roles = roleModel(policy);
   const restricted = awsCatalog().restrictedCommands;
-  return ELASTICACHE_ROLES.map((role) => {
-    const user = acl[role];
+  return ELASTICACHE_ROLES.map((name) => {
+    const role = roles[name];
     return {
-      role,
-      userName: user.name,
-      rules: elastiCacheRules(user, restricted),
-      purpose: user.purpose,
+      role: name,
+      userName: role.user,
+      rules: elastiCacheRules({ name: role.user, rules: aclRulesOf(role) }, restricted),
+      purpose: role.purpose,
     };
   });
 }

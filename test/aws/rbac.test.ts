@@ -10,7 +10,7 @@ import {
 import { rbacUsers } from '../../lib/aws/stack';
 import { awsCatalog } from '../../lib/catalog';
 import { loadDeployment } from '../../lib/deployment';
-import { aclRules } from '../../lib/redisconf';
+import { aclRulesOf, roleModel } from '../../lib/policy/roles';
 import { makeGroup } from './fixtures';
 import * as path from 'node:path';
 
@@ -68,25 +68,30 @@ describe('rules from the shared role model', () => {
   const d = loadDeployment(path.join(__dirname, '..', '..', 'examples', 'acs-100k.yaml'));
 
   test('denials and grants of restricted commands are left out; the rest is kept in order', () => {
-    const app = aclRules(d.policy).app;
+    const roles = roleModel(d.policy);
+    const app = { name: roles.app.user, rules: aclRulesOf(roles.app) };
     const kept = elastiCacheRules(app, RESTRICTED);
-    for (const r of ['-config', '-debug', '-shutdown']) {
+    const restrictedDenials = ['-config', '-debug', '-shutdown', '-replicaof', '-slaveof', '-sync', '-psync'];
+    for (const r of restrictedDenials) {
       expect(app.rules).toContain(r);
       expect(kept).not.toContain(r);
     }
-    expect(kept).toEqual(app.rules.filter((r) => !['-config', '-debug', '-shutdown'].includes(r)));
-    const metrics = elastiCacheRules(aclRules(d.policy).metrics, RESTRICTED);
-    expect(metrics).not.toContain('+config|get');
-    expect(metrics).toContain('+info');
+    expect(kept).toEqual(app.rules.filter((r) => !restrictedDenials.includes(r) && r !== '-migrate'));
+    expect(kept).toEqual(expect.arrayContaining(['+@all', '-@dangerous', '-flushall', '-keys']));
+    // A grant of a restricted command is dropped as well (no such grant in the model today).
+    expect(elastiCacheRules({ name: 'm', rules: ['-@all', '+info', '+config|get'] }, RESTRICTED)).toEqual([
+      '-@all',
+      '+info',
+    ]);
   });
 
   test('app, metrics and admin, with names from the role model; each access string validates', () => {
     const users = rbacUsers(d.policy);
-    const acl = aclRules(d.policy);
+    const roles = roleModel(d.policy);
     expect(users.map((u) => [u.role, u.userName])).toEqual([
-      ['app', acl.app.name],
-      ['metrics', acl.metrics.name],
-      ['admin', acl.admin.name],
+      ['app', roles.app.user],
+      ['metrics', roles.metrics.user],
+      ['admin', roles.admin.user],
     ]);
     for (const u of users) {
       expect(() =>

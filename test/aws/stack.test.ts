@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { formatCfnLintFindings, runCfnLint } from '../../lib/aws/cfn-lint';
 import { RBAC_AUTH_REASON, ROTATION_REASON, USER_ROTATION_REASON } from '../../lib/aws/nag';
 import { ELASTICACHE_ROLES } from '../../lib/aws/stack';
-import { aclRules } from '../../lib/redisconf';
+import { roleModel } from '../../lib/policy/roles';
 import { scanDirectory } from '../../lib/checks/secret-scan';
 import { EVENTS_TOPIC_UNENCRYPTED_REASON } from '../../lib/aws/notifications';
 import { PLACEHOLDER_ACCOUNT, awsStackName, type RedisElastiCacheStack } from '../../lib/aws/stack';
@@ -179,9 +179,9 @@ describe.each(EXAMPLES)('%s', (example) => {
       expect(rg.UserGroupIds[0]).toEqual({ Ref: groupId });
       const users = Object.fromEntries(resourcesOf(template, 'AWS::ElastiCache::User'));
       const members = group.Properties!.UserIds.map((u: { Ref: string }) => users[u.Ref].Properties!);
-      const acl = aclRules(d.policy);
+      const roles = roleModel(d.policy);
       expect(members.map((u: Json) => u.UserName).sort()).toEqual(
-        ['default', ...ELASTICACHE_ROLES.map((r) => acl[r].name)].sort(),
+        ['default', ...ELASTICACHE_ROLES.map((r) => roles[r].user)].sort(),
       );
       for (const u of members) {
         if (u.UserName === 'default') {
@@ -294,8 +294,8 @@ describe.each(EXAMPLES)('%s', (example) => {
       expect(outputs.AppUserSecretArn).toBeDefined();
       expect(outputs.UserGroupId).toBeDefined();
       // The contract names the app user and its secret (the same secret as the AppUserSecretArn output).
-      expect(outputs.ContractRedisUsername.Value).toBe(aclRules(d.policy).app.name);
-      expect(stack.contract.REDIS_USERNAME).toBe(aclRules(d.policy).app.name);
+      expect(outputs.ContractRedisUsername.Value).toBe(roleModel(d.policy).app.user);
+      expect(stack.contract.REDIS_USERNAME).toBe(roleModel(d.policy).app.user);
       const from = JSON.stringify(outputs.ContractRedisPasswordFrom.Value);
       expect(from).toMatch(/"aws-secretsmanager:",\{"Ref":"[A-Za-z0-9]+"\},":password"/);
       expect(from).toContain(JSON.stringify(outputs.AppUserSecretArn.Value));
