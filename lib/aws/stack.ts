@@ -10,7 +10,8 @@ import type { Construct } from 'constructs';
 import { connectionContract, type ConnectionContract } from '../contract';
 import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
-import { aclRulesOf, roleModel, type RoleName } from '../policy/roles';
+import { aclRulesOf, roleModel } from '../policy/roles';
+import { ELASTICACHE_ROLES } from './engine';
 import type { ResolvedPolicy } from '../policy/types';
 import { AUTH_TOKEN_JSON_KEY } from './auth-token';
 import { awsCatalog } from '../catalog';
@@ -97,13 +98,7 @@ export class RedisElastiCacheStack extends Stack {
   }
 }
 
-/**
- * The roles of the shared role model (lib/policy/roles.ts) that get an ElastiCache user: the
- * application, the metrics exporter and operators. The model's other roles belong to the service
- * on ElastiCache: it replicates and fails over itself (replication, sentinel), snapshots through its
- * API, not BGSAVE/SYNC (backup), and rotates its own certificates (tlsReload).
- */
-export const ELASTICACHE_ROLES: readonly RoleName[] = ['app', 'metrics', 'admin'];
+export { ELASTICACHE_ROLES };
 
 /** The RBAC users of a deployment: user names and rules from the role model, minus what ElastiCache restricts. */
 export function rbacUsers(policy: ResolvedPolicy): RbacUserSpec[] {

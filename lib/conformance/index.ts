@@ -79,7 +79,10 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           [`aws/${f}`],
           () => {
             const t = readJson<CfnTemplate>(path.join(aws, f));
-            return { evidence: awsEvidence(t, d.policy), contract: awsContract(t) };
+            return {
+              evidence: awsEvidence(t, d.policy, { authMode: d.spec.targets.aws?.auth }),
+              contract: awsContract(t),
+            };
           },
           d,
         ),

@@ -4,6 +4,7 @@ import { kubernetesEvidence } from '../../lib/conformance/kubernetes';
 import { azureManagedEvidence, azurePremiumEvidence, gcpEvidence } from '../../lib/conformance/pulumi';
 import { selfHostedEvidence } from '../../lib/conformance/selfhosted';
 import type { TargetEvidence } from '../../lib/conformance/types';
+import { roleModel } from '../../lib/policy/roles';
 import {
   awsTemplate,
   azureManagedPreview,
@@ -83,6 +84,117 @@ describe('AWS template checker', () => {
 
   test('no replication group at all fails everything', () => {
     expect(failing(awsEvidence({ Resources: {} }, policy))).toHaveLength(9);
+  });
+
+  describe('auth cell: RBAC user group from the role model, or token mode chosen in the spec', () => {
+    type T = ReturnType<typeof awsTemplate>;
+    type Props = Record<string, unknown>;
+    const props = (t: T, id: string) => (t.Resources as Record<string, { Properties: Props }>)[id].Properties;
+    const authOf = (mutate: (t: T) => void, authMode?: 'rbac' | 'token') => {
+      const t = clone(awsTemplate());
+      mutate(t);
+      return awsEvidence(t, policy, { authMode }).auth;
+    };
+    const tokenOnly = (t: T) => {
+      delete (t.Resources.Rg.Properties as Props).UserGroupIds;
+      (t.Resources.Rg.Properties as Props).AuthToken = {
+        'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'Secret' }, ':SecretString:password::}}']],
+      };
+    };
+
+    test('the compliant template names the users it found', () => {
+      const e = authOf(() => undefined);
+      expect(e.status).toBe('pass');
+      expect(e.detail).toContain(roleModel(policy).app.user);
+      expect(e.detail).toContain('"default" is off');
+    });
+
+    test.each<[string, (t: T) => void, RegExp]>([
+      [
+        'the default user on',
+        (t) => (props(t, 'UserDefault').AccessString = 'on ~* +@all'),
+        /"default" user is on/,
+      ],
+      [
+        'no default user',
+        (t) => ((t.Resources.Users.Properties.UserIds as unknown[]).splice(0, 1), undefined),
+        /no user named "default"/,
+      ],
+      [
+        'a literal password',
+        (t) => ((props(t, 'UserApp').AuthenticationMode as Props).Passwords = ['hunter2hunter2hunter2']),
+        /has a literal password/,
+      ],
+      [
+        'an enabled user without a password',
+        (t) => (props(t, 'UserMetrics').AuthenticationMode = { Type: 'no-password-required' }),
+        /needs no password/,
+      ],
+      [
+        'the app user missing',
+        (t) =>
+          (t.Resources.Users.Properties.UserIds = [
+            { Ref: 'UserDefault' },
+            { Ref: 'UserAdmin' },
+            { Ref: 'UserMetrics' },
+          ]),
+        /no enabled user .*-app from the role model/,
+      ],
+      [
+        'the app user disabled',
+        (t) => (props(t, 'UserApp').AccessString = 'off ~fix:* +@all'),
+        /no enabled user .*-app/,
+      ],
+      [
+        'a user group id that is not in the template',
+        (t) => (t.Resources.Rg.Properties.UserGroupIds = [{ Ref: 'Elsewhere' }]),
+        /does not reference an AWS::ElastiCache::UserGroup/,
+      ],
+      [
+        'a literal AuthToken next to the user group',
+        (t) => ((t.Resources.Rg.Properties as Props).AuthToken = 'plain-token-plain-token-plain-token'),
+        /literal/,
+      ],
+      [
+        'an AuthToken only, RBAC expected (no targets.aws.auth)',
+        tokenOnly,
+        /every client is the default user/,
+      ],
+      ['neither', (t) => delete (t.Resources.Rg.Properties as Props).UserGroupIds, /neither UserGroupIds/],
+    ])('fails on %s (bad fixture)', (_what, mutate, detail) => {
+      const e = authOf(mutate);
+      expect(e.status).toBe('fail');
+      expect(e.detail).toMatch(detail);
+    });
+
+    test('valid but unusual: token mode chosen in the spec, an extra IAM user, a second user group', () => {
+      expect(authOf(tokenOnly, 'token')).toEqual({
+        status: 'pass',
+        detail: expect.stringContaining('targets.aws.auth: token'),
+      });
+      const e = authOf((t) => {
+        const r = t.Resources as Record<string, unknown>;
+        r.UserCi2 = {
+          Type: 'AWS::ElastiCache::User',
+          Properties: {
+            UserName: 'ci-2-runner9',
+            AccessString: 'on ~ci9:* +@read',
+            AuthenticationMode: { Type: 'iam' },
+          },
+        };
+        r.Users2 = {
+          Type: 'AWS::ElastiCache::UserGroup',
+          Properties: {
+            Engine: 'redis',
+            UserGroupId: 'fix-2',
+            UserIds: [{ Ref: 'UserDefault' }, { Ref: 'UserCi2' }],
+          },
+        };
+        (t.Resources.Rg.Properties.UserGroupIds as unknown[]).push({ Ref: 'Users2' });
+      });
+      expect(e.status).toBe('pass');
+      expect(e.detail).toContain('ci-2-runner9');
+    });
   });
 
   test('contract outputs are read back as REDIS_* names', () => {

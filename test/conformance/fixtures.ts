@@ -1,5 +1,6 @@
 /** Minimal artifacts that satisfy every invariant, for the checkers' good/bad tests. */
 import { fromSpec } from '../../lib/deployment';
+import { roleModel } from '../../lib/policy/roles';
 import { validateSpec } from '../../lib/spec/load';
 
 export const production = fromSpec(
@@ -19,6 +20,9 @@ export const waivedTls = fromSpec(
 );
 
 export const clone = <T>(o: T): T => structuredClone(o);
+
+/** The role model of the production fixture: the users its RBAC template must hold. */
+const FIX_ROLES = roleModel(production.policy);
 
 export function awsTemplate() {
   return {
@@ -45,9 +49,7 @@ export function awsTemplate() {
           TransitEncryptionEnabled: true,
           TransitEncryptionMode: 'required',
           AtRestEncryptionEnabled: true,
-          AuthToken: {
-            'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'Secret' }, ':SecretString:password::}}']],
-          },
+          UserGroupIds: [{ Ref: 'Users' }],
           CacheSubnetGroupName: { Ref: 'Subnets' },
           SecurityGroupIds: [{ 'Fn::GetAtt': ['Sg', 'GroupId'] }],
           AutomaticFailoverEnabled: true,
@@ -58,6 +60,45 @@ export function awsTemplate() {
           PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
         },
       },
+      Users: {
+        Type: 'AWS::ElastiCache::UserGroup',
+        Properties: {
+          Engine: 'redis',
+          UserGroupId: 'fix-users',
+          UserIds: [{ Ref: 'UserDefault' }, { Ref: 'UserApp' }, { Ref: 'UserMetrics' }, { Ref: 'UserAdmin' }],
+        },
+      },
+      UserDefault: {
+        Type: 'AWS::ElastiCache::User',
+        Properties: {
+          UserName: 'default',
+          AccessString: 'off -@all',
+          AuthenticationMode: { Type: 'no-password-required' } as Record<string, unknown>,
+        },
+      },
+      ...Object.fromEntries(
+        (['app', 'metrics', 'admin'] as const).map((role) => [
+          `User${role.charAt(0).toUpperCase()}${role.slice(1)}`,
+          {
+            Type: 'AWS::ElastiCache::User',
+            Properties: {
+              UserName: FIX_ROLES[role].user,
+              AccessString: 'on ~fix:* +@all -@dangerous',
+              AuthenticationMode: {
+                Type: 'password',
+                Passwords: [
+                  {
+                    'Fn::Join': [
+                      '',
+                      ['{{resolve:secretsmanager:', { Ref: `${role}Secret` }, ':SecretString:password::}}'],
+                    ],
+                  },
+                ] as unknown[],
+              } as Record<string, unknown>,
+            } as Record<string, unknown>,
+          },
+        ]),
+      ),
       ...Object.fromEntries(
         ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections', 'ReplicationLag'].map((m) => [
           `Alarm${m}`,
