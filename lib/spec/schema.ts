@@ -44,6 +44,7 @@ export const WAIVABLE_RULES = [
   'deletion-protection',
   'alerts',
   'maintenance-window',
+  'entra-id',
 ] as const;
 
 export type Profile = (typeof PROFILES)[number];
@@ -287,7 +288,22 @@ export const azureTargetSchema = z
       .optional()
       .describe('Subnet for the private endpoint.'),
     privateDnsZoneId: z.string().startsWith('/subscriptions/').optional(),
-    entraId: z.boolean().optional().describe('Use Microsoft Entra ID auth and turn access keys off.'),
+    entraId: z
+      .boolean()
+      .optional()
+      .describe(
+        'Use Microsoft Entra ID auth and turn access keys off (on whenever appPrincipalId is set; needs appPrincipalId).',
+      ),
+    appPrincipalId: z
+      .string()
+      .regex(
+        /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+        'the Entra object id (a GUID) of the application identity',
+      )
+      .optional()
+      .describe(
+        "Entra object id of the application's identity (managed identity or service principal). Access keys are turned off and this identity gets the cache's data access policy; production requires it unless waived (rule entra-id).",
+      ),
     actionGroupId: z.string().startsWith('/subscriptions/').optional(),
   })
   .strict();

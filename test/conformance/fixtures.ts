@@ -178,6 +178,9 @@ const pe = (groupId: string) => ({
   inputs: { privateLinkServiceConnections: [{ groupIds: [groupId] }] },
 });
 
+/** The application identity of the Azure fixtures (an Entra object id). */
+export const APP_PRINCIPAL = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
+
 export function azurePremiumPreview() {
   return {
     resources: [
@@ -192,8 +195,23 @@ export function azurePremiumPreview() {
           publicNetworkAccess: 'Disabled',
           replicasPerMaster: 1,
           zones: ['1', '2'],
-          redisConfiguration: { rdbBackupEnabled: 'true', rdbBackupFrequency: '360' },
-        },
+          disableAccessKeyAuthentication: true as boolean,
+          redisConfiguration: {
+            rdbBackupEnabled: 'true',
+            rdbBackupFrequency: '360',
+            aadEnabled: 'true',
+          } as Record<string, string>,
+        } as Record<string, unknown>,
+      },
+      {
+        type: 'azure-native:redis:AccessPolicyAssignment',
+        name: 'a',
+        inputs: {
+          cacheName: 'c',
+          accessPolicyName: 'Data Contributor',
+          objectId: APP_PRINCIPAL,
+          objectIdAlias: APP_PRINCIPAL,
+        } as Record<string, unknown>,
       },
       { type: 'azure-native:redis:PatchSchedule', name: 'p', inputs: {} },
       pe('redisCache'),
@@ -223,7 +241,22 @@ export function azureManagedPreview() {
       {
         type: 'azure-native:redisenterprise:Database',
         name: 'd',
-        inputs: { clientProtocol: 'Encrypted', persistence: { aofEnabled: true } },
+        inputs: {
+          databaseName: 'default',
+          clientProtocol: 'Encrypted',
+          persistence: { aofEnabled: true },
+          accessKeysAuthentication: 'Disabled',
+        } as Record<string, unknown>,
+      },
+      {
+        type: 'azure-native:redisenterprise:AccessPolicyAssignment',
+        name: 'a',
+        inputs: {
+          clusterName: 'c',
+          databaseName: 'default',
+          accessPolicyName: 'default',
+          user: { objectId: APP_PRINCIPAL },
+        } as Record<string, unknown>,
       },
       pe('redisEnterprise'),
       lock,
