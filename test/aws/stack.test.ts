@@ -317,6 +317,13 @@ describe.each(EXAMPLES)('%s', (example) => {
       expect(JSON.stringify(param.Properties!.Value)).toContain(k);
     }
     expect(keys.some((k) => k === 'REDIS_PASSWORD')).toBe(false);
+    // With RBAC the SSM contract also names the app user (its secret is REDIS_PASSWORD_FROM).
+    const ssm = JSON.stringify(param.Properties!.Value);
+    if (d.policy.security.auth) {
+      expect(ssm).toContain(`\\"REDIS_USERNAME\\":\\"${roleModel(d.policy).app.user}\\"`);
+    } else {
+      expect(ssm).not.toContain('REDIS_USERNAME');
+    }
   });
 
   test('zero unacknowledged cdk-nag findings in AwsSolutions, HIPAA Security and NIST 800-53 R5', () => {
