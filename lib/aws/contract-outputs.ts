@@ -61,6 +61,15 @@ export class RedisContractOutputs extends Construct {
         g.authTokenSecret.secretArn,
         'Secrets Manager secret holding the AUTH token (JSON key "password")',
       );
+    for (const { spec, secret } of Object.values(g.rbac?.users ?? {})) {
+      out(
+        `${outputIdFor(spec.role.replace(/[^A-Za-z0-9]+/g, '_'))}UserSecretArn`,
+        secret.secretArn,
+        `Secrets Manager secret of RBAC user ${spec.userName} (JSON keys "username", "password", "user_arn")`,
+      );
+    }
+    if (g.rbac)
+      out('UserGroupId', g.rbac.userGroup.ref, 'ElastiCache RBAC user group of the replication group');
     out(
       'ContractParameterName',
       this.parameter.parameterName,

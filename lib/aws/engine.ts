@@ -4,6 +4,15 @@
  * `CacheClusterId` dimension.
  */
 import { SpecError } from '../errors';
+import type { RoleName } from '../policy/roles';
+
+/**
+ * The roles of the shared role model (lib/policy/roles.ts) that get an ElastiCache RBAC user: the
+ * application, the metrics exporter and operators. The model's other roles belong to the service on
+ * ElastiCache: it replicates and fails over itself (replication, sentinel), snapshots through its
+ * API rather than BGSAVE/SYNC (backup), and manages its own certificates (tlsReload).
+ */
+export const ELASTICACHE_ROLES: readonly RoleName[] = ['app', 'metrics', 'admin'];
 
 export type RedisEngine = 'redis' | 'valkey';
 

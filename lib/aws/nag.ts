@@ -36,6 +36,24 @@ export const ROTATION_REASON =
   'nodes. The procedure is in docs/aws.md.';
 
 /**
+ * Why the RBAC passwords have no rotation schedule. Secrets Manager has no hosted rotation for
+ * ElastiCache users (aws-cdk-lib's HostedRotation covers RDS, DocumentDB and Redshift only), and the
+ * function ElastiCache documents for it is one the account builds and deploys itself, with network
+ * access to the Secrets Manager and ElastiCache APIs; none of that can be built or checked offline.
+ */
+export const USER_ROTATION_REASON =
+  'ElastiCache RBAC user passwords are rotated without downtime by a documented two-step procedure ' +
+  '(modify-user with the current and a new password, roll the clients, then modify-user with the new ' +
+  'one only; docs/aws.md). Secrets Manager has no hosted rotation for ElastiCache users, and the ' +
+  'secret already carries username and user_arn, so a rotation function can be attached later.';
+
+/** cdk-nag's AEC6 looks only for AuthToken; RBAC authenticates every client as its own user instead. */
+export const RBAC_AUTH_REASON =
+  'Clients authenticate with ElastiCache RBAC (UserGroupIds: one user per role, each with its own ' +
+  'Secrets Manager password, and a disabled default user), which replaces the shared AUTH token; ' +
+  'AwsSolutions-AEC6 only recognizes AuthToken.';
+
+/**
  * Why the policy weakens `rule`: the production waiver's reason, or the profile that allows it.
  * Returns undefined when production has no waiver for it (policy resolution would have failed).
  */
@@ -73,6 +91,16 @@ export function nagAcknowledgements(
       add(group.authTokenSecret, id, ROTATION_REASON);
     }
   }
+  for (const { secret } of Object.values(group.rbac?.users ?? {})) {
+    for (const id of [
+      'AwsSolutions-SMG4',
+      'HIPAA.Security-SecretsManagerRotationEnabled',
+      'NIST.800.53.R5-SecretsManagerRotationEnabled',
+    ]) {
+      add(secret, id, USER_ROTATION_REASON);
+    }
+  }
+  if (group.rbac) add(rg, 'AwsSolutions-AEC6', RBAC_AUTH_REASON);
   const s = policy.security;
   if (!s.tls || !s.encryptionAtRest) {
     const rule: WaivableRule = !s.tls ? 'tls' : 'encryption-at-rest';

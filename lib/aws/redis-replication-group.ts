@@ -1,12 +1,13 @@
 /**
  * RedisReplicationGroup: an ElastiCache (Redis OSS or Valkey) replication group with the secure
- * defaults of this project: TLS required, AUTH token from Secrets Manager, encryption at rest,
+ * defaults of this project: TLS required, RBAC users with Secrets Manager passwords (or one AUTH
+ * token), encryption at rest,
  * private subnets only, a non-default port, logs, alarms to an encrypted SNS topic and events to a TLS-only one.
  *
  * The construct takes plain props (no spec, no plan) so it can be reused on its own; the stack in
  * ./stack.ts maps a deployment (policy + plan + spec.targets.aws) onto these props.
  */
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, type IResolvable, type IResolveContext } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -24,6 +25,10 @@ import { memberClusterIds, supportsTransitEncryptionMode, type RedisEngine } fro
 import { RedisLogDelivery } from './log-delivery';
 import { RedisNotifications } from './notifications';
 import { RedisParameterGroup } from './parameter-group';
+import { RedisRbacUsers, type RbacUser, type RbacUserSpec } from './rbac';
+
+/** How clients authenticate: RBAC users (one per role) or the single shared AUTH token. */
+export type RedisAuthMode = 'rbac' | 'token';
 
 /** Port used when none is given: not 6379, so scans for the well-known port miss it (cdk-nag AEC5). */
 export const DEFAULT_REDIS_PORT = 6380;
@@ -96,12 +101,26 @@ export interface RedisReplicationGroupProps {
    */
   readonly transitEncryption?: boolean;
   /**
-   * Require an AUTH token (needs transitEncryption). The token is generated into Secrets Manager.
+   * Require authentication (needs transitEncryption): RBAC users or an AUTH token, see `authMode`.
    * @default true
    */
   readonly authToken?: boolean;
   /**
-   * Length of the generated AUTH token, 32-128.
+   * How clients authenticate when `authToken` is on. `rbac`: one ElastiCache user per entry of
+   * `users` with its own generated password, a disabled `default` user and a user group on the
+   * replication group. `token`: one AUTH token shared by every client (each is the `default` user
+   * with every command).
+   * @default 'rbac'
+   */
+  readonly authMode?: RedisAuthMode;
+  /**
+   * RBAC users (roles) when `authMode` is `rbac`; the first one whose role is `app` is the one the
+   * connection contract names.
+   * @default - one `app` user with every key and every command but @dangerous
+   */
+  readonly users?: readonly RbacUserSpec[];
+  /**
+   * Length of the generated AUTH token or RBAC passwords, 32-128.
    * @default 64
    */
   readonly authTokenLength?: number;
@@ -186,12 +205,49 @@ interface Resolved {
   port: number;
   transit: boolean;
   auth: boolean;
+  authMode: RedisAuthMode;
   atRest: boolean;
   automaticFailover: boolean;
   multiAz: boolean;
   retentionDays: number;
   deletionProtection: boolean;
   subnets: ec2.ISubnet[];
+}
+
+/** The app user when no `users` are given: every key, every command but @dangerous. */
+const DEFAULT_APP_USER: RbacUserSpec = {
+  role: 'app',
+  userName: 'app',
+  rules: ['~*', '&*', '+@all', '-@dangerous'],
+  purpose: 'application',
+};
+
+/** KMS condition key: true when the grant is created by an AWS service integrated with KMS. */
+export const GRANT_FOR_AWS_RESOURCE = 'kms:GrantIsForAWSResource';
+
+/**
+ * Adds `kms:GrantIsForAWSResource: true` to every Allow statement of the key policy that names
+ * kms:CreateGrant (Secrets Manager's encryption grant adds one without it). The policy document is
+ * resolved when the template is written, so statements added after this call are covered too.
+ */
+export function restrictCreateGrant(key: kms.Key): void {
+  const cfn = key.node.defaultChild as kms.CfnKey;
+  const original: unknown = cfn.keyPolicy;
+  const wrapped: IResolvable = {
+    creationStack: [],
+    resolve: (ctx: IResolveContext) => {
+      const doc = ctx.resolve(original) as { Statement?: Array<Record<string, unknown>> } | undefined;
+      for (const st of doc?.Statement ?? []) {
+        const actions = ([] as unknown[]).concat(st.Action ?? []);
+        if (st.Effect !== 'Allow' || !actions.includes('kms:CreateGrant')) continue;
+        const cond = (st.Condition ?? {}) as Record<string, Record<string, unknown>>;
+        st.Condition = { ...cond, Bool: { ...(cond.Bool ?? {}), [GRANT_FOR_AWS_RESOURCE]: 'true' } };
+      }
+      return doc;
+    },
+    toString: () => Token.asString(wrapped),
+  };
+  cfn.keyPolicy = wrapped;
 }
 
 export class RedisReplicationGroup extends Construct implements ec2.IConnectable {
@@ -203,8 +259,12 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
   /** Security group of the nodes, with `defaultPort` set: `rg.connections.allowDefaultPortFrom(x)`. */
   readonly connections: ec2.Connections;
   readonly securityGroup: ec2.SecurityGroup;
-  /** The AUTH token secret (JSON key `password`), when AUTH is on. */
+  /** The AUTH token secret (JSON key `password`), in token mode. */
   readonly authTokenSecret?: secretsmanager.ISecret;
+  /** The RBAC users, user group and password secrets, in RBAC mode. */
+  readonly rbac?: RedisRbacUsers;
+  /** `rbac`, `token`, or undefined when authentication is off. */
+  readonly authMode?: RedisAuthMode;
   /** Key encrypting the secret, the log groups and the topic. */
   readonly encryptionKey: kms.Key;
   readonly parameterGroup: RedisParameterGroup;
@@ -228,6 +288,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     this.clusterMode = props.clusterMode;
     this.transitEncryption = r.transit;
     this.authEnabled = r.auth;
+    this.authMode = r.auth ? r.authMode : undefined;
     const removal = r.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.encryptionKey = this.createKey(props, removal);
@@ -261,7 +322,16 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     this.eventsTopic = notifications.eventsTopic;
 
     let token: RedisAuthToken | undefined;
-    if (r.auth) {
+    if (r.auth && r.authMode === 'rbac') {
+      this.rbac = new RedisRbacUsers(this, 'Users', {
+        replicationGroupId: props.replicationGroupId,
+        users: props.users ?? [DEFAULT_APP_USER],
+        restrictedCommands: awsCatalog().restrictedCommands,
+        encryptionKey: this.encryptionKey,
+        passwordLength: props.authTokenLength,
+        removalPolicy: removal,
+      });
+    } else if (r.auth) {
       token = new RedisAuthToken(this, 'AuthToken', {
         length: props.authTokenLength,
         encryptionKey: this.encryptionKey,
@@ -297,6 +367,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       transitEncryptionMode:
         r.transit && supportsTransitEncryptionMode(r.engine, props.engineVersion) ? 'required' : undefined,
       authToken: token ? token.dynamicReference().unsafeUnwrap() : undefined,
+      userGroupIds: this.rbac ? [this.rbac.userGroup.ref] : undefined,
       snapshotRetentionLimit: r.retentionDays,
       snapshotWindow: r.retentionDays > 0 ? (props.snapshotWindow ?? '03:00-04:00') : undefined,
       preferredMaintenanceWindow: props.maintenanceWindow ?? 'sun:05:00-sun:06:00',
@@ -354,6 +425,26 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
   /** Reader endpoint (cluster mode off only). */
   get readerEndpointAddress(): string | undefined {
     return this.clusterMode ? undefined : this.resource.attrReaderEndPointAddress;
+  }
+
+  /** The RBAC user applications connect as (role `app`, else the first user), in RBAC mode. */
+  get appUser(): RbacUser | undefined {
+    if (!this.rbac) return undefined;
+    return this.rbac.users.app ?? Object.values(this.rbac.users)[0];
+  }
+
+  /** Lets `grantee` read the password of the RBAC user of `role` (secret value and its key). */
+  grantReadUserPassword(role: string, grantee: iam.IGrantable): iam.Grant {
+    const user = this.rbac?.users[role];
+    if (!user) {
+      throw new SpecError(
+        'grantReadUserPassword',
+        role,
+        `no RBAC user with that role on this replication group (roles: ${Object.keys(this.rbac?.users ?? {}).join(', ') || 'none, RBAC is off'})`,
+        this.node.path,
+      );
+    }
+    return user.secret.grantRead(grantee);
   }
 
   /** Lets `grantee` read the AUTH token (secret value and its key). */
@@ -498,12 +589,25 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       fail('port', port, 'expected an integer from 1024 to 65535');
     const transit = props.transitEncryption ?? true;
     const auth = props.authToken ?? true;
+    const authMode = props.authMode ?? 'rbac';
     if (auth && !transit) {
       fail(
         'authToken',
         true,
-        'ElastiCache accepts an AUTH token only with transitEncryption: true (spec: security.tls)',
+        'ElastiCache accepts an AUTH token or RBAC users only with transitEncryption: true (spec: security.tls)',
       );
+    }
+    if (auth && authMode === 'rbac') {
+      const min = awsCatalog().rbacMinEngineVersion[engine];
+      const [major, minor] = props.engineVersion.split('.').map(Number);
+      const [minMajor, minMinor] = min.split('.').map(Number);
+      if (major < minMajor || (major === minMajor && minor < minMinor)) {
+        fail(
+          'authMode (spec: targets.aws.auth)',
+          'rbac',
+          `ElastiCache RBAC needs ${engine} ${min} or later (engine version ${props.engineVersion}); upgrade engineVersion or set targets.aws.auth: token`,
+        );
+      }
     }
     const retentionDays = props.snapshotRetentionDays ?? 15;
     if (!Number.isInteger(retentionDays) || retentionDays < 0 || retentionDays > 35) {
@@ -523,6 +627,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       port,
       transit,
       auth,
+      authMode,
       atRest,
       automaticFailover,
       multiAz,
@@ -561,13 +666,14 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
   }
 
   /**
-   * One customer managed key (rotated yearly) for the secret, the log groups and the topic. Its
-   * policy lets CloudWatch Logs and CloudWatch alarms use it for this account only.
+   * One customer managed key (rotated yearly) for the secrets, the log groups and the topic. Its
+   * policy lets CloudWatch Logs and CloudWatch alarms use it for this account only, and grants on
+   * it may be created only for AWS resources (Secrets Manager creates its own grants that way).
    */
   private createKey(props: RedisReplicationGroupProps, removal: RemovalPolicy): kms.Key {
     const stack = Stack.of(this);
     const key = new kms.Key(this, 'Key', {
-      description: `Encrypts the AUTH token secret, logs and notifications of ${props.replicationGroupId}`,
+      description: `Encrypts the password secrets, logs and notifications of ${props.replicationGroupId}`,
       enableKeyRotation: true,
       removalPolicy: removal,
     });
@@ -593,6 +699,19 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
+    // The account-root statement (kms:*) delegates to IAM and so also allows CreateGrant; this
+    // denies every grant that is not for an AWS resource, whoever asks.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'GrantsOnlyForAwsResources',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { Bool: { [GRANT_FOR_AWS_RESOURCE]: 'false' } },
+      }),
+    );
+    restrictCreateGrant(key);
     return key;
   }
 

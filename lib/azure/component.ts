@@ -11,7 +11,13 @@ import type { Plan } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
 import type { Transform } from '../pulumi/transform';
 import { createPrivateEndpoint, type PrivateEndpointArgs } from './private-endpoint';
-import { authAlwaysOn, azureMinimumTls, type AzurePlacement } from './settings';
+import {
+  AZURE_REDIS_ENTRA_SCOPE,
+  authAlwaysOn,
+  azureMinimumTls,
+  entraPrincipal,
+  type AzurePlacement,
+} from './settings';
 
 /** What both Azure components take (each adds transforms for its own resources). */
 export interface AzureCacheArgs {
@@ -48,14 +54,21 @@ export function azureCommonNotes(policy: ResolvedPolicy): string[] {
 }
 
 /**
- * With Entra ID the access keys are off, so no client can connect until its identity holds an
- * access policy assignment on the cache. Which identities those are is not in the spec, so the
- * component creates none and says what to add.
+ * With Entra ID the access keys are off: the application identity of the spec gets the data access
+ * policy; other identities (operators, a metrics exporter) need their own assignment.
  */
-export function entraAccessNote(service: 'premium' | 'managed'): string {
+export function entraAccessNote(service: 'premium' | 'managed', principal: string): string {
   return service === 'premium'
-    ? 'Entra ID is on and access keys are off: give each client identity an access policy assignment on the cache (redis.AccessPolicyAssignment with the built-in "Data Contributor" or "Data Reader" policy) before it can connect.'
-    : 'Entra ID is on and access keys are off: give each client identity an access policy assignment on the database (redisenterprise.AccessPolicyAssignment with access policy "default") before it can connect.';
+    ? `Entra ID is on and access keys are off: identity ${principal} holds the "Data Contributor" access policy; give any other client identity its own redis.AccessPolicyAssignment ("Data Contributor" or "Data Reader").`
+    : `Entra ID is on and access keys are off: identity ${principal} holds the database's "default" access policy; give any other client identity its own redisenterprise.AccessPolicyAssignment.`;
+}
+
+/** Why access keys stay on, for the notes: outside production, or the production waiver. */
+export function accessKeyNote(policy: ResolvedPolicy): string {
+  const waiver = policy.waivers.find((w) => w.rule === 'entra-id');
+  return waiver
+    ? `Access keys stay on (waived, rule entra-id: ${waiver.reason}); every client shares one key.`
+    : `Access keys stay on (allowed by the ${policy.profile} profile); set targets.azure.appPrincipalId to turn them off.`;
 }
 
 export interface CacheEndpointArgs {
@@ -109,9 +122,11 @@ export function azureConnection(
   primaryKey: () => pulumi.Output<string>,
 ): AzureConnection {
   const { host, port, resourceId } = endpoint;
-  const accessKey = target.entraId ? undefined : pulumi.secret(primaryKey());
-  const passwordFrom = target.entraId
-    ? pulumi.interpolate`azure-entra-token:${resourceId}`
+  const principal = entraPrincipal(target);
+  const accessKey = principal ? undefined : pulumi.secret(primaryKey());
+  // With Entra ID the password is a token for the Redis scope, and the user name the object id.
+  const passwordFrom = principal
+    ? pulumi.output(`azure-entra:${AZURE_REDIS_ENTRA_SCOPE}`)
     : pulumi.interpolate`azure-redis-listkeys:${resourceId}:primaryKey`;
   const clusterMode = plan.topology.mode === 'cluster';
   const contract = pulumi.all([host, port, passwordFrom]).apply(([h, p, from]) =>
@@ -119,6 +134,7 @@ export function azureConnection(
       host: h,
       port: p,
       passwordFrom: from,
+      username: principal,
       clusterNodes: clusterMode ? [`${h}:${p}`] : undefined,
     }),
   );

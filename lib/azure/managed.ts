@@ -16,6 +16,7 @@ import { scopedName } from '../pulumi/names';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
 import {
+  accessKeyNote,
   azureCommonNotes,
   azureConnection,
   entraAccessNote,
@@ -25,7 +26,7 @@ import {
 } from './component';
 import { createDiagnostics } from './diagnostics';
 import { createDeleteLock } from './lock';
-import { azureMinimumTls, azureTags, checkPlacement, type AzurePlacement } from './settings';
+import { azureMinimumTls, azureTags, checkPlacement, entraPrincipal, type AzurePlacement } from './settings';
 
 /** Redis eviction policy name -> the Managed Redis enum. */
 const EVICTION: Record<string, string> = {
@@ -112,7 +113,7 @@ export function managedDatabaseArgs(
     clusteringPolicy: plan.topology.mode === 'cluster' ? 'OSSCluster' : 'EnterpriseCluster',
     evictionPolicy: evictionPolicy(policy),
     persistence: managedPersistence(policy),
-    accessKeysAuthentication: target.entraId ? 'Disabled' : 'Enabled',
+    accessKeysAuthentication: entraPrincipal(target) ? 'Disabled' : 'Enabled',
     deferUpgrade: 'NotDeferred',
   };
 }
@@ -139,7 +140,8 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     const t = args.transform ?? {};
     const tags = azureTags(policy);
     this.notes = azureCommonNotes(policy);
-    if (target.entraId) this.notes.push(entraAccessNote('managed'));
+    const principal = entraPrincipal(target);
+    this.notes.push(principal ? entraAccessNote('managed', principal) : accessKeyNote(policy));
     if (policy.persistence.aof && policy.persistence.rdb) {
       this.notes.push('Managed Redis persists with RDB or AOF, not both: AOF (fsync every second) is used.');
     } else if (policy.persistence.rdb && policy.persistence.snapshotPeriodHours === 24) {
@@ -175,6 +177,21 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
       ),
     );
     this.database = database;
+    if (principal) {
+      // Managed Redis has one access policy ("default": data access); the object id is the user name.
+      new redisenterprise.AccessPolicyAssignment(
+        `${name}-app-access`,
+        {
+          accessPolicyAssignmentName: 'app',
+          accessPolicyName: 'default',
+          clusterName: cluster.name,
+          databaseName: database.name,
+          resourceGroupName: target.resourceGroup,
+          user: { objectId: principal },
+        },
+        { parent: this },
+      );
+    }
     if (policy.availability.deletionProtection)
       createDeleteLock(name, cluster.id, `${policy.name}-redis-nodelete`, this);
 

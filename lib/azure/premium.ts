@@ -21,8 +21,9 @@ import type { ResolvedPolicy } from '../policy/types';
 import { alnumName, scopedName } from '../pulumi/names';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
-import { createBackupStorage, type BackupStorage } from './backup-storage';
+import { createBackupStorage, grantBackupWriter, type BackupStorage } from './backup-storage';
 import {
+  accessKeyNote,
   azureCommonNotes,
   azureConnection,
   entraAccessNote,
@@ -35,6 +36,7 @@ import { createDeleteLock } from './lock';
 import {
   azureTags,
   checkPlacement,
+  entraPrincipal,
   azureMinimumTls,
   patchScheduleEntry,
   type AzurePlacement,
@@ -44,6 +46,9 @@ import {
 export const PREMIUM_TLS_PORT = 6380;
 /** Premium's non-TLS port, opened only when the policy turns TLS off. */
 export const PREMIUM_PLAIN_PORT = 6379;
+
+/** Built-in access policy for the application: read and write data, no administration commands. */
+export const PREMIUM_APP_ACCESS_POLICY = 'Data Contributor';
 
 /** The zone ids a Premium cache can be spread over. */
 const PREMIUM_ZONE_IDS = ['1', '2', '3'];
@@ -108,7 +113,7 @@ export function premiumCacheArgs(
   const capacity = Number(choice.extra?.capacity ?? /^P(\d)$/.exec(choice.sku)?.[1]);
   const reserved = String(reservedMemoryMb(choice));
   const p = policy.persistence;
-  const entra = target.entraId === true;
+  const entra = entraPrincipal(target) !== undefined;
   const zones = premiumZones(policy, choice.replicasPerShard);
   return {
     name: cacheName,
@@ -125,7 +130,8 @@ export function premiumCacheArgs(
     publicNetworkAccess: policy.security.privateNetworking ? 'Disabled' : 'Enabled',
     disableAccessKeyAuthentication: entra,
     updateChannel: 'Stable',
-    ...(backup ? { identity: { type: 'UserAssigned', userAssignedIdentities: [backup.identity.id] } } : {}),
+    // The storage firewall's trusted-services exception admits a cache by its system-assigned identity only.
+    ...(backup ? { identity: { type: 'SystemAssigned' } } : {}),
     redisConfiguration: {
       maxmemoryPolicy: policy.keyspace.evictionPolicy,
       maxmemoryReserved: reserved,
@@ -185,7 +191,8 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
       `Azure Cache for Redis (Premium) retires on ${catalog.retirement.date}; from ${catalog.retirement.newCachesUntil} only tenants that already had a cache may create new ones. Equivalent Azure Managed Redis SKU: ${this.managedEquivalent}.`,
       ...azureCommonNotes(policy),
     ];
-    if (target.entraId) this.notes.push(entraAccessNote('premium'));
+    const principal = entraPrincipal(target);
+    this.notes.push(principal ? entraAccessNote('premium', principal) : accessKeyNote(policy));
     const version = premiumVersion(policy);
     if (version.note) this.notes.push(version.note);
     if (policy.persistence.aof) {
@@ -208,7 +215,6 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
           location: target.location,
           subscriptionId,
           accountName: alnumName('rdb', policy.name, scope),
-          identityName: `${policy.name}-redis-backup`,
           zoneRedundant: policy.availability.multiAz,
           tags,
           transform: t.backupStorage,
@@ -225,7 +231,7 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
         cacheArgs,
         {
           parent: this,
-          dependsOn: backup ? [backup.roleAssignment] : [],
+          dependsOn: backup ? [backup.account] : [],
           protect: policy.availability.deletionProtection,
         },
         t.cache,
@@ -235,6 +241,36 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
 
     if (policy.availability.deletionProtection)
       createDeleteLock(name, cache.id, `${policy.name}-redis-nodelete`, this);
+
+    if (backup && subscriptionId) {
+      grantBackupWriter(
+        name,
+        {
+          resourceGroupName: target.resourceGroup,
+          subscriptionId,
+          accountName: alnumName('rdb', policy.name, scope),
+          account: backup.account,
+          principalId: cache.identity.apply((i) => i?.principalId ?? ''),
+        },
+        this,
+      );
+    }
+
+    if (principal) {
+      // The application identity gets the built-in data policy; its object id is also its user name.
+      new redis.AccessPolicyAssignment(
+        `${name}-app-access`,
+        {
+          accessPolicyAssignmentName: 'app',
+          accessPolicyName: PREMIUM_APP_ACCESS_POLICY,
+          cacheName: cache.name,
+          resourceGroupName: target.resourceGroup,
+          objectId: principal,
+          objectIdAlias: principal,
+        },
+        { parent: this },
+      );
+    }
 
     new redis.PatchSchedule(
       `${name}-patch`,

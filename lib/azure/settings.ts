@@ -11,8 +11,10 @@ export interface AzurePlacement {
   subnetId?: string;
   /** Private DNS zone (privatelink.redis.cache.windows.net / privatelink.redis.azure.net) to register in. */
   privateDnsZoneId?: string;
-  /** Microsoft Entra ID authentication instead of access keys. */
+  /** Microsoft Entra ID authentication instead of access keys (on whenever appPrincipalId is set). */
   entraId?: boolean;
+  /** Entra object id of the application identity that gets data access (and is its Redis user name). */
+  appPrincipalId?: string;
   /** Existing action group for alerts; default: one with the policy's alert email. */
   actionGroupId?: string;
 }
@@ -77,6 +79,7 @@ export function checkPlacement(policy: ResolvedPolicy, target: AzurePlacement | 
       'private networking needs the subnet for the private endpoint: set targets.azure.subnetId (or waive private-networking)',
     );
   }
+  entraPrincipal(target);
   if (target.subnetId) {
     const m = /\/subnets\/[^/]+$/.exec(target.subnetId);
     if (!m)
@@ -87,6 +90,26 @@ export function checkPlacement(policy: ResolvedPolicy, target: AzurePlacement | 
       );
   }
   return target;
+}
+
+/** The Entra ID scope a client requests a token for, for both Azure Cache for Redis and Managed Redis. */
+export const AZURE_REDIS_ENTRA_SCOPE = 'https://redis.azure.com/.default';
+
+/**
+ * The application identity when clients authenticate with Entra ID (access keys off), or undefined
+ * when access keys stay on (outside production, or waived with rule entra-id). Entra without an
+ * identity would leave no client able to connect, so it names the missing field.
+ */
+export function entraPrincipal(target: AzurePlacement): string | undefined {
+  if (target.appPrincipalId) return target.appPrincipalId;
+  if (target.entraId) {
+    throw new SpecError(
+      'targets.azure.appPrincipalId',
+      undefined,
+      "Entra ID turns access keys off, so the application's identity needs data access: set its Entra object id (a GUID), or drop entraId",
+    );
+  }
+  return undefined;
 }
 
 /** Azure tags from the policy tags (Azure allows them as they are). */

@@ -224,6 +224,13 @@ const awsSchema = withChecks(
     maxNodesPerCluster: count('the node limit per cluster'),
     defaultNodesPerClusterQuota: count('the default node quota per cluster'),
     maxReplicasPerShard: count('the replica limit', 0),
+    restrictedCommands: z
+      .array(z.string().regex(/^[a-z]+(\|[a-z-]+)?$/, { error: 'expected a lower-case command or cmd|sub' }))
+      .min(1),
+    rbacMinEngineVersion: z.strictObject({
+      redis: z.string().regex(/^\d+\.\d+$/, { error: 'expected major.minor' }),
+      valkey: z.string().regex(/^\d+\.\d+$/, { error: 'expected major.minor' }),
+    }),
     nodeTypes: sourcedRows({
       type: z
         .string()

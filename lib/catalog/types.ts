@@ -56,6 +56,13 @@ export interface AwsCatalog {
   /** Nodes per cluster an account may create without asking for a quota increase. */
   defaultNodesPerClusterQuota: number;
   maxReplicasPerShard: number;
+  /**
+   * Commands ElastiCache reserves for itself on node-based clusters (lower case; `cmd|sub` for a
+   * subcommand). An RBAC access string naming one is refused, so the AWS adapter leaves them out.
+   */
+  restrictedCommands: string[];
+  /** Oldest engine version with RBAC users and user groups. */
+  rbacMinEngineVersion: { redis: string; valkey: string };
   nodeTypes: AwsNodeType[];
 }
 

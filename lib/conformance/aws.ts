@@ -1,6 +1,6 @@
 /** Evidence from a synthesized CloudFormation template (dist/<id>/aws/*.template.json). */
-import { supportsTransitEncryptionMode } from '../aws/engine';
-import type { DeclaredUser } from '../policy/roles';
+import { ELASTICACHE_ROLES, supportsTransitEncryptionMode } from '../aws/engine';
+import { roleModel, type DeclaredUser } from '../policy/roles';
 import type { ResolvedPolicy } from '../policy/types';
 import { check, fail, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
@@ -33,7 +33,81 @@ export function cfnText(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function awsEvidence(t: CfnTemplate, policy: ResolvedPolicy): TargetEvidence {
+/** What the spec says about AWS authentication (targets.aws.auth); RBAC when unset. */
+export interface AwsEvidenceOptions {
+  authMode?: 'rbac' | 'token';
+}
+
+const DYNAMIC_SECRET = '{{resolve:secretsmanager:';
+
+/** The resource a `{ Ref }` (or a plain logical id) points at. */
+function refTo(t: CfnTemplate, v: unknown): CfnResource | undefined {
+  const id = v && typeof v === 'object' && 'Ref' in v ? String((v as { Ref: unknown }).Ref) : undefined;
+  return id ? t.Resources?.[id] : undefined;
+}
+
+/**
+ * RBAC: the replication group's user group(s) in the template, with a disabled `default` user and
+ * an enabled user per ElastiCache role of the role model, each with a Secrets Manager password (or
+ * IAM auth), never a literal one and never without a password.
+ */
+function rbacEvidence(t: CfnTemplate, p: Record<string, unknown>, policy: ResolvedPolicy): Evidence {
+  const groups = (p.UserGroupIds as unknown[]).map((g) => refTo(t, g));
+  if (groups.length === 0 || groups.some((g) => g?.Type !== 'AWS::ElastiCache::UserGroup')) {
+    return fail('UserGroupIds does not reference an AWS::ElastiCache::UserGroup of this template');
+  }
+  const users = groups.flatMap((g) =>
+    ((g?.Properties?.UserIds as unknown[] | undefined) ?? []).map((u) => refTo(t, u)),
+  );
+  if (users.some((u) => u?.Type !== 'AWS::ElastiCache::User')) {
+    return fail('a user group lists a user that is not an AWS::ElastiCache::User of this template');
+  }
+  const props = users.map((u) => u!.Properties ?? {});
+  const on = (u: Record<string, unknown>) => /^on(\s|$)/.test(String(u.AccessString ?? ''));
+  const defaults = props.filter((u) => u.UserName === 'default');
+  if (defaults.length === 0)
+    return fail('no user named "default" in the user group (ElastiCache requires one)');
+  if (defaults.some(on)) return fail('the "default" user is on: clients that name no user get its access');
+  const problems: string[] = [];
+  for (const u of props.filter(on)) {
+    const mode = (u.AuthenticationMode ?? {}) as Record<string, unknown>;
+    const passwords = (mode.Passwords ?? u.Passwords ?? []) as unknown[];
+    const name = String(u.UserName);
+    if (mode.Type === 'iam') continue;
+    if (u.NoPasswordRequired === true || mode.Type === 'no-password-required' || passwords.length === 0) {
+      problems.push(`${name} needs no password`);
+    } else if (!passwords.every((pw) => cfnText(pw).includes(DYNAMIC_SECRET))) {
+      problems.push(`${name} has a literal password`);
+    }
+  }
+  const roles = roleModel(policy);
+  const wanted = ELASTICACHE_ROLES.map((r) => roles[r].user);
+  const enabled = props.filter(on).map((u) => String(u.UserName));
+  const missing = wanted.filter((w) => !enabled.includes(w));
+  if (missing.length) problems.push(`no enabled user ${missing.join(', ')} from the role model`);
+  return problems.length
+    ? fail(`RBAC user group: ${problems.join('; ')}`)
+    : pass(`RBAC user group: ${enabled.join(', ')} with Secrets Manager passwords; "default" is off`);
+}
+
+/** AUTH token: from Secrets Manager, and only when the spec chose token mode over RBAC. */
+function tokenEvidence(token: string, options: AwsEvidenceOptions): Evidence {
+  if (!token) return fail('neither UserGroupIds (RBAC) nor an AuthToken');
+  if (!token.includes(DYNAMIC_SECRET)) return fail('AuthToken is a literal value');
+  return options.authMode === 'token'
+    ? pass(
+        'AuthToken from a Secrets Manager dynamic reference (targets.aws.auth: token: one token shared by every client as the default user)',
+      )
+    : fail(
+        'AuthToken only, no RBAC user group: every client is the default user with every command (set targets.aws.auth: token to choose this)',
+      );
+}
+
+export function awsEvidence(
+  t: CfnTemplate,
+  policy: ResolvedPolicy,
+  options: AwsEvidenceOptions = {},
+): TargetEvidence {
   const groups = ofType(t, 'AWS::ElastiCache::ReplicationGroup');
   if (groups.length !== 1) {
     const none = fail(`expected one AWS::ElastiCache::ReplicationGroup, found ${groups.length}`);
@@ -59,16 +133,12 @@ export function awsEvidence(t: CfnTemplate, policy: ResolvedPolicy): TargetEvide
   const retention = Number(p.SnapshotRetentionLimit ?? 0);
   return {
     tls: tlsEvidence(p),
-    auth: check(
-      token.includes('{{resolve:secretsmanager:') || Array.isArray(p.UserGroupIds),
-      p.UserGroupIds
-        ? 'RBAC user groups'
-        : token.includes('{{resolve:secretsmanager:')
-          ? 'AuthToken from a Secrets Manager dynamic reference'
-          : token
-            ? 'AuthToken is a literal value'
-            : 'no AuthToken',
-    ),
+    auth:
+      token && !token.includes(DYNAMIC_SECRET)
+        ? fail('AuthToken is a literal value')
+        : Array.isArray(p.UserGroupIds)
+          ? rbacEvidence(t, p, policy)
+          : tokenEvidence(token, options),
     'encryption-at-rest': check(
       p.AtRestEncryptionEnabled === true,
       `AtRestEncryptionEnabled=${String(p.AtRestEncryptionEnabled)}${p.KmsKeyId ? ', customer KMS key' : ''}`,

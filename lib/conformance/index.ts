@@ -88,7 +88,11 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           [`aws/${f}`],
           () => {
             const t = readJson<CfnTemplate>(path.join(aws, f));
-            return { evidence: awsEvidence(t, d.policy), contract: awsContract(t), users: awsUsers(t) };
+            return {
+              evidence: awsEvidence(t, d.policy, { authMode: d.spec.targets.aws?.auth }),
+              contract: awsContract(t),
+              users: awsUsers(t),
+            };
           },
           d,
         ),

@@ -213,6 +213,36 @@ function privateEndpoint(d: PreviewDocument, publicAccess: unknown, groupId: str
   );
 }
 
+/**
+ * Azure auth: with access keys off, a client can connect only through an access policy assignment,
+ * so the cell needs one for the cache (or database). Keys on are fine outside production and with
+ * the production waiver (rule entra-id); in production without one they fail.
+ */
+function azureAuth(
+  keysOff: boolean,
+  assignments: PreviewResource[],
+  what: string,
+  policy: ResolvedPolicy,
+): Evidence {
+  if (keysOff) {
+    const ids = assignments.map((a) =>
+      String(a.inputs.objectId ?? (a.inputs.user as Record<string, unknown> | undefined)?.objectId ?? ''),
+    );
+    return ids.some(Boolean)
+      ? pass(
+          `Microsoft Entra ID only (access keys disabled); ${what} assigned to ${ids.filter(Boolean).join(', ')}`,
+        )
+      : fail(`access keys disabled but no ${what} for any identity: no client can connect`);
+  }
+  const waiver = policy.waivers.find((w) => w.rule === 'entra-id');
+  if (policy.profile !== 'production') {
+    return pass(`access keys (Pulumi secrets), allowed by the ${policy.profile} profile`);
+  }
+  return waiver
+    ? pass(`access keys (Pulumi secrets), waived (entra-id): ${waiver.reason}`)
+    : fail('access keys enabled in production: one shared key per cache (set targets.azure.appPrincipalId)');
+}
+
 export function azurePremiumEvidence(d: PreviewDocument, policy: ResolvedPolicy): TargetEvidence {
   const [cache] = find(d, 'azure-native:redis:Redis');
   if (!cache) return missingAll('azure-native:redis:Redis');
@@ -229,11 +259,16 @@ export function azurePremiumEvidence(d: PreviewDocument, policy: ResolvedPolicy)
     auth:
       String(conf.authnotrequired).toLowerCase() === 'true'
         ? fail('redisConfiguration.authnotrequired=true: the cache accepts clients without a key')
-        : pass(
-            c.disableAccessKeyAuthentication === true || conf.aadEnabled === 'true'
-              ? 'Microsoft Entra ID authentication'
-              : 'access-key authentication (keys are Pulumi secrets)',
-          ),
+        : c.disableAccessKeyAuthentication === true && conf.aadEnabled !== 'true'
+          ? fail('access keys disabled without aadEnabled: no client can authenticate')
+          : azureAuth(
+              c.disableAccessKeyAuthentication === true,
+              find(d, 'azure-native:redis:AccessPolicyAssignment').filter(
+                (a) => a.inputs.cacheName === c.name && !!a.inputs.accessPolicyName,
+              ),
+              'a data access policy assignment',
+              policy,
+            ),
     'encryption-at-rest': pass(
       'Azure encrypts the cache disks and backups at rest with platform-managed keys',
     ),
@@ -270,10 +305,14 @@ export function azureManagedEvidence(d: PreviewDocument, policy: ResolvedPolicy)
         (c.minimumTlsVersion === '1.2' || c.minimumTlsVersion === undefined),
       `clientProtocol=${String(b.clientProtocol)}, minimumTlsVersion=${String(c.minimumTlsVersion ?? '1.2 (service minimum)')}`,
     ),
-    auth: pass(
-      b.accessKeysAuthentication === 'Disabled'
-        ? 'Microsoft Entra ID only (access keys disabled)'
-        : 'access keys (Pulumi secrets)',
+    auth: azureAuth(
+      b.accessKeysAuthentication === 'Disabled',
+      find(d, 'azure-native:redisenterprise:AccessPolicyAssignment').filter(
+        (a) =>
+          a.inputs.databaseName === (b.databaseName ?? 'default') && a.inputs.accessPolicyName === 'default',
+      ),
+      'an access policy assignment on the database',
+      policy,
     ),
     'encryption-at-rest': pass(
       'Azure Managed Redis encrypts persistence and backups at rest with platform-managed keys',

@@ -206,6 +206,7 @@ function checkContradictions(spec: Spec, p: ResolvedPolicy, source: string): voi
 /** Which production rules the spec weakens, with the field that weakens each. */
 function weakenings(
   p: ResolvedPolicy,
+  spec: Spec,
 ): Array<{ rule: WaivableRule; field: string; value: unknown; detail: string }> {
   const out: Array<{ rule: WaivableRule; field: string; value: unknown; detail: string }> = [];
   const add = (rule: WaivableRule, field: string, value: unknown, detail: string) =>
@@ -249,6 +250,15 @@ function weakenings(
     );
   if (!p.alerts.enabled)
     add('alerts', 'alerts.enabled', false, 'no alerts on memory, evictions, connections, replication');
+  // Azure: access keys are one shared secret per cache; production names the app's Entra identity.
+  const azure = spec.targets.azure;
+  if (azure && !azure.appPrincipalId)
+    add(
+      'entra-id',
+      'targets.azure.appPrincipalId',
+      undefined,
+      "Azure access keys stay on (one shared key per cache): set the application's Entra object id to turn them off",
+    );
   return out;
 }
 
@@ -265,7 +275,7 @@ function checkWaivers(spec: Spec, p: ResolvedPolicy, source: string): AppliedWai
     }
     return [];
   }
-  const weak = weakenings(p);
+  const weak = weakenings(p, spec);
   const applied: AppliedWaiver[] = [];
   for (const w of weak) {
     const waiver = spec.waivers.find((x) => x.rule === w.rule);

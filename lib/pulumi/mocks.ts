@@ -16,7 +16,7 @@ export const FAKE_SECRETS = {
 } as const;
 
 const FAKE_CA = '-----BEGIN CERTIFICATE-----\nMOCK-CA-CERTIFICATE\n-----END CERTIFICATE-----\n';
-const FAKE_PRINCIPAL = '11111111-2222-4333-8444-555555555555';
+export const FAKE_PRINCIPAL = '11111111-2222-4333-8444-555555555555';
 
 /** One recorded resource registration. */
 export interface RecordedResource {
@@ -49,7 +49,13 @@ function providerOutputs(type: string, inputs: Wire): Record<string, unknown> {
         managedServerCas: [{ caCerts: [{ certificates: [FAKE_CA] }] }],
       };
     case 'azure-native:redis:Redis':
-      return { hostName: `${inputs.name}.redis.cache.windows.net`, port: 6379, sslPort: 6380 };
+      return {
+        hostName: `${inputs.name}.redis.cache.windows.net`,
+        port: 6379,
+        sslPort: 6380,
+        // Azure assigns the system-assigned identity's principal when the cache is created.
+        ...(inputs.identity ? { identity: { ...inputs.identity, principalId: FAKE_PRINCIPAL } } : {}),
+      };
     case 'azure-native:redisenterprise:RedisEnterprise':
       return { hostName: `${inputs.clusterName}.${inputs.location}.redis.azure.net` };
     case 'azure-native:redisenterprise:Database':

@@ -45,6 +45,7 @@ export const WAIVABLE_RULES = [
   'deletion-protection',
   'alerts',
   'maintenance-window',
+  'entra-id',
 ] as const;
 
 export type Profile = (typeof PROFILES)[number];
@@ -327,6 +328,12 @@ export const awsTargetSchema = z
     clientCidrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)).optional(),
     kmsKeyArn: z.string().startsWith('arn:').optional(),
     port: z.number().int().min(1024).max(65535).optional(),
+    auth: z
+      .enum(['rbac', 'token'])
+      .optional()
+      .describe(
+        'How clients authenticate when security.auth is on. rbac (default): one ElastiCache user per role (app, metrics, admin) with its own Secrets Manager password and a disabled default user. token: one AUTH token shared by every client. docs/aws.md describes the in-place migration between them.',
+      ),
     nodeType: z
       .string()
       .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/)
@@ -355,7 +362,22 @@ export const azureTargetSchema = z
       .optional()
       .describe('Subnet for the private endpoint.'),
     privateDnsZoneId: z.string().startsWith('/subscriptions/').optional(),
-    entraId: z.boolean().optional().describe('Use Microsoft Entra ID auth and turn access keys off.'),
+    entraId: z
+      .boolean()
+      .optional()
+      .describe(
+        'Use Microsoft Entra ID auth and turn access keys off (on whenever appPrincipalId is set; needs appPrincipalId).',
+      ),
+    appPrincipalId: z
+      .string()
+      .regex(
+        /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+        'the Entra object id (a GUID) of the application identity',
+      )
+      .optional()
+      .describe(
+        "Entra object id of the application's identity (managed identity or service principal). Access keys are turned off and this identity gets the cache's data access policy; production requires it unless waived (rule entra-id).",
+      ),
     actionGroupId: z.string().startsWith('/subscriptions/').optional(),
   })
   .strict();

@@ -31,12 +31,12 @@ describe('RedisReplicationGroup (cluster mode, defaults)', () => {
       PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
       AutoMinorVersionUpgrade: true,
       NotificationTopicArn: Match.anyValue(),
-      AuthToken: {
-        'Fn::Join': ['', ['{{resolve:secretsmanager:', Match.anyValue(), ':SecretString:password::}}']],
-      },
+      UserGroupIds: [{ Ref: Match.stringLikeRegexp('^RedisUsersGroup') }],
     });
     const props = Object.values(template.findResources(RG))[0].Properties;
     expect(props.NumCacheClusters).toBeUndefined();
+    // RBAC is the default: no shared token.
+    expect(props.AuthToken).toBeUndefined();
   });
 
   test('deletion protection keeps the group, its secret, key and logs', () => {
@@ -222,10 +222,17 @@ describe('RedisReplicationGroup (cluster mode, defaults)', () => {
 });
 
 test('grantReadAuthToken gives the grantee read on the secret and decrypt on the key', () => {
-  const { stack, group } = makeGroup();
+  const { stack, group } = makeGroup({ authMode: 'token' });
   const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   group.grantReadAuthToken(role);
   const t = Template.fromStack(stack);
+  expect(Object.values(t.findResources(RG))[0].Properties.AuthToken).toEqual({
+    'Fn::Join': [
+      '',
+      ['{{resolve:secretsmanager:', { Ref: expect.any(String) }, ':SecretString:password::}}'],
+    ],
+  });
+  t.resourceCountIs('AWS::ElastiCache::User', 0);
   const policy = JSON.stringify(t.findResources('AWS::IAM::Policy'));
   expect(policy).toContain('secretsmanager:GetSecretValue');
   // The key lives in the same stack, so CDK grants decrypt through the key policy (via Secrets Manager only).
@@ -283,7 +290,8 @@ test('redis 6.2 with TLS: TLS on, no TransitEncryptionMode (ElastiCache refuses 
   const props = Object.values(Template.fromStack(stack).findResources(RG))[0].Properties;
   expect(props.TransitEncryptionEnabled).toBe(true);
   expect(props.TransitEncryptionMode).toBeUndefined();
-  expect(props.AuthToken).toBeDefined();
+  // Redis 6.2 has RBAC (ElastiCache: Redis OSS 6.0 onward).
+  expect(props.UserGroupIds).toHaveLength(1);
 });
 
 test('without deletion protection: snapshot on delete, secret destroyed with the stack', () => {
@@ -368,7 +376,7 @@ describe('bad props fail at synth with a clear message', () => {
     [
       'AUTH without TLS',
       { transitEncryption: false },
-      /authToken: got true; ElastiCache accepts an AUTH token only with transitEncryption: true/,
+      /authToken: got true; ElastiCache accepts an AUTH token or RBAC users only with transitEncryption: true/,
     ],
     [
       'several shards without cluster mode',

@@ -12,7 +12,9 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-
 import type { IConstruct } from 'constructs';
 import { parse } from 'yaml';
 import { formatCfnLintFindings, runCfnLint } from '../../lib/aws/cfn-lint';
-import { ROTATION_REASON } from '../../lib/aws/nag';
+import { RBAC_AUTH_REASON, ROTATION_REASON, USER_ROTATION_REASON } from '../../lib/aws/nag';
+import { ELASTICACHE_ROLES } from '../../lib/aws/stack';
+import { roleModel } from '../../lib/policy/roles';
 import { scanDirectory } from '../../lib/checks/secret-scan';
 import { EVENTS_TOPIC_UNENCRYPTED_REASON } from '../../lib/aws/notifications';
 import { PLACEHOLDER_ACCOUNT, awsStackName, type RedisElastiCacheStack } from '../../lib/aws/stack';
@@ -29,6 +31,10 @@ const EXAMPLES = fs
   .filter((f) => f.endsWith('.yaml'))
   .sort();
 const RG = 'AWS::ElastiCache::ReplicationGroup';
+/** The default spec in AUTH-token mode (targets.aws.auth: token), synthesized and linted with the examples. */
+const TOKEN = 'default.yaml (auth: token)';
+const DYNAMIC_PASSWORD =
+  /^\{"Fn::Join":\["",\["\{\{resolve:secretsmanager:",\{"Ref":"[A-Za-z0-9]+"\},":SecretString:password::\}\}"\]\]\}$/;
 
 // CloudFormation templates are untyped JSON; the tests index into them freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -52,9 +58,14 @@ let root: string;
 
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-stack-test-'));
-  for (const example of EXAMPLES) {
-    const deployment = loadDeployment(path.join(EXAMPLES_DIR, example));
-    const outdir = path.join(root, example);
+  const tokenSpec = parse(fs.readFileSync(path.join(EXAMPLES_DIR, 'default.yaml'), 'utf8'));
+  tokenSpec.targets.aws.auth = 'token';
+  const deployments: Array<[string, Deployment]> = [
+    ...EXAMPLES.map((e): [string, Deployment] => [e, loadDeployment(path.join(EXAMPLES_DIR, e))]),
+    [TOKEN, fromSpec(validateSpec(tokenSpec, 'default-token.yaml'), 'default-token.yaml')],
+  ];
+  for (const [example, deployment] of deployments) {
+    const outdir = path.join(root, example.replace(/[^A-Za-z0-9.-]+/g, '_'));
     const { app, stack } = buildAwsApp(deployment, { outdir });
     // Throws on invalid props and on any unacknowledged cdk-nag finding in the three packs.
     const assembly = app.synth();
@@ -81,7 +92,7 @@ const rgOf = (t: Template) => resourcesOf(t, RG)[0][1];
 
 test('every example is synthesized', () => {
   expect(EXAMPLES.length).toBeGreaterThanOrEqual(2);
-  expect([...synthesized.keys()]).toEqual(EXAMPLES);
+  expect([...synthesized.keys()]).toEqual([...EXAMPLES, TOKEN]);
 });
 
 describe.each(EXAMPLES)('%s', (example) => {
@@ -155,14 +166,37 @@ describe.each(EXAMPLES)('%s', (example) => {
     expect(rg.TransitEncryptionEnabled).toBe(s.tls);
     expect(rg.TransitEncryptionMode).toBe(s.tls ? 'required' : undefined);
     if (s.auth) {
-      expect(JSON.stringify(rg.AuthToken)).toMatch(
-        /^\{"Fn::Join":\["",\["\{\{resolve:secretsmanager:",\{"Ref":"[A-Za-z0-9]+"\},":SecretString:password::\}\}"\]\]\}$/,
+      // RBAC (the default): the group is attached to one user group, no shared token.
+      expect(rg.AuthToken).toBeUndefined();
+      expect(rg.UserGroupIds).toHaveLength(1);
+      const [[groupId, group]] = resourcesOf(template, 'AWS::ElastiCache::UserGroup');
+      expect(rg.UserGroupIds[0]).toEqual({ Ref: groupId });
+      const users = Object.fromEntries(resourcesOf(template, 'AWS::ElastiCache::User'));
+      const members = group.Properties!.UserIds.map((u: { Ref: string }) => users[u.Ref].Properties!);
+      const roles = roleModel(d.policy);
+      expect(members.map((u: Json) => u.UserName).sort()).toEqual(
+        ['default', ...ELASTICACHE_ROLES.map((r) => roles[r].user)].sort(),
       );
-      const [[, secret]] = resourcesOf(template, 'AWS::SecretsManager::Secret');
-      expect(secret.Properties!.GenerateSecretString.PasswordLength).toBe(s.authTokenLength);
-      expect(secret.Properties!.KmsKeyId).toBeDefined();
+      for (const u of members) {
+        if (u.UserName === 'default') {
+          expect(u.AccessString).toMatch(/^off /);
+          continue;
+        }
+        expect(u.AccessString).toMatch(/^on /);
+        expect(u.AuthenticationMode.Type).toBe('password');
+        expect(u.AuthenticationMode.Passwords).toHaveLength(1);
+        expect(JSON.stringify(u.AuthenticationMode.Passwords[0])).toMatch(DYNAMIC_PASSWORD);
+      }
+      const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
+      expect(secrets).toHaveLength(ELASTICACHE_ROLES.length);
+      for (const [, secret] of secrets) {
+        expect(secret.Properties!.GenerateSecretString.PasswordLength).toBe(s.authTokenLength);
+        expect(secret.Properties!.KmsKeyId).toBeDefined();
+      }
     } else {
       expect(rg.AuthToken).toBeUndefined();
+      expect(rg.UserGroupIds).toBeUndefined();
+      expect(resourcesOf(template, 'AWS::ElastiCache::User')).toEqual([]);
     }
     const retention = d.policy.persistence.rdb ? d.policy.persistence.snapshotRetentionDays : 0;
     expect(rg.SnapshotRetentionLimit).toBe(retention);
@@ -250,10 +284,15 @@ describe.each(EXAMPLES)('%s', (example) => {
       cluster ? 'ConfigurationEndPoint.Address' : 'PrimaryEndPoint.Address',
     );
     if (d.policy.security.auth) {
-      expect(outputs.AuthTokenSecretArn).toBeDefined();
-      expect(JSON.stringify(outputs.ContractRedisPasswordFrom.Value)).toMatch(
-        /"aws-secretsmanager:",\{"Ref":"[A-Za-z0-9]+"\},":password"/,
-      );
+      expect(outputs.AuthTokenSecretArn).toBeUndefined();
+      expect(outputs.AppUserSecretArn).toBeDefined();
+      expect(outputs.UserGroupId).toBeDefined();
+      // The contract names the app user and its secret (the same secret as the AppUserSecretArn output).
+      expect(outputs.ContractRedisUsername.Value).toBe(roleModel(d.policy).app.user);
+      expect(stack.contract.REDIS_USERNAME).toBe(roleModel(d.policy).app.user);
+      const from = JSON.stringify(outputs.ContractRedisPasswordFrom.Value);
+      expect(from).toMatch(/"aws-secretsmanager:",\{"Ref":"[A-Za-z0-9]+"\},":password"/);
+      expect(from).toContain(JSON.stringify(outputs.AppUserSecretArn.Value));
     } else {
       expect(outputs.ContractRedisPasswordFrom.Value).toBe('none');
     }
@@ -272,6 +311,13 @@ describe.each(EXAMPLES)('%s', (example) => {
       expect(JSON.stringify(param.Properties!.Value)).toContain(k);
     }
     expect(keys.some((k) => k === 'REDIS_PASSWORD')).toBe(false);
+    // With RBAC the SSM contract also names the app user (its secret is REDIS_PASSWORD_FROM).
+    const ssm = JSON.stringify(param.Properties!.Value);
+    if (d.policy.security.auth) {
+      expect(ssm).toContain(`\\"REDIS_USERNAME\\":\\"${roleModel(d.policy).app.user}\\"`);
+    } else {
+      expect(ssm).not.toContain('REDIS_USERNAME');
+    }
   });
 
   test('zero unacknowledged cdk-nag findings in AwsSolutions, HIPAA Security and NIST 800-53 R5', () => {
@@ -297,22 +343,78 @@ describe.each(EXAMPLES)('%s', (example) => {
   });
 });
 
+describe('AUTH-token mode (targets.aws.auth: token)', () => {
+  test('one AUTH token from a dynamic reference, no users or user group', () => {
+    const { template, stack } = get(TOKEN);
+    const rg = rgOf(template).Properties!;
+    expect(JSON.stringify(rg.AuthToken)).toMatch(DYNAMIC_PASSWORD);
+    expect(rg.UserGroupIds).toBeUndefined();
+    expect(resourcesOf(template, 'AWS::ElastiCache::User')).toEqual([]);
+    expect(resourcesOf(template, 'AWS::ElastiCache::UserGroup')).toEqual([]);
+    expect(template.Outputs!.AuthTokenSecretArn).toBeDefined();
+    expect(stack.contract.REDIS_USERNAME).toBeUndefined();
+    expect(JSON.stringify(template.Outputs!.ContractRedisPasswordFrom.Value)).toContain(
+      JSON.stringify(template.Outputs!.AuthTokenSecretArn.Value),
+    );
+  });
+});
+
+describe.each([...EXAMPLES, TOKEN])('KMS key policy of %s', (example) => {
+  test('CreateGrant is allowed only for AWS resources, and other grants are denied', () => {
+    const keys = resourcesOf(get(example).template, 'AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const [, key] of keys) {
+      const statements = key.Properties!.KeyPolicy.Statement as Json[];
+      const allows = statements.filter(
+        (st) => st.Effect === 'Allow' && [].concat(st.Action).includes('kms:CreateGrant' as never),
+      );
+      for (const st of allows) expect(st.Condition.Bool['kms:GrantIsForAWSResource']).toBe('true');
+      // The account-root kms:* statement also covers CreateGrant: the Deny guard closes it.
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'kms:CreateGrant',
+          Condition: { Bool: { 'kms:GrantIsForAWSResource': 'false' } },
+        }),
+      );
+    }
+  });
+});
+
 describe('cdk-nag acknowledgements depend on the policy', () => {
   const ids = (example: string) =>
     acknowledgementsIn(get(example).app).filter((a) => !a.id.includes('@aws-cdk/'));
 
-  test('the default production spec only acknowledges the manual token rotation and the unencrypted events topic', () => {
+  const rotation = [
+    'Annotation::AwsSolutions-SMG4',
+    'Annotation::HIPAA.Security-SecretsManagerRotationEnabled',
+    'Annotation::NIST.800.53.R5-SecretsManagerRotationEnabled',
+  ];
+  const eventsTopic = [
+    'Annotation::AwsSolutions-SNS2',
+    'Annotation::HIPAA.Security-SNSEncryptedKMS',
+    'Annotation::NIST.800.53.R5-SNSEncryptedKMS',
+  ];
+
+  test('the default production spec only acknowledges the manual password rotation, AEC6 for RBAC and the unencrypted events topic', () => {
     const acks = ids('default.yaml');
-    const rotation = [
-      'Annotation::AwsSolutions-SMG4',
-      'Annotation::HIPAA.Security-SecretsManagerRotationEnabled',
-      'Annotation::NIST.800.53.R5-SecretsManagerRotationEnabled',
-    ];
-    const eventsTopic = [
-      'Annotation::AwsSolutions-SNS2',
-      'Annotation::HIPAA.Security-SNSEncryptedKMS',
-      'Annotation::NIST.800.53.R5-SNSEncryptedKMS',
-    ];
+    const perUser = ELASTICACHE_ROLES.flatMap(() => rotation);
+    expect(acks.map((a) => a.id).sort()).toEqual(
+      [...perUser, 'Annotation::AwsSolutions-AEC6', ...eventsTopic].sort(),
+    );
+    for (const a of acks) {
+      expect(a.reason).toBe(
+        rotation.includes(a.id)
+          ? USER_ROTATION_REASON
+          : a.id.endsWith('AEC6')
+            ? RBAC_AUTH_REASON
+            : EVENTS_TOPIC_UNENCRYPTED_REASON,
+      );
+    }
+  });
+
+  test('token mode acknowledges the manual token rotation and nothing for AEC6', () => {
+    const acks = ids(TOKEN);
     expect(acks.map((a) => a.id).sort()).toEqual([...rotation, ...eventsTopic].sort());
     for (const a of acks) {
       expect(a.reason).toBe(rotation.includes(a.id) ? ROTATION_REASON : EVENTS_TOPIC_UNENCRYPTED_REASON);
@@ -368,7 +470,7 @@ test('the cloud assembly scan finds a planted plaintext secret (bad fixture)', (
 
 describe('cfn-lint', () => {
   testWith(CFN_LINT)('0 errors on every synthesized template', () => {
-    const files = EXAMPLES.map((e) => get(e).templateFile);
+    const files = [...synthesized.values()].map((e) => e.templateFile);
     const result = runCfnLint(files);
     expect(result.available).toBe(true);
     const errors = result.findings.filter((f) => f.level === 'Error');

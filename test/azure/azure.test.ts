@@ -1,5 +1,7 @@
 /** Azure Cache for Redis Premium and Azure Managed Redis: translations and component behaviour. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 import { metricRules } from '../../lib/azure/alerts';
 import { STORAGE_BLOB_DATA_CONTRIBUTOR } from '../../lib/azure/backup-storage';
 import {
@@ -10,8 +12,9 @@ import {
 } from '../../lib/azure/managed';
 import { AzurePremiumRedis, premiumVersion, premiumZones, reservedMemoryMb } from '../../lib/azure/premium';
 import { checkPlacement, guidFrom, patchScheduleEntry, subscriptionOf } from '../../lib/azure/settings';
-import { loadDeployment } from '../../lib/deployment';
-import { DEPLOY_SUBSCRIPTION_ID } from '../../lib/pulumi/mocks';
+import { fromSpec, loadDeployment } from '../../lib/deployment';
+import { validateSpec } from '../../lib/spec/load';
+import { DEPLOY_SUBSCRIPTION_ID, FAKE_PRINCIPAL } from '../../lib/pulumi/mocks';
 import { recordResources } from '../../lib/pulumi/run';
 import type { ResolvedPolicy } from '../../lib/policy/types';
 
@@ -114,7 +117,18 @@ describe('Premium', () => {
     );
     const role = resources.find((r) => r.type === 'azure-native:authorization:RoleAssignment')!;
     expect(role.inputs.roleDefinitionId).toContain(STORAGE_BLOB_DATA_CONTRIBUTOR);
-    expect((cache.inputs.identity as { type: string }).type).toBe('UserAssigned');
+    // The storage firewall admits the cache through the trusted-services exception, which takes the
+    // system-assigned identity only: that identity gets the blob role, after the cache exists.
+    expect(cache.inputs.identity).toEqual({ type: 'SystemAssigned' });
+    expect(role.inputs.principalId).toBe(FAKE_PRINCIPAL);
+    expect(resources.filter((r) => r.type === 'azure-native:managedidentity:UserAssignedIdentity')).toEqual(
+      [],
+    );
+    const account = resources.find((r) => r.type === 'azure-native:storage:StorageAccount')!;
+    expect(account.inputs).toMatchObject({
+      allowSharedKeyAccess: false,
+      networkRuleSet: { defaultAction: 'Deny', bypass: 'AzureServices' },
+    });
     const group = resources.find((r) => r.type === 'azure-native:monitor:ActionGroup')!;
     expect(group.inputs).toMatchObject({
       emailReceivers: [{ emailAddress: 'noc@acs.example.com' }],
@@ -216,8 +230,10 @@ describe('Managed Redis', () => {
       clientProtocol: 'Encrypted',
       port: 10000,
       clusteringPolicy: 'OSSCluster',
-      accessKeysAuthentication: 'Enabled',
+      accessKeysAuthentication: 'Disabled',
     });
+    const { appPrincipalId: _omit, ...keys } = acs.spec.targets.azure!;
+    expect(managedDatabaseArgs(acs.policy, acs.plan, keys, 'c').accessKeysAuthentication).toBe('Enabled');
     expect(managedDatabaseArgs(prod.policy, prod.plan, prod.spec.targets.azure!, 'c').clusteringPolicy).toBe(
       'EnterpriseCluster',
     );
@@ -277,4 +293,69 @@ test('auth off in the policy: Azure still requires a key, so the contract still 
   });
   expect(contract.REDIS_PASSWORD_FROM).toMatch(/^azure-redis-listkeys:/);
   expect(notes.join(' ')).toMatch(/always authenticates/);
+});
+
+describe('Entra ID (targets.azure.appPrincipalId)', () => {
+  const principal = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+  test('Premium: keys off, aadEnabled, the app identity gets Data Contributor; the contract names the token scope and user', async () => {
+    let contract: Record<string, string> = {};
+    const resources = await recordResources(() => {
+      new AzurePremiumRedis('app', {
+        policy: prod.policy,
+        plan: prod.plan,
+        target: { ...prod.spec.targets.azure!, appPrincipalId: principal },
+      }).contract.apply((c) => (contract = c));
+    });
+    const cache = resources.find((r) => r.type === 'azure-native:redis:Redis')!;
+    expect(cache.inputs.disableAccessKeyAuthentication).toBe(true);
+    expect((cache.inputs.redisConfiguration as Record<string, string>).aadEnabled).toBe('true');
+    const assignment = resources.find((r) => r.type === 'azure-native:redis:AccessPolicyAssignment')!;
+    expect(assignment.inputs).toMatchObject({
+      accessPolicyName: 'Data Contributor',
+      objectId: principal,
+      objectIdAlias: principal,
+      cacheName: cache.inputs.name,
+    });
+    expect(contract).toMatchObject({
+      REDIS_USERNAME: principal,
+      REDIS_PASSWORD_FROM: 'azure-entra:https://redis.azure.com/.default',
+    });
+  });
+  test('Managed Redis: keys off on the database and an assignment of the "default" policy', async () => {
+    const resources = await recordResources(() => {
+      new AzureManagedRedis('app', {
+        policy: prod.policy,
+        plan: prod.plan,
+        target: { ...prod.spec.targets.azure!, appPrincipalId: principal },
+      });
+    });
+    const db = resources.find((r) => r.type === 'azure-native:redisenterprise:Database')!;
+    expect(db.inputs.accessKeysAuthentication).toBe('Disabled');
+    expect(
+      resources.find((r) => r.type === 'azure-native:redisenterprise:AccessPolicyAssignment')!.inputs,
+    ).toMatchObject({ accessPolicyName: 'default', databaseName: 'default', user: { objectId: principal } });
+  });
+  test('entraId without appPrincipalId fails naming the field (bad fixture)', () => {
+    const { appPrincipalId: _omit, ...target } = prod.spec.targets.azure!;
+    expect(() => checkPlacement(prod.policy, { ...target, entraId: true })).toThrow(
+      /^spec: targets\.azure\.appPrincipalId: got nothing \(the field is missing\); Entra ID turns access keys off/,
+    );
+  });
+  test('production without appPrincipalId fails in one line naming the field, unless waived', () => {
+    const base = parse(fs.readFileSync(path.join(ROOT, 'examples', 'default.yaml'), 'utf8'));
+    delete base.targets.azure.appPrincipalId;
+    expect(() => fromSpec(validateSpec(base, 'x.yaml'), 'x.yaml')).toThrow(
+      /^x\.yaml: targets\.azure\.appPrincipalId: got nothing \(the field is missing\); production requires this \(Azure access keys stay on.*add a waiver \{rule: entra-id/,
+    );
+    const waived = {
+      ...base,
+      waivers: [{ rule: 'entra-id', reason: 'legacy client reads one static password until Q3' }],
+    };
+    expect(fromSpec(validateSpec(waived, 'x.yaml'), 'x.yaml').policy.waivers.map((w) => w.rule)).toEqual([
+      'entra-id',
+    ]);
+    // A bad object id is refused by the schema, naming the field.
+    base.targets.azure.appPrincipalId = 'app-identity';
+    expect(() => validateSpec(base, 'x.yaml')).toThrow(/targets\.azure\.appPrincipalId/);
+  });
 });

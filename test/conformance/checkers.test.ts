@@ -6,10 +6,14 @@ import { kubernetesEvidence } from '../../lib/conformance/kubernetes';
 import { azureManagedEvidence, azurePremiumEvidence, gcpEvidence } from '../../lib/conformance/pulumi';
 import { selfHostedEvidence } from '../../lib/conformance/selfhosted';
 import type { TargetEvidence } from '../../lib/conformance/types';
+import { fromSpec } from '../../lib/deployment';
+import { roleModel } from '../../lib/policy/roles';
+import { validateSpec } from '../../lib/spec/load';
 import {
   awsTemplate,
   azureManagedPreview,
   azurePremiumPreview,
+  APP_PRINCIPAL,
   clone,
   gcpPreview,
   opstreeYaml,
@@ -87,6 +91,117 @@ describe('AWS template checker', () => {
     expect(failing(awsEvidence({ Resources: {} }, policy))).toHaveLength(9);
   });
 
+  describe('auth cell: RBAC user group from the role model, or token mode chosen in the spec', () => {
+    type T = ReturnType<typeof awsTemplate>;
+    type Props = Record<string, unknown>;
+    const props = (t: T, id: string) => (t.Resources as Record<string, { Properties: Props }>)[id].Properties;
+    const authOf = (mutate: (t: T) => void, authMode?: 'rbac' | 'token') => {
+      const t = clone(awsTemplate());
+      mutate(t);
+      return awsEvidence(t, policy, { authMode }).auth;
+    };
+    const tokenOnly = (t: T) => {
+      delete (t.Resources.Rg.Properties as Props).UserGroupIds;
+      (t.Resources.Rg.Properties as Props).AuthToken = {
+        'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'Secret' }, ':SecretString:password::}}']],
+      };
+    };
+
+    test('the compliant template names the users it found', () => {
+      const e = authOf(() => undefined);
+      expect(e.status).toBe('pass');
+      expect(e.detail).toContain(roleModel(policy).app.user);
+      expect(e.detail).toContain('"default" is off');
+    });
+
+    test.each<[string, (t: T) => void, RegExp]>([
+      [
+        'the default user on',
+        (t) => (props(t, 'UserDefault').AccessString = 'on ~* +@all'),
+        /"default" user is on/,
+      ],
+      [
+        'no default user',
+        (t) => ((t.Resources.Users.Properties.UserIds as unknown[]).splice(0, 1), undefined),
+        /no user named "default"/,
+      ],
+      [
+        'a literal password',
+        (t) => ((props(t, 'UserApp').AuthenticationMode as Props).Passwords = ['hunter2hunter2hunter2']),
+        /has a literal password/,
+      ],
+      [
+        'an enabled user without a password',
+        (t) => (props(t, 'UserMetrics').AuthenticationMode = { Type: 'no-password-required' }),
+        /needs no password/,
+      ],
+      [
+        'the app user missing',
+        (t) =>
+          (t.Resources.Users.Properties.UserIds = [
+            { Ref: 'UserDefault' },
+            { Ref: 'UserAdmin' },
+            { Ref: 'UserMetrics' },
+          ]),
+        /no enabled user .*-app from the role model/,
+      ],
+      [
+        'the app user disabled',
+        (t) => (props(t, 'UserApp').AccessString = 'off ~fix:* +@all'),
+        /no enabled user .*-app/,
+      ],
+      [
+        'a user group id that is not in the template',
+        (t) => (t.Resources.Rg.Properties.UserGroupIds = [{ Ref: 'Elsewhere' }]),
+        /does not reference an AWS::ElastiCache::UserGroup/,
+      ],
+      [
+        'a literal AuthToken next to the user group',
+        (t) => ((t.Resources.Rg.Properties as Props).AuthToken = 'plain-token-plain-token-plain-token'),
+        /literal/,
+      ],
+      [
+        'an AuthToken only, RBAC expected (no targets.aws.auth)',
+        tokenOnly,
+        /every client is the default user/,
+      ],
+      ['neither', (t) => delete (t.Resources.Rg.Properties as Props).UserGroupIds, /neither UserGroupIds/],
+    ])('fails on %s (bad fixture)', (_what, mutate, detail) => {
+      const e = authOf(mutate);
+      expect(e.status).toBe('fail');
+      expect(e.detail).toMatch(detail);
+    });
+
+    test('valid but unusual: token mode chosen in the spec, an extra IAM user, a second user group', () => {
+      expect(authOf(tokenOnly, 'token')).toEqual({
+        status: 'pass',
+        detail: expect.stringContaining('targets.aws.auth: token'),
+      });
+      const e = authOf((t) => {
+        const r = t.Resources as Record<string, unknown>;
+        r.UserCi2 = {
+          Type: 'AWS::ElastiCache::User',
+          Properties: {
+            UserName: 'ci-2-runner9',
+            AccessString: 'on ~ci9:* +@read',
+            AuthenticationMode: { Type: 'iam' },
+          },
+        };
+        r.Users2 = {
+          Type: 'AWS::ElastiCache::UserGroup',
+          Properties: {
+            Engine: 'redis',
+            UserGroupId: 'fix-2',
+            UserIds: [{ Ref: 'UserDefault' }, { Ref: 'UserCi2' }],
+          },
+        };
+        (t.Resources.Rg.Properties.UserGroupIds as unknown[]).push({ Ref: 'Users2' });
+      });
+      expect(e.status).toBe('pass');
+      expect(e.detail).toContain('ci-2-runner9');
+    });
+  });
+
   test('contract outputs are read back as REDIS_* names', () => {
     expect(awsContract(awsTemplate())).toEqual({
       REDIS_HOST: '${Rg.PrimaryEndPoint.Address}',
@@ -124,7 +239,7 @@ describe('Azure Premium preview checker', () => {
     ['TLS 1.0', (i) => (i.minimumTlsVersion = '1.0'), 'tls'],
     ['public access', (i) => (i.publicNetworkAccess = 'Enabled'), 'private-networking'],
     ['one zone', (i) => (i.zones = ['1']), 'replicas-zones'],
-    ['no RDB', (i) => (i.redisConfiguration = {}), 'snapshots'],
+    ['no RDB', (i) => (i.redisConfiguration = { aadEnabled: 'true' }), 'snapshots'],
   ])('flags %s', (_n, mutate, invariant) => {
     const doc = clone(azurePremiumPreview());
     mutate(doc.resources[0].inputs as Record<string, unknown>);
@@ -139,6 +254,103 @@ describe('Azure Premium preview checker', () => {
       'deletion-protection',
       'maintenance-window',
     ]);
+  });
+});
+
+describe('Azure auth cells: Entra ID with an assignment for the app, or keys where allowed', () => {
+  type Doc = ReturnType<typeof azurePremiumPreview>;
+  const premiumAuth = (mutate: (d: Doc) => void, p = policy) => {
+    const d = clone(azurePremiumPreview());
+    mutate(d);
+    return azurePremiumEvidence(d, p).auth;
+  };
+  const managedAuth = (mutate: (d: ReturnType<typeof azureManagedPreview>) => void, p = policy) => {
+    const d = clone(azureManagedPreview());
+    mutate(d);
+    return azureManagedEvidence(d, p).auth;
+  };
+  const inputs = (d: { resources: Array<{ type: string; inputs: unknown }> }, type: string) =>
+    d.resources.find((r) => r.type === type)!.inputs as Record<string, unknown>;
+  const keysOn = (d: Doc) => {
+    inputs(d, 'azure-native:redis:Redis').disableAccessKeyAuthentication = false;
+    d.resources = d.resources.filter((r) => !r.type.endsWith('AccessPolicyAssignment'));
+  };
+  const waived = fromSpec(
+    validateSpec({
+      name: 'fix',
+      profile: 'production',
+      workload: { datasetGb: 1 },
+      targets: { azure: { resourceGroup: 'g', location: 'eastus' } },
+      waivers: [{ rule: 'entra-id', reason: 'legacy client reads one static password until Q3' }],
+    }),
+  ).policy;
+
+  test('the compliant previews name the identity', () => {
+    expect(premiumAuth(() => undefined)).toEqual({
+      status: 'pass',
+      detail: expect.stringContaining(APP_PRINCIPAL),
+    });
+    expect(managedAuth(() => undefined)).toEqual({
+      status: 'pass',
+      detail: expect.stringContaining(APP_PRINCIPAL),
+    });
+  });
+
+  test.each<[string, (d: Doc) => void, RegExp]>([
+    ['access keys on in production', keysOn, /access keys enabled in production/],
+    [
+      'keys off without any assignment',
+      (d) => (d.resources = d.resources.filter((r) => !r.type.endsWith('AccessPolicyAssignment'))),
+      /no client can connect/,
+    ],
+    [
+      'an assignment on another cache',
+      (d) => (inputs(d, 'azure-native:redis:AccessPolicyAssignment').cacheName = 'other'),
+      /no client can connect/,
+    ],
+    [
+      'keys off without aadEnabled',
+      (d) => (inputs(d, 'azure-native:redis:Redis').redisConfiguration = { rdbBackupEnabled: 'true' }),
+      /without aadEnabled/,
+    ],
+  ])('Premium fails on %s (bad fixture)', (_what, mutate, detail) => {
+    const e = premiumAuth(mutate);
+    expect(e.status).toBe('fail');
+    expect(e.detail).toMatch(detail);
+  });
+
+  test('Managed Redis fails on keys on in production, and on keys off without an assignment (bad fixtures)', () => {
+    expect(
+      managedAuth(
+        (d) => (inputs(d, 'azure-native:redisenterprise:Database').accessKeysAuthentication = 'Enabled'),
+      ),
+    ).toMatchObject({ status: 'fail', detail: expect.stringMatching(/access keys enabled in production/) });
+    expect(
+      managedAuth(
+        (d) => (d.resources = d.resources.filter((r) => !r.type.endsWith('AccessPolicyAssignment'))),
+      ),
+    ).toMatchObject({ status: 'fail', detail: expect.stringMatching(/no client can connect/) });
+  });
+
+  test('valid but unusual: keys kept by the entra-id waiver, keys on in staging, two identities', () => {
+    expect(premiumAuth(keysOn, waived)).toEqual({
+      status: 'pass',
+      detail: expect.stringContaining('waived (entra-id): legacy client'),
+    });
+    expect(premiumAuth(keysOn, staging.policy)).toMatchObject({ status: 'pass' });
+    const two = premiumAuth((d) => {
+      d.resources.push({
+        type: 'azure-native:redis:AccessPolicyAssignment',
+        name: 'ops2',
+        inputs: {
+          cacheName: 'c',
+          accessPolicyName: 'Data Reader',
+          objectId: '00000000-1111-4222-8333-444444444444',
+        },
+      } as never);
+    });
+    expect(two.status).toBe('pass');
+    expect(two.detail).toContain('00000000-1111-4222-8333-444444444444');
   });
 });
 

@@ -2,6 +2,7 @@
 import { imagesCatalog } from '../../lib/catalog';
 import { imageRef } from '../../lib/catalog/images';
 import { fromSpec } from '../../lib/deployment';
+import { roleModel } from '../../lib/policy/roles';
 import { validateSpec } from '../../lib/spec/load';
 
 export const production = fromSpec(
@@ -21,6 +22,9 @@ export const waivedTls = fromSpec(
 );
 
 export const clone = <T>(o: T): T => structuredClone(o);
+
+/** The role model of the production fixture: the users its RBAC template must hold. */
+const FIX_ROLES = roleModel(production.policy);
 
 export function awsTemplate() {
   return {
@@ -47,9 +51,7 @@ export function awsTemplate() {
           TransitEncryptionEnabled: true,
           TransitEncryptionMode: 'required',
           AtRestEncryptionEnabled: true,
-          AuthToken: {
-            'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'Secret' }, ':SecretString:password::}}']],
-          },
+          UserGroupIds: [{ Ref: 'Users' }],
           CacheSubnetGroupName: { Ref: 'Subnets' },
           SecurityGroupIds: [{ 'Fn::GetAtt': ['Sg', 'GroupId'] }],
           AutomaticFailoverEnabled: true,
@@ -60,6 +62,45 @@ export function awsTemplate() {
           PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
         },
       },
+      Users: {
+        Type: 'AWS::ElastiCache::UserGroup',
+        Properties: {
+          Engine: 'redis',
+          UserGroupId: 'fix-users',
+          UserIds: [{ Ref: 'UserDefault' }, { Ref: 'UserApp' }, { Ref: 'UserMetrics' }, { Ref: 'UserAdmin' }],
+        },
+      },
+      UserDefault: {
+        Type: 'AWS::ElastiCache::User',
+        Properties: {
+          UserName: 'default',
+          AccessString: 'off -@all',
+          AuthenticationMode: { Type: 'no-password-required' } as Record<string, unknown>,
+        },
+      },
+      ...Object.fromEntries(
+        (['app', 'metrics', 'admin'] as const).map((role) => [
+          `User${role.charAt(0).toUpperCase()}${role.slice(1)}`,
+          {
+            Type: 'AWS::ElastiCache::User',
+            Properties: {
+              UserName: FIX_ROLES[role].user,
+              AccessString: 'on ~fix:* +@all -@dangerous',
+              AuthenticationMode: {
+                Type: 'password',
+                Passwords: [
+                  {
+                    'Fn::Join': [
+                      '',
+                      ['{{resolve:secretsmanager:', { Ref: `${role}Secret` }, ':SecretString:password::}}'],
+                    ],
+                  },
+                ] as unknown[],
+              } as Record<string, unknown>,
+            } as Record<string, unknown>,
+          },
+        ]),
+      ),
       ...Object.fromEntries(
         ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections', 'ReplicationLag'].map((m) => [
           `Alarm${m}`,
@@ -139,6 +180,9 @@ const pe = (groupId: string) => ({
   inputs: { privateLinkServiceConnections: [{ groupIds: [groupId] }] },
 });
 
+/** The application identity of the Azure fixtures (an Entra object id). */
+export const APP_PRINCIPAL = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
+
 export function azurePremiumPreview() {
   return {
     resources: [
@@ -153,8 +197,23 @@ export function azurePremiumPreview() {
           publicNetworkAccess: 'Disabled',
           replicasPerMaster: 1,
           zones: ['1', '2'],
-          redisConfiguration: { rdbBackupEnabled: 'true', rdbBackupFrequency: '360' },
-        },
+          disableAccessKeyAuthentication: true as boolean,
+          redisConfiguration: {
+            rdbBackupEnabled: 'true',
+            rdbBackupFrequency: '360',
+            aadEnabled: 'true',
+          } as Record<string, string>,
+        } as Record<string, unknown>,
+      },
+      {
+        type: 'azure-native:redis:AccessPolicyAssignment',
+        name: 'a',
+        inputs: {
+          cacheName: 'c',
+          accessPolicyName: 'Data Contributor',
+          objectId: APP_PRINCIPAL,
+          objectIdAlias: APP_PRINCIPAL,
+        } as Record<string, unknown>,
       },
       { type: 'azure-native:redis:PatchSchedule', name: 'p', inputs: {} },
       pe('redisCache'),
@@ -184,7 +243,22 @@ export function azureManagedPreview() {
       {
         type: 'azure-native:redisenterprise:Database',
         name: 'd',
-        inputs: { clientProtocol: 'Encrypted', persistence: { aofEnabled: true } },
+        inputs: {
+          databaseName: 'default',
+          clientProtocol: 'Encrypted',
+          persistence: { aofEnabled: true },
+          accessKeysAuthentication: 'Disabled',
+        } as Record<string, unknown>,
+      },
+      {
+        type: 'azure-native:redisenterprise:AccessPolicyAssignment',
+        name: 'a',
+        inputs: {
+          clusterName: 'c',
+          databaseName: 'default',
+          accessPolicyName: 'default',
+          user: { objectId: APP_PRINCIPAL },
+        } as Record<string, unknown>,
       },
       pe('redisEnterprise'),
       lock,

@@ -21,6 +21,7 @@ const deploymentOf = (r: ProgramRun) => {
   return deployments.get(r.spec)!;
 };
 const policyOf = (r: ProgramRun) => deploymentOf(r).policy;
+const spec = (r: ProgramRun) => deploymentOf(r).spec;
 const byTarget = (t: string) => runs.filter((r) => r.target === t);
 
 test('runs every example on every target', () => {
@@ -47,7 +48,7 @@ test('secrets only travel as Pulumi secrets', () => {
       const version = one(r, 'gcp:secretmanager/secretVersion:SecretVersion');
       expect(isWireSecret(version.inputs.secretData)).toBe(true);
     }
-    if (r.target !== 'gcp' && !String(r.outputs.passwordFrom).startsWith('azure-entra-token:')) {
+    if (r.target !== 'gcp' && !String(r.outputs.passwordFrom).startsWith('azure-entra:')) {
       expect(r.secretOutputs).toContain('accessKey');
     }
   }
@@ -205,29 +206,51 @@ test('plan decides the Memorystore service and the Azure SKUs', () => {
   }
 });
 
-test('Entra ID turns access keys off', () => {
-  const entra = runs.filter((r) => r.spec.endsWith('platform-cache.yaml') && r.target !== 'gcp');
-  expect(entra).toHaveLength(2);
+test('Entra ID turns access keys off in production (unless waived) and gives the app identity data access', () => {
+  const azure = runs.filter((r) => r.target !== 'gcp');
+  const entra = azure.filter((r) => spec(r).targets.azure?.appPrincipalId);
+  // Every production example but go-api (waived) names its app identity.
+  expect(new Set(entra.map((r) => r.spec)).size).toBeGreaterThanOrEqual(5);
   for (const r of entra) {
+    const principal = spec(r).targets.azure!.appPrincipalId!;
     expect(r.outputs.accessKey).toBeUndefined();
     // No key listing (the only calls left are provider metadata such as getClientConfig).
     expect(r.calls.filter((c) => /list(Redis|Database)Keys$/.test(c))).toHaveLength(0);
-    for (const x of ofType(r, 'azure-native:redis:Redis'))
-      expect(x.inputs.disableAccessKeyAuthentication).toBe(true);
-    for (const x of ofType(r, 'azure-native:redisenterprise:Database'))
-      expect(x.inputs.accessKeysAuthentication).toBe('Disabled');
-    // With keys off, nothing can connect until a client identity has an access policy assignment;
-    // the component creates none, so the notes must say what to create.
-    const notes = (r.outputs.notes as string[]).join(' ');
-    expect(notes).toMatch(/access policy assignment/);
-    expect(notes).toContain(
-      r.target === 'azure-premium'
-        ? 'redis.AccessPolicyAssignment'
-        : 'redisenterprise.AccessPolicyAssignment',
-    );
+    expect(r.outputs.contract).toMatchObject({
+      REDIS_PASSWORD_FROM: 'azure-entra:https://redis.azure.com/.default',
+      REDIS_USERNAME: principal,
+    });
+    if (r.target === 'azure-premium') {
+      const cache = one(r, 'azure-native:redis:Redis');
+      expect(cache.inputs.disableAccessKeyAuthentication).toBe(true);
+      expect((cache.inputs.redisConfiguration as Record<string, string>).aadEnabled).toBe('true');
+      expect(one(r, 'azure-native:redis:AccessPolicyAssignment').inputs).toMatchObject({
+        accessPolicyName: 'Data Contributor',
+        objectId: principal,
+        objectIdAlias: principal,
+        cacheName: cache.inputs.name,
+      });
+    } else {
+      expect(one(r, 'azure-native:redisenterprise:Database').inputs.accessKeysAuthentication).toBe(
+        'Disabled',
+      );
+      expect(one(r, 'azure-native:redisenterprise:AccessPolicyAssignment').inputs).toMatchObject({
+        accessPolicyName: 'default',
+        databaseName: 'default',
+        user: { objectId: principal },
+      });
+    }
   }
-  for (const r of runs.filter((x) => x.target !== 'gcp' && !x.spec.endsWith('platform-cache.yaml')))
-    expect((r.outputs.notes as string[]).join(' ')).not.toMatch(/access policy assignment/);
+  const keys = azure.filter((r) => !spec(r).targets.azure?.appPrincipalId);
+  for (const r of keys) {
+    const p = policyOf(r);
+    // Keys stay on only outside production or with the entra-id waiver, and the notes say which.
+    expect(p.profile !== 'production' || p.waivers.some((w) => w.rule === 'entra-id')).toBe(true);
+    expect((r.outputs.notes as string[]).join(' ')).toMatch(
+      /Access keys stay on \((waived, rule entra-id|allowed by the)/,
+    );
+    expect(ofType(r, 'azure-native:redis:AccessPolicyAssignment')).toHaveLength(0);
+  }
 });
 
 test('Premium zones never outnumber the nodes of a shard (Azure rejects that), and multi-AZ specs span two or more', () => {
