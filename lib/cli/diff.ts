@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadDeployment } from '../deployment';
 import { SpecError } from '../errors';
 import {
   materializeSpec,
@@ -91,19 +92,22 @@ export async function runDiff(argv: string[]): Promise<DiffOutcome> {
   try {
     const from = resolveSide(values.from, '--from', work, cwd);
     const to = resolveSide(values.to, '--to', work, cwd);
-    const specs = [from, to].flatMap((s) => (s.kind === 'spec' ? [s.side] : []));
-    const synthesized = await synthArtifactSets(specs, { pulumi: 'child', work: path.join(work, 'synth') });
-    const sets: ArtifactSet[] = [from, to].map((s) =>
-      s.kind === 'dist' ? readArtifacts(s.dir, s.label) : synthesized.shift()!,
-    );
-    const [a, b] = sets;
-    if (a.name !== b.name && !values['allow-rename'])
+    // Names first (loading a spec is fast): a rename is refused before anything is synthesized.
+    const nameOf = (side: Side) =>
+      side.kind === 'dist' ? path.basename(side.dir) : loadDeployment(side.side.specPath, side.side.label).id;
+    const [nameA, nameB] = [nameOf(from), nameOf(to)];
+    if (nameA !== nameB && !values['allow-rename'])
       throw new SpecError(
         '--to',
         values.to,
-        `its name "${b.name}" differs from "${a.name}" of --from: a new name is a new cache on every platform; compare specs of one deployment, or pass --allow-rename to see the replacement`,
+        `its name "${nameB}" differs from "${nameA}" of --from: a new name is a new cache on every platform; compare specs of one deployment, or pass --allow-rename to see the replacement`,
         'diff',
       );
+    const specs = [from, to].flatMap((s) => (s.kind === 'spec' ? [s.side] : []));
+    const synthesized = await synthArtifactSets(specs, { pulumi: 'child', work: path.join(work, 'synth') });
+    const [a, b]: ArtifactSet[] = [from, to].map((s) =>
+      s.kind === 'dist' ? readArtifacts(s.dir, s.label) : synthesized.shift()!,
+    );
     const result = diffArtifacts(a, b);
     const blocking = needsApproval(result);
     const production = result.profile === 'production';
