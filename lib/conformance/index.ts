@@ -13,8 +13,22 @@ import {
   pulumiContract,
   type PreviewDocument,
 } from './pulumi';
+import {
+  awsRetention,
+  bitnamiRetention,
+  opstreeRetention,
+  pulumiRetention,
+  selfHostedRetention,
+} from './retention';
 import { selfHostedContract, selfHostedEvidence } from './selfhosted';
-import { everyInvariant, fail, type TargetEvidence, type TargetId, type TargetResult } from './types';
+import {
+  everyInvariant,
+  fail,
+  type Evidence,
+  type TargetEvidence,
+  type TargetId,
+  type TargetResult,
+} from './types';
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 
@@ -36,22 +50,29 @@ function result(
   root: string,
   target: TargetId,
   files: string[],
-  read: () => { evidence: TargetEvidence; contract?: Record<string, string>; notes?: string[] },
+  read: () => {
+    evidence: TargetEvidence;
+    contract?: Record<string, string>;
+    notes?: string[];
+    retention?: Evidence;
+  },
   d: Deployment,
 ): TargetResult {
   let evidence: TargetEvidence;
+  let retention: Evidence | undefined;
   let contract: Record<string, string> | undefined;
   let notes: string[] | undefined;
   try {
-    ({ evidence, contract, notes } = read());
+    ({ evidence, contract, notes, retention } = read());
   } catch (e) {
     const msg = String((e as Error)?.message ?? e).split('\n')[0];
     evidence = everyInvariant(fail(`cannot read ${files.join(', ')}: ${msg}`));
+    retention = fail(`cannot read ${files.join(', ')}: ${msg}`);
   }
   return {
     target,
     files,
-    cells: cellsFor(evidence, scanFiles(root, files), d.policy),
+    cells: cellsFor(evidence, scanFiles(root, files), d.policy, retention),
     contract,
     ...(notes?.length ? { notes } : {}),
   };
@@ -79,7 +100,11 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           [`aws/${f}`],
           () => {
             const t = readJson<CfnTemplate>(path.join(aws, f));
-            return { evidence: awsEvidence(t, d.policy), contract: awsContract(t) };
+            return {
+              evidence: awsEvidence(t, d.policy),
+              contract: awsContract(t),
+              retention: awsRetention(t),
+            };
           },
           d,
         ),
@@ -107,6 +132,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           return {
             evidence: read(doc, d.policy),
             contract: pulumiContract(doc),
+            retention: pulumiRetention(doc),
             notes: Array.isArray(notes) ? notes.map(String) : undefined,
           };
         },
@@ -129,6 +155,10 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
         () => ({
           evidence: kubernetesEvidence(flavor, k8s, d.policy),
           contract: kubernetesContract(flavor, k8s),
+          retention:
+            flavor === 'opstree'
+              ? opstreeRetention(k8s['opstree.yaml'])
+              : bitnamiRetention(k8s['values-redis.yaml']),
         }),
         d,
       ),
@@ -141,7 +171,11 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
         root,
         'self-hosted',
         ['self-hosted'],
-        () => ({ evidence: selfHostedEvidence(self, d.policy), contract: selfHostedContract(self) }),
+        () => ({
+          evidence: selfHostedEvidence(self, d.policy),
+          contract: selfHostedContract(self),
+          retention: selfHostedRetention(self),
+        }),
         d,
       ),
     );

@@ -25,6 +25,11 @@ export const INVARIANTS: Invariant[] = [
   { id: 'maintenance-window', title: 'Maintenance window set', rules: ['maintenance-window'] },
   { id: 'alerts', title: 'Alerts: memory, evictions, connections, replication', rules: ['alerts'] },
   { id: 'deletion-protection', title: 'Deletion protection', rules: ['deletion-protection'] },
+  {
+    id: 'data-retention',
+    title: 'Data kept on delete/replace (snapshot/retain, protect, PVCs kept, data dir kept)',
+    rules: ['deletion-protection'],
+  },
 ];
 
 /** Whether the resolved policy asks for the invariant at all. */
@@ -49,6 +54,7 @@ export function required(id: InvariantId, p: ResolvedPolicy): boolean {
     case 'alerts':
       return p.alerts.enabled;
     case 'deletion-protection':
+    case 'data-retention':
       return p.availability.deletionProtection;
   }
 }
@@ -76,8 +82,13 @@ export function cellsFor(
   evidence: TargetEvidence,
   secrets: SecretFinding[],
   policy: ResolvedPolicy,
+  retention: Evidence = { status: 'fail', detail: 'data retention was not read from the artifact' },
 ): Record<InvariantId, Cell> {
-  const all: Record<InvariantId, Evidence> = { ...evidence, 'no-plaintext-secret': secretEvidence(secrets) };
+  const all: Record<InvariantId, Evidence> = {
+    ...evidence,
+    'no-plaintext-secret': secretEvidence(secrets),
+    'data-retention': retention,
+  };
   return Object.fromEntries(INVARIANTS.map((inv) => [inv.id, toCell(inv, all[inv.id], policy)])) as Record<
     InvariantId,
     Cell

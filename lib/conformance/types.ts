@@ -36,13 +36,15 @@ export type InvariantId =
   | 'snapshots'
   | 'maintenance-window'
   | 'alerts'
-  | 'deletion-protection';
+  | 'deletion-protection'
+  | 'data-retention';
 
 /** What a reader found in the artifact for one invariant. */
 export type Evidence =
   { status: 'pass'; detail: string } | { status: 'fail'; detail: string } | { status: 'na'; detail: string };
 
-export type TargetEvidence = Record<Exclude<InvariantId, 'no-plaintext-secret'>, Evidence>;
+/** What a target's reader returns; the secret scan and data retention are read by ./index.ts. */
+export type TargetEvidence = Record<Exclude<InvariantId, 'no-plaintext-secret' | 'data-retention'>, Evidence>;
 
 export interface Cell {
   status: 'pass' | 'fail' | 'na' | 'waived';
