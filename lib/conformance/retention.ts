@@ -11,19 +11,12 @@
  *   folder above it), with the scripts' own variables expanded.
  */
 import { parse, parseAllDocuments } from 'yaml';
+import { CACHE_RESOURCE_TYPES } from '../pulumi/guard';
 import type { CfnTemplate } from './aws';
 import type { PreviewDocument } from './pulumi';
 import { check, fail, na, type Evidence } from './types';
 
 const KEEP = new Set(['Retain', 'Snapshot', 'RetainExceptOnCreate']);
-const CACHE_TYPES = [
-  'gcp:redis/instance:Instance',
-  'gcp:redis/cluster:Cluster',
-  'gcp:memorystore/instance:Instance',
-  'azure-native:redis:Redis',
-  'azure-native:redisenterprise:RedisEnterprise',
-  'azure-native:redisenterprise:Database',
-];
 
 export function awsRetention(t: CfnTemplate): Evidence {
   const groups = Object.entries(t.Resources ?? {}).filter(
@@ -44,7 +37,7 @@ export function awsRetention(t: CfnTemplate): Evidence {
 }
 
 export function pulumiRetention(doc: PreviewDocument): Evidence {
-  const caches = doc.resources.filter((r) => CACHE_TYPES.includes(r.type));
+  const caches = doc.resources.filter((r) => CACHE_RESOURCE_TYPES.has(r.type));
   if (!caches.length) return fail('no cache resource in the preview');
   const opts = (r: (typeof caches)[number]) =>
     (r as { options?: { protect?: boolean; retainOnDelete?: boolean } }).options ?? {};

@@ -5,20 +5,14 @@
  * location) and the create-only settings the Azure docs list; scaling and version rules from the
  * providers' documentation (change-rules.json).
  */
-import type { PreviewDocument } from '../conformance/pulumi';
+import type { PreviewDocument, PreviewResource } from '../conformance/pulumi';
+import { CACHE_RESOURCE_TYPES } from '../pulumi/guard';
 import { changedPaths, compareVersions, flatten } from './compare';
 import { changeRules, rule } from './rules';
 import type { Change, DiffPlatform, Verdict } from './types';
 
-/** The resource types that hold the cached data. */
-export const CACHE_TYPES = new Set([
-  'gcp:redis/instance:Instance',
-  'gcp:redis/cluster:Cluster',
-  'gcp:memorystore/instance:Instance',
-  'azure-native:redis:Redis',
-  'azure-native:redisenterprise:RedisEnterprise',
-  'azure-native:redisenterprise:Database',
-]);
+/** The resource types that hold the cached data (the ones the data guard protects). */
+export const CACHE_TYPES = CACHE_RESOURCE_TYPES;
 
 type Inputs = Record<string, unknown>;
 const top = (path: string) => path.split('.')[0];
@@ -124,6 +118,22 @@ function verdict(platform: DiffPlatform, type: string, path: string, a: Inputs, 
   return rule('pulumi.update', path);
 }
 
+/**
+ * A replacement of a resource the data guard protects: `pulumi up` stops at it until protection is
+ * lifted, and retainOnDelete leaves the old cache running (not deleted) when it goes.
+ */
+function protectedReplacement(old: PreviewResource, v: Verdict): Verdict {
+  const o = old.options ?? {};
+  if (v.class !== 'replacement' || !o.protect) return v;
+  const retained = o.retainOnDelete
+    ? ', and retainOnDelete leaves the old cache running instead of deleting it'
+    : '';
+  return {
+    ...v,
+    reason: `${v.reason}; the resource is protected, so pulumi up stops here until \`pulumi state unprotect\`${retained}`,
+  };
+}
+
 export function diffPulumi(platform: DiffPlatform, a?: PreviewDocument, b?: PreviewDocument): Change[] {
   if (!a || !b) return [];
   const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
@@ -155,7 +165,7 @@ export function diffPulumi(platform: DiffPlatform, a?: PreviewDocument, b?: Prev
         from: 'exists',
         to: 'removed',
         dataResource,
-        ...rule(dataResource ? 'pulumi.removed.data' : 'pulumi.removed'),
+        ...protectedReplacement(x, rule(dataResource ? 'pulumi.removed.data' : 'pulumi.removed')),
       });
       continue;
     }
@@ -169,7 +179,7 @@ export function diffPulumi(platform: DiffPlatform, a?: PreviewDocument, b?: Prev
         from: fa[p],
         to: fb[p],
         dataResource,
-        ...verdict(platform, type, p, ia, ib),
+        ...protectedReplacement(x, verdict(platform, type, p, ia, ib)),
       });
     }
   }

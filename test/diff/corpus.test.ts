@@ -63,6 +63,16 @@ describe.each(pairs)('$c.name', ({ c, from, to }) => {
     expect(c.cites.filter((id) => !cited.has(id))).toEqual([]);
   });
 
+  if (c.mentions?.length)
+    test('reasons and safe paths say what to do', () => {
+      for (const m of c.mentions!) {
+        const texts = result()
+          .platforms.filter((p) => p.platform === m.platform)
+          .flatMap((p) => p.changes.map((ch) => `${ch.reason} ${ch.safePath ?? ''}`));
+        expect(texts.some((t) => t.includes(m.text))).toBe(true);
+      }
+    });
+
   if (c.rows?.length)
     test('named rows have their class', () => {
       const all = result().platforms.flatMap((p) => p.changes);

@@ -23,6 +23,8 @@ export interface CorpusCase {
   cites: string[];
   /** Single rows that must be there with this class. */
   rows?: Array<{ platform: DiffPlatform; property: string; class: ChangeClass }>;
+  /** Text some change's reason or safe path on the platform must contain. */
+  mentions?: Array<{ platform: DiffPlatform; text: string }>;
 }
 
 const waive = (s: Spec, ...rules: string[]) => {
@@ -177,6 +179,7 @@ export const CASES: CorpusCase[] = [
       'self-hosted': 'restart',
     },
     cites: ['elasticache-transit', 'mm-redis-instance'],
+    mentions: [{ platform: 'aws', text: 'TransitEncryptionMode preferred, move every client to TLS' }],
   },
   {
     name: 'encryption at rest on',
@@ -261,6 +264,10 @@ export const CASES: CorpusCase[] = [
       'self-hosted': 'replacement',
     },
     cites: ['cfn-registry', 'pulumi-urn', 'k8s-statefulset', 'bitnami-chart', 'redis-iac-layout'],
+    mentions: [
+      { platform: 'gcp', text: 'pulumi state unprotect' },
+      { platform: 'azure-managed', text: 'retainOnDelete leaves the old cache running' },
+    ],
   },
   {
     name: 'storage up (dataset 1 -> 2 GB)',
