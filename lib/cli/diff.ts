@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDeployment } from '../deployment';
+import { scanText } from '../checks/secret-scan';
 import { SpecError } from '../errors';
 import {
   materializeSpec,
@@ -123,6 +124,9 @@ export async function runDiff(argv: string[]): Promise<DiffOutcome> {
         exitCode = EXIT_NEEDS_APPROVAL;
       }
     }
+    // diff.md quotes artifact values: scan it like every artifact before writing it.
+    const leak = scanText(markdown, path.basename(outFile))[0];
+    if (leak) throw new Error(`diff.md would contain a ${leak.kind} (line ${leak.line}); nothing written`);
     fs.mkdirSync(path.dirname(outFile), { recursive: true });
     fs.writeFileSync(outFile, `${markdown}\n`);
     text += `\nwrote ${path.relative(cwd, outFile) || outFile}\n`;
