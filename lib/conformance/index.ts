@@ -15,8 +15,22 @@ import {
   pulumiContract,
   type PreviewDocument,
 } from './pulumi';
+import {
+  awsRetention,
+  bitnamiRetention,
+  opstreeRetention,
+  pulumiRetention,
+  selfHostedRetention,
+} from './retention';
 import { selfHostedContract, selfHostedEvidence } from './selfhosted';
-import { everyInvariant, fail, type TargetEvidence, type TargetId, type TargetResult } from './types';
+import {
+  everyInvariant,
+  fail,
+  type Evidence,
+  type TargetEvidence,
+  type TargetId,
+  type TargetResult,
+} from './types';
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 
@@ -43,23 +57,26 @@ function result(
     contract?: Record<string, string>;
     notes?: string[];
     users?: DeclaredUser[];
+    retention?: Evidence;
   },
   d: Deployment,
 ): TargetResult {
   let evidence: TargetEvidence;
+  let retention: Evidence | undefined;
   let contract: Record<string, string> | undefined;
   let notes: string[] | undefined;
   let users: DeclaredUser[] | undefined;
   try {
-    ({ evidence, contract, notes, users } = read());
+    ({ evidence, contract, notes, users, retention } = read());
   } catch (e) {
     const msg = String((e as Error)?.message ?? e).split('\n')[0];
     evidence = everyInvariant(fail(`cannot read ${files.join(', ')}: ${msg}`));
+    retention = fail(`cannot read ${files.join(', ')}: ${msg}`);
   }
   return {
     target,
     files,
-    cells: cellsFor(evidence, scanFiles(root, files), d.policy),
+    cells: cellsFor(evidence, scanFiles(root, files), d.policy, retention),
     contract,
     ...(users?.length ? { users } : {}),
     ...(notes?.length ? { notes } : {}),
@@ -92,6 +109,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
               evidence: awsEvidence(t, d.policy, { authMode: d.spec.targets.aws?.auth }),
               contract: awsContract(t),
               users: awsUsers(t),
+              retention: awsRetention(t),
             };
           },
           d,
@@ -120,6 +138,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           return {
             evidence: read(doc, d.policy),
             contract: pulumiContract(doc),
+            retention: pulumiRetention(doc),
             notes: Array.isArray(notes) ? notes.map(String) : undefined,
           };
         },
@@ -143,6 +162,10 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           evidence: kubernetesEvidence(flavor, k8s, d.policy),
           contract: kubernetesContract(flavor, k8s),
           users: kubernetesUsers(flavor, k8s),
+          retention:
+            flavor === 'opstree'
+              ? opstreeRetention(k8s['opstree.yaml'])
+              : bitnamiRetention(k8s['values-redis.yaml']),
         }),
         d,
       ),
@@ -159,6 +182,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           evidence: selfHostedEvidence(self, d.policy),
           contract: selfHostedContract(self),
           users: self['users.acl.template'] ? parseAclUsers(self['users.acl.template']) : undefined,
+          retention: selfHostedRetention(self),
         }),
         d,
       ),

@@ -26,6 +26,11 @@ export const INVARIANTS: Invariant[] = [
   { id: 'alerts', title: 'Alerts: memory, evictions, connections, replication', rules: ['alerts'] },
   { id: 'deletion-protection', title: 'Deletion protection', rules: ['deletion-protection'] },
   { id: 'images', title: 'Images pinned by digest, none below the CVE floor', rules: [] },
+  {
+    id: 'data-retention',
+    title: 'Data kept on delete/replace (snapshot/retain, protect, PVCs kept, data dir kept)',
+    rules: ['deletion-protection'],
+  },
 ];
 
 /** Whether the resolved policy asks for the invariant at all. */
@@ -50,6 +55,7 @@ export function required(id: InvariantId, p: ResolvedPolicy): boolean {
     case 'alerts':
       return p.alerts.enabled;
     case 'deletion-protection':
+    case 'data-retention':
       return p.availability.deletionProtection;
     case 'images':
       // Production refuses vulnerable images at synth; the cell re-checks what the artifact pulls.
@@ -86,11 +92,13 @@ export function cellsFor(
   evidence: TargetEvidence,
   secrets: SecretFinding[],
   policy: ResolvedPolicy,
+  retention: Evidence = { status: 'fail', detail: 'data retention was not read from the artifact' },
 ): Record<InvariantId, Cell> {
   const all: Record<InvariantId, Evidence> = {
     ...evidence,
     images: evidence.images ?? NO_IMAGES,
     'no-plaintext-secret': secretEvidence(secrets),
+    'data-retention': retention,
   };
   return Object.fromEntries(INVARIANTS.map((inv) => [inv.id, toCell(inv, all[inv.id], policy)])) as Record<
     InvariantId,

@@ -9,6 +9,8 @@ export interface PreviewResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** Resource options the data guard set (lib/pulumi/guard.ts); absent when none. */
+  options?: { protect?: boolean; retainOnDelete?: boolean };
 }
 export interface PreviewDocument {
   resources: PreviewResource[];

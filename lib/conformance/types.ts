@@ -38,17 +38,22 @@ export type InvariantId =
   | 'maintenance-window'
   | 'alerts'
   | 'deletion-protection'
-  | 'images';
+  | 'images'
+  | 'data-retention';
 
 /** What a reader found in the artifact for one invariant. */
 export type Evidence =
   { status: 'pass'; detail: string } | { status: 'fail'; detail: string } | { status: 'na'; detail: string };
 
 /**
- * Evidence per invariant. `images` only where the artifact names container images (Kubernetes); the
- * other targets leave it out and get a not-applicable cell.
+ * What a target's reader returns; the secret scan and data retention are read by ./index.ts.
+ * `images` only where the artifact names container images (Kubernetes); the other targets leave it
+ * out and get a not-applicable cell.
  */
-export type TargetEvidence = Record<Exclude<InvariantId, 'no-plaintext-secret' | 'images'>, Evidence> & {
+export type TargetEvidence = Record<
+  Exclude<InvariantId, 'no-plaintext-secret' | 'data-retention' | 'images'>,
+  Evidence
+> & {
   images?: Evidence;
 };
 

@@ -75,6 +75,8 @@ interface TopologySpreadConstraint {
 interface NodeValues {
   resources: Resources;
   persistence: Persistence;
+  /** Keep the data PVCs when the release is uninstalled or scaled in (StatefulSet retention policy). */
+  persistentVolumeClaimRetentionPolicy?: { enabled: true; whenScaled: 'Retain'; whenDeleted: 'Retain' };
   pdb: Pdb;
   podSecurityContext: PodSecurityContext;
   containerSecurityContext: ContainerSecurityContext;
@@ -202,6 +204,15 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
           ...(ctx.target.storageClass ? { storageClass: ctx.target.storageClass } : {}),
         }
       : { enabled: false },
+    ...(persistent
+      ? {
+          persistentVolumeClaimRetentionPolicy: {
+            enabled: true,
+            whenScaled: 'Retain',
+            whenDeleted: 'Retain',
+          } as const,
+        }
+      : {}),
     pdb: { create: true, maxUnavailable: 1 },
     // seccomp is set per container: the chart's podSecurityContext values have no seccompProfile key.
     podSecurityContext: { enabled: true, fsGroup: REDIS_UID },

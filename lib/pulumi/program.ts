@@ -17,6 +17,7 @@ import { loadDeployment, type Deployment } from '../deployment';
 import { isSpecError, SpecError } from '../errors';
 import { Memorystore } from '../gcp/memorystore';
 
+import { guardedComponent } from './guard';
 import { PULUMI_TARGETS, type PulumiTarget } from './targets';
 
 export { PULUMI_TARGETS, type PulumiTarget };
@@ -125,10 +126,12 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
     monthlyCostUsd: choice.monthlyCostUsd,
     waivers: policy.waivers.map((w) => `${w.rule}: ${w.reason}`),
   };
+  // Production caches: protect + retainOnDelete on the resources holding the data (./guard.ts).
+  const guard = guardedComponent(policy.availability.deletionProtection);
   switch (cfg.target) {
     case 'gcp': {
       const target = requireTarget(spec.targets.gcp, 'targets.gcp', 'gcp');
-      const c = new Memorystore(policy.name, { policy, plan, target });
+      const c = new Memorystore(policy.name, { policy, plan, target }, guard);
       return {
         ...common,
         service: c.service,
@@ -149,8 +152,8 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
       const args = { policy, plan, target, logAnalyticsWorkspaceId: cfg.logAnalyticsWorkspaceId };
       const c =
         cfg.target === 'azure-premium'
-          ? new AzurePremiumRedis(policy.name, args)
-          : new AzureManagedRedis(policy.name, args);
+          ? new AzurePremiumRedis(policy.name, args, guard)
+          : new AzureManagedRedis(policy.name, args, guard);
       return {
         ...common,
         service: choice.service,

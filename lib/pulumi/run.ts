@@ -5,6 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { RecordingMocks, REDACTED, redact, type RecordedResource } from './mocks';
+import { takeGuardLog, type GuardedOptions } from './guard';
 import { readConfig, redisProgram, type PulumiTarget } from './program';
 
 export interface ProgramRun {
@@ -17,6 +18,8 @@ export interface ProgramRun {
   secretOutputs: string[];
   /** Provider functions the program called (e.g. listRedisKeys). */
   calls: string[];
+  /** Resource options the data guard set, by `type::name` (protect, retainOnDelete). */
+  options: Record<string, GuardedOptions>;
 }
 
 export interface RunOptions {
@@ -54,6 +57,7 @@ export async function runProgram(spec: string, target: string, opts: RunOptions 
     for (const [k, v] of Object.entries(opts.config ?? {})) config[`redis:${k}`] = v;
     pulumi.runtime.setAllConfig(config);
     const cfg = { ...readConfig(), root: opts.root };
+    takeGuardLog();
     let raw: Record<string, unknown>;
     try {
       raw = redisProgram(cfg);
@@ -80,6 +84,7 @@ export async function runProgram(spec: string, target: string, opts: RunOptions 
       outputs,
       secretOutputs,
       calls: mocks.calls,
+      options: Object.fromEntries(takeGuardLog()),
     };
   } finally {
     running = false;
@@ -118,7 +123,10 @@ export function previewDocument(run: ProgramRun): Record<string, unknown> {
     target: run.target,
     resourceCount: run.resources.length,
     resources: run.resources
-      .map((r) => ({ type: r.type, name: r.name, inputs: redact(r.inputs) }))
+      .map((r) => {
+        const options = run.options[`${r.type}::${r.name}`];
+        return { type: r.type, name: r.name, inputs: redact(r.inputs), ...(options ? { options } : {}) };
+      })
       .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
     outputs: run.outputs,
     secretOutputs: run.secretOutputs,

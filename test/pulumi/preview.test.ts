@@ -26,7 +26,13 @@ test('previewPulumi writes type, name and inputs, secrets redacted (child proces
   const doc = JSON.parse(text);
   expect(doc).toMatchObject({ deployment: 'app-cache', target: 'gcp' });
   expect(doc.resources.length).toBe(doc.resourceCount);
-  for (const r of doc.resources) expect(Object.keys(r).sort()).toEqual(['inputs', 'name', 'type']);
+  // `options` only where the data guard set protect/retainOnDelete (the production cache).
+  for (const r of doc.resources)
+    expect(Object.keys(r).sort()).toEqual(
+      r.type === 'gcp:redis/instance:Instance'
+        ? ['inputs', 'name', 'options', 'type']
+        : ['inputs', 'name', 'type'],
+    );
   const version = doc.resources.find(
     (r: { type: string }) => r.type === 'gcp:secretmanager/secretVersion:SecretVersion',
   );
