@@ -124,6 +124,12 @@ export function isPlan(x: unknown): x is RedisPlan {
  */
 export const DEFAULT_WORKLOAD: RedisWorkload = { datasetGb: 1 };
 
+/**
+ * The workload behind explicit sizes: small enough that every SKU of the catalog is an option, so
+ * the explicit one is picked from the planner's own option list (memory, connections, price).
+ */
+export const EXPLICIT_WORKLOAD: RedisWorkload = { datasetGb: 0.01 };
+
 /** Policy fields a spec object takes, copied so that no other prop of a construct leaks into it. */
 const POLICY_KEYS = [
   'profile',
@@ -172,44 +178,39 @@ export function buildSpec(
     ...extra,
     availability: { ...(p.availability as object), ...(extra.availability as object) },
   };
-  try {
-    return validateSpec(merged, source);
-  } catch (e) {
-    if (e instanceof SpecError) throw renamePolicyField(e, source, Object.keys(extra));
-    throw e;
-  }
+  return asProps(source, () => validateSpec(merged, 'spec'));
 }
 
-/** `security.tls` -> `policy.security.tls`: the construct's prop, not a spec field. */
-function renamePolicyField(e: SpecError, source: string, extraKeys: string[]): SpecError {
-  const top = e.field.split(/[.[]/)[0];
-  const field =
-    top === 'name'
-      ? 'name (the construct id unless given)'
-      : extraKeys.includes(top)
-        ? e.field
-        : `policy.${e.field}`;
-  return new SpecError(field, e.value, e.allowed, source);
+/**
+ * A spec field as the construct's prop: `security.tls` -> `policy.security.tls`,
+ * `targets.gcp.project` -> `project`, `workload.devices` -> `sizing (planRedis workload.devices)`.
+ */
+export function propName(field: string): string {
+  const target = /^targets\.[a-zA-Z]+\.(.+)$/.exec(field);
+  if (target) return target[1];
+  if (field === 'name') return 'name (the construct id unless given)';
+  if (field.startsWith('workload')) return `sizing (planRedis ${field})`;
+  if (field === 'props' || field === 'sizing' || field.startsWith('policy')) return field;
+  return `policy.${field}`;
+}
+
+/** Run `fn`; a SpecError it throws is re-thrown naming the construct and the prop. */
+export function asProps<T>(source: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof SpecError && !e.source.startsWith(source)) {
+      throw new SpecError(propName(e.field), e.value, e.allowed, source);
+    }
+    throw e;
+  }
 }
 
 /**
  * spec -> policy -> plan, with the source renamed: a planner or policy error names the construct.
  */
 export function deploymentOf(spec: ReturnType<typeof validateSpec>, source: string): Deployment {
-  try {
-    return fromSpec(spec, source);
-  } catch (e) {
-    if (e instanceof SpecError) {
-      const field =
-        e.field.startsWith('targets.') || e.field === 'name'
-          ? e.field
-          : e.field.startsWith('workload')
-            ? `sizing (planRedis ${e.field})`
-            : `policy.${e.field}`;
-      throw new SpecError(field, e.value, e.allowed, source);
-    }
-    throw e;
-  }
+  return asProps(source, () => fromSpec(spec, 'spec'));
 }
 
 /**
