@@ -46,7 +46,10 @@ describe('AWS template checker', () => {
     const t = clone(awsTemplate());
     (t.Resources as Record<string, unknown>).ClientSg = {
       Type: 'AWS::EC2::SecurityGroup',
-      Properties: { GroupDescription: 'app servers', SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }] },
+      Properties: {
+        GroupDescription: 'app servers',
+        SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }],
+      },
     };
     expect(awsEvidence(t, policy)['private-networking'].status).toBe('pass');
     (t.Resources as Record<string, unknown>).OpenIngress = {
