@@ -177,7 +177,7 @@ function explicitOption(
 }
 
 /** props -> (policy, plan with the Premium choice) -> the component's args. */
-export function premiumArgs(name: string, props: AzureRedisPremiumProps): AzurePremiumArgs {
+function premiumArgs(name: string, props: AzureRedisPremiumProps): AzurePremiumArgs {
   const source = constructSource('AzureRedisPremium', name);
   const cat = azurePremiumCatalog();
   checkOneOf(
@@ -222,7 +222,7 @@ export function premiumArgs(name: string, props: AzureRedisPremiumProps): AzureP
 }
 
 /** props -> (policy, plan with the Managed Redis choice) -> the component's args. */
-export function managedArgs(name: string, props: AzureManagedRedisProps): AzureManagedArgs {
+function managedArgs(name: string, props: AzureManagedRedisProps): AzureManagedArgs {
   const source = constructSource('AzureManagedRedis', name);
   const cat = azureManagedCatalog();
   checkOneOf(

@@ -172,7 +172,7 @@ function componentArgs(d: Deployment, props: MemorystorePlacementProps): Memorys
 }
 
 /** props -> (policy, plan with a memorystore-redis choice) -> the component's args. */
-export function instanceArgs(name: string, props: MemorystoreRedisProps): MemorystoreArgs {
+function instanceArgs(name: string, props: MemorystoreRedisProps): MemorystoreArgs {
   const source = sourceOf('MemorystoreRedis', name, props);
   const cat = gcpCatalog().memorystoreRedis;
   checkInt(
@@ -231,7 +231,7 @@ export function instanceArgs(name: string, props: MemorystoreRedisProps): Memory
 }
 
 /** props -> (policy with topology cluster, plan with a memorystore-cluster choice) -> the component's args. */
-export function clusterArgs(name: string, props: MemorystoreRedisClusterProps): MemorystoreArgs {
+function clusterArgs(name: string, props: MemorystoreRedisClusterProps): MemorystoreArgs {
   const source = sourceOf('MemorystoreRedisCluster', name, props);
   const cat = gcpCatalog().memorystoreCluster;
   checkOneOf(
