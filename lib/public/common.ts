@@ -100,9 +100,14 @@ export function propError(source: string, prop: string, value: unknown, fix: str
  * Size a Redis deployment for a workload, the way `npm run plan` does: memory with every factor,
  * topology, connection pool, and each platform's cheapest fitting SKU with its monthly cost.
  *
- * @example planRedis({ devices: 100000 }).choices.aws.sku // 'cache.r7g.large'
+ * @param workload what to size for: the spec's `workload` block (devices, organizations, datasetGb,
+ *   peakOpsPerSecond, concurrentRequests, ...). Default: `DEFAULT_WORKLOAD`, a 1 GB dataset.
+ * @example planRedis({ devices: 100000 }).choices.aws.sku // 'cache.m7g.large'
  */
-export function planRedis(workload: RedisWorkload = {}, options: PlanRedisOptions = {}): RedisPlan {
+export function planRedis(
+  workload: RedisWorkload = DEFAULT_WORKLOAD,
+  options: PlanRedisOptions = {},
+): RedisPlan {
   const r = options.regions ?? {};
   const targets: Record<string, unknown> = {};
   // The planner reads only the region of each target; the other fields are placeholders it ignores.

@@ -315,38 +315,45 @@ export type RedisPartProps = (OpsTreeRedisClusterProps | BitnamiRedisProps) & {
   readonly flavor?: Flavor;
 };
 
+/**
+ * Render one part for `props` before the construct exists, so a wrong prop (or a part the policy
+ * does not create) leaves nothing half-added to the user's chart.
+ */
+function renderPart(
+  construct: string,
+  part: RedisPart,
+  scope: Construct,
+  id: string,
+  props: RedisPartProps,
+): Rendered {
+  const source = constructSource(construct, scope.node.path ? `${scope.node.path}/${id}` : id);
+  const flavor = props?.flavor ?? 'opstree';
+  if (flavor !== 'opstree' && flavor !== 'bitnami')
+    throw propError(source, 'flavor', flavor, 'use opstree or bitnami');
+  const { flavor: _f, ...rest } = props;
+  const o = rest as OpsTreeRedisClusterProps & BitnamiRedisProps;
+  const sizes =
+    flavor === 'opstree'
+      ? { shards: o.shards, replicasPerShard: o.replicasPerShard }
+      : { replicasPerShard: o.replicas };
+  const rendered = render(source, deploymentFor(source, id, flavor, rest, sizes), flavor);
+  if (!rendered.objects.some((x) => x.part === part)) {
+    throw propError(
+      source,
+      'policy',
+      part,
+      `the policy creates no ${part} objects (e.g. TLS off, or backups off without snapshots); drop this construct or change the policy`,
+    );
+  }
+  return rendered;
+}
+
 /** One part of a flavor, rendered with the same props as the flavor construct. */
 abstract class RedisPartConstruct extends Construct {
   readonly apiObjects: ApiObject[];
 
-  protected constructor(
-    scope: Construct,
-    id: string,
-    construct: string,
-    part: RedisPart,
-    props: RedisPartProps,
-  ) {
+  protected constructor(scope: Construct, id: string, rendered: Rendered, part: RedisPart) {
     super(scope, id);
-    const flavor = props?.flavor ?? 'opstree';
-    const source = constructSource(construct, scope.node.path ? `${scope.node.path}/${id}` : id);
-    if (flavor !== 'opstree' && flavor !== 'bitnami')
-      throw propError(source, 'flavor', flavor, 'use opstree or bitnami');
-    const { flavor: _f, ...rest } = props;
-    const o = rest as OpsTreeRedisClusterProps & BitnamiRedisProps;
-    const sizes =
-      flavor === 'opstree'
-        ? { shards: o.shards, replicasPerShard: o.replicasPerShard }
-        : { replicasPerShard: o.replicas };
-    const d = deploymentFor(source, id, flavor, rest, sizes);
-    const rendered = render(source, d, flavor);
-    if (!rendered.objects.some((x) => x.part === part)) {
-      throw propError(
-        source,
-        'policy',
-        part,
-        `the policy creates no ${part} objects (e.g. TLS off, or backups off without snapshots); drop this construct or change the policy`,
-      );
-    }
     this.apiObjects = emit(this, rendered, (p) => p === part);
   }
 }
@@ -354,27 +361,27 @@ abstract class RedisPartConstruct extends Construct {
 /** The NetworkPolicy: Redis ports only from the client pods (and the operator, the backup and TLS-reload jobs). */
 export class RedisNetworkPolicy extends RedisPartConstruct {
   constructor(scope: Construct, id: string, props: RedisPartProps) {
-    super(scope, id, 'RedisNetworkPolicy', 'networkPolicy', props);
+    super(scope, id, renderPart('RedisNetworkPolicy', 'networkPolicy', scope, id, props), 'networkPolicy');
   }
 }
 
 /** cert-manager Issuers and Certificates of the server certificate, and the CronJob that reloads it. */
 export class RedisTlsCertificates extends RedisPartConstruct {
   constructor(scope: Construct, id: string, props: RedisPartProps) {
-    super(scope, id, 'RedisTlsCertificates', 'tls', props);
+    super(scope, id, renderPart('RedisTlsCertificates', 'tls', scope, id, props), 'tls');
   }
 }
 
 /** ServiceMonitor, PrometheusRule (OpsTree; Bitnami's come from the chart values) and the dashboard ConfigMap. */
 export class RedisMonitoring extends RedisPartConstruct {
   constructor(scope: Construct, id: string, props: RedisPartProps) {
-    super(scope, id, 'RedisMonitoring', 'monitoring', props);
+    super(scope, id, renderPart('RedisMonitoring', 'monitoring', scope, id, props), 'monitoring');
   }
 }
 
 /** The backup CronJob with its scripts, ServiceAccount and PVC (and S3 upload when configured). */
 export class RedisBackupJob extends RedisPartConstruct {
   constructor(scope: Construct, id: string, props: RedisPartProps) {
-    super(scope, id, 'RedisBackupJob', 'backup', props);
+    super(scope, id, renderPart('RedisBackupJob', 'backup', scope, id, props), 'backup');
   }
 }

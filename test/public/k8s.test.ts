@@ -141,3 +141,15 @@ describe('wrong props: one error naming construct, prop, value and fix', () => {
     expect(error?.message).not.toContain('\n');
   });
 });
+
+describe('part constructs', () => {
+  test('a part the policy does not create is refused, and nothing is added to the chart', () => {
+    const chart = userChart();
+    expect(
+      () => new RedisBackupJob(chart, 'Backup', { namespace: 'apps', policy: { profile: 'development' } }),
+    ).toThrow(
+      /^RedisBackupJob "user-app\/Backup": policy: got "backup"; the policy creates no backup objects/,
+    );
+    expect(chart.node.tryFindChild('Backup')).toBeUndefined();
+  });
+});
