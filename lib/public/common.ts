@@ -151,6 +151,29 @@ const POLICY_KEYS = [
 ] as const;
 
 /**
+ * The policy fields of a spec, as a construct's `policy` prop: how the pipeline hands a spec to the
+ * public constructs (lib/pulumi/program.ts), which then resolve exactly the spec's policy.
+ */
+export function specPolicy(spec: Pick<SpecInput, (typeof POLICY_KEYS)[number]>): RedisPolicy {
+  const out: Record<string, unknown> = {};
+  for (const key of POLICY_KEYS) if (spec[key] !== undefined) out[key] = spec[key];
+  return out as RedisPolicy;
+}
+
+/**
+ * A construct's error named as the spec field it came from, for the pipeline: `subnetId` ->
+ * `targets.azure.subnetId`, `policy.security.tls` -> `security.tls`.
+ */
+export function asSpecField(e: SpecError, target: string): SpecError {
+  const field = e.field.startsWith('policy.')
+    ? e.field.slice('policy.'.length)
+    : /^[a-zA-Z]+(\.|$)/.test(e.field) && !['sizing', 'props', 'name'].includes(e.field.split(/[ .]/)[0])
+      ? `targets.${target}.${e.field}`
+      : e.field;
+  return new SpecError(field, e.value, e.allowed, 'spec');
+}
+
+/**
  * The spec object for a construct: its name, its policy and the given extras, validated by the
  * spec's own schema. A schema error names the prop (`policy.security.tls`, `name`) and the source.
  */
