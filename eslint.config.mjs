@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'dist/**',
+      'build/**',
       'cdk.out/**',
       'k8s/imports/**',
       'lib/k8s/schemas/**',

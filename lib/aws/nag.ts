@@ -5,7 +5,7 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
+import type * as CdkNag from 'cdk-nag';
 import type { WaivableRule } from '../spec/schema';
 import type { ResolvedPolicy } from '../policy/types';
 import { EVENTS_TOPIC_UNENCRYPTED_REASON } from './notifications';
@@ -16,6 +16,10 @@ export const NAG_MIN_SNAPSHOT_RETENTION_DAYS = 15;
 
 /** Registers AwsSolutions, HIPAA Security and NIST 800-53 R5: synth fails on any unacknowledged finding. */
 export function addNagPacks(app: IConstruct): void {
+  // Loaded here, not at the top: the public construct (redis-iac/aws) acknowledges findings without
+  // making cdk-nag a dependency of every user.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } = require('cdk-nag') as typeof CdkNag;
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new HIPAASecurityChecks(app),

@@ -22,6 +22,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SpecError } from '../errors';
 import { AUTH_TOKEN_EXCLUDED_CHARACTERS, validateAuthTokenLength } from './auth-token';
+import { awsCatalog } from '../catalog';
+import { aclRulesOf, roleModel } from '../policy/roles';
+import type { ResolvedPolicy } from '../policy/types';
+import { ELASTICACHE_ROLES } from './engine';
 
 /** JSON keys of a user's secret: the layout ElastiCache documents for Secrets Manager rotation of users. */
 export const USER_SECRET_PASSWORD_KEY = 'password';
@@ -247,4 +251,19 @@ function pascal(s: string): string {
     .filter(Boolean)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join('');
+}
+
+/** The RBAC users of a deployment: user names and rules from the role model, minus what ElastiCache restricts. */
+export function rbacUsers(policy: ResolvedPolicy): RbacUserSpec[] {
+  const roles = roleModel(policy);
+  const restricted = awsCatalog().restrictedCommands;
+  return ELASTICACHE_ROLES.map((name) => {
+    const role = roles[name];
+    return {
+      role: name,
+      userName: role.user,
+      rules: elastiCacheRules({ name: role.user, rules: aclRulesOf(role) }, restricted),
+      purpose: role.purpose,
+    };
+  });
 }

@@ -116,10 +116,11 @@ export function awsEvidence(
   const rg = groups[0];
   const p = rg.Properties ?? {};
   const token = cfnText(p.AuthToken ?? '');
+  // Ingress only: a client security group in the same stack (a user's own app) may allow all egress.
   const openIngress = [
-    ...ofType(t, 'AWS::EC2::SecurityGroup'),
-    ...ofType(t, 'AWS::EC2::SecurityGroupIngress'),
-  ].some((sg) => JSON.stringify(sg.Properties ?? {}).match(/"CidrIpv?6?"\s*:\s*"(0\.0\.0\.0\/0|::\/0)"/));
+    ...ofType(t, 'AWS::EC2::SecurityGroup').map((sg) => sg.Properties?.SecurityGroupIngress ?? []),
+    ...ofType(t, 'AWS::EC2::SecurityGroupIngress').map((i) => i.Properties ?? {}),
+  ].some((rules) => JSON.stringify(rules).match(/"CidrIpv?6?"\s*:\s*"(0\.0\.0\.0\/0|::\/0)"/));
   const subnetGroups = ofType(t, 'AWS::ElastiCache::SubnetGroup');
   const subnets = (subnetGroups[0]?.Properties?.SubnetIds as unknown[] | undefined)?.length ?? 0;
   const replicas = Number(p.ReplicasPerNodeGroup ?? Number(p.NumCacheClusters ?? 1) - 1);

@@ -11,11 +11,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { AzureManagedRedis } from '../azure/managed';
 import { AzurePremiumRedis } from '../azure/premium';
 import { loadDeployment, type Deployment } from '../deployment';
 import { isSpecError, SpecError } from '../errors';
-import { Memorystore } from '../gcp/memorystore';
+import { AzureManagedRedis, AzureRedisPremium } from '../public/azure';
+import { asSpecField, specPolicy } from '../public/common';
+import { MemorystoreRedis, MemorystoreRedisCluster } from '../public/gcp';
 
 import { guardedComponent } from './guard';
 import { PULUMI_TARGETS, type PulumiTarget } from './targets';
@@ -101,6 +102,15 @@ function withConfigKey<T>(cfg: ProgramConfig, fn: () => T): T {
 }
 
 /** The target settings each component needs; missing ones are errors naming the spec field. */
+/** Errors of the public components named by their spec field, as every other spec error. */
+function asSpecFields<T>(target: 'gcp' | 'azure', fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw isSpecError(e) ? asSpecField(e, target) : e;
+  }
+}
+
 function requireTarget<T>(value: T | undefined, field: string, what: string): T {
   if (value === undefined)
     throw new SpecError(field, undefined, `the ${what} target needs ${field} in the spec`);
@@ -131,7 +141,13 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
   switch (cfg.target) {
     case 'gcp': {
       const target = requireTarget(spec.targets.gcp, 'targets.gcp', 'gcp');
-      const c = new Memorystore(policy.name, { policy, plan, target }, guard);
+      // The public components, given the spec's policy and the plan: the same resources as a user's program gets.
+      const props = { ...target, instanceName: policy.name, policy: specPolicy(spec), sizing: plan };
+      const c = asSpecFields('gcp', () =>
+        choice.service === 'memorystore-cluster'
+          ? new MemorystoreRedisCluster(policy.name, props, guard)
+          : new MemorystoreRedis(policy.name, props, guard),
+      );
       return {
         ...common,
         service: c.service,
@@ -149,11 +165,18 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
     case 'azure-premium':
     case 'azure-managed': {
       const target = requireTarget(spec.targets.azure, 'targets.azure', cfg.target);
-      const args = { policy, plan, target, logAnalyticsWorkspaceId: cfg.logAnalyticsWorkspaceId };
-      const c =
+      const props = {
+        ...target,
+        cacheName: policy.name,
+        policy: specPolicy(spec),
+        sizing: plan,
+        logAnalyticsWorkspaceId: cfg.logAnalyticsWorkspaceId,
+      };
+      const c = asSpecFields('azure', () =>
         cfg.target === 'azure-premium'
-          ? new AzurePremiumRedis(policy.name, args, guard)
-          : new AzureManagedRedis(policy.name, args, guard);
+          ? new AzureRedisPremium(policy.name, props, guard)
+          : new AzureManagedRedis(policy.name, props, guard),
+      );
       return {
         ...common,
         service: choice.service,

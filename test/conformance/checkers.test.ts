@@ -48,6 +48,23 @@ describe('AWS template checker', () => {
     expect(tlsOf({ Engine: 'redis', EngineVersion: '6.2', TransitEncryptionEnabled: false })).toBe('fail');
   });
 
+  test('a client security group in the same stack with open egress is not ingress to the cache', () => {
+    const t = clone(awsTemplate());
+    (t.Resources as Record<string, unknown>).ClientSg = {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: {
+        GroupDescription: 'app servers',
+        SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }],
+      },
+    };
+    expect(awsEvidence(t, policy)['private-networking'].status).toBe('pass');
+    (t.Resources as Record<string, unknown>).OpenIngress = {
+      Type: 'AWS::EC2::SecurityGroupIngress',
+      Properties: { CidrIpv6: '::/0', IpProtocol: 'tcp', FromPort: 6380, ToPort: 6380 },
+    };
+    expect(awsEvidence(t, policy)['private-networking'].status).toBe('fail');
+  });
+
   test.each<[string, (t: ReturnType<typeof awsTemplate>) => void, string]>([
     ['TLS off', (t) => (t.Resources.Rg.Properties.TransitEncryptionEnabled = false), 'tls'],
     [

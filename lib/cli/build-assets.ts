@@ -1,0 +1,55 @@
+/**
+ * Second step of `npm run build` (after `tsc -p tsconfig.build.json`): copies into build/ the
+ * non-TypeScript files the compiled code reads at run time, next to the modules that read them:
+ * - lib/k8s/backup.sh (read by lib/k8s/backup.ts with readFileSync),
+ * - lib/k8s/schemas/*.validator.js (precompiled ajv validators, loaded with require by path) and
+ *   bitnami-redis.values.defaults.json (read with readFileSync by lib/k8s/validate.ts).
+ * tsc emits the imported catalog JSON itself; this step checks that it (and go-regexp.js) is there.
+ * Exits 1 naming the missing file when one is absent.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const OUT = path.join(ROOT, 'build');
+
+/** Files copied as they are, relative to the repository root. */
+export function runtimeAssets(root = ROOT): string[] {
+  const schemas = fs
+    .readdirSync(path.join(root, 'lib/k8s/schemas'))
+    .filter((f) => f.endsWith('.validator.js') || f === 'bitnami-redis.values.defaults.json')
+    .map((f) => `lib/k8s/schemas/${f}`);
+  return ['lib/k8s/backup.sh', ...schemas].sort();
+}
+
+/**
+ * Files tsc must have emitted, relative to build/: the imported catalog JSON, and lib/k8s/go-regexp.js,
+ * which only the precompiled validators require (so tsconfig.build.json includes it by name).
+ */
+export function emittedData(root = ROOT): string[] {
+  return [
+    ...fs
+      .readdirSync(path.join(root, 'lib/catalog/data'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `lib/catalog/data/${f}`),
+    'lib/k8s/go-regexp.js',
+  ].sort();
+}
+
+function main(): void {
+  for (const rel of runtimeAssets()) {
+    const to = path.join(OUT, rel);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, rel), to);
+  }
+  const missing = emittedData().filter((rel) => !fs.existsSync(path.join(OUT, rel)));
+  if (missing.length) {
+    process.stderr.write(
+      `build: ${missing.join(', ')} not emitted by tsc; check tsconfig.build.json (resolveJsonModule)\n`,
+    );
+    process.exit(1);
+  }
+  console.log(`build: copied ${runtimeAssets().length} runtime assets into build/`);
+}
+
+if (require.main === module) main();

@@ -1,0 +1,47 @@
+/**
+ * docs/api (the API reference generated from the TSDoc of lib/public with TypeDoc and
+ * typedoc-plugin-markdown, typedoc.json) must match the code: regenerate it into a temp dir and
+ * compare file by file. Fix with `npm run docs:api`.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else out[r] = fs.readFileSync(path.join(dir, r), 'utf8');
+    }
+  };
+  if (fs.existsSync(dir)) walk('');
+  return out;
+}
+
+test('docs/api is what typedoc generates from lib/public now (npm run docs:api)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-api-docs-'));
+  try {
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/typedoc/bin/typedoc'), '--out', tmp, '--logLevel', 'Error'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const fresh = tree(tmp);
+    const committed = tree(path.join(ROOT, 'docs', 'api'));
+    expect(Object.keys(fresh).length).toBeGreaterThan(10);
+    const stale = [...new Set([...Object.keys(fresh), ...Object.keys(committed)])]
+      .filter((f) => fresh[f] !== committed[f])
+      .sort();
+    expect({ stale, fix: 'npm run docs:api' }).toEqual({ stale: [], fix: 'npm run docs:api' });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,296 @@
+/**
+ * The package as users get it: `npm pack` of the built package, installed into a temp dir, loaded
+ * through its `exports` map, and used by the three consumer projects in examples/consumers.
+ *
+ * Install: the tarball is extracted into <tmp>/node_modules/redis-iac and the dependencies and peer
+ * dependencies are symlinked from this repository's node_modules. `npm install <tarball> --offline`
+ * would need every dependency in the npm cache (not guaranteed in CI, where only the slow registry is
+ * reachable) and takes minutes; extracting and linking takes well under a second and still exercises
+ * exactly what the tarball holds and how its `exports` resolve (Node resolves each link to its real
+ * path, so every package's own dependencies come from the repository as they do here).
+ *
+ * Needs `npm run build` first (npm test runs it before jest); fails naming it when build/ is missing
+ * or older than lib/public.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { runCfnLint, formatCfnLintFindings } from '../../lib/aws/cfn-lint';
+import { contractGaps } from '../../lib/conformance/contract-check';
+import { readConformance } from '../../lib/conformance/index';
+import type { TargetResult } from '../../lib/conformance/types';
+import { fromSpec, type Deployment } from '../../lib/deployment';
+import { validateObjects, type ManifestObject } from '../../lib/k8s/validate';
+import { validateSpec } from '../../lib/spec/load';
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  exports: Record<string, unknown>;
+};
+
+let tmp: string;
+let files: string[];
+
+function checkBuild(): void {
+  const built = path.join(ROOT, 'build', 'lib', 'public');
+  const sources = fs.readdirSync(path.join(ROOT, 'lib', 'public')).filter((f) => f.endsWith('.ts'));
+  for (const f of sources) {
+    const js = path.join(built, f.replace(/\.ts$/, '.js'));
+    if (
+      !fs.existsSync(js) ||
+      fs.statSync(js).mtimeMs < fs.statSync(path.join(ROOT, 'lib', 'public', f)).mtimeMs
+    ) {
+      throw new Error(
+        `build/lib/public/${path.basename(js)} is missing or older than lib/public/${f}: run npm run build (npm test does) before this test`,
+      );
+    }
+  }
+}
+
+function link(name: string): void {
+  const from = path.join(ROOT, 'node_modules', name);
+  const to = path.join(tmp, 'node_modules', name);
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.symlinkSync(from, to, 'dir');
+}
+
+beforeAll(() => {
+  checkBuild();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-package-'));
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }),
+  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  files = packed[0].files.map((f) => f.path);
+  const dir = path.join(tmp, 'node_modules', 'redis-iac');
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('tar', [
+    '-xzf',
+    path.join(tmp, path.basename(packed[0].filename)),
+    '-C',
+    dir,
+    '--strip-components=1',
+  ]);
+  for (const name of [...Object.keys(PKG.dependencies), ...Object.keys(PKG.peerDependencies), '@types/node'])
+    link(name);
+  fs.cpSync(path.join(ROOT, 'examples', 'consumers'), path.join(tmp, 'consumers'), { recursive: true });
+  startConsumers();
+});
+
+afterAll(async () => {
+  if (consumers) await Promise.allSettled(Object.values(consumers));
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the tarball', () => {
+  test('holds the built entry points, their types and every file the code reads at run time', () => {
+    for (const entry of Object.keys(PKG.exports).filter((e) => e !== './package.json')) {
+      const base = entry === '.' ? 'index' : entry.slice(2);
+      expect(files).toContain(`build/lib/public/${base}.js`);
+      expect(files).toContain(`build/lib/public/${base}.d.ts`);
+    }
+    for (const data of fs.readdirSync(path.join(ROOT, 'lib/catalog/data')))
+      expect(files).toContain(`build/lib/catalog/data/${data}`);
+    expect(files).toContain('build/lib/k8s/backup.sh');
+    expect(files).toContain('build/lib/k8s/schemas/bitnami-redis.values.defaults.json');
+    expect(files).toContain('build/lib/k8s/schemas/rediscluster.v1beta2.validator.js');
+  });
+
+  test('holds no tests, fixtures, examples, sources, synth output or build info', () => {
+    const stray = files.filter(
+      (f) =>
+        !/^(build\/|README\.md$|package\.json$|docs\/api\/)/.test(f) ||
+        /(^|\/)(test|__snapshots__|fixtures)\/|\.test\.|tsbuildinfo/.test(f),
+    );
+    expect(stray).toEqual([]);
+    expect(
+      files.some(
+        (f) =>
+          f.startsWith('dist/') || f.startsWith('examples/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+      ),
+    ).toBe(false);
+  });
+});
+
+/** Module files a fresh node process has loaded after requiring `entry` from the install. */
+function loadedBy(entry: string): string[] {
+  const out = execFileSync(
+    process.execPath,
+    ['-e', `require(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(require.cache)))`],
+    { cwd: tmp, encoding: 'utf8' },
+  );
+  return JSON.parse(out) as string[];
+}
+
+const toolkit = (loaded: string[], pkg: RegExp) => loaded.filter((f) => pkg.test(f.replace(/\\/g, '/')));
+const PULUMI = /\/node_modules\/@pulumi\//;
+const CDK8S = /\/node_modules\/cdk8s(-plus-27)?\//;
+const AWS_CDK = /\/node_modules\/aws-cdk-lib\//;
+
+describe('entry points load only their own toolkit', () => {
+  test('redis-iac/aws loads aws-cdk-lib and no Pulumi or cdk8s module', () => {
+    const loaded = loadedBy('redis-iac/aws');
+    expect(toolkit(loaded, AWS_CDK).length).toBeGreaterThan(0);
+    expect(toolkit(loaded, PULUMI)).toEqual([]);
+    expect(toolkit(loaded, CDK8S)).toEqual([]);
+  });
+
+  test('redis-iac/k8s loads cdk8s and no aws-cdk-lib or Pulumi module', () => {
+    const loaded = loadedBy('redis-iac/k8s');
+    expect(toolkit(loaded, CDK8S).length).toBeGreaterThan(0);
+    expect(toolkit(loaded, AWS_CDK)).toEqual([]);
+    expect(toolkit(loaded, PULUMI)).toEqual([]);
+  });
+
+  test('redis-iac, /planner, /policy and /selfhosted load no toolkit at all', () => {
+    for (const entry of ['redis-iac', 'redis-iac/planner', 'redis-iac/policy', 'redis-iac/selfhosted']) {
+      const loaded = loadedBy(entry);
+      expect([entry, toolkit(loaded, AWS_CDK), toolkit(loaded, PULUMI), toolkit(loaded, CDK8S)]).toEqual([
+        entry,
+        [],
+        [],
+        [],
+      ]);
+    }
+  });
+});
+
+/** The deployment whose policy the consumers use (production defaults) and whose name they chose. */
+function deploymentNamed(name: string): Deployment {
+  return fromSpec(validateSpec({ name, profile: 'production', workload: { devices: 100000 } }));
+}
+
+function failures(results: TargetResult[], d: Deployment): string[] {
+  const failed = results.flatMap((r) =>
+    Object.entries(r.cells)
+      .filter(([, c]) => c.status === 'fail' || c.status === 'waived')
+      .map(([id, c]) => `${r.target} ${id}: ${c.status}: ${c.detail}`),
+  );
+  return [...failed, ...contractGaps(results, d)];
+}
+
+/** Runs a child process; resolves with its stdout, rejects with its stderr (first lines). */
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      cmd,
+      args,
+      { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) =>
+        err
+          ? reject(
+              new Error(
+                `${path.basename(cmd)} ${args.join(' ')} failed: ${stderr.split('\n').slice(0, 20).join('\n')}`,
+              ),
+            )
+          : resolve(stdout),
+    ),
+  );
+}
+
+/**
+ * The consumers run in parallel child processes (tsc, the CDK app, the Pulumi program, the cdk8s
+ * app): each loads a whole toolkit, so this keeps the suite's wall time near the slowest one.
+ */
+let consumers: Record<'tsc' | 'cdk' | 'pulumi' | 'cdk8s', Promise<string>>;
+function startConsumers(): void {
+  const dir = (c: string) => path.join(tmp, 'consumers', c);
+  consumers = {
+    tsc: run(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      path.join(tmp, 'consumers'),
+    ),
+    cdk: run(BIN('tsx'), ['main.ts'], dir('cdk'), { CDK_OUTDIR: path.join(tmp, 'cdk.out') }),
+    pulumi: run(
+      BIN('tsx'),
+      [
+        path.join(__dirname, 'pulumi-consumer-run.ts'),
+        path.join(dir('pulumi'), 'index.ts'),
+        path.join(tmp, 'pulumi-run.json'),
+      ],
+      tmp,
+    ),
+    cdk8s: run(BIN('tsx'), ['main.ts'], dir('cdk8s'), { CDK8S_OUTDIR: path.join(tmp, 'k8s.out') }),
+  };
+  // Each test awaits its own; keep an early rejection from being reported as unhandled.
+  for (const p of Object.values(consumers)) p.catch(() => undefined);
+}
+
+describe('consumer projects (examples/consumers), installed from the tarball', () => {
+  test('all three type-check against the installed .d.ts (tsc, node16 resolution of the exports map)', async () => {
+    await expect(consumers.tsc).resolves.toBeDefined();
+  });
+
+  test('CDK: own VPC + RedisReplicationGroup(planRedis({ devices: 100000 })) synthesizes with the three cdk-nag packs, passes cfn-lint and every conformance cell', async () => {
+    await consumers.cdk;
+    const template = path.join(tmp, 'cdk.out', 'ShopCache.template.json');
+    const lint = runCfnLint([template]);
+    if (!lint.available) {
+      if (process.env.ALLOW_NO_CFN_LINT !== '1') {
+        throw new Error(
+          'cfn-lint is not installed: `pip install cfn-lint`, or set ALLOW_NO_CFN_LINT=1 to skip it locally',
+        );
+      }
+      console.warn('cfn-lint is NOT installed: the consumer template was NOT linted (ALLOW_NO_CFN_LINT=1)');
+    }
+    expect(formatCfnLintFindings(lint.findings)).toBe('');
+    const root = path.join(tmp, 'cdk-artifacts');
+    fs.mkdirSync(path.join(root, 'aws'), { recursive: true });
+    fs.copyFileSync(template, path.join(root, 'aws', 'ShopCache.template.json'));
+    const d = deploymentNamed('shop-cache');
+    const results = readConformance(root, d);
+    expect(results.map((r) => r.target)).toEqual(['aws']);
+    expect(failures(results, d)).toEqual([]);
+  });
+
+  test('Pulumi: AzureManagedRedis and MemorystoreRedis under mocks pass every conformance cell', async () => {
+    await consumers.pulumi;
+    const recorded = path.join(tmp, 'pulumi-run.json');
+    const doc = JSON.parse(fs.readFileSync(recorded, 'utf8')) as {
+      resources: Array<{ type: string }>;
+      outputs: Record<string, unknown>;
+    };
+    const root = path.join(tmp, 'pulumi-artifacts');
+    fs.mkdirSync(path.join(root, 'pulumi'), { recursive: true });
+    const write = (target: string, prefix: string, contract: unknown) =>
+      fs.writeFileSync(
+        path.join(root, 'pulumi', `${target}.json`),
+        JSON.stringify({
+          resources: doc.resources.filter((r) => r.type.startsWith(prefix)),
+          outputs: { contract },
+        }),
+      );
+    write('azure-managed', 'azure-native:', doc.outputs.azureContract);
+    write('gcp', 'gcp:', doc.outputs.gcpContract);
+    const d = deploymentNamed('orders');
+    const results = readConformance(root, d);
+    expect(results.map((r) => r.target).sort()).toEqual(['azure-managed', 'gcp']);
+    expect(failures(results, d)).toEqual([]);
+  });
+
+  test('cdk8s: OpsTreeRedisCluster in the user chart passes the CRD validation of the pipeline and every conformance cell', async () => {
+    await consumers.cdk8s;
+    const out = path.join(tmp, 'k8s.out');
+    const text = fs.readFileSync(path.join(out, 'orders.k8s.yaml'), 'utf8');
+    const objects = parseAllDocuments(text).map((doc) => doc.toJS() as ManifestObject);
+    expect(objects.map((o) => o.kind)).toEqual(
+      expect.arrayContaining(['RedisCluster', 'Certificate', 'NetworkPolicy', 'ConfigMap']),
+    );
+    expect(() => validateObjects(objects)).not.toThrow();
+    const root = path.join(tmp, 'k8s-artifacts');
+    fs.mkdirSync(path.join(root, 'k8s'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'k8s', 'opstree.yaml'), text);
+    const d = deploymentNamed('orders-redis');
+    const results = readConformance(root, d);
+    expect(results.map((r) => r.target)).toEqual(['opstree']);
+    expect(failures(results, d)).toEqual([]);
+  });
+});
