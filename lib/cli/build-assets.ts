@@ -26,11 +26,17 @@ export function runtimeAssets(root = ROOT): string[] {
  * Files tsc must have emitted, relative to build/: the imported catalog JSON, and lib/k8s/go-regexp.js,
  * which only the precompiled validators require (so tsconfig.build.json includes it by name).
  */
+/**
+ * Catalog data only the repository's own `npm run diff` reads (lib/diff); the published API does not
+ * import it, so tsc does not emit it into build/.
+ */
+const REPO_ONLY_DATA = new Set(['cfn-update-behavior.json', 'change-rules.json']);
+
 export function emittedData(root = ROOT): string[] {
   return [
     ...fs
       .readdirSync(path.join(root, 'lib/catalog/data'))
-      .filter((f) => f.endsWith('.json'))
+      .filter((f) => f.endsWith('.json') && !REPO_ONLY_DATA.has(f))
       .map((f) => `lib/catalog/data/${f}`),
     'lib/k8s/go-regexp.js',
   ].sort();

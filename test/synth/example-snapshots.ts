@@ -35,6 +35,17 @@ export function describeExampleSnapshots(shard: number): void {
     test('synthesizes with no failure', () => {
       expect(synthesized.get(example)!.run.failures).toEqual([]);
     });
+    // The five guides as acceptance tests (lib/guides): every recommendation that applies is honoured
+    // in the artifacts or departed with a reason; the first unexplained one is named.
+    test('no guide recommendation that applies is left unexplained; the report has a Guides section', () => {
+      const { run } = synthesized.get(example)!;
+      const unexplained = run.guides.filter((g) => g.status === 'unexplained');
+      expect(unexplained.slice(0, 1).map((g) => `${g.id}: ${g.says}: ${g.detail}`)).toEqual([]);
+      expect(run.guides.filter((g) => g.status === 'honoured').length).toBeGreaterThan(30);
+      expect(filesOf(synthesized.get(example)!, ['report.md']).get('report.md')).toMatch(
+        /^### Guide recommendations: \d+ honoured, \d+ departed with a reason, \d+ not applicable, 0 unexplained$/m,
+      );
+    });
     test.each(SNAPSHOT_TARGETS.map((t) => [t.target, t] as const))(
       '%s matches its snapshot files',
       (_, t) => {
