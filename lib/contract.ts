@@ -19,7 +19,7 @@
  *   CACHE_DEFAULT_TTL, CACHE_EVICTION_POLICY;
  * - guide 004 (Node, cluster): REDIS_CONNECTION_POOL_SIZE, REDIS_CLUSTER_PASSWORD (as
  *   REDIS_CLUSTER_PASSWORD_FROM), REDIS_RETRY_DELAY / REDIS_FAILOVER_TIMEOUT /
- *   REDIS_HEALTH_CHECK_INTERVAL (ms), CACHE_TTL.
+ *   REDIS_HEALTH_CHECK_INTERVAL (ms), REDIS_MAX_FAILURES, CACHE_TTL.
  * Our own names carry the unit (`_MS`) so nobody has to guess it.
  * REDIS_READ_TIMEOUT is read by guide 000 (phpredis, seconds) and guide 001 (Go duration, which
  * refuses a bare number): the Go form ("3s") is published. phpredis' connect() refuses the string
@@ -148,6 +148,7 @@ export function connectionContract(policy: ResolvedPolicy, plan: Plan, ep: Endpo
     REDIS_RETRY_DELAY: String(ms.retryMin),
     REDIS_HEALTH_CHECK_INTERVAL_MS: String(ms.health),
     REDIS_HEALTH_CHECK_INTERVAL: String(ms.health),
+    REDIS_MAX_FAILURES: String(CLIENT.maxFailures.value),
     REDIS_FAILOVER_TIMEOUT_MS: String(ms.failover),
     REDIS_FAILOVER_TIMEOUT: String(ms.failover),
     CACHE_DEFAULT_TTL: String(policy.keyspace.defaultTtlSeconds),

@@ -125,6 +125,10 @@ export const CLIENT = {
   retryMinDelayMs: A(100, 'guide 001: REDIS_MIN_RETRY_DELAY=100ms, the first backoff step'),
   retryMaxDelayMs: A(3000, 'guide 001: REDIS_MAX_RETRY_DELAY=3s, the backoff cap'),
   healthCheckIntervalMs: A(30_000, 'guide 004: REDIS_HEALTH_CHECK_INTERVAL=30000 (a PING every 30 s)'),
+  maxFailures: A(
+    3,
+    'guide 004: REDIS_MAX_FAILURES=3 failed health checks before a client marks a node unhealthy (at 30 s a check, 90 s)',
+  ),
   failoverTimeoutMs: A(
     60_000,
     'managed services document no failover bound (ElastiCache AutoFailover: "the downtime is minimized"); assumed 60 s, six times guide 004\'s 10 s default; self-hosted and Kubernetes layouts publish the bound their own timeouts give',

@@ -147,7 +147,7 @@ function deploymentFor(
 
 function placementOf(props: AzureCacheProps): AzurePlacement {
   const p: AzurePlacement = { resourceGroup: props.resourceGroup, location: props.location };
-  for (const key of ['subnetId', 'privateDnsZoneId', 'entraId', 'actionGroupId'] as const) {
+  for (const key of ['subnetId', 'privateDnsZoneId', 'entraId', 'appPrincipalId', 'actionGroupId'] as const) {
     if (props[key] !== undefined) (p as unknown as Record<string, unknown>)[key] = props[key];
   }
   return p;

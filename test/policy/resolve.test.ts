@@ -92,6 +92,23 @@ describe('waivers', () => {
     expect(e.field).toBe('waivers.0.rule');
   });
 
+  test('the entra-id waiver is unused only where the spec has an Azure target', () => {
+    // Without targets.azure (a public AWS or GCP construct resolving the same policy) it is kept quietly.
+    const waivers = [{ rule: 'entra-id', reason: 'the app authenticates with keys until it moves to Entra' }];
+    expect(() => resolve({ waivers })).not.toThrow();
+    const withAzure = {
+      waivers,
+      targets: {
+        azure: {
+          resourceGroup: 'rg',
+          location: 'eastus',
+          appPrincipalId: '5b8c3e4a-7d9f-4a01-9c2d-3e4f5a6b7c83',
+        },
+      },
+    };
+    expect(errorOf(() => resolve(withAzure)).field).toBe('waivers.0.rule');
+  });
+
   test('waivers outside production are rejected as noise', () => {
     const e = errorOf(() =>
       resolvePolicy(
