@@ -155,6 +155,11 @@ function groupProps(scope: Construct, d: Deployment): RedisReplicationGroupProps
     alarms: policy.alerts.enabled
       ? {
           cpuPercent: policy.alerts.cpuPercent,
+          cpuWarningPercent: policy.alerts.cpuWarningPercent,
+          hitRateMin: policy.alerts.hitRateMin,
+          // ElastiCache publishes SuccessfulRead/WriteRequestLatency for Valkey 7.2+ node-based
+          // clusters only (every ElastiCache Valkey version is 7.2+); Redis OSS has no latency metric.
+          ...(policy.engine === 'valkey' ? { latencyP95Ms: policy.alerts.latencyP95Ms } : {}),
           memoryPercent: policy.alerts.memoryPercent,
           evictionsPerHour: policy.alerts.evictionsPerHour,
           maxClients: plan.connections.maxclients,
