@@ -58,6 +58,11 @@ export function awsTemplate() {
           PreferredMaintenanceWindow: 'sun:05:00-sun:06:00',
         },
       },
+      Topic: { Type: 'AWS::SNS::Topic', Properties: {} },
+      TopicSubscription: {
+        Type: 'AWS::SNS::Subscription',
+        Properties: { TopicArn: { Ref: 'Topic' }, Protocol: 'email', Endpoint: 'ops@example.com' },
+      },
       ...Object.fromEntries(
         ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections', 'ReplicationLag'].map((m) => [
           `Alarm${m}`,
