@@ -166,7 +166,7 @@ export function alarmSpecs(t: RedisAlarmThresholds, hasReplicas: boolean): Alarm
   if (t.hitRateMin !== undefined) {
     const percent = round(t.hitRateMin * 100);
     specs.push({
-      id: 'HitRate',
+      id: 'KeyspaceHitRate',
       metrics: [
         { name: 'CacheHits', statistic: cloudwatch.Stats.SUM },
         { name: 'CacheMisses', statistic: cloudwatch.Stats.SUM },
