@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { connectionContract, type ConnectionContract } from '../contract';
 import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
+import type { RedisAlarmThresholds } from './alarms';
 import { AUTH_TOKEN_JSON_KEY } from './auth-token';
 import { RedisContractOutputs } from './contract-outputs';
 import { acknowledgeNagFindings } from './nag';
@@ -89,6 +90,25 @@ export class RedisElastiCacheStack extends Stack {
   }
 }
 
+/** The alarm thresholds of a deployment (none when its alerts are off). */
+export function alarmThresholds(d: Deployment): RedisAlarmThresholds | undefined {
+  const { policy, plan } = d;
+  if (!policy.alerts.enabled) return undefined;
+  return {
+    cpuPercent: policy.alerts.cpuPercent,
+    cpuWarningPercent: policy.alerts.cpuWarningPercent,
+    hitRateMin: policy.alerts.hitRateMin,
+    // ElastiCache publishes SuccessfulRead/WriteRequestLatency for Valkey 7.2+ node-based clusters
+    // only (every ElastiCache Valkey version is 7.2+); Redis OSS has no server-side latency metric.
+    ...(policy.engine === 'valkey' ? { latencyP95Ms: policy.alerts.latencyP95Ms } : {}),
+    memoryPercent: policy.alerts.memoryPercent,
+    evictionsPerHour: policy.alerts.evictionsPerHour,
+    maxClients: plan.connections.maxclients,
+    connectionsPercent: policy.alerts.connectionsPercent,
+    replicationLagSeconds: policy.alerts.replicationLagSeconds,
+  };
+}
+
 /** Policy, plan and target -> construct props. */
 function groupProps(scope: Construct, d: Deployment): RedisReplicationGroupProps {
   const target = awsTarget(d);
@@ -152,21 +172,7 @@ function groupProps(scope: Construct, d: Deployment): RedisReplicationGroupProps
     keyspaceNotifications: policy.keyspace.keyspaceNotifications || undefined,
     clientSecurityGroups,
     clientCidrs: target.clientCidrs,
-    alarms: policy.alerts.enabled
-      ? {
-          cpuPercent: policy.alerts.cpuPercent,
-          cpuWarningPercent: policy.alerts.cpuWarningPercent,
-          hitRateMin: policy.alerts.hitRateMin,
-          // ElastiCache publishes SuccessfulRead/WriteRequestLatency for Valkey 7.2+ node-based
-          // clusters only (every ElastiCache Valkey version is 7.2+); Redis OSS has no latency metric.
-          ...(policy.engine === 'valkey' ? { latencyP95Ms: policy.alerts.latencyP95Ms } : {}),
-          memoryPercent: policy.alerts.memoryPercent,
-          evictionsPerHour: policy.alerts.evictionsPerHour,
-          maxClients: plan.connections.maxclients,
-          connectionsPercent: policy.alerts.connectionsPercent,
-          replicationLagSeconds: policy.alerts.replicationLagSeconds,
-        }
-      : undefined,
+    alarms: alarmThresholds(d),
     alarmEmail: policy.alerts.email,
     deletionProtection: policy.availability.deletionProtection,
   };
