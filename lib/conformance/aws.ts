@@ -145,7 +145,7 @@ function alarmEvidence(t: CfnTemplate, policy: ResolvedPolicy): Evidence {
   const silent = missing.filter((m) => any.includes(m));
   return fail(
     silent.length
-      ? `alarms on ${silent.join(', ')} notify nobody: their SNS topic has no subscription (set alerts.email, or give the alarms a topic that has subscribers)${silent.length < missing.length ? `; no alarm at all on ${missing.filter((m) => !silent.includes(m)).join(', ')}` : ''}`
+      ? `alarms on ${silent.join(', ')} notify nobody: their SNS topic has no subscription (set alerts.email, or turn alerts off: alerts.enabled false, with an alerts waiver in production)${silent.length < missing.length ? `; no alarm at all on ${missing.filter((m) => !silent.includes(m)).join(', ')}` : ''}`
       : `no alarm with an action on ${missing.join(', ')}`,
   );
 }

@@ -340,6 +340,7 @@ export class RedisMonitoring extends Construct {
 export function grafanaDashboard(ctx: K8sContext, selector: string): Record<string, unknown> {
   const s = `{${selector}}`;
   const t = alertThresholds(ctx);
+  const src = latencySource(ctx);
   const panels: Array<{ title: string; expr: string; unit: string; threshold?: number }> = [
     { title: 'Instances up', expr: `redis_up${s}`, unit: 'none' },
     {
@@ -369,14 +370,28 @@ export function grafanaDashboard(ctx: K8sContext, selector: string): Record<stri
       title: 'Keyspace hit ratio',
       expr: `rate(redis_keyspace_hits_total${s}[5m]) / (rate(redis_keyspace_hits_total${s}[5m]) + rate(redis_keyspace_misses_total${s}[5m]))`,
       unit: 'percentunit',
+      threshold: t.hitRateMin,
+    },
+    {
+      title: 'CPU (% of one core)',
+      expr: `100 * (rate(redis_cpu_sys_seconds_total${s}[5m]) + rate(redis_cpu_user_seconds_total${s}[5m]))`,
+      unit: 'percent',
+      threshold: t.cpuWarningPercent,
     },
     { title: 'Replication link up (replicas)', expr: `redis_master_link_up${s}`, unit: 'none' },
-    {
-      title: 'Mean command latency (ms)',
-      expr: `1000 * sum by (pod) (rate(redis_commands_duration_seconds_total${s}[5m])) / sum by (pod) (rate(redis_commands_processed_total${s}[5m]))`,
-      unit: 'ms',
-      threshold: t.latencyMs,
-    },
+    src.serverHistogram && src.exporterHistogram
+      ? {
+          title: 'p95 command latency (ms)',
+          expr: `histogram_quantile(0.95, sum by (pod, le) (rate(redis_commands_latencies_usec_bucket${s}[5m]))) / 1000`,
+          unit: 'ms',
+          threshold: t.latencyMs,
+        }
+      : {
+          title: 'Mean command latency (ms)',
+          expr: `1000 * sum by (pod) (rate(redis_commands_duration_seconds_total${s}[5m])) / sum by (pod) (rate(redis_commands_processed_total${s}[5m]))`,
+          unit: 'ms',
+          threshold: t.latencyMs,
+        },
   ];
   return {
     title: `Redis ${ctx.policy.name} (${ctx.flavor})`,
