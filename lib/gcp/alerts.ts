@@ -201,7 +201,10 @@ export function createAlertPolicies(
                 alignmentPeriod: rule.alignmentPeriod ?? '60s',
                 perSeriesAligner: rule.aligner ?? 'ALIGN_MAX',
                 ...(rule.sumPerNode
-                  ? { crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['resource.label.node_id'] }
+                  ? {
+                      crossSeriesReducer: 'REDUCE_SUM',
+                      groupByFields: ['resource.label.instance_id', 'resource.label.node_id'],
+                    }
                   : {}),
               },
             ],
