@@ -11,6 +11,7 @@ import { connectionContract, type ConnectionContract } from '../contract';
 import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
 import { ELASTICACHE_ROLES } from './engine';
+import { alarmThresholdsFor, type RedisAlarmThresholds } from './alarms';
 import { AUTH_TOKEN_JSON_KEY } from './auth-token';
 import { USER_SECRET_PASSWORD_KEY, rbacUsers } from './rbac';
 import { RedisContractOutputs } from './contract-outputs';
@@ -94,6 +95,11 @@ export class RedisElastiCacheStack extends Stack {
 }
 
 export { ELASTICACHE_ROLES, rbacUsers };
+
+/** The alarm thresholds of a deployment (none when its alerts are off). */
+export function alarmThresholds(d: Deployment): RedisAlarmThresholds | undefined {
+  return alarmThresholdsFor(d.policy, d.plan);
+}
 
 /** Policy, plan and target -> construct props. */
 function groupProps(scope: Construct, d: Deployment): RedisReplicationGroupProps {

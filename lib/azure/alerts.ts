@@ -10,7 +10,8 @@ import type { ResolvedPolicy } from '../policy/types';
 import { transformed, type Transform } from '../pulumi/transform';
 
 export interface MetricRule {
-  id: 'memory' | 'clients' | 'evictions' | 'cpu' | 'failover';
+  id: 'memory' | 'clients' | 'evictions' | 'cpu' | 'cpu-warning' | 'hit-rate' | 'failover';
+  /** States the threshold and the window (checked by test/alerts/text.test.ts). */
   title: string;
   metricName: string;
   threshold: number;
@@ -21,17 +22,36 @@ export interface MetricRule {
   dimensions?: Array<{ name: string; operator: 'Include'; values: string[] }>;
 }
 
+/** Minutes of an ISO 8601 window such as PT5M or PT1H. */
+export function windowMinutes(window: string): number {
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(window);
+  if (!m) throw new Error(`unsupported alert window ${window}`);
+  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+}
+
 /**
  * The rules for one cache. `maxClients` is the total across shards; `failover` adds an alert on
  * failover errors (Premium reports them as `errors` with ErrorType=Failover; Managed Redis handles
- * replication inside the service and reports no replication metric).
+ * replication inside the service and reports no replication metric). `missRate`: the cache reports
+ * `cachemissrate` (Azure Cache for Redis does; Azure Managed Redis reports only the cachehits and
+ * cachemisses counts, and a static metric alert cannot divide two metrics, so it gets no hit-rate
+ * alert). Latency: both report `cacheLatency` as an average in microseconds only (Premium's
+ * 99th-percentile metric times PINGs from the load balancer, not commands), so Azure gets no p95
+ * latency alert. CPU: `percentProcessorTime` (percent, both resource types) carries the guide's 70%
+ * warning; `serverLoad` (the Redis thread's busy share) the critical CPU alert.
  */
-export function metricRules(policy: ResolvedPolicy, maxClients: number, failover: boolean): MetricRule[] {
+export function metricRules(
+  policy: ResolvedPolicy,
+  maxClients: number,
+  failover: boolean,
+  missRate = false,
+): MetricRule[] {
   const a = policy.alerts;
+  const connections = Math.floor((maxClients * a.connectionsPercent) / 100);
   const rules: MetricRule[] = [
     {
       id: 'memory',
-      title: `used memory above ${a.memoryPercent}%`,
+      title: `used memory above ${a.memoryPercent}% over 5 minutes`,
       metricName: 'usedmemorypercentage',
       threshold: a.memoryPercent,
       aggregation: 'Maximum',
@@ -40,16 +60,16 @@ export function metricRules(policy: ResolvedPolicy, maxClients: number, failover
     },
     {
       id: 'clients',
-      title: `connected clients above ${a.connectionsPercent}% of ${maxClients}`,
+      title: `connected clients above ${a.connectionsPercent}% of ${maxClients} (${connections}) over 5 minutes`,
       metricName: 'connectedclients',
-      threshold: Math.floor((maxClients * a.connectionsPercent) / 100),
+      threshold: connections,
       aggregation: 'Maximum',
       window: 'PT5M',
       severity: 2,
     },
     {
       id: 'evictions',
-      title: `more than ${a.evictionsPerHour} evictions per hour`,
+      title: `more than ${a.evictionsPerHour} evictions in 60 minutes`,
       metricName: 'evictedkeys',
       threshold: a.evictionsPerHour,
       aggregation: 'Total',
@@ -58,18 +78,40 @@ export function metricRules(policy: ResolvedPolicy, maxClients: number, failover
     },
     {
       id: 'cpu',
-      title: `server load above ${a.cpuPercent}%`,
+      title: `server load above ${a.cpuPercent}% over 5 minutes`,
       metricName: 'serverLoad',
       threshold: a.cpuPercent,
       aggregation: 'Maximum',
       window: 'PT5M',
       severity: 2,
     },
+    {
+      id: 'cpu-warning',
+      title: `warning: CPU above ${a.cpuWarningPercent}% on average over 15 minutes`,
+      metricName: 'percentProcessorTime',
+      threshold: a.cpuWarningPercent,
+      aggregation: 'Average',
+      window: 'PT15M',
+      severity: 3,
+    },
   ];
+  if (missRate) {
+    const missPercent = Math.round((1 - a.hitRateMin) * 1e6) / 1e4;
+    rules.push({
+      id: 'hit-rate',
+      title: `cache hit rate below ${Math.round(a.hitRateMin * 1e6) / 1e4}% (miss rate above ${missPercent}%) on average over 15 minutes`,
+      metricName: 'cachemissrate',
+      threshold: missPercent,
+      aggregation: 'Average',
+      window: 'PT15M',
+      severity: 3,
+    });
+  }
   if (failover) {
     rules.push({
       id: 'failover',
-      title: 'a failover happened (replication to the replica was broken)',
+      title:
+        'a failover happened (replication to the replica was broken): more than 0 failover errors over 5 minutes',
       metricName: 'errors',
       threshold: 0,
       aggregation: 'Maximum',
@@ -87,6 +129,8 @@ export interface MetricAlertsArgs {
   scope: pulumi.Input<string>;
   maxClients: number;
   failover: boolean;
+  /** The cache reports `cachemissrate` (Azure Cache for Redis). @default false */
+  missRate?: boolean;
   actionGroupId?: string;
   tags: Record<string, string>;
   transform?: Transform<monitor.MetricAlertArgs>;
@@ -124,7 +168,7 @@ export function createMetricAlerts(
   parent: pulumi.Resource,
 ): monitor.MetricAlert[] {
   const groupId = actionGroup(name, args, parent);
-  return metricRules(args.policy, args.maxClients, args.failover).map((rule) => {
+  return metricRules(args.policy, args.maxClients, args.failover, args.missRate).map((rule) => {
     const alertArgs: monitor.MetricAlertArgs = {
       ruleName: `${args.policy.name}-redis-${rule.id}`,
       resourceGroupName: args.resourceGroupName,

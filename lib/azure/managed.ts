@@ -228,7 +228,7 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
 
     if (policy.alerts.enabled) {
       this.notes.push(
-        'Managed Redis replicates inside the service and publishes no replication-lag metric: alerts cover memory, clients, evictions and server load.',
+        'Managed Redis replicates inside the service and publishes no replication-lag metric, reports cache hits and misses only as counts (no hit-rate alert) and latency only as an average (no p95 alert): alerts cover memory, clients, evictions, server load and CPU.',
       );
       createMetricAlerts(
         name,

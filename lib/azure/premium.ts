@@ -312,6 +312,7 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
           scope: cache.id,
           maxClients: (choice.maxConnectionsPerShard ?? plan.connections.maxclients) * choice.shards,
           failover: choice.replicasPerShard > 0,
+          missRate: true,
           actionGroupId: target.actionGroupId,
           tags,
           transform: t.metricAlert,

@@ -124,13 +124,7 @@ export function awsEvidence(
   const subnetGroups = ofType(t, 'AWS::ElastiCache::SubnetGroup');
   const subnets = (subnetGroups[0]?.Properties?.SubnetIds as unknown[] | undefined)?.length ?? 0;
   const replicas = Number(p.ReplicasPerNodeGroup ?? Number(p.NumCacheClusters ?? 1) - 1);
-  // Alarms name their metric directly or inside metric math (Metrics[].MetricStat.Metric.MetricName).
-  const metrics = ofType(t, 'AWS::CloudWatch::Alarm')
-    .filter((a) => ((a.Properties?.AlarmActions as unknown[]) ?? []).length > 0)
-    .flatMap((a) => [...JSON.stringify(a.Properties).matchAll(/"MetricName":"([^"]+)"/g)].map((m) => m[1]));
-  const wanted = ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections'];
-  if (policy.availability.replicasPerShard > 0) wanted.push('ReplicationLag');
-  const missing = wanted.filter((m) => !metrics.includes(m));
+  const alertCheck = alarmEvidence(t, policy);
   const retention = Number(p.SnapshotRetentionLimit ?? 0);
   return {
     tls: tlsEvidence(p),
@@ -159,18 +153,72 @@ export function awsEvidence(
     'maintenance-window': p.PreferredMaintenanceWindow
       ? pass(`PreferredMaintenanceWindow=${String(p.PreferredMaintenanceWindow)}`)
       : fail('no PreferredMaintenanceWindow'),
-    alerts:
-      missing.length === 0
-        ? pass(
-            `CloudWatch alarms with actions on ${wanted.join(', ')}${policy.availability.replicasPerShard > 0 ? '' : ' (no replicas: no replication lag to watch)'}`,
-          )
-        : fail(`no alarm with an action on ${missing.join(', ')}`),
+    alerts: alertCheck,
     'deletion-protection': check(
       ['Retain', 'Snapshot'].includes(rg.DeletionPolicy ?? '') &&
         ['Retain', 'Snapshot'].includes(rg.UpdateReplacePolicy ?? ''),
       `DeletionPolicy=${rg.DeletionPolicy ?? 'Delete'}, UpdateReplacePolicy=${rg.UpdateReplacePolicy ?? 'Delete'}`,
     ),
   };
+}
+
+const refOf = (v: unknown): string | undefined =>
+  v && typeof v === 'object' && 'Ref' in v ? String((v as { Ref: unknown }).Ref) : undefined;
+
+/**
+ * Whether an alarm action reaches a person. A topic of this template counts only with a subscription
+ * (an AWS::SNS::Subscription on it, or an inline one): an unsubscribed topic collects alarms nobody
+ * reads. Any other action (an ARN given as text, a parameter, an import) was named explicitly by
+ * whoever deploys, so it counts.
+ */
+function actionNotifies(t: CfnTemplate): (action: unknown) => boolean {
+  const resources = t.Resources ?? {};
+  const topics = new Set(Object.keys(resources).filter((k) => resources[k].Type === 'AWS::SNS::Topic'));
+  const subscribed = new Set(
+    ofType(t, 'AWS::SNS::Subscription')
+      .map((s) => refOf(s.Properties?.TopicArn))
+      .filter((r): r is string => !!r),
+  );
+  for (const id of topics) {
+    if (((resources[id].Properties?.Subscription as unknown[]) ?? []).length > 0) subscribed.add(id);
+  }
+  return (action) => {
+    const ref = refOf(action);
+    if (ref && topics.has(ref)) return subscribed.has(ref);
+    return (
+      !!ref ||
+      (typeof action === 'string' && action.startsWith('arn:')) ||
+      (!!action && typeof action === 'object')
+    );
+  };
+}
+
+/**
+ * The alarms on memory, evictions, connections (and replication lag with replicas) that notify someone.
+ * Alarms name their metric directly or inside metric math (Metrics[].MetricStat.Metric.MetricName).
+ */
+function alarmEvidence(t: CfnTemplate, policy: ResolvedPolicy): Evidence {
+  const notifies = actionNotifies(t);
+  const alarms = ofType(t, 'AWS::CloudWatch::Alarm');
+  const metricsOf = (a: CfnResource) =>
+    [...JSON.stringify(a.Properties).matchAll(/"MetricName":"([^"]+)"/g)].map((m) => m[1]);
+  const actions = (a: CfnResource) => (a.Properties?.AlarmActions as unknown[] | undefined) ?? [];
+  const heard = alarms.filter((a) => actions(a).some(notifies)).flatMap(metricsOf);
+  const any = alarms.flatMap(metricsOf);
+  const wanted = ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections'];
+  if (policy.availability.replicasPerShard > 0) wanted.push('ReplicationLag');
+  const missing = wanted.filter((m) => !heard.includes(m));
+  if (missing.length === 0) {
+    return pass(
+      `CloudWatch alarms notifying a subscribed or given SNS topic on ${wanted.join(', ')}${policy.availability.replicasPerShard > 0 ? '' : ' (no replicas: no replication lag to watch)'}`,
+    );
+  }
+  const silent = missing.filter((m) => any.includes(m));
+  return fail(
+    silent.length
+      ? `alarms on ${silent.join(', ')} notify nobody: their SNS topic has no subscription (set alerts.email, or turn alerts off: alerts.enabled false, with an alerts waiver in production)${silent.length < missing.length ? `; no alarm at all on ${missing.filter((m) => !silent.includes(m)).join(', ')}` : ''}`
+      : `no alarm with an action on ${missing.join(', ')}`,
+  );
 }
 
 /**

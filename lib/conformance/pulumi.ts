@@ -22,32 +22,29 @@ const json = (v: unknown) => JSON.stringify(v ?? null);
 
 /**
  * `wanted` maps each signal to a pattern its alert must contain, or to a string saying why the platform
- * has none. When the policy names an alert email, only alerts that notify someone count (`notifies`):
- * an alert with no notification channel or action group, or a disabled one, fires into the void.
- * Without an email the alerts show in the provider's console only, and the detail says so.
+ * has none. Only alerts that notify someone count (`notifies`): an alert with no notification channel
+ * or action group, or a disabled one, fires into the void, so it fails the cell whatever the profile
+ * (turn alerts off, with a waiver in production, to go without). `destination` says how to add one.
  */
 function alertEvidence(
   alerts: PreviewResource[],
   wanted: Record<string, RegExp | string>,
   notifies: (a: PreviewResource) => boolean,
-  policy: ResolvedPolicy,
+  destination: string,
 ): Evidence {
   const silent = alerts.filter((a) => !notifies(a)).map((a) => a.name);
-  const mustNotify = !!policy.alerts.email;
-  if (mustNotify) alerts = alerts.filter(notifies);
-  const text = alerts.map((a) => json(a.inputs)).join('\n');
+  const heard = alerts.filter(notifies);
+  const text = heard.map((a) => json(a.inputs)).join('\n');
   const entries = Object.entries(wanted);
   const missing = entries.filter(([, re]) => re instanceof RegExp && !re.test(text)).map(([k]) => k);
   const notes = entries.filter(([, re]) => typeof re === 'string').map(([k, why]) => `${k}: ${String(why)}`);
   const covered = entries.filter(([, re]) => re instanceof RegExp).map(([k]) => k);
-  if (!mustNotify && silent.length)
-    notes.push('no notification target (the policy has no alerts.email): they show in the console only');
   return missing.length === 0
     ? pass(
-        `${alerts.length} alert(s) covering ${covered.join(', ')}${notes.length ? `; ${notes.join('; ')}` : ''}`,
+        `${heard.length} alert(s) that notify someone, covering ${covered.join(', ')}${notes.length ? `; ${notes.join('; ')}` : ''}`,
       )
     : fail(
-        `no alert on ${missing.join(', ')}${mustNotify && silent.length ? ` that notifies ${String(policy.alerts.email)} (${silent.join(', ')} notify nobody or are disabled)` : ''}`,
+        `no alert that notifies anyone on ${missing.join(', ')}${silent.length ? ` (${silent.length} alert(s) have no destination or are disabled: ${destination})` : ''}`,
       );
 }
 
@@ -79,7 +76,7 @@ export function gcpEvidence(d: PreviewDocument, policy: ResolvedPolicy): TargetE
       replication: policy.availability.replicasPerShard > 0 ? /replication\// : NO_REPLICAS,
     },
     gcpNotifies,
-    policy,
+    'set alerts.email or targets.gcp.alertNotificationChannels',
   );
   const [instance] = find(d, 'gcp:redis/instance:Instance');
   if (instance) {
@@ -165,7 +162,7 @@ export function gcpEvidence(d: PreviewDocument, policy: ResolvedPolicy): TargetE
   };
 }
 
-function azureAlerts(d: PreviewDocument, replication: RegExp | string, policy: ResolvedPolicy): Evidence {
+function azureAlerts(d: PreviewDocument, replication: RegExp | string): Evidence {
   return alertEvidence(
     find(d, 'azure-native:monitor:MetricAlert'),
     {
@@ -175,7 +172,7 @@ function azureAlerts(d: PreviewDocument, replication: RegExp | string, policy: R
       replication,
     },
     azureNotifies,
-    policy,
+    'set alerts.email or targets.azure.actionGroupId',
   );
 }
 
@@ -289,7 +286,7 @@ export function azurePremiumEvidence(d: PreviewDocument, policy: ResolvedPolicy)
       find(d, 'azure-native:redis:PatchSchedule').length > 0,
       'patch schedule resource',
     ),
-    alerts: azureAlerts(d, /Failover|replication/i, policy),
+    alerts: azureAlerts(d, /Failover|replication/i),
     'deletion-protection': azureLock(d, c.name, c.resourceGroupName),
   };
 }
@@ -340,7 +337,6 @@ export function azureManagedEvidence(d: PreviewDocument, policy: ResolvedPolicy)
     alerts: azureAlerts(
       d,
       'replication is internal to Azure Managed Redis and exposes no replication metric',
-      policy,
     ),
     'deletion-protection': azureLock(d, c.clusterName, c.resourceGroupName),
   };

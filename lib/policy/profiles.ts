@@ -71,6 +71,9 @@ const common: Defaults = {
     enabled: true,
     memoryPercent: 90,
     cpuPercent: 80,
+    // Guide 002 "CloudWatch Monitoring": CPUUtilization < 70%, CacheHits / (CacheHits + CacheMisses) > 0.8.
+    cpuWarningPercent: 70,
+    hitRateMin: 0.8,
     connectionsPercent: 80,
     evictionsPerHour: 1000,
     replicationLagSeconds: 1,

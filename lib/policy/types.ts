@@ -70,7 +70,12 @@ export interface ResolvedPolicy {
     enabled: boolean;
     email?: string;
     memoryPercent: number;
+    /** Engine-thread CPU (EngineCPUUtilization, serverLoad), percent: the critical CPU alert. */
     cpuPercent: number;
+    /** Host or process CPU, percent: the guide's "CPUUtilization < 70%" warning. */
+    cpuWarningPercent: number;
+    /** Lowest acceptable keyspace hit rate, 0..1 (guide: hits / (hits + misses) > 0.8). */
+    hitRateMin: number;
     connectionsPercent: number;
     evictionsPerHour: number;
     replicationLagSeconds: number;

@@ -10,6 +10,7 @@ import { awsCatalog } from '../catalog';
 import { connectionContract, type ConnectionContract } from '../contract';
 import type { Deployment } from '../deployment';
 import type { ResolvedPolicy } from '../policy/types';
+import { alarmThresholdsFor } from '../aws/alarms';
 import { rbacUsers, USER_SECRET_PASSWORD_KEY } from '../aws/rbac';
 import { AUTH_TOKEN_JSON_KEY } from '../aws/auth-token';
 import { RedisContractOutputs } from '../aws/contract-outputs';
@@ -274,16 +275,7 @@ function resolveAwsProps(
       autoMinorVersionUpgrade: true,
       maxmemoryPolicy: policy.keyspace.evictionPolicy,
       keyspaceNotifications: policy.keyspace.keyspaceNotifications || undefined,
-      alarms: policy.alerts.enabled
-        ? {
-            cpuPercent: policy.alerts.cpuPercent,
-            memoryPercent: policy.alerts.memoryPercent,
-            evictionsPerHour: policy.alerts.evictionsPerHour,
-            maxClients: plan.connections.maxclients,
-            connectionsPercent: policy.alerts.connectionsPercent,
-            replicationLagSeconds: policy.alerts.replicationLagSeconds,
-          }
-        : undefined,
+      alarms: alarmThresholdsFor(policy, plan),
       alarmEmail: policy.alerts.email,
       deletionProtection: policy.availability.deletionProtection,
     },

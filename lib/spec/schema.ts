@@ -269,6 +269,18 @@ export const alertsSchema = z
     email: z.string().email().optional(),
     memoryPercent: z.number().min(1).max(100).optional(),
     cpuPercent: z.number().min(1).max(100).optional(),
+    cpuWarningPercent: z
+      .number()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Host/process CPU warning, percent. @default 70 (guide: CPUUtilization < 70%)'),
+    hitRateMin: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('Alert when the keyspace hit rate falls below this ratio. @default 0.8'),
     connectionsPercent: z.number().min(1).max(100).optional(),
     evictionsPerHour: z.number().min(0).optional(),
     replicationLagSeconds: z.number().min(0).optional(),

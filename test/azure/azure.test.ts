@@ -70,16 +70,33 @@ describe('settings', () => {
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/,
     );
   });
-  test('metric rules: memory, clients share, evictions, load, and failover only with replicas', () => {
-    const rules = metricRules(prod.policy, 10000, true);
-    expect(rules.map((r) => [r.id, r.metricName, r.threshold])).toEqual([
-      ['memory', 'usedmemorypercentage', 90],
-      ['clients', 'connectedclients', 8000],
-      ['evictions', 'evictedkeys', 1000],
-      ['cpu', 'serverLoad', 80],
-      ['failover', 'errors', 0],
+  test('metric rules: memory, clients share, evictions, load, CPU warning, hit rate from the miss rate, failover only with replicas', () => {
+    const rules = metricRules(prod.policy, 10000, true, true);
+    expect(rules.map((r) => [r.id, r.metricName, r.threshold, r.window])).toEqual([
+      ['memory', 'usedmemorypercentage', 90, 'PT5M'],
+      ['clients', 'connectedclients', 8000, 'PT5M'],
+      ['evictions', 'evictedkeys', 1000, 'PT1H'],
+      ['cpu', 'serverLoad', 80, 'PT5M'],
+      ['cpu-warning', 'percentProcessorTime', 70, 'PT15M'],
+      ['hit-rate', 'cachemissrate', 20, 'PT15M'],
+      ['failover', 'errors', 0, 'PT5M'],
     ]);
     expect(metricRules(prod.policy, 10000, false).map((r) => r.id)).not.toContain('failover');
+    // Managed Redis has no miss-rate metric: no hit-rate rule there.
+    expect(metricRules(prod.policy, 10000, false).map((r) => r.id)).not.toContain('hit-rate');
+  });
+  test('spec overrides of the CPU warning and the hit-rate floor reach the rules', () => {
+    const d = fromSpec(
+      validateSpec({
+        name: 'ovr2',
+        profile: 'production',
+        workload: { datasetGb: 1 },
+        alerts: { cpuWarningPercent: 55, hitRateMin: 0.95 },
+      }),
+    );
+    const rules = metricRules(d.policy, 100, false, true);
+    expect(rules.find((r) => r.id === 'cpu-warning')?.threshold).toBe(55);
+    expect(rules.find((r) => r.id === 'hit-rate')?.threshold).toBe(5);
   });
 });
 

@@ -104,6 +104,40 @@ describe('AWS template checker', () => {
     expect(failing(awsEvidence(t, policy))).toEqual([invariant]);
   });
 
+  describe('alarms count only when they notify someone', () => {
+    type Template = ReturnType<typeof awsTemplate>;
+    const resources = (t: Template) =>
+      t.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const alarmsOf = (t: Template) =>
+      Object.values(resources(t)).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    test('bad: the topic has no subscription (alerts.email unset, no topic given)', () => {
+      const t = clone(awsTemplate());
+      delete resources(t).TopicSubscription;
+      const e = awsEvidence(t, policy).alerts;
+      expect(e.status).toBe('fail');
+      expect(e.detail).toMatch(/notify nobody: their SNS topic has no subscription \(set alerts\.email/);
+    });
+    test('bad: a subscription to another topic does not count', () => {
+      const t = clone(awsTemplate());
+      resources(t).Other2Topic = { Type: 'AWS::SNS::Topic', Properties: {} };
+      resources(t).TopicSubscription.Properties.TopicArn = { Ref: 'Other2Topic' };
+      expect(awsEvidence(t, policy).alerts.status).toBe('fail');
+    });
+    test('unusual but valid: an inline subscription on the topic counts', () => {
+      const t = clone(awsTemplate());
+      delete resources(t).TopicSubscription;
+      resources(t).Topic.Properties.Subscription = [{ Protocol: 'email', Endpoint: 'x1@example.com' }];
+      expect(awsEvidence(t, policy).alerts.status).toBe('pass');
+    });
+    test('unusual but valid: an explicitly given topic ARN (no topic in the template) counts', () => {
+      const t = clone(awsTemplate());
+      delete resources(t).TopicSubscription;
+      delete resources(t).Topic;
+      for (const a of alarmsOf(t)) a.Properties.AlarmActions = ['arn:aws:sns:us-east-1:123456789012:pager-2'];
+      expect(awsEvidence(t, policy).alerts.status).toBe('pass');
+    });
+  });
+
   test('no replication group at all fails everything', () => {
     expect(failing(awsEvidence({ Resources: {} }, policy))).toHaveLength(9);
   });

@@ -101,6 +101,11 @@ export function awsTemplate() {
           },
         ]),
       ),
+      Topic: { Type: 'AWS::SNS::Topic', Properties: {} },
+      TopicSubscription: {
+        Type: 'AWS::SNS::Subscription',
+        Properties: { TopicArn: { Ref: 'Topic' }, Protocol: 'email', Endpoint: 'ops@example.com' },
+      },
       ...Object.fromEntries(
         ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections', 'ReplicationLag'].map((m) => [
           `Alarm${m}`,

@@ -64,7 +64,9 @@ describe('alerts count only when they notify someone', () => {
     evictions.enabled = false;
     const e = gcpEvidence(d, withEmail).alerts;
     expect(e.status).toBe('fail');
-    expect(e.detail).toMatch(/no alert on memory, evictions that notifies noc@example\.com/);
+    expect(e.detail).toMatch(
+      /no alert that notifies anyone on memory, evictions \(2 alert\(s\) have no destination/,
+    );
   });
   test('Azure: with an alert email, a metric alert without an action group does not count', () => {
     for (const [preview, read] of [
@@ -80,14 +82,16 @@ describe('alerts count only when they notify someone', () => {
       });
     }
   });
-  test('without an alert email the alerts pass and the detail says they reach the console only', () => {
+  test('alerts without a destination fail with or without an alert email, naming the fix', () => {
     const d = gcpPreview() as PreviewDocument;
     for (const a of inputsOf(d, 'gcp:monitoring/alertPolicy:AlertPolicy')) a.notificationChannels = [];
-    expect(gcpEvidence(d, policy).alerts).toMatchObject({
-      status: 'pass',
-      detail: expect.stringMatching(/console only/),
-    });
-    expect(gcpEvidence(gcpPreview() as PreviewDocument, withEmail).alerts.status).toBe('pass');
+    for (const p of [policy, withEmail]) {
+      expect(gcpEvidence(d, p).alerts).toMatchObject({
+        status: 'fail',
+        detail: expect.stringMatching(/alerts\.email or targets\.gcp\.alertNotificationChannels/),
+      });
+    }
+    expect(gcpEvidence(gcpPreview() as PreviewDocument, policy).alerts.status).toBe('pass');
   });
 });
 

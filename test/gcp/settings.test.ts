@@ -179,19 +179,24 @@ describe('cluster', () => {
 describe('alert rules', () => {
   test('instance: memory ratio, clients as a share of maxclients, evictions per hour, replica lag', () => {
     const rules = alertRules('instance', prod.policy, 65000, true);
-    expect(rules.map((r) => [r.id, r.threshold])).toEqual([
-      ['memory', 0.9],
-      ['clients', 52000],
-      ['evictions', 1000],
-      ['replication', 1],
+    expect(rules.map((r) => [r.id, r.threshold, r.comparison ?? 'COMPARISON_GT'])).toEqual([
+      ['memory', 0.9, 'COMPARISON_GT'],
+      ['clients', 52000, 'COMPARISON_GT'],
+      ['evictions', 1000, 'COMPARISON_GT'],
+      ['cpu-warning', 0.7, 'COMPARISON_GT'],
+      ['hit-rate', 0.8, 'COMPARISON_LT'],
+      ['replication', 1, 'COMPARISON_GT'],
     ]);
+    expect(rules.find((r) => r.id === 'hit-rate')!.metric).toBe('redis.googleapis.com/stats/cache_hit_ratio');
     expect(rules.find((r) => r.id === 'replication')!.metric).toBe(
       'redis.googleapis.com/replication/master/slaves/lag',
     );
   });
   test('cluster metrics; no replication rule without replicas', () => {
     const rules = alertRules('cluster', prod.policy, 1000, false);
-    expect(rules.map((r) => r.id)).toEqual(['memory', 'clients', 'evictions']);
+    // The cluster documents no hit-ratio metric: CPU warning only.
+    expect(rules.map((r) => r.id)).toEqual(['memory', 'clients', 'evictions', 'cpu-warning']);
+    expect(rules[3].metric).toBe('redis.googleapis.com/cluster/cpu/maximum_utilization');
     expect(rules[0].metric).toBe('redis.googleapis.com/cluster/memory/maximum_utilization');
   });
 });

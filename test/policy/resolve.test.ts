@@ -51,6 +51,32 @@ describe('profile defaults', () => {
   });
 });
 
+describe('alert thresholds', () => {
+  test("production defaults are the guides' (CPU warning 70%, hit rate 0.8, p95 100 ms, lag 1 s)", () => {
+    expect(resolve({}).alerts).toMatchObject({
+      cpuPercent: 80,
+      cpuWarningPercent: 70,
+      hitRateMin: 0.8,
+      latencyP95Ms: 100,
+      memoryPercent: 90,
+      evictionsPerHour: 1000,
+      replicationLagSeconds: 1,
+    });
+  });
+  test('the spec overrides each threshold', () => {
+    expect(resolve({ alerts: { cpuWarningPercent: 65, hitRateMin: 0.95 } }).alerts).toMatchObject({
+      cpuWarningPercent: 65,
+      hitRateMin: 0.95,
+    });
+  });
+  test.each([
+    [{ hitRateMin: 80 }, 'alerts.hitRateMin'],
+    [{ cpuWarningPercent: 0 }, 'alerts.cpuWarningPercent'],
+  ])('an out-of-range threshold names its field: %j', (alerts, field) => {
+    expect(errorOf(() => resolve({ alerts })).message).toContain(field);
+  });
+});
+
 describe('waivers', () => {
   test('production with TLS off and no waiver names the TLS field', () => {
     const e = errorOf(() => resolve({ security: { tls: false } }));
