@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { diffArtifacts } from '../../lib/diff';
 import { materializeSpec, readArtifacts, synthLocal } from '../../lib/diff/artifacts';
-import { loadDeployment } from '../../lib/deployment';
+import { loadPatched } from '../k8s/patched-bitnami';
 import { ROOT } from './corpus';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-diff-artifacts-'));
@@ -12,7 +12,9 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 test('a dist folder is read back with its name and profile, and equals itself', () => {
   const dir = path.join(work, 'app-cache');
-  synthLocal(loadDeployment(path.join(ROOT, 'examples/default.yaml')), dir);
+  // The production example runs OpsTree only; the patched-image fixture puts Bitnami back so both
+  // Kubernetes flavors' files are read back.
+  synthLocal(loadPatched(path.join(ROOT, 'examples/default.yaml')), dir);
   const set = readArtifacts(dir);
   expect(set).toMatchObject({ name: 'app-cache', profile: 'production' });
   expect(set.aws?.file).toBe('aws/app-cache-elasticache.template.json');

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthArtifactSets, type ArtifactSet } from '../../lib/diff/artifacts';
 import { diffArtifacts } from '../../lib/diff';
+import { cfnBehavior } from '../../lib/diff/rules';
 import { CASES, specText } from './corpus';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-diff-corpus-'));
@@ -22,8 +23,8 @@ const fileFor = (text: string) => {
 };
 const pairs = CASES.map((c) => ({
   c,
-  from: fileFor(specText(c.example, c.from)),
-  to: fileFor(specText(c.example, c.to)),
+  from: fileFor(specText(c.example, c.from, true)),
+  to: fileFor(specText(c.example, c.to, true)),
 }));
 let sets: Map<string, ArtifactSet>;
 
@@ -37,6 +38,17 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+test('every AWS resource type the corpus synthesizes has its CloudFormation update behaviour', () => {
+  // A type missing from cfn-update-behavior.json would be classified as an in-place update whatever
+  // the registry says (add it to CFN_TYPES in lib/diff/gen-cfn-update-behavior.ts and regenerate).
+  const types = new Set(
+    [...sets.values()].flatMap((s) => Object.values(s.aws?.template.Resources ?? {}).map((r) => r.Type)),
+  );
+  expect(types.size).toBeGreaterThan(5);
+  expect([...types].filter((t) => cfnBehavior(t, '(any)') === 'unknown')).toEqual([]);
+  expect(cfnBehavior('AWS::ElastiCache::NoSuchType', 'UserId')).toBe('unknown');
+});
 
 test('the corpus has at least 20 spec changes', () => {
   expect(CASES.filter((c) => c.name !== 'no change').length).toBeGreaterThanOrEqual(20);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ChangeClass, DiffPlatform } from '../../lib/diff/types';
+import { withPatchedBitnami } from '../k8s/patched-bitnami';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -139,9 +140,12 @@ export const CASES: CorpusCase[] = [
       'azure-managed': 'none',
       opstree: 'none',
       bitnami: 'none',
-      'self-hosted': 'none',
+      // install.sh names engineVersion in its redis-server version check; re-running it is enough
+      // (the configs are the same for every 7.x).
+      'self-hosted': 'in-place',
     },
-    cites: ['elasticache-versions', 'memorystore-upgrade'],
+    cites: ['elasticache-versions', 'memorystore-upgrade', 'redis-iac-layout'],
+    rows: [{ platform: 'self-hosted', property: '(file)', class: 'in-place' }],
   },
   {
     name: 'redis -> valkey',
@@ -150,9 +154,13 @@ export const CASES: CorpusCase[] = [
       s.engine = 'valkey';
       s.engineVersion = '8.0';
     },
-    expect: { aws: 'replacement', gcp: 'none', opstree: 'none', 'self-hosted': 'none' },
-    cites: ['cfn-registry'],
-    rows: [{ platform: 'aws', property: 'Engine', class: 'replacement' }],
+    // Self-hosted: only install.sh's version check names the engine version (in-place: re-run it).
+    expect: { aws: 'replacement', gcp: 'none', opstree: 'none', 'self-hosted': 'in-place' },
+    cites: ['cfn-registry', 'redis-iac-layout'],
+    rows: [
+      { platform: 'aws', property: 'Engine', class: 'replacement' },
+      { platform: 'self-hosted', property: '(file)', class: 'in-place' },
+    ],
   },
   {
     name: 'major downgrade (valkey 8.0 -> 7.2)',
@@ -264,6 +272,11 @@ export const CASES: CorpusCase[] = [
       'self-hosted': 'replacement',
     },
     cites: ['cfn-registry', 'pulumi-urn', 'k8s-statefulset', 'bitnami-chart', 'redis-iac-layout'],
+    // The RBAC users and user group take their ids from the name; the registry marks both create-only.
+    rows: [
+      { platform: 'aws', property: 'UserId', class: 'replacement' },
+      { platform: 'aws', property: 'UserGroupId', class: 'replacement' },
+    ],
     mentions: [
       { platform: 'gcp', text: 'pulumi state unprotect' },
       { platform: 'azure-managed', text: 'retainOnDelete leaves the old cache running' },
@@ -341,8 +354,14 @@ export const CASES: CorpusCase[] = [
   },
 ];
 
-export function specText(example: string, edit?: Edit): string {
-  const s = parse(fs.readFileSync(path.join(ROOT, 'examples', example), 'utf8')) as Spec;
+/**
+ * The example's YAML after `edit`. With `bitnami`, a production example gets the Bitnami flavor back
+ * with the patched-image fixture (test/k8s/patched-bitnami.ts): production refuses the default Bitnami
+ * images, so the examples run OpsTree only, and the corpus still needs every platform's class.
+ */
+export function specText(example: string, edit?: Edit, bitnami = false): string {
+  const raw = fs.readFileSync(path.join(ROOT, 'examples', example), 'utf8');
+  const s = parse(bitnami ? withPatchedBitnami(raw) : raw) as Spec;
   edit?.(s);
   return stringify(s);
 }
