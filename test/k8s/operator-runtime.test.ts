@@ -213,6 +213,9 @@ withRedis('OpsTree additionalRedisConfig on the config the image entrypoint writ
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opstree-conf-'));
   });
   afterAll(async () => {
+    // The test may have failed (or timed out) after redis-server daemonized but before it read the PID.
+    const pidFile = path.join(dir, 'redis.pid');
+    if (!pid && fs.existsSync(pidFile)) pid = Number(fs.readFileSync(pidFile, 'utf8').trim()) || undefined;
     if (pid && alive(pid)) {
       process.kill(pid, 'SIGTERM');
       for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);
@@ -311,6 +314,9 @@ withRedis('TLS reload script on a real redis-server', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-reload-'));
   });
   afterAll(async () => {
+    // The test may have failed (or timed out) after redis-server daemonized but before it read the PID.
+    const pidFile = path.join(dir, 'redis.pid');
+    if (!pid && fs.existsSync(pidFile)) pid = Number(fs.readFileSync(pidFile, 'utf8').trim()) || undefined;
     if (pid && alive(pid)) {
       process.kill(pid, 'SIGTERM');
       for (let i = 0; i < 100 && alive(pid); i++) await sleep(50);

@@ -7,7 +7,9 @@
  * later, so a SIGKILL test passes with `appendfsync no` too.
  *
  * Method (a power cut for one disk): the node's data dir is an ext4 image on a loop device, mounted
- * in a private mount namespace (`unshare -m`; Redis runs in it through `nsenter`), with commit=60.
+ * in a private mount namespace (`unshare -m`), with commit=60, owned by the Redis account like the
+ * data dir install.sh made; the rendered start.sh runs in that namespace (`nsenter`) and starts Redis
+ * the product's way (as the Redis account, clean environment, config from <confDir>/nodes/).
  * At the crash the whole Redis process group is SIGKILLed and the image FILE is copied: the copy
  * holds only what reached the device (what Redis fsynced, plus what the kernel happened to write
  * back; its dirty pages expire after 30 s), not the ext4 page cache of the still-mounted disk.
@@ -43,8 +45,12 @@ class PrivateDisk {
     private readonly holder: ChildProcess,
   ) {}
 
-  /** Mounts `image` at `mountPoint` in a new mount namespace held by a sleeping process. */
+  /**
+   * Mounts `image` at `mountPoint` in a new mount namespace held by a sleeping process; the mounted
+   * root gets the owner of the directory it covers (the Redis account's data dir) and mode 700.
+   */
   static async mount(image: string, mountPoint: string): Promise<PrivateDisk> {
+    const { uid, gid } = fs.statSync(mountPoint);
     const holder = spawn(
       'unshare',
       [
@@ -53,10 +59,11 @@ class PrivateDisk {
         'private',
         'sh',
         '-c',
-        'mount -o loop,commit=60 "$1" "$2" && chmod 700 "$2" && echo mounted && exec sleep 600',
+        'mount -o loop,commit=60 "$1" "$2" && chown "$3" "$2" && chmod 700 "$2" && echo mounted && exec sleep 600',
         'sh',
         image,
         mountPoint,
+        `${uid}:${gid}`,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -76,13 +83,27 @@ class PrivateDisk {
 
   /** Runs a command inside the namespace. */
   exec(cmd: string, args: string[]) {
-    return run('nsenter', ['-t', String(this.holder.pid), '-m', '--', cmd, ...args], { timeout: 30_000 });
+    return run('nsenter', ['-t', String(this.holder.pid), '-m', '--', cmd, ...args], { timeout: 60_000 });
+  }
+
+  /** True until close(). */
+  get open(): boolean {
+    return this.holder.exitCode === null && this.holder.signalCode === null;
+  }
+
+  /** PIDs in the pidfiles of `env`'s nodes on this disk (started, whether or not they answered). */
+  pids(env: Env): number[] {
+    return env.layout.nodes
+      .map((n) => this.seen(path.join(n.dataDir, 'redis.pid')))
+      .filter((f) => fs.existsSync(f))
+      .map((f) => Number(fs.readFileSync(f, 'utf8').trim()))
+      .filter((pid) => pid > 0);
   }
 
   /** Ends the namespace; the kernel detaches the mount with it. */
   async close(): Promise<void> {
     const h = this.holder;
-    if (h.exitCode !== null || h.signalCode !== null) return;
+    if (!this.open) return;
     const exited = new Promise((r) => h.once('exit', r));
     h.kill('SIGKILL');
     await exited;
@@ -95,6 +116,8 @@ suite('self-hosted persistence from the rendered config (real redis-server)', ()
   const pids: number[] = [];
 
   afterAll(async () => {
+    // A node start.sh launched but this test never saw answer (it failed on the way) is still found.
+    for (const d of disks) if (d.open) pids.push(...d.pids(env));
     for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
     for (const pid of pids)
       await waitFor(`pid ${pid} to exit`, 5000, async () => (alive(pid) ? undefined : true));
@@ -102,15 +125,22 @@ suite('self-hosted persistence from the rendered config (real redis-server)', ()
     await env.stop();
   });
 
-  /** Starts the node from its installed config inside `disk`'s namespace; returns its PID. */
+  /**
+   * Starts the node with the rendered start.sh inside `disk`'s namespace (as the Redis account, from
+   * its installed config in <confDir>/nodes/); returns its PID.
+   */
   async function startOn(disk: PrivateDisk, port: number): Promise<number> {
     const node = env.layout.nodes.find((n) => n.port === port)!;
-    await disk.exec('redis-server', [path.join(env.layout.confDir, node.conf), '--daemonize', 'yes']);
+    try {
+      await disk.exec('bash', [path.join(env.distDir, 'start.sh')]);
+    } finally {
+      pids.push(...disk.pids(env));
+    }
     const pidFile = disk.seen(path.join(node.dataDir, 'redis.pid'));
     const pid = await waitFor(`node ${port} to start on ${disk.image}`, 10_000, async () =>
       fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) || undefined : undefined,
     );
-    pids.push(pid);
+    if (!pids.includes(pid)) pids.push(pid);
     await waitFor(`node ${port} to answer`, 10_000, async () => {
       const c = await env.connected(port, 'admin');
       const ok = (await c.ping()) === 'PONG';

@@ -339,7 +339,12 @@ describe('host names and engine versions', () => {
     expect(v62.policy.engineVersion).toBe('6.2');
     expect(file(v62, 'redis-6380.conf')).not.toMatch(/appenddirname/);
     expect(file(deployment(PROD), 'redis-6380.conf')).toMatch(/^appenddirname appendonlydir$/m);
-    const v60 = deployment(PROD.replace('engineVersion: "7.1"', 'engineVersion: "6.0"'));
+    // The policy refuses 6.0 for every target that does not offer it, self-hosted among them ...
+    expect(() => deployment(PROD.replace('engineVersion: "7.1"', 'engineVersion: "6.0"'))).toThrow(
+      /engineVersion: got "6.0"; redis 6.0 is not offered by self-hosted.*self-hosted accepts redis 6\.2 to/,
+    );
+    // ... and the renderer keeps its own guard for a policy built some other way.
+    const v60 = { ...v62, policy: { ...v62.policy, engineVersion: '6.0' } };
     expect(() => buildSelfHosted(v60)).toThrow(
       /engineVersion: got "6.0"; self-hosted configs need Redis 6.2 or later/,
     );

@@ -38,6 +38,13 @@ test('back-to-back reservations never return the same port', async () => {
   for (const p of [...a, ...b]) expect(p >= first && p < end).toBe(true);
 });
 
+test('concurrent reservations (test.concurrent suites) never return the same port', async () => {
+  const sets = await Promise.all([1, 6, 6, 3].map((n) => reservePorts(n, TEST_WORKER)));
+  const all = sets.flat();
+  expect(all).toHaveLength(16);
+  expect(new Set(all).size).toBe(16);
+});
+
 test('a bound port, a port whose bus port is bound, and a port locked by a live process are skipped', async () => {
   const [next] = await reservePorts(1, TEST_WORKER);
   // The candidates after `next`: bind one, bind the bus port of the next, lock the third.

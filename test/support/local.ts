@@ -7,9 +7,9 @@
  * kernel's ephemeral range (32768+ on Linux, checked) so no client connection's source port takes
  * one. Every port is reserved together with its cluster bus port (+ BUS_OFFSET), and bus ports
  * (30000-32767) are never handed out as client ports, so a node's bus port can never be another
- * node's or another worker's port. A port is handed out once per process, only when it and its bus
- * port can be bound, and under a lock file (O_EXCL, holding the PID) that keeps other jest runs on
- * the same machine off it until this process exits.
+ * node's or another worker's port. A port is handed out once per process (also to calls running
+ * at the same time), only when it and its bus port can be bound, and under a lock file (O_EXCL,
+ * holding the PID) that keeps other jest runs on the same machine off it until this process exits.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -113,10 +113,11 @@ export async function reservePorts(n: number, workerId?: number): Promise<number
   const out: number[] = [];
   for (let p = first; p < end && out.length < n; p++) {
     if (handedOut.has(p)) continue;
-    if (!(await portFree(p)) || !(await portFree(p + BUS_OFFSET))) continue;
-    if (!lock(p)) continue;
+    // Claimed before the first await: calls running at once in this process (test.concurrent) would
+    // otherwise all probe the same free port, and lock() lets this process take its own lock again.
     handedOut.add(p);
-    out.push(p);
+    if ((await portFree(p)) && (await portFree(p + BUS_OFFSET)) && lock(p)) out.push(p);
+    else handedOut.delete(p);
   }
   if (out.length < n)
     throw new Error(
