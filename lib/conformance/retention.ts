@@ -97,6 +97,12 @@ function assignments(script: string): Record<string, string> {
     /^\s*([A-Za-z_][A-Za-z0-9_]*)=(?:'([^']*)'|"([^"$`]*)"|([^\s;'"$`]*))\s*$/gm,
   ))
     vars[m[1]] = m[2] ?? m[3] ?? m[4] ?? '';
+  // The relocatable scripts render each path as R_<NAME> and resolve <NAME> at run time from a flag,
+  // install.env or that default: without a flag, <NAME> is the rendered R_<NAME>.
+  for (const [k, v] of Object.entries(vars)) {
+    const name = k.slice(2);
+    if (k.startsWith('R_') && (vars[name] === undefined || vars[name] === '')) vars[name] = v;
+  }
   return vars;
 }
 

@@ -29,6 +29,7 @@ import {
   type RedisPlan,
   type RedisPolicy,
 } from './common';
+import { withDataGuard } from '../pulumi/guard';
 
 export { planRedis, type RedisPlan, type RedisPolicy, type RedisWorkload } from './common';
 
@@ -86,7 +87,8 @@ export interface AzureRedisPremiumProps extends AzureCacheProps {
  */
 export class AzureRedisPremium extends AzurePremiumRedis {
   constructor(name: string, props: AzureRedisPremiumProps, opts?: pulumi.ComponentResourceOptions) {
-    super(name, premiumArgs(name, props), opts);
+    const args = premiumArgs(name, props);
+    super(name, args, withDataGuard(args.policy, opts));
   }
 }
 
@@ -115,7 +117,8 @@ export interface AzureManagedRedisProps extends AzureCacheProps {
  */
 export class AzureManagedRedis extends ManagedBase {
   constructor(name: string, props: AzureManagedRedisProps, opts?: pulumi.ComponentResourceOptions) {
-    super(name, managedArgs(name, props), opts);
+    const args = managedArgs(name, props);
+    super(name, args, withDataGuard(args.policy, opts));
   }
 }
 

@@ -26,6 +26,7 @@ import {
   type RedisPlan,
   type RedisPolicy,
 } from './common';
+import { withDataGuard } from '../pulumi/guard';
 
 export { planRedis, type RedisPlan, type RedisPolicy, type RedisWorkload } from './common';
 
@@ -88,7 +89,8 @@ export interface MemorystoreRedisProps extends MemorystorePlacementProps {
  */
 export class MemorystoreRedis extends Memorystore {
   constructor(name: string, props: MemorystoreRedisProps, opts?: pulumi.ComponentResourceOptions) {
-    super(name, instanceArgs(name, props), opts);
+    const args = instanceArgs(name, props);
+    super(name, args, withDataGuard(args.policy, opts));
   }
 }
 
@@ -118,7 +120,8 @@ export interface MemorystoreRedisClusterProps extends MemorystorePlacementProps 
  */
 export class MemorystoreRedisCluster extends Memorystore {
   constructor(name: string, props: MemorystoreRedisClusterProps, opts?: pulumi.ComponentResourceOptions) {
-    super(name, clusterArgs(name, props), opts);
+    const args = clusterArgs(name, props);
+    super(name, args, withDataGuard(args.policy, opts));
   }
 }
 

@@ -25,7 +25,15 @@ export interface GuardedOptions {
   retainOnDelete?: boolean;
 }
 
-const applied = new Map<string, GuardedOptions>();
+/**
+ * One log per process, shared by every copy of this module (the repo's and an installed package's
+ * build/ may both be loaded by a test runner), so the preview sees what any copy applied.
+ */
+const LOG = Symbol.for('redis-iac.pulumi.data-guard-log');
+const applied: Map<string, GuardedOptions> = ((globalThis as Record<symbol, unknown>)[LOG] ??= new Map<
+  string,
+  GuardedOptions
+>()) as Map<string, GuardedOptions>;
 
 /** Options the guard set during the current program run, by `type::name`; cleared by takeGuardLog. */
 export function takeGuardLog(): Map<string, GuardedOptions> {
@@ -52,4 +60,17 @@ export function dataGuard(deletionProtection: boolean): pulumi.ResourceTransform
 export function guardedComponent(deletionProtection: boolean): pulumi.ComponentResourceOptions | undefined {
   const t = dataGuard(deletionProtection);
   return t ? { transformations: [t] } : undefined;
+}
+
+/**
+ * `opts` plus the guard when the policy asks for deletion protection: the public components apply it
+ * themselves, so a user's own program keeps production data the way the pipeline's does.
+ */
+export function withDataGuard(
+  policy: { availability: { deletionProtection: boolean } },
+  opts?: pulumi.ComponentResourceOptions,
+): pulumi.ComponentResourceOptions | undefined {
+  const guard = guardedComponent(policy.availability.deletionProtection);
+  if (!guard) return opts;
+  return { ...opts, transformations: [...(opts?.transformations ?? []), ...guard.transformations!] };
 }

@@ -18,7 +18,6 @@ import { AzureManagedRedis, AzureRedisPremium } from '../public/azure';
 import { asSpecField, specPolicy } from '../public/common';
 import { MemorystoreRedis, MemorystoreRedisCluster } from '../public/gcp';
 
-import { guardedComponent } from './guard';
 import { PULUMI_TARGETS, type PulumiTarget } from './targets';
 
 export { PULUMI_TARGETS, type PulumiTarget };
@@ -136,17 +135,16 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
     monthlyCostUsd: choice.monthlyCostUsd,
     waivers: policy.waivers.map((w) => `${w.rule}: ${w.reason}`),
   };
-  // Production caches: protect + retainOnDelete on the resources holding the data (./guard.ts).
-  const guard = guardedComponent(policy.availability.deletionProtection);
   switch (cfg.target) {
     case 'gcp': {
       const target = requireTarget(spec.targets.gcp, 'targets.gcp', 'gcp');
-      // The public components, given the spec's policy and the plan: the same resources as a user's program gets.
+      // The public components, given the spec's policy and the plan: the same resources as a user's program gets
+      // (they apply the production data guard themselves, lib/pulumi/guard.ts).
       const props = { ...target, instanceName: policy.name, policy: specPolicy(spec), sizing: plan };
       const c = asSpecFields('gcp', () =>
         choice.service === 'memorystore-cluster'
-          ? new MemorystoreRedisCluster(policy.name, props, guard)
-          : new MemorystoreRedis(policy.name, props, guard),
+          ? new MemorystoreRedisCluster(policy.name, props)
+          : new MemorystoreRedis(policy.name, props),
       );
       return {
         ...common,
@@ -174,8 +172,8 @@ function build(d: Deployment, cfg: ProgramConfig): Record<string, unknown> {
       };
       const c = asSpecFields('azure', () =>
         cfg.target === 'azure-premium'
-          ? new AzureRedisPremium(policy.name, props, guard)
-          : new AzureManagedRedis(policy.name, props, guard),
+          ? new AzureRedisPremium(policy.name, props)
+          : new AzureManagedRedis(policy.name, props),
       );
       return {
         ...common,

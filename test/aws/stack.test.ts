@@ -316,7 +316,8 @@ describe.each(EXAMPLES)('%s', (example) => {
     if (d.policy.security.auth) {
       expect(ssm).toContain(`\\"REDIS_USERNAME\\":\\"${roleModel(d.policy).app.user}\\"`);
     } else {
-      expect(ssm).not.toContain('REDIS_USERNAME');
+      // No auth: the key is published empty (the contract says "no user" explicitly).
+      expect(ssm).toContain('\\"REDIS_USERNAME\\":\\"\\"');
     }
   });
 
@@ -352,7 +353,8 @@ describe('AUTH-token mode (targets.aws.auth: token)', () => {
     expect(resourcesOf(template, 'AWS::ElastiCache::User')).toEqual([]);
     expect(resourcesOf(template, 'AWS::ElastiCache::UserGroup')).toEqual([]);
     expect(template.Outputs!.AuthTokenSecretArn).toBeDefined();
-    expect(stack.contract.REDIS_USERNAME).toBeUndefined();
+    // Token mode has no user: the key is published empty (the contract says so explicitly).
+    expect(stack.contract.REDIS_USERNAME).toBe('');
     expect(JSON.stringify(template.Outputs!.ContractRedisPasswordFrom.Value)).toContain(
       JSON.stringify(template.Outputs!.AuthTokenSecretArn.Value),
     );

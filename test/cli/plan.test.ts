@@ -42,7 +42,7 @@ test('--devices 100000 prints a SKU and monthly cost for all five platforms and 
 });
 
 test('--spec works for every example (in-process rendering of the same output)', () => {
-  for (const f of fs.readdirSync(path.join(root, 'examples'))) {
+  for (const f of fs.readdirSync(path.join(root, 'examples')).filter((n) => n.endsWith('.yaml'))) {
     const text = formatPlan(loadDeployment(path.join(root, 'examples', f)));
     for (const p of PLATFORM_IDS) expect(text).toMatch(new RegExp(`^${p}\\s`, 'm'));
   }

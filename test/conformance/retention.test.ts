@@ -15,7 +15,7 @@ import {
   pulumiRetention,
   selfHostedRetention,
 } from '../../lib/conformance/retention';
-import { loadDeployment } from '../../lib/deployment';
+import { loadPatched } from '../k8s/patched-bitnami';
 import { synthLocal } from '../../lib/diff/artifacts';
 import { previewDocument, runProgram } from '../../lib/pulumi/run';
 
@@ -32,7 +32,8 @@ const read = (sub: string) =>
   );
 
 beforeAll(async () => {
-  synthLocal(loadDeployment(path.join(ROOT, 'examples/default.yaml')), dir);
+  // Both flavors: production examples run OpsTree only (no patched Bitnami image), the fixture adds it back.
+  synthLocal(loadPatched(path.join(ROOT, 'examples/default.yaml')), dir);
   const aws = read('aws');
   template = JSON.parse(Object.values(aws)[0]) as CfnTemplate;
   k8s = read('k8s');

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis, { Cluster } from 'ioredis';
 import { parseAllDocuments } from 'yaml';
-import { loadDeployment } from '../../lib/deployment';
+import { loadPatched } from './patched-bitnami';
 import { makeContext, type Flavor } from '../../lib/k8s/context';
 import { ACL_TEMPLATE_KEY, placeholder, type PasswordRef } from '../../lib/k8s/secrets';
 import { synthKubernetes } from '../../lib/k8s/synth';
@@ -54,7 +54,8 @@ import { describeWith, redisServer } from '../support/tools';
 let root: string;
 const servers: Server[] = [];
 const passwords = Object.fromEntries(REFS.map((r) => [r, testPassword()])) as Record<PasswordRef, string>;
-const d = loadDeployment('examples/default.yaml');
+// With the Bitnami flavor back (production examples run OpsTree only: no patched Bitnami image exists).
+const d = loadPatched('examples/default.yaml');
 
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-acl-'));

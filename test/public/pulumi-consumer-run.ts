@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
+import { takeGuardLog } from '../../lib/pulumi/guard';
 import { RecordingMocks, redact } from '../../lib/pulumi/mocks';
 
 async function main(): Promise<void> {
@@ -20,7 +21,13 @@ async function main(): Promise<void> {
       : value;
   }
   await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
-  const resources = mocks.resources.map((r) => ({ type: r.type, name: r.name, inputs: redact(r.inputs) }));
+  // Resource options never reach the mocks; the data guard logs what it set (protect, retainOnDelete)
+  // in a per-process log every copy of lib/pulumi/guard shares, as the pipeline's preview reads it.
+  const options = takeGuardLog();
+  const resources = mocks.resources.map((r) => {
+    const o = options.get(`${r.type}::${r.name}`);
+    return { type: r.type, name: r.name, inputs: redact(r.inputs), ...(o ? { options: o } : {}) };
+  });
   fs.writeFileSync(out, JSON.stringify({ resources, outputs }, null, 2));
 }
 

@@ -8,7 +8,13 @@ import { planRedis } from '../../lib/public/planner';
 const GCP = { project: 'acme-prod-123', region: 'us-central1', network: 'default' };
 const SUBNET =
   '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/redis';
-const AZURE = { resourceGroup: 'rg-cache', location: 'eastus', subnetId: SUBNET };
+// appPrincipalId: production turns Azure access keys off (Entra ID) for this application identity.
+const AZURE = {
+  resourceGroup: 'rg-cache',
+  location: 'eastus',
+  subnetId: SUBNET,
+  appPrincipalId: '5b8c3e4a-7d9f-4a01-9c2d-3e4f5a6b7c83',
+};
 
 const inputsOf = (rs: RecordedResource[], type: string) => {
   const found = rs.filter((r) => r.type === type);
@@ -165,7 +171,12 @@ describe('wrong props: one error naming construct, prop, value and fix', () => {
     ],
     [
       'AzureRedisPremium subnetId',
-      () => new AzureRedisPremium('cache', { resourceGroup: 'rg', location: 'eastus' }),
+      () =>
+        new AzureRedisPremium('cache', {
+          resourceGroup: 'rg',
+          location: 'eastus',
+          appPrincipalId: AZURE.appPrincipalId,
+        }),
       /^AzureRedisPremium "cache": subnetId: got nothing .*private endpoint/,
     ],
     [

@@ -41,6 +41,8 @@ const cache = new RedisReplicationGroup(stack, 'Cache', {
   vpc,
   vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
   replicationGroupId: 'shop-cache',
+  // The production policy; alerts must reach someone (an SNS email subscription).
+  policy: { profile: 'production', alerts: { email: 'oncall@shop.example.com' } },
   sizing: planRedis({ devices: 100000 }),
 });
 cache.connections.allowDefaultPortFrom(api);
