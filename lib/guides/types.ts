@@ -124,7 +124,7 @@ export type Recommendation = z.infer<typeof recommendationSchema>;
 export const reasonSchema = z.strictObject({
   text: z.string().min(10),
   /** A public https URL, a guide file, `policy:<field>` or a file of this project. */
-  source: z.string().regex(/^(https:\/\/\S+|guides\/\d{3}_[0-9a-f]+\.txt|policy:[\w.]+|lib\/\S+)$/),
+  source: z.string().regex(/^(https:\/\/\S+|guides\/\d{3}_[0-9a-f]+\.txt|policy:[\w.]+|(lib|docs)\/\S+)$/),
 });
 export type Reason = z.infer<typeof reasonSchema>;
 
