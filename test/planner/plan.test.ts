@@ -190,7 +190,13 @@ describe('choices', () => {
   test('outside the default region a reason says its unit price is scaled, so the arithmetic checks out', () => {
     const d = deploy({
       workload: { datasetGb: 1 },
-      targets: { azure: { resourceGroup: 'rg', location: 'westeurope' } },
+      targets: {
+        azure: {
+          resourceGroup: 'rg',
+          location: 'westeurope',
+          appPrincipalId: '5b8c3e4a-7d9f-4a01-9c2d-3e4f5a6b7c83',
+        },
+      },
     });
     const prem = d.plan.choices['azure-premium'];
     expect(prem.reason).toMatch(
