@@ -70,15 +70,23 @@ resolve_targets() {
 backup_node() { # host port
   host="$1"
   port="$2"
-  # rdb_saves (Redis >= 7.0) counts completed saves; LASTSAVE has only one-second resolution.
-  before=$(info_field "$host" "$port" rdb_saves)
-  case "$before" in '' | *[!0-9]*) fail "$host:$port: INFO persistence has no rdb_saves (got '$before'); Redis 7 or later is required" ;; esac
-  reply=$(rcli "$host" "$port" BGSAVE SCHEDULE | tr -d '\r')
-  case "$reply" in
-    "Background saving started" | "Background saving scheduled") ;;
-    *) fail "$host:$port: BGSAVE answered '$reply'" ;;
-  esac
   waited=0
+  while :; do
+    # rdb_saves (Redis >= 7.0) counts completed saves; LASTSAVE has only one-second resolution.
+    before=$(info_field "$host" "$port" rdb_saves)
+    case "$before" in '' | *[!0-9]*) fail "$host:$port: INFO persistence has no rdb_saves (got '$before'); Redis 7 or later is required" ;; esac
+    reply=$(rcli "$host" "$port" BGSAVE SCHEDULE | tr -d '\r')
+    case "$reply" in
+      "Background saving started" | "Background saving scheduled") break ;;
+      # A save the node started itself (save rules, a replica's sync, another backup) is running and
+      # BGSAVE refuses a second one: it may predate the newest writes, so wait for it and ask again.
+      *"Background save already in progress"*) ;;
+      *) fail "$host:$port: BGSAVE answered '$reply'" ;;
+    esac
+    [ "$waited" -lt "$BGSAVE_TIMEOUT" ] || fail "$host:$port: a save stayed in progress for ${BGSAVE_TIMEOUT}s; no BGSAVE of our own started"
+    sleep 1
+    waited=$((waited + 1))
+  done
   while :; do
     now=$(info_field "$host" "$port" rdb_saves)
     if [ "$now" -gt "$before" ] && [ "$(info_field "$host" "$port" rdb_bgsave_in_progress)" = 0 ]; then break; fi

@@ -104,6 +104,32 @@ suite('backup script (the CronJob) and restore procedure', () => {
     expect(r.stderr).not.toContain(PASSWORD);
   });
 
+  it('a save already running (save rules, a sync, another backup) is waited for, then its own BGSAVE is taken', () => {
+    // rdb-key-save-delay (µs per key) makes the node's own BGSAVE take ~2.5 s; BGSAVE SCHEDULE then
+    // answers "Background save already in progress" (a CI run failed the backup on exactly that).
+    const pass = { pass: PASSWORD };
+    const saves = () => Number(/rdb_saves:(\d+)/.exec(cli(src.port, ['INFO', 'persistence'], pass))![1]);
+    const before = saves();
+    cli(src.port, ['CONFIG', 'SET', 'rdb-key-save-delay', '5000'], pass);
+    try {
+      expect(cli(src.port, ['BGSAVE'], pass)).toBe('Background saving started');
+      const dir = path.join(root, 'backups-busy');
+      const r = runBackup({
+        REDIS_TARGETS: `127.0.0.1:${src.port}`,
+        REDISCLI_AUTH: PASSWORD,
+        BACKUP_DIR: dir,
+        DEPLOYMENT: 'app-cache',
+        RETENTION_DAYS: '15',
+      });
+      expect([r.status, r.stderr]).toEqual([0, expect.stringMatching(/BGSAVE ok after \d+s/)]);
+      // The running save and the backup's own one both completed.
+      expect(saves()).toBeGreaterThanOrEqual(before + 2);
+      fs.rmSync(dir, { recursive: true, force: true });
+    } finally {
+      cli(src.port, ['CONFIG', 'SET', 'rdb-key-save-delay', '0'], pass);
+    }
+  });
+
   let restoreSnapshot: string | undefined;
   /**
    * A snapshot the backup script took of the source, made once by whichever restore test runs first
