@@ -112,7 +112,15 @@ suite('backup script (the CronJob) and restore procedure', () => {
     const before = saves();
     cli(src.port, ['CONFIG', 'SET', 'rdb-key-save-delay', '5000'], pass);
     try {
-      expect(cli(src.port, ['BGSAVE'], pass)).toBe('Background saving started');
+      // A save the node started on its own may still be running: let it end (bounded), then start
+      // the slow one, so the backup surely meets a save in progress.
+      const until = Date.now() + 20_000;
+      let reply = cli(src.port, ['BGSAVE'], pass);
+      while (reply !== 'Background saving started' && Date.now() < until) {
+        spawnSync('sleep', ['0.2']);
+        reply = cli(src.port, ['BGSAVE'], pass);
+      }
+      expect(reply).toBe('Background saving started');
       const dir = path.join(root, 'backups-busy');
       const r = runBackup({
         REDIS_TARGETS: `127.0.0.1:${src.port}`,
