@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { directives } from '../conformance/selfhosted';
 import type { TargetResult } from '../conformance/types';
 import type { Deployment } from '../deployment';
 import { GB, TOPOLOGY } from '../planner/assumptions';
@@ -20,6 +21,35 @@ export interface GuideInputs {
 
 type Outcome = { ok: true; detail: string } | { ok: false; detail: string } | { na: string };
 
+interface Layout {
+  sentinels?: unknown[];
+  nodes?: Array<{ port: number }>;
+}
+
+/**
+ * The artifacts read for one input, each read once: every recommendation of a run shares them
+ * (about 40 read the node confs, 15 the alert definitions of every platform).
+ */
+const reads = new WeakMap<
+  GuideInputs,
+  { confs?: ReturnType<typeof nodeConfs>; alerts?: AlertSource[]; layout?: Layout | null }
+>();
+function read(input: GuideInputs) {
+  let r = reads.get(input);
+  if (!r) reads.set(input, (r = {}));
+  return r;
+}
+const confsOf = (input: GuideInputs) => (read(input).confs ??= nodeConfs(input.dir));
+const alertsOf = (input: GuideInputs) => (read(input).alerts ??= alertSources(input.dir));
+function layoutOf(input: GuideInputs): Layout | undefined {
+  const r = read(input);
+  if (r.layout === undefined) {
+    const file = path.join(input.dir, 'self-hosted', 'layout.json');
+    r.layout = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Layout) : null;
+  }
+  return r.layout ?? undefined;
+}
+
 // ------------------------------------------------------------------ artifact readers
 
 /** `directive -> value` of every self-hosted node conf, keyed by file name. */
@@ -34,14 +64,14 @@ function nodeConfs(dir: string): Map<string, Map<string, string[]>> {
     .readdirSync(sh)
     .filter((n) => /^redis-\d+\.conf$/.test(n))
     .sort()) {
-    const directives = new Map<string, string[]>();
-    for (const line of `${fs.readFileSync(path.join(sh, f), 'utf8')}\n${shared}`.split('\n')) {
-      const m = /^\s*([a-z][a-z0-9-]*)\s+(.*?)\s*$/.exec(line);
-      if (!m) continue;
-      const value = m[2].replace(/^"(.*)"$/, '$1');
-      directives.set(m[1], [...(directives.get(m[1]) ?? []), value]);
-    }
-    out.set(f, directives);
+    const parsed = directives(`${fs.readFileSync(path.join(sh, f), 'utf8')}\n${shared}`);
+    // A quoted value compares without its quotes: save "900 1 300 10" is save 900 1 300 10.
+    for (const [k, values] of parsed)
+      parsed.set(
+        k,
+        values.map((v) => v.replace(/^"(.*)"$/, '$1')),
+      );
+    out.set(f, parsed);
   }
   return out;
 }
@@ -168,11 +198,11 @@ function alertSources(dir: string): AlertSource[] {
 // ------------------------------------------------------------------ checks
 
 function confCheck(
-  dir: string,
+  input: GuideInputs,
   c: { directive: string; value: string; match?: 'equal' | 'contains'; redisDefault?: string },
 ): Outcome {
   const { directive, value } = c;
-  const confs = nodeConfs(dir);
+  const confs = confsOf(input);
   if (confs.size === 0) return { na: 'no self-hosted redis.conf was rendered' };
   const first = [...confs.keys()][0];
   if (c.match === 'contains') {
@@ -239,9 +269,10 @@ function invariantCheck(conformance: TargetResult[], invariant: string): Outcome
   };
 }
 
-function alertCheck(dir: string, d: Deployment, signal: Signal): Outcome {
+function alertCheck(input: GuideInputs, signal: Signal): Outcome {
+  const d = input.deployment;
   if (!d.policy.alerts.enabled) return { na: `alerts are off in the ${d.policy.profile} policy` };
-  const sources = alertSources(dir).filter(
+  const sources = alertsOf(input).filter(
     (s) => SIGNAL_PATTERNS[s.platform][signal] && !lacksMetric(s, signal, d),
   );
   if (sources.length === 0) return { na: `no synthesized platform has a ${signal} metric to alert on` };
@@ -253,8 +284,8 @@ function alertCheck(dir: string, d: Deployment, signal: Signal): Outcome {
   return { ok: false, detail: `no ${signal} alert on ${missing.join(', ')}` };
 }
 
-function fieldValue(field: Field, d: Deployment, dir: string): number | string | boolean | undefined {
-  const { plan, policy } = d;
+function fieldValue(field: Field, input: GuideInputs): number | string | boolean | undefined {
+  const { plan, policy } = input.deployment;
   switch (field) {
     case 'mode':
       return plan.topology.mode;
@@ -302,12 +333,8 @@ function fieldValue(field: Field, d: Deployment, dir: string): number | string |
       return TOPOLOGY.opsPerShard.value;
     case 'sentinels':
     case 'clusterBasePort': {
-      const file = path.join(dir, 'self-hosted', 'layout.json');
-      if (!fs.existsSync(file)) return undefined;
-      const layout = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-        sentinels?: unknown[];
-        nodes?: Array<{ port: number }>;
-      };
+      const layout = layoutOf(input);
+      if (!layout) return undefined;
       return field === 'sentinels' ? (layout.sentinels?.length ?? 0) : layout.nodes?.[0]?.port;
     }
   }
@@ -317,10 +344,9 @@ function valueCheck(
   field: Field,
   op: 'eq' | 'gte' | 'lte',
   want: number | string | boolean,
-  d: Deployment,
-  dir: string,
+  input: GuideInputs,
 ): Outcome {
-  const got = fieldValue(field, d, dir);
+  const got = fieldValue(field, input);
   if (got === undefined) return { na: `${field} does not apply to this spec` };
   const ok =
     op === 'eq'
@@ -350,15 +376,15 @@ function outcome(r: Recommendation, input: GuideInputs): Outcome {
   const c = r.check;
   switch (c.kind) {
     case 'conf':
-      return confCheck(input.dir, c);
+      return confCheck(input, c);
     case 'env':
       return envCheck(input.conformance, c.key, c.value, c.targets);
     case 'invariant':
       return invariantCheck(input.conformance, c.invariant);
     case 'alert':
-      return alertCheck(input.dir, input.deployment, c.signal);
+      return alertCheck(input, c.signal);
     case 'value':
-      return valueCheck(c.field, c.op, c.value, input.deployment, input.dir);
+      return valueCheck(c.field, c.op, c.value, input);
     case 'practice':
       return { na: 'an operational practice or an application setting: no artifact can show it' };
   }

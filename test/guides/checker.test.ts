@@ -204,7 +204,8 @@ describe('classification', () => {
       });
       // ElastiCache has no "instance down" metric: with only an AWS template it does not apply.
       fs.rmSync(path.join(dir, 'k8s'), { recursive: true });
-      expect(classify(down, input).status).toBe('n/a');
+      // Artifacts are read once per input: the changed folder is a new input.
+      expect(classify(down, { ...input }).status).toBe('n/a');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
