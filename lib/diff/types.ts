@@ -4,16 +4,10 @@
  * class the provider gives it, the reason, where that fact comes from and a safe path where one exists.
  */
 
-/** The platforms compared, in report order (the conformance matrix's columns). */
-export const DIFF_PLATFORMS = [
-  'aws',
-  'gcp',
-  'azure-premium',
-  'azure-managed',
-  'opstree',
-  'bitnami',
-  'self-hosted',
-] as const;
+import { TARGETS } from '../conformance/types';
+
+/** The platforms compared, in report order: the conformance matrix's columns. */
+export const DIFF_PLATFORMS = TARGETS;
 export type DiffPlatform = (typeof DIFF_PLATFORMS)[number];
 
 /**
