@@ -2,6 +2,7 @@
  * Where every self-hosted process runs: ports, roles, directories. Derived from the plan's topology
  * and `spec.targets.selfHosted`; nothing here re-derives sizing.
  */
+import { compareVersions, enginesCatalog } from '../catalog';
 import type { Deployment } from '../deployment';
 import { SpecError } from '../errors';
 
@@ -229,13 +230,14 @@ export function layoutFor(deployment: Deployment, options: SelfHostedOptions = {
   const mode = plan.topology.mode;
   const cluster = mode === 'cluster';
 
-  // ACL channel rules (`&`, `resetchannels`) and Sentinel's own ACL users need Redis 6.2.
-  const [major, minor] = policy.engineVersion.split('.').map(Number);
-  if (policy.engine === 'redis' && (major < 6 || (major === 6 && minor < 2))) {
+  // ACL channel rules (`&`, `resetchannels`) and Sentinel's own ACL users need Redis 6.2: the
+  // engines catalog's selfHostedMinimum, which the load-time engineVersion check also applies.
+  const minimum = enginesCatalog().selfHostedMinimum[policy.engine];
+  if (compareVersions(policy.engineVersion, minimum) < 0) {
     throw new SpecError(
       'engineVersion',
       policy.engineVersion,
-      'self-hosted configs need Redis 6.2 or later',
+      `self-hosted configs need ${policy.engine === 'redis' ? 'Redis' : 'Valkey'} ${minimum} or later`,
       src,
     );
   }
