@@ -198,9 +198,10 @@ function azureManagedOffering(unit: Extract<CommitUnit, { platform: 'azure-manag
 }
 
 /**
- * Every term and payment option the provider offers for `unit`, cheapest effective price last within
- * a term as the catalog lists them; [] when none is offered (the catalog's `notOffered` says why).
- * Throws a SpecError naming the unit when the catalog does not know it.
+ * Every term and payment option the provider offers for `unit`, in the order the catalog lists them;
+ * [] when none is offered (`notOfferedReason(unit)` says why). Prices are for the catalog's default
+ * region: multiply by `regionMultiplier` for another region, as for on-demand prices. Throws a
+ * SpecError naming the unit when the catalog does not know it.
  */
 export function committedRates(unit: CommitUnit): CommittedRate[] {
   switch (unit.platform) {
