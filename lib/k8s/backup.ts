@@ -64,6 +64,11 @@ export interface RedisBackupProps {
   readonly shards: number;
 }
 
+/** Labels on the backup job's pods (the NetworkPolicy admits them, also when the job is added elsewhere). */
+export function backupPodLabels(ctx: Pick<K8sContext, 'name'>): Record<string, string> {
+  return { 'redis-iac/backup': ctx.name };
+}
+
 export class RedisBackup extends Construct {
   /** Labels on the backup job's pods (the NetworkPolicy admits them). */
   readonly podLabels: Record<string, string>;
@@ -74,7 +79,7 @@ export class RedisBackup extends Construct {
     const per = ctx.policy.persistence;
     const name = `${ctx.name}-backup`;
     const meta = (n: string) => ({ name: n, namespace: ctx.namespace, labels: ctx.labels });
-    this.podLabels = { 'redis-iac/backup': ctx.name };
+    this.podLabels = backupPodLabels(ctx);
     const s3Bucket = ctx.target.backupTarget?.s3Bucket;
 
     new kplus.ConfigMap(this, 'Scripts', {
