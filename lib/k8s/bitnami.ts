@@ -3,14 +3,15 @@
  * validated against the chart's values.schema.json and default values), plus the objects the
  * chart does not make (certificate, ExternalSecrets, NetworkPolicy for the spec's clients,
  * dashboard, backups). With a local chart (`chartPath`) the chart is rendered in-process through
- * cdk8s' Helm construct. The public BitnamiRedis construct (lib/public/k8s.ts) puts them together.
+ * `helm template`. The public BitnamiRedis construct (lib/public/k8s.ts) puts them together.
  */
-import { Helm } from 'cdk8s';
+import type { Include } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { TOPOLOGY } from '../planner/assumptions';
 import type { KubernetesResources } from '../planner/types';
 import { tuningLines } from '../redisconf';
 import { podAddress } from './backup';
+import { includeHelmTemplate } from './helm';
 import { REDIS_UID, bitnamiRedisImage, topologySpread, type K8sContext } from './context';
 import { alertRules, type AlertRule } from './monitoring';
 import { NAMESPACE_NAME_LABEL } from './network';
@@ -447,19 +448,18 @@ export function bitnamiPartProps(ctx: K8sContext): FlavorPartProps {
   };
 }
 
-/** The chart's own objects, rendered from a local copy of the chart through cdk8s' Helm construct. */
+/** The chart's own objects, rendered from a local copy of the chart (a directory with Chart.yaml). */
 export function addBitnamiRelease(
   scope: Construct,
   ctx: K8sContext,
   values: BitnamiRedisValues,
-  chart: { path: string; helmExecutable?: string },
-): Helm {
-  return new Helm(scope, 'Release', {
-    chart: chart.path,
-    releaseName: ctx.name,
+  chartDir: string,
+): Include {
+  return includeHelmTemplate(scope, 'Release', {
+    dir: chartDir,
+    release: ctx.name,
     namespace: ctx.namespace,
-    values: values as unknown as Record<string, unknown>,
-    helmExecutable: chart.helmExecutable,
+    values,
   });
 }
 

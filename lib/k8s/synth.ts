@@ -3,6 +3,8 @@
  * `<outDir>/values-redis.yaml`, for the flavors in spec.targets.kubernetes.flavors. Every object
  * is validated before anything is written (kubernetes-models for core objects, the CRD schemas for
  * custom resources, the chart schema for the values), and no Secret or private key may appear.
+ * The objects are those of the public constructs (lib/public/k8s.ts) given the spec's props: this
+ * file only maps the spec onto them and writes the files with their headers.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

