@@ -64,6 +64,150 @@ export interface RedisBackupProps {
   readonly shards: number;
 }
 
+/** Labels on the backup job's pods (the NetworkPolicy admits them, also when the job is added elsewhere). */
+export function backupPodLabels(ctx: Pick<K8sContext, 'name'>): Record<string, string> {
+  return { 'redis-iac/backup': ctx.name };
+}
+
+const meta = (ctx: K8sContext, name: string) => ({ name, namespace: ctx.namespace, labels: ctx.labels });
+
+/** Name of the CronJob, its ServiceAccount and (with `s`) its PVC; `-scripts` for the ConfigMap. */
+const jobName = (ctx: K8sContext) => `${ctx.name}-backup`;
+
+/** Room for `copies` snapshots per shard (default: one a day for the retention, plus today), each at most maxmemory. */
+function backupSizeGi(
+  props: RedisBackupProps,
+  copies = props.ctx.policy.persistence.snapshotRetentionDays + 1,
+): number {
+  const gib = (props.ctx.plan.memory.maxmemoryBytesPerShard * props.shards * copies) / 1024 ** 3;
+  return Math.max(1, Math.ceil(gib));
+}
+
+/** The scripts ConfigMap and the job's ServiceAccount (no API token: the job never calls the API server). */
+function addScriptsAndAccount(scope: Construct, ctx: K8sContext, s3Bucket: string | undefined): void {
+  const name = jobName(ctx);
+  new kplus.ConfigMap(scope, 'Scripts', {
+    metadata: meta(ctx, `${name}-scripts`),
+    data: { 'backup.sh': BACKUP_SCRIPT, ...(s3Bucket ? { 'upload-s3.sh': S3_UPLOAD_SCRIPT } : {}) },
+  });
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', {
+    metadata: {
+      ...meta(ctx, name),
+      // For S3: annotate with an IAM role (IRSA), e.g. eks.amazonaws.com/role-arn; see docs/kubernetes.md.
+      annotations: s3Bucket
+        ? { 'redis-iac/needs': 'an IAM role with s3:PutObject, s3:ListBucket, s3:DeleteObject' }
+        : undefined,
+    },
+    automountServiceAccountToken: false,
+  });
+}
+
+/**
+ * Where the snapshots go: an emptyDir the upload container empties into S3, the spec's PVC, or a
+ * PVC of our own sized for the retention.
+ */
+function addBackupVolume(
+  scope: Construct,
+  props: RedisBackupProps,
+  s3Bucket: string | undefined,
+): kplus.k8s.Volume {
+  const { ctx } = props;
+  const size = () => kplus.k8s.Quantity.fromString(`${backupSizeGi(props)}Gi`);
+  if (s3Bucket) return { name: 'backup', emptyDir: { sizeLimit: size() } };
+  const claim = ctx.target.backupTarget?.pvc ?? `${jobName(ctx)}s`;
+  if (!ctx.target.backupTarget?.pvc) {
+    new k8s.KubePersistentVolumeClaim(scope, 'Pvc', {
+      metadata: meta(ctx, claim),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: ctx.target.storageClass,
+        resources: { requests: { storage: size() } },
+      },
+    });
+  }
+  return { name: 'backup', persistentVolumeClaim: { claimName: claim } };
+}
+
+const JOB_RESOURCES: kplus.k8s.ResourceRequirements = {
+  requests: {
+    cpu: kplus.k8s.Quantity.fromString('100m'),
+    memory: kplus.k8s.Quantity.fromString('128Mi'),
+  },
+  limits: { memory: kplus.k8s.Quantity.fromString('256Mi') },
+};
+
+function backupMounts(ctx: K8sContext): kplus.k8s.VolumeMount[] {
+  return [
+    { name: 'scripts', mountPath: '/scripts', readOnly: true },
+    { name: 'backup', mountPath: '/backup' },
+    { name: 'tmp', mountPath: '/tmp' },
+    ...(ctx.policy.security.tls ? [{ name: 'tls', mountPath: '/tls', readOnly: true }] : []),
+  ];
+}
+
+/** The container running backup.sh against the targets (or the primary among the Sentinel-managed nodes). */
+function backupContainer(props: RedisBackupProps): kplus.k8s.Container {
+  const { ctx } = props;
+  const env: kplus.k8s.EnvVar[] = [
+    { name: 'DEPLOYMENT', value: ctx.policy.name },
+    { name: 'BACKUP_DIR', value: '/backup' },
+    { name: 'RETENTION_DAYS', value: String(ctx.policy.persistence.snapshotRetentionDays) },
+    ...jobCredentialsEnv(ctx, 'backup'),
+    ...(ctx.policy.security.tls ? [{ name: 'TLS_CA', value: `/tls/${TLS_FILES.ca}` }] : []),
+    ...(props.primaryAmong
+      ? [{ name: 'REDIS_PRIMARY_AMONG', value: props.primaryAmong.join(' ') }]
+      : [{ name: 'REDIS_TARGETS', value: (props.targets ?? []).join(' ') }]),
+  ];
+  return {
+    name: 'backup',
+    image: props.image,
+    command: ['/bin/sh', '/scripts/backup.sh'],
+    env,
+    volumeMounts: backupMounts(ctx),
+    securityContext: JOB_CONTAINER_SECURITY,
+    resources: JOB_RESOURCES,
+  };
+}
+
+/** The container that uploads the snapshots to S3 and prunes there (after the backup, as the main container). */
+function uploadContainer(ctx: K8sContext, s3Bucket: string): kplus.k8s.Container {
+  return {
+    name: 'upload-s3',
+    image: ctx.images.backupUploader,
+    command: ['/bin/sh', '/scripts/upload-s3.sh'],
+    env: [
+      { name: 'S3_BUCKET', value: s3Bucket },
+      { name: 'S3_PREFIX', value: `${ctx.namespace}/${ctx.policy.name}` },
+      { name: 'DEPLOYMENT', value: ctx.policy.name },
+      { name: 'BACKUP_DIR', value: '/backup' },
+      { name: 'RETENTION_DAYS', value: String(ctx.policy.persistence.snapshotRetentionDays) },
+    ],
+    volumeMounts: backupMounts(ctx).filter((m) => m.name !== 'tls'),
+    securityContext: JOB_CONTAINER_SECURITY,
+    resources: JOB_RESOURCES,
+  };
+}
+
+/** The volumes of the job's pod: scripts, the backup volume, a scratch /tmp and the CA for TLS. */
+function jobVolumes(ctx: K8sContext, backupVolume: kplus.k8s.Volume): kplus.k8s.Volume[] {
+  return [
+    { name: 'scripts', configMap: { name: `${jobName(ctx)}-scripts`, defaultMode: 0o555 } },
+    backupVolume,
+    { name: 'tmp', emptyDir: {} },
+    ...(ctx.policy.security.tls
+      ? [
+          {
+            name: 'tls',
+            secret: {
+              secretName: ctx.secrets.tls,
+              items: [{ key: TLS_FILES.ca, path: TLS_FILES.ca }],
+            },
+          },
+        ]
+      : []),
+  ];
+}
+
 export class RedisBackup extends Construct {
   /** Labels on the backup job's pods (the NetworkPolicy admits them). */
   readonly podLabels: Record<string, string>;
@@ -71,103 +215,16 @@ export class RedisBackup extends Construct {
   constructor(scope: Construct, id: string, props: RedisBackupProps) {
     super(scope, id);
     const { ctx } = props;
-    const per = ctx.policy.persistence;
-    const name = `${ctx.name}-backup`;
-    const meta = (n: string) => ({ name: n, namespace: ctx.namespace, labels: ctx.labels });
-    this.podLabels = { 'redis-iac/backup': ctx.name };
+    this.podLabels = backupPodLabels(ctx);
     const s3Bucket = ctx.target.backupTarget?.s3Bucket;
-
-    new kplus.ConfigMap(this, 'Scripts', {
-      metadata: meta(`${name}-scripts`),
-      data: { 'backup.sh': BACKUP_SCRIPT, ...(s3Bucket ? { 'upload-s3.sh': S3_UPLOAD_SCRIPT } : {}) },
-    });
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: {
-        ...meta(name),
-        // For S3: annotate with an IAM role (IRSA), e.g. eks.amazonaws.com/role-arn; see docs/kubernetes.md.
-        annotations: s3Bucket
-          ? { 'redis-iac/needs': 'an IAM role with s3:PutObject, s3:ListBucket, s3:DeleteObject' }
-          : undefined,
-      },
-      automountServiceAccountToken: false,
-    });
-
-    let backupVolume: kplus.k8s.Volume;
-    if (s3Bucket) {
-      backupVolume = {
-        name: 'backup',
-        emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(`${this.sizeGi(props)}Gi`) },
-      };
-    } else {
-      const claim = ctx.target.backupTarget?.pvc ?? `${name}s`;
-      if (!ctx.target.backupTarget?.pvc) {
-        new k8s.KubePersistentVolumeClaim(this, 'Pvc', {
-          metadata: meta(claim),
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: ctx.target.storageClass,
-            resources: { requests: { storage: kplus.k8s.Quantity.fromString(`${this.sizeGi(props)}Gi`) } },
-          },
-        });
-      }
-      backupVolume = { name: 'backup', persistentVolumeClaim: { claimName: claim } };
-    }
-
-    const env: kplus.k8s.EnvVar[] = [
-      { name: 'DEPLOYMENT', value: ctx.policy.name },
-      { name: 'BACKUP_DIR', value: '/backup' },
-      { name: 'RETENTION_DAYS', value: String(per.snapshotRetentionDays) },
-      ...jobCredentialsEnv(ctx, 'backup'),
-      ...(ctx.policy.security.tls ? [{ name: 'TLS_CA', value: `/tls/${TLS_FILES.ca}` }] : []),
-      ...(props.primaryAmong
-        ? [{ name: 'REDIS_PRIMARY_AMONG', value: props.primaryAmong.join(' ') }]
-        : [{ name: 'REDIS_TARGETS', value: (props.targets ?? []).join(' ') }]),
-    ];
-    const securityContext = JOB_CONTAINER_SECURITY;
-    const mounts: kplus.k8s.VolumeMount[] = [
-      { name: 'scripts', mountPath: '/scripts', readOnly: true },
-      { name: 'backup', mountPath: '/backup' },
-      { name: 'tmp', mountPath: '/tmp' },
-      ...(ctx.policy.security.tls ? [{ name: 'tls', mountPath: '/tls', readOnly: true }] : []),
-    ];
-    const resources: kplus.k8s.ResourceRequirements = {
-      requests: {
-        cpu: kplus.k8s.Quantity.fromString('100m'),
-        memory: kplus.k8s.Quantity.fromString('128Mi'),
-      },
-      limits: { memory: kplus.k8s.Quantity.fromString('256Mi') },
-    };
-    const backupContainer: kplus.k8s.Container = {
-      name: 'backup',
-      image: props.image,
-      command: ['/bin/sh', '/scripts/backup.sh'],
-      env,
-      volumeMounts: mounts,
-      securityContext,
-      resources,
-    };
-    const uploadContainer: kplus.k8s.Container | undefined = s3Bucket
-      ? {
-          name: 'upload-s3',
-          image: ctx.images.backupUploader,
-          command: ['/bin/sh', '/scripts/upload-s3.sh'],
-          env: [
-            { name: 'S3_BUCKET', value: s3Bucket },
-            { name: 'S3_PREFIX', value: `${ctx.namespace}/${ctx.policy.name}` },
-            { name: 'DEPLOYMENT', value: ctx.policy.name },
-            { name: 'BACKUP_DIR', value: '/backup' },
-            { name: 'RETENTION_DAYS', value: String(per.snapshotRetentionDays) },
-          ],
-          volumeMounts: mounts.filter((m) => m.name !== 'tls'),
-          securityContext,
-          resources,
-        }
-      : undefined;
-
+    addScriptsAndAccount(this, ctx, s3Bucket);
+    const backupVolume = addBackupVolume(this, props, s3Bucket);
+    const backup = backupContainer(props);
+    const upload = s3Bucket ? uploadContainer(ctx, s3Bucket) : undefined;
     new k8s.KubeCronJob(this, 'CronJob', {
-      metadata: meta(name),
+      metadata: meta(ctx, jobName(ctx)),
       spec: {
-        schedule: scheduleFromWindow(per.snapshotWindow),
+        schedule: scheduleFromWindow(ctx.policy.persistence.snapshotWindow),
         timeZone: 'Etc/UTC',
         concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: 3600,
@@ -181,44 +238,20 @@ export class RedisBackup extends Construct {
             template: {
               metadata: { labels: { ...ctx.labels, ...this.podLabels } },
               spec: {
-                serviceAccountName: name,
+                serviceAccountName: jobName(ctx),
                 automountServiceAccountToken: false,
                 restartPolicy: 'Never',
                 imagePullSecrets: podPullSecrets(ctx),
                 securityContext: jobPodSecurity(REDIS_UID),
-                initContainers: uploadContainer ? [backupContainer] : undefined,
-                containers: [uploadContainer ?? backupContainer],
-                volumes: [
-                  { name: 'scripts', configMap: { name: `${name}-scripts`, defaultMode: 0o555 } },
-                  backupVolume,
-                  { name: 'tmp', emptyDir: {} },
-                  ...(ctx.policy.security.tls
-                    ? [
-                        {
-                          name: 'tls',
-                          secret: {
-                            secretName: ctx.secrets.tls,
-                            items: [{ key: TLS_FILES.ca, path: TLS_FILES.ca }],
-                          },
-                        },
-                      ]
-                    : []),
-                ],
+                initContainers: upload ? [backup] : undefined,
+                containers: [upload ?? backup],
+                volumes: jobVolumes(ctx, backupVolume),
               },
             },
           },
         },
       },
     });
-  }
-
-  /** Room for `copies` snapshots per shard (default: one a day for the retention, plus today), each at most maxmemory. */
-  private sizeGi(
-    props: RedisBackupProps,
-    copies = props.ctx.policy.persistence.snapshotRetentionDays + 1,
-  ): number {
-    const gib = (props.ctx.plan.memory.maxmemoryBytesPerShard * props.shards * copies) / 1024 ** 3;
-    return Math.max(1, Math.ceil(gib));
   }
 }
 

@@ -2,20 +2,22 @@
  * Bitnami flavor: typed values for the bitnami/redis chart 23.x (written as values-redis.yaml,
  * validated against the chart's values.schema.json and default values), plus the objects the
  * chart does not make (certificate, ExternalSecrets, NetworkPolicy for the spec's clients,
- * dashboard, backups). With `spec.targets.kubernetes.chartPath` the chart is rendered in-process
- * through cdk8s' Helm construct.
+ * dashboard, backups). With a local chart (`chartPath`) the chart is rendered in-process through
+ * `helm template`. The public BitnamiRedis construct (lib/public/k8s.ts) puts them together.
  */
-import { Chart, Helm, type ChartProps } from 'cdk8s';
+import type { Include } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { TOPOLOGY } from '../planner/assumptions';
 import type { KubernetesResources } from '../planner/types';
 import { tuningLines } from '../redisconf';
-import { podAddress, RedisBackup } from './backup';
-import { backupWanted, REDIS_UID, bitnamiRedisImage, topologySpread, type K8sContext } from './context';
-import { alertRules, RedisMonitoring, type AlertRule } from './monitoring';
-import { NAMESPACE_NAME_LABEL, RedisNetworkPolicy } from './network';
-import { ACL_FILE_KEY, addRedisAuth, credentialsSecret, jobRoles } from './secrets';
-import { RedisTls, RedisTlsReload, TLS_FILES } from './tls';
+import { podAddress } from './backup';
+import { includeHelmTemplate } from './helm';
+import { REDIS_UID, bitnamiRedisImage, topologySpread, type K8sContext } from './context';
+import { alertRules, type AlertRule } from './monitoring';
+import { NAMESPACE_NAME_LABEL } from './network';
+import type { FlavorPartProps } from './parts';
+import { ACL_FILE_KEY, credentialsSecret, jobRoles } from './secrets';
+import { TLS_FILES } from './tls';
 
 /** Chart line these values are written for (schema copied in lib/k8s/schemas). */
 export const BITNAMI_CHART_VERSION = '23.1.1';
@@ -420,79 +422,45 @@ export function bitnamiServices(ctx: K8sContext): { services: string[]; headless
   return { services: [r, `${r}-master`, `${r}-replicas`, `${r}-headless`], headless: [`${r}-headless`] };
 }
 
-export interface BitnamiChartProps extends ChartProps {
-  readonly ctx: K8sContext;
-  /** Local path of the bitnami/redis chart; when set, the chart's objects are rendered in. @default none */
-  readonly chartPath?: string;
-  /** Helm binary for the Helm construct. @default 'helm' on PATH */
-  readonly helmExecutable?: string;
-}
-
-export class BitnamiChart extends Chart {
-  readonly ctx: K8sContext;
-  readonly values: BitnamiRedisValues;
-  readonly layout: BitnamiLayout;
-  readonly secretCommands: string[];
-
-  constructor(scope: Construct, id: string, props: BitnamiChartProps) {
-    super(scope, id, { ...props, namespace: props.ctx.namespace });
-    const ctx = (this.ctx = props.ctx);
-    const { policy } = ctx;
-    this.values = bitnamiValues(ctx);
-    const layout = (this.layout = bitnamiLayout(ctx));
-    const svc = bitnamiServices(ctx);
-
-    if (policy.security.tls) {
-      new RedisTls(this, 'Tls', { ctx, serviceNames: svc.services, headlessServiceNames: svc.headless });
-    }
-    this.secretCommands = addRedisAuth(this, ctx, { aclTemplateLabels: ctx.labels }).secretCommands;
-
+/** What the certificate, monitoring, backup and TLS-reload parts need to know about a release. */
+export function bitnamiPartProps(ctx: K8sContext): FlavorPartProps {
+  const layout = bitnamiLayout(ctx);
+  const svc = bitnamiServices(ctx);
+  const image = bitnamiRedisImage(ctx.images);
+  return {
+    tls: { serviceNames: svc.services, headlessServiceNames: svc.headless },
     // ServiceMonitor and PrometheusRule come from the chart (values.metrics); the dashboard from here.
-    new RedisMonitoring(this, 'Monitoring', {
-      ctx,
+    monitoring: {
       metricsServiceLabels: {},
       promSelector: bitnamiPromSelector(ctx),
       prometheusObjects: false,
-    });
+    },
+    backup: {
+      image,
+      // One primary holds every shard's data: the backup PVC is sized for all of it.
+      shards: ctx.plan.topology.shards,
+      ...(layout.sentinel
+        ? { primaryAmong: bitnamiRedisPods(ctx, layout) }
+        : { targets: [podAddress(`${ctx.name}-master`, 0, `${ctx.name}-headless`, ctx.namespace)] }),
+    },
+    tlsReload: { image, targets: bitnamiRedisPods(ctx, layout), serverTlsDir: BITNAMI_TLS_DIR },
+    sentinel: layout.sentinel,
+  };
+}
 
-    const image = bitnamiRedisImage(ctx.images);
-    const backup = backupWanted(policy)
-      ? new RedisBackup(this, 'Backup', {
-          ctx,
-          image,
-          // One primary holds every shard's data: the backup PVC is sized for all of it.
-          shards: ctx.plan.topology.shards,
-          ...(layout.sentinel
-            ? { primaryAmong: bitnamiRedisPods(ctx, layout) }
-            : { targets: [podAddress(`${ctx.name}-master`, 0, `${ctx.name}-headless`, ctx.namespace)] }),
-        })
-      : undefined;
-    const reload = policy.security.tls
-      ? new RedisTlsReload(this, 'TlsReload', {
-          ctx,
-          image,
-          targets: bitnamiRedisPods(ctx, layout),
-          serverTlsDir: BITNAMI_TLS_DIR,
-        })
-      : undefined;
-    new RedisNetworkPolicy(this, 'NetworkPolicy', {
-      ctx,
-      backupPodLabels: backup?.podLabels,
-      backupToS3: !!backup && !!ctx.target.backupTarget?.s3Bucket,
-      tlsReloadPodLabels: reload?.podLabels,
-      sentinel: layout.sentinel,
-    });
-
-    if (props.chartPath) {
-      new Helm(this, 'Release', {
-        chart: props.chartPath,
-        releaseName: ctx.name,
-        namespace: ctx.namespace,
-        values: this.values as unknown as Record<string, unknown>,
-        helmExecutable: props.helmExecutable,
-      });
-    }
-  }
+/** The chart's own objects, rendered from a local copy of the chart (a directory with Chart.yaml). */
+export function addBitnamiRelease(
+  scope: Construct,
+  ctx: K8sContext,
+  values: BitnamiRedisValues,
+  chartDir: string,
+): Include {
+  return includeHelmTemplate(scope, 'Release', {
+    dir: chartDir,
+    release: ctx.name,
+    namespace: ctx.namespace,
+    values,
+  });
 }
 
 /** The `helm install` command for the values file (chart from Bitnami's OCI registry). */

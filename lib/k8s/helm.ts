@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Include } from 'cdk8s';
+import type { Construct } from 'constructs';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -95,4 +97,25 @@ export function prepareBitnamiChart(source: string, workDir: string): string | u
 
 function gitDir(source: string): string {
   return fs.existsSync(path.join(source, '.git')) ? path.join(source, '.git') : source;
+}
+
+/**
+ * The objects of a local chart rendered with {@link helmTemplate}, added under `scope` as `id` with
+ * cdk8s' Include (what cdk8s' Helm construct does, but with Helm isolated from the user's Helm
+ * setup and no temp file left behind: the Helm construct never removes the files it writes).
+ */
+export function includeHelmTemplate(
+  scope: Construct,
+  id: string,
+  chart: { dir: string; release: string; namespace: string; values: unknown },
+): Include {
+  const yaml = helmTemplate(chart.dir, chart.release, chart.namespace, chart.values);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-release-'));
+  try {
+    const file = path.join(dir, 'release.yaml');
+    fs.writeFileSync(file, yaml);
+    return new Include(scope, id, { url: file });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

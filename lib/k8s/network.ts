@@ -61,117 +61,147 @@ export function podsInNamespace(namespace: string, labels: Record<string, string
   };
 }
 
+/** The Redis pods of the flavor (OpsTree: also by `app`, so another RedisCluster's pods never match). */
+function redisSelector(ctx: K8sContext): kplus.k8s.LabelSelector {
+  return {
+    matchLabels: { ...ctx.redisPodSelector },
+    ...(ctx.redisPodApps.length
+      ? { matchExpressions: [{ key: 'app', operator: 'In', values: [...ctx.redisPodApps] }] }
+      : {}),
+  };
+}
+
+/** The ports clients use and the ports Redis pods use among themselves. */
+function portsOf(ctx: K8sContext, sentinel: boolean): { client: Port[]; peer: Port[] } {
+  const client = [tcp(REDIS_PORT)];
+  if (sentinel) client.push(tcp(SENTINEL_PORT));
+  // Redis to Redis: replication on the data port, gossip on the cluster bus, Sentinel's own port.
+  const peer = [tcp(REDIS_PORT)];
+  if (ctx.flavor === 'opstree') peer.push(tcp(CLUSTER_BUS_PORT));
+  if (sentinel) peer.push(tcp(SENTINEL_PORT));
+  return { client, peer };
+}
+
+/** Who may reach the Redis pods, on which ports. */
+function ingressRules(
+  props: RedisNetworkPolicyProps,
+  ports: { client: Port[]; peer: Port[] },
+): kplus.k8s.NetworkPolicyIngressRule[] {
+  const { ctx } = props;
+  const ingress: kplus.k8s.NetworkPolicyIngressRule[] = [
+    { from: [{ podSelector: { matchLabels: { ...ctx.clientPodSelector } } }], ports: ports.client },
+    { from: [{ podSelector: redisSelector(ctx) }], ports: ports.peer },
+  ];
+  // The OpsTree operator talks to each pod on the Redis port (CLUSTER MEET/NODES, slot checks, failover
+  // healing); without this rule the RedisCluster never leaves Bootstrap.
+  if (ctx.flavor === 'opstree') {
+    ingress.push({
+      from: [podsInNamespace(ctx.operator.namespace, ctx.operator.podLabels)],
+      ports: [tcp(REDIS_PORT)],
+    });
+  }
+  if (props.backupPodLabels) {
+    ingress.push({ from: [{ podSelector: { matchLabels: props.backupPodLabels } }], ports: ports.client });
+  }
+  if (props.tlsReloadPodLabels) {
+    ingress.push({
+      from: [{ podSelector: { matchLabels: props.tlsReloadPodLabels } }],
+      ports: [tcp(REDIS_PORT)],
+    });
+  }
+  // Only the named Prometheus pods (see the file comment for why not every namespace).
+  ingress.push({
+    from: [podsInNamespace(ctx.prometheus.namespace, ctx.prometheus.podLabels)],
+    ports: [tcp(EXPORTER_PORT)],
+  });
+  return ingress;
+}
+
+/** The backup job: DNS, the Redis pods and, for S3, HTTPS and the EKS Pod Identity agent. */
+function backupEgress(
+  props: RedisNetworkPolicyProps,
+  dnsRule: kplus.k8s.NetworkPolicyEgressRule,
+  clientPorts: Port[],
+): kplus.k8s.NetworkPolicyEgressRule[] {
+  const egress: kplus.k8s.NetworkPolicyEgressRule[] = [
+    dnsRule,
+    { to: [{ podSelector: redisSelector(props.ctx) }], ports: clientPorts },
+  ];
+  if (props.backupToS3) {
+    // S3 and STS endpoints have no fixed addresses: HTTPS to any address, nothing else.
+    egress.push(
+      {
+        to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
+        ports: [tcp(HTTPS_PORT)],
+      },
+      {
+        to: [{ ipBlock: { cidr: EKS_POD_IDENTITY_AGENT.cidr } }],
+        ports: [tcp(EKS_POD_IDENTITY_AGENT.port)],
+      },
+    );
+  }
+  return egress;
+}
+
 export class RedisNetworkPolicy extends Construct {
   /** Names of the NetworkPolicies this construct emits. */
   readonly policyNames: string[] = [];
+  private readonly ctx: K8sContext;
 
   constructor(scope: Construct, id: string, props: RedisNetworkPolicyProps) {
     super(scope, id);
-    const { ctx } = props;
-    const redisSelector: kplus.k8s.LabelSelector = {
-      matchLabels: { ...ctx.redisPodSelector },
-      ...(ctx.redisPodApps.length
-        ? { matchExpressions: [{ key: 'app', operator: 'In', values: [...ctx.redisPodApps] }] }
-        : {}),
+    const ctx = (this.ctx = props.ctx);
+    const redisPeer: Peer = { podSelector: redisSelector(ctx) };
+    const dnsRule = {
+      to: [podsInNamespace(ctx.dns.namespace, ctx.dns.podLabels)],
+      ports: [udp(DNS_PORT), tcp(DNS_PORT)],
     };
-    const redisPeer: Peer = { podSelector: redisSelector };
-    const dns: Peer = podsInNamespace(ctx.dns.namespace, ctx.dns.podLabels);
-    const dnsRule = { to: [dns], ports: [udp(DNS_PORT), tcp(DNS_PORT)] };
-
-    const clientPorts = [tcp(REDIS_PORT)];
-    if (props.sentinel) clientPorts.push(tcp(SENTINEL_PORT));
-    // Redis to Redis: replication on the data port, gossip on the cluster bus, Sentinel's own port.
-    const peerPorts = [tcp(REDIS_PORT)];
-    if (ctx.flavor === 'opstree') peerPorts.push(tcp(CLUSTER_BUS_PORT));
-    if (props.sentinel) peerPorts.push(tcp(SENTINEL_PORT));
-
-    const ingress: kplus.k8s.NetworkPolicyIngressRule[] = [
-      { from: [{ podSelector: { matchLabels: { ...ctx.clientPodSelector } } }], ports: clientPorts },
-      { from: [redisPeer], ports: peerPorts },
-    ];
-    // The OpsTree operator talks to each pod on the Redis port (CLUSTER MEET/NODES, slot checks, failover
-    // healing); without this rule the RedisCluster never leaves Bootstrap.
-    if (ctx.flavor === 'opstree') {
-      ingress.push({
-        from: [podsInNamespace(ctx.operator.namespace, ctx.operator.podLabels)],
-        ports: [tcp(REDIS_PORT)],
-      });
-    }
-    if (props.backupPodLabels) {
-      ingress.push({ from: [{ podSelector: { matchLabels: props.backupPodLabels } }], ports: clientPorts });
-    }
-    if (props.tlsReloadPodLabels) {
-      ingress.push({
-        from: [{ podSelector: { matchLabels: props.tlsReloadPodLabels } }],
-        ports: [tcp(REDIS_PORT)],
-      });
-    }
-    // Only the named Prometheus pods (see the file comment for why not every namespace).
-    ingress.push({
-      from: [podsInNamespace(ctx.prometheus.namespace, ctx.prometheus.podLabels)],
-      ports: [tcp(EXPORTER_PORT)],
-    });
-
-    const meta = (name: string) => {
-      this.policyNames.push(name);
-      return { name, namespace: ctx.namespace, labels: ctx.labels };
-    };
-    new k8s.KubeNetworkPolicy(this, 'Policy', {
-      metadata: meta(`${ctx.name}-ingress`),
-      spec: { podSelector: redisSelector, policyTypes: ['Ingress'], ingress },
+    const ports = portsOf(ctx, !!props.sentinel);
+    this.policy('Policy', `${ctx.name}-ingress`, {
+      podSelector: redisSelector(ctx),
+      policyTypes: ['Ingress'],
+      ingress: ingressRules(props, ports),
     });
     // Redis pods resolve their peers (headless Service names) and connect to them; nothing else. This
     // also stops the exporter sidecar (same pod) from reaching any host a /scrape?target= names.
-    new k8s.KubeNetworkPolicy(this, 'RedisEgress', {
-      metadata: meta(`${ctx.name}-egress`),
-      spec: {
-        podSelector: redisSelector,
-        policyTypes: ['Egress'],
-        egress: [dnsRule, { to: [redisPeer], ports: peerPorts }],
-      },
+    this.policy('RedisEgress', `${ctx.name}-egress`, {
+      podSelector: redisSelector(ctx),
+      policyTypes: ['Egress'],
+      egress: [dnsRule, { to: [redisPeer], ports: ports.peer }],
     });
     if (props.backupPodLabels) {
-      const egress: kplus.k8s.NetworkPolicyEgressRule[] = [dnsRule, { to: [redisPeer], ports: clientPorts }];
-      if (props.backupToS3) {
-        // S3 and STS endpoints have no fixed addresses: HTTPS to any address, nothing else.
-        egress.push(
-          {
-            to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
-            ports: [tcp(HTTPS_PORT)],
-          },
-          {
-            to: [{ ipBlock: { cidr: EKS_POD_IDENTITY_AGENT.cidr } }],
-            ports: [tcp(EKS_POD_IDENTITY_AGENT.port)],
-          },
-        );
-      }
-      new k8s.KubeNetworkPolicy(this, 'BackupEgress', {
-        metadata: meta(`${ctx.name}-backup-egress`),
-        spec: {
-          podSelector: { matchLabels: props.backupPodLabels },
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: [],
-          egress,
-        },
+      this.policy('BackupEgress', `${ctx.name}-backup-egress`, {
+        podSelector: { matchLabels: props.backupPodLabels },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: backupEgress(props, dnsRule, ports.client),
       });
     }
     if (props.tlsReloadPodLabels) {
-      new k8s.KubeNetworkPolicy(this, 'TlsReloadEgress', {
-        metadata: meta(`${ctx.name}-tls-reload-egress`),
-        spec: {
-          podSelector: { matchLabels: props.tlsReloadPodLabels },
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: [],
-          egress: [dnsRule, { to: [redisPeer], ports: [tcp(REDIS_PORT)] }],
-        },
+      this.policy('TlsReloadEgress', `${ctx.name}-tls-reload-egress`, {
+        podSelector: { matchLabels: props.tlsReloadPodLabels },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: [dnsRule, { to: [redisPeer], ports: [tcp(REDIS_PORT)] }],
       });
     }
     if (ctx.target.defaultDeny) {
       // Every pod of the namespace: what no other policy admits is dropped, both ways.
-      new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
-        metadata: meta(`${ctx.name}-default-deny`),
-        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] },
+      this.policy('DefaultDeny', `${ctx.name}-default-deny`, {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: [],
       });
     }
+  }
+
+  /** One NetworkPolicy, in the namespace and with the labels of the deployment. */
+  private policy(id: string, name: string, spec: kplus.k8s.NetworkPolicySpec): void {
+    this.policyNames.push(name);
+    new k8s.KubeNetworkPolicy(this, id, {
+      metadata: { name, namespace: this.ctx.namespace, labels: this.ctx.labels },
+      spec,
+    });
   }
 }

@@ -3,14 +3,23 @@
  * `<outDir>/values-redis.yaml`, for the flavors in spec.targets.kubernetes.flavors. Every object
  * is validated before anything is written (kubernetes-models for core objects, the CRD schemas for
  * custom resources, the chart schema for the values), and no Secret or private key may appear.
+ * The objects are those of the public constructs (lib/public/k8s.ts) given the spec's props: this
+ * file only maps the spec onto them and writes the files with their headers.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, type Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import type { Deployment } from '../deployment';
-import { SpecError } from '../errors';
-import { BITNAMI_CHART_VERSION, BitnamiChart, helmInstallCommand } from './bitnami';
+import { isSpecError } from '../errors';
+import { asSpecField, specPolicy } from '../public/common';
+import {
+  BitnamiRedis,
+  OpsTreeRedisCluster,
+  type BitnamiRedisProps,
+  type OpsTreeRedisClusterProps,
+} from '../public/k8s';
+import { BITNAMI_CHART_VERSION, helmInstallCommand } from './bitnami';
 import {
   flavorsOf,
   kubernetesTarget,
@@ -21,10 +30,7 @@ import {
   type K8sContext,
   type ZoneSpread,
 } from './context';
-import { addConnectionConfigMap } from './contract';
-import { helmBinary, isolateHelmEnv } from './helm';
-import { OpsTreeChart } from './opstree';
-import { objectId, validateBitnamiValues, validateObjects, type ManifestObject } from './validate';
+import type { ManifestObject } from './validate';
 
 /** The OpsTree operator chart the manifests are written for. */
 export const OPSTREE_OPERATOR_CHART = { chart: 'ot-helm/redis-operator', version: '0.26.1', app: '0.26.0' };
@@ -63,127 +69,55 @@ export interface FlavorOutput {
   values?: Record<string, unknown>;
 }
 
+/** The spec's policy, plan and `targets.kubernetes` as the props of the public flavor constructs. */
+export function flavorProps(d: Deployment, flavor: Flavor): OpsTreeRedisClusterProps & BitnamiRedisProps {
+  const { flavors: _flavors, chartPath, ...target } = kubernetesTarget(d);
+  return {
+    ...target,
+    name: d.policy.name,
+    policy: specPolicy(d.spec),
+    sizing: d.plan,
+    ...(flavor === 'bitnami' && chartPath !== undefined ? { chartPath } : {}),
+  };
+}
+
+/**
+ * The chart of one flavor: the public construct (OpsTreeRedisCluster or BitnamiRedis) given the
+ * spec's props, so `npm run synth` writes exactly what a user's cdk8s app gets. Its errors are
+ * named by their spec field, like every other spec error.
+ */
+export function flavorChart(
+  d: Deployment,
+  flavor: Flavor,
+): { chart: Chart; redis: OpsTreeRedisCluster | BitnamiRedis } {
+  // Charts are rendered with toJson(); the App never writes its own output directory.
+  const chart = new Chart(new App(), `${d.policy.name}-${flavor}`, {
+    namespace: kubernetesTarget(d).namespace,
+  });
+  const props = flavorProps(d, flavor);
+  try {
+    const redis =
+      flavor === 'opstree'
+        ? new OpsTreeRedisCluster(chart, 'Redis', props)
+        : new BitnamiRedis(chart, 'Redis', props);
+    return { chart, redis };
+  } catch (e) {
+    throw isSpecError(e) ? asSpecField(e, 'kubernetes', d.source) : e;
+  }
+}
+
 /** Build and validate one flavor in memory (no files written). */
 export function buildFlavor(d: Deployment, flavor: Flavor): FlavorOutput {
-  const ctx = makeContext(d, flavor);
-  // Charts are rendered with toJson(); the App never writes its own output directory.
-  const app = new App();
-  let chart: Chart;
-  let secretCommands: string[];
-  let values: Record<string, unknown> | undefined;
-  if (flavor === 'opstree') {
-    const c = new OpsTreeChart(app, `${ctx.name}-opstree`, { ctx });
-    chart = c;
-    secretCommands = c.secretCommands;
-  } else {
-    const chartPath = ctx.target.chartPath;
-    if (chartPath && !fs.existsSync(path.join(chartPath, 'Chart.yaml'))) {
-      throw new SpecError(
-        'targets.kubernetes.chartPath',
-        chartPath,
-        'give a directory holding the bitnami/redis chart (with Chart.yaml and charts/common), or remove it to use helm install',
-        d.source,
-      );
-    }
-    if (chartPath) isolateHelmEnv();
-    const c = new BitnamiChart(app, `${ctx.name}-bitnami`, {
-      ctx,
-      chartPath,
-      helmExecutable: chartPath ? helmBinary() : undefined,
-    });
-    chart = c;
-    secretCommands = c.secretCommands;
-    values = c.values as unknown as Record<string, unknown>;
-    validateBitnamiValues(values);
-  }
-  addConnectionConfigMap(chart, d, flavor);
-  const objects = chart.toJson() as ManifestObject[];
-  checkNameLengths(d, flavor, objects);
-  validateObjects(objects);
-  assertNoSecretMaterial(objects, values);
-  return { flavor, objects, secretCommands, values };
+  const { chart, redis } = flavorChart(d, flavor);
+  return {
+    flavor,
+    objects: chart.toJson() as ManifestObject[],
+    secretCommands: redis.secretCommands,
+    values: redis instanceof BitnamiRedis ? (redis.values as unknown as Record<string, unknown>) : undefined,
+  };
 }
 
-/**
- * Kubernetes name limits the schemas do not check: a CronJob name may have at most 52 characters (the
- * controller appends 11 for its Jobs, whose names are limited to 63; kubernetes.io/docs/concepts/
- * workloads/controllers/cron-jobs), a StatefulSet name in practice 52 (its pods get the label
- * `controller-revision-hash: <name>-<hash of up to 10>`, label values at most 63), a Service name 63
- * (DNS-1035 label). The StatefulSets and Services the operator or the chart create count too.
- */
-export const NAME_LIMITS = { CronJob: 52, StatefulSet: 52, Service: 63 } as const;
-
-/** Names the operator (OpsTree) or the chart (Bitnami) derive from ours, by kind. */
-export function derivedNames(ctx: ReturnType<typeof makeContext>): Array<[keyof typeof NAME_LIMITS, string]> {
-  const n = ctx.name;
-  if (ctx.flavor === 'opstree') {
-    const roles = [`${n}-leader`, `${n}-follower`];
-    return [
-      ...roles.map((r): [keyof typeof NAME_LIMITS, string] => ['StatefulSet', r]),
-      ...roles.flatMap((r) =>
-        ['', '-headless', '-additional', '-metrics'].map((x): [keyof typeof NAME_LIMITS, string] => [
-          'Service',
-          `${r}${x}`,
-        ]),
-      ),
-    ];
-  }
-  return [
-    ...['master', 'replicas', 'node'].map((x): [keyof typeof NAME_LIMITS, string] => [
-      'StatefulSet',
-      `${n}-${x}`,
-    ]),
-    ...['headless', 'master', 'replicas', 'metrics'].map((x): [keyof typeof NAME_LIMITS, string] => [
-      'Service',
-      `${n}-${x}`,
-    ]),
-  ];
-}
-
-/** A SpecError naming the longest deployment name that keeps every object within its limit. */
-export function checkNameLengths(d: Deployment, flavor: Flavor, objects: ManifestObject[]): void {
-  const ctx = makeContext(d, flavor);
-  const names: Array<[keyof typeof NAME_LIMITS, string]> = [...derivedNames(ctx)];
-  for (const o of objects)
-    if (o.kind in NAME_LIMITS && o.metadata?.name)
-      names.push([o.kind as keyof typeof NAME_LIMITS, o.metadata.name]);
-  let worst: { kind: string; name: string; excess: number } | undefined;
-  for (const [kind, name] of names) {
-    const excess = name.length - NAME_LIMITS[kind];
-    if (excess > 0 && (!worst || excess > worst.excess)) worst = { kind, name, excess };
-  }
-  if (worst) {
-    throw new SpecError(
-      'name',
-      d.policy.name,
-      `use a name of at most ${d.policy.name.length - worst.excess} characters for the Kubernetes ${flavor} flavor ` +
-        `(the ${worst.kind} "${worst.name}" would have ${worst.name.length}, the limit is ${NAME_LIMITS[worst.kind as keyof typeof NAME_LIMITS]}), ` +
-        `or leave ${flavor} out of targets.kubernetes.flavors`,
-      d.source,
-    );
-  }
-}
-
-/**
- * Secrets are created outside the YAML (kubectl or external-secrets): any Secret object, any PEM
- * private key or any `password:` with a literal value in the output is a bug.
- */
-export function assertNoSecretMaterial(objects: ManifestObject[], values?: unknown): void {
-  for (const o of objects) {
-    if (o.kind === 'Secret') {
-      throw new Error(
-        `${objectId(o)}: the output must not contain Secrets; create them with kubectl or external-secrets`,
-      );
-    }
-  }
-  const text = JSON.stringify([objects, values ?? null]);
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text))
-    throw new Error('the output contains a PEM private key');
-  const pw = /"(password|auth\.password|requirepass|masterauth)"\s*:\s*"([^"]+)"/i.exec(text);
-  if (pw && !/^(\{\{ \.[a-z]+ \}\}|@[A-Z_]+@)$/.test(pw[2])) {
-    throw new Error(`the output sets "${pw[1]}" to a literal value; passwords come from Secrets only`);
-  }
-}
+export { assertNoSecretMaterial, checkNameLengths, derivedNames, NAME_LIMITS } from './checks';
 
 /** What the zone spreading asks of the nodes (targets.kubernetes.zoneSpread). */
 export function zonePrerequisite(spread: ZoneSpread): string {

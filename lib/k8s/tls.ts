@@ -149,6 +149,11 @@ export interface RedisTlsReloadProps {
   readonly serverTlsDir: string;
 }
 
+/** Labels on the TLS-reload job's pods (the NetworkPolicy admits them, also when the job is added elsewhere). */
+export function tlsReloadPodLabels(ctx: Pick<K8sContext, 'name'>): Record<string, string> {
+  return { 'redis-iac/tls-reload': ctx.name };
+}
+
 /** A CronJob that makes every node reload its renewed certificate (see {@link TLS_RELOAD_SCRIPT}). */
 export class RedisTlsReload extends Construct {
   /** Labels on the job's pods (the NetworkPolicy admits them on the Redis port). */
@@ -159,7 +164,7 @@ export class RedisTlsReload extends Construct {
     const { ctx } = props;
     const name = `${ctx.name}-tls-reload`;
     const meta = (n: string) => ({ name: n, namespace: ctx.namespace, labels: ctx.labels });
-    this.podLabels = { 'redis-iac/tls-reload': ctx.name };
+    this.podLabels = tlsReloadPodLabels(ctx);
     new kplus.ConfigMap(this, 'Script', {
       metadata: meta(`${name}-script`),
       data: { 'tls-reload.sh': TLS_RELOAD_SCRIPT },

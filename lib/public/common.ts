@@ -162,15 +162,20 @@ export function specPolicy(spec: Pick<SpecInput, (typeof POLICY_KEYS)[number]>):
 
 /**
  * A construct's error named as the spec field it came from, for the pipeline: `subnetId` ->
- * `targets.azure.subnetId`, `policy.security.tls` -> `security.tls`.
+ * `targets.azure.subnetId`, `policy.security.tls` -> `security.tls` (the inverse of {@link propName}), from `source`.
  */
-export function asSpecField(e: SpecError, target: string): SpecError {
+export function asSpecField(e: SpecError, target: string, source = 'spec'): SpecError {
+  const workload = /^sizing \(planRedis (workload.*)\)$/.exec(e.field);
   const field = e.field.startsWith('policy.')
     ? e.field.slice('policy.'.length)
-    : /^[a-zA-Z]+(\.|$)/.test(e.field) && !['sizing', 'props', 'name'].includes(e.field.split(/[ .]/)[0])
-      ? `targets.${target}.${e.field}`
-      : e.field;
-  return new SpecError(field, e.value, e.allowed, 'spec');
+    : e.field === propName('name')
+      ? 'name'
+      : workload
+        ? workload[1]
+        : /^[a-zA-Z]+(\.|$)/.test(e.field) && !['sizing', 'props', 'name'].includes(e.field.split(/[ .]/)[0])
+          ? `targets.${target}.${e.field}`
+          : e.field;
+  return new SpecError(field, e.value, e.allowed, source);
 }
 
 /**

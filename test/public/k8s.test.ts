@@ -153,3 +153,23 @@ describe('part constructs', () => {
     expect(chart.node.tryFindChild('Backup')).toBeUndefined();
   });
 });
+
+describe('a construct whose objects fail the checks', () => {
+  test('is taken out of the chart again, with one error naming the prop', () => {
+    const chart = userChart();
+    new BitnamiRedis(chart, 'Kept', { namespace: 'apps', name: 'kept', policy: { profile: 'staging' } });
+    // Checked once the objects exist: with 40 characters (the spec's maximum) the Bitnami names
+    // (`<name>-bitnami-tls-reload`, the chart's `<name>-bitnami-replicas`) exceed 52.
+    const long = 'a'.repeat(40);
+    expect(
+      () =>
+        new BitnamiRedis(chart, 'Redis', { namespace: 'apps', name: long, policy: { profile: 'staging' } }),
+    ).toThrow(
+      /^BitnamiRedis "user-app\/Redis": name \(the construct id unless given\): got "a{40}"; use a name of at most \d+ characters/,
+    );
+    expect(chart.node.tryFindChild('Redis')).toBeUndefined();
+    const names = kinds(chart.toJson() as ManifestObject[]);
+    expect(names).toContain('NetworkPolicy/kept-bitnami-ingress');
+    expect(names.some((k) => k.includes(long))).toBe(false);
+  });
+});
