@@ -17,6 +17,7 @@ import type * as storage from '@pulumi/azure-native/storage';
 import { azurePremiumCatalog } from '../catalog';
 import type { ConnectionContract } from '../contract';
 import type { Choice, Plan } from '../planner/types';
+import { engineMajor } from '../policy/engine-version';
 import type { ResolvedPolicy } from '../policy/types';
 import { alnumName, scopedName } from '../pulumi/names';
 import { transformed, type Transform } from '../pulumi/transform';
@@ -88,12 +89,11 @@ export function reservedMemoryMb(choice: Choice): number {
 /** The Premium Redis version: the catalog's newest at or below the policy's major (Premium offers 6 only). */
 export function premiumVersion(policy: ResolvedPolicy): { version: string; note?: string } {
   const versions = azurePremiumCatalog().redisVersions;
-  const major =
-    policy.engine === 'redis' ? Number(policy.engineVersion.split('.')[0]) : Number.MAX_SAFE_INTEGER;
+  const major = policy.engine === 'redis' ? engineMajor(policy) : Number.MAX_SAFE_INTEGER;
   const fit = versions.filter((v) => Number(v) <= major).sort((a, b) => Number(a) - Number(b));
   const version = fit[fit.length - 1] ?? versions[versions.length - 1];
   const wanted = `${policy.engine} ${policy.engineVersion}`;
-  return version === policy.engineVersion.split('.')[0] && policy.engine === 'redis'
+  return Number(version) === major && policy.engine === 'redis'
     ? { version }
     : {
         version,
