@@ -5,11 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { directives } from '../conformance/selfhosted';
 import type { TargetResult } from '../conformance/types';
 import type { Deployment } from '../deployment';
 import { GB, TOPOLOGY } from '../planner/assumptions';
 import { engineMajor } from '../policy/engine-version';
+import { directives } from '../redisconf/parse';
 import { recommendations, reasons } from './data';
 import type { Field, GuideResult, Reason, Recommendation, Signal } from './types';
 
