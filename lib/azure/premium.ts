@@ -20,6 +20,7 @@ import type { Choice, Plan } from '../planner/types';
 import { engineMajor } from '../policy/engine-version';
 import type { ResolvedPolicy } from '../policy/types';
 import { alnumName, scopedName } from '../pulumi/names';
+import { snapshotExportNote } from '../pulumi/notes';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
 import { createBackupStorage, grantBackupWriter, type BackupStorage } from './backup-storage';
@@ -200,11 +201,12 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
         'Premium persists with RDB or AOF, not both: RDB to the managed-identity storage account is used.',
       );
     }
-    if (policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 1) {
-      this.notes.push(
-        `Premium persistence keeps the latest snapshot only; ${policy.persistence.snapshotRetentionDays} days of retention need scheduled exports (az redis export) to a blob container with a lifecycle rule.`,
-      );
-    }
+    const exportNote = snapshotExportNote(policy, {
+      keeps: 'Premium persistence keeps the latest snapshot only',
+      command: 'az redis export',
+      destination: 'a blob container',
+    });
+    if (exportNote) this.notes.push(exportNote);
 
     let backup: BackupStorage | undefined;
     if (policy.persistence.rdb && subscriptionId) {
