@@ -17,7 +17,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { awsCatalog } from '../catalog';
+import { awsCatalog, compareVersions } from '../catalog';
 import { SpecError } from '../errors';
 import { RedisAlarms, type RedisAlarmThresholds } from './alarms';
 import { RedisAuthToken } from './auth-token';
@@ -599,9 +599,7 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     }
     if (auth && authMode === 'rbac') {
       const min = awsCatalog().rbacMinEngineVersion[engine];
-      const [major, minor] = props.engineVersion.split('.').map(Number);
-      const [minMajor, minMinor] = min.split('.').map(Number);
-      if (major < minMajor || (major === minMajor && minor < minMinor)) {
+      if (compareVersions(props.engineVersion, min) < 0) {
         fail(
           'authMode (spec: targets.aws.auth)',
           'rbac',

@@ -13,6 +13,7 @@ import type { ConnectionContract } from '../contract';
 import type { Plan } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
 import { scopedName } from '../pulumi/names';
+import { snapshotExportNote } from '../pulumi/notes';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
 import {
@@ -152,11 +153,12 @@ export class AzureManagedRedis extends pulumi.ComponentResource {
     if (policy.engine === 'valkey') {
       this.notes.push('Azure Managed Redis runs Redis, not Valkey; Valkey clients connect unchanged.');
     }
-    if (policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 1) {
-      this.notes.push(
-        `Managed Redis persistence keeps the latest state only; ${policy.persistence.snapshotRetentionDays} days of retention need scheduled exports (az redisenterprise database export) to a blob container with a lifecycle rule.`,
-      );
-    }
+    const exportNote = snapshotExportNote(policy, {
+      keeps: 'Managed Redis persistence keeps the latest state only',
+      command: 'az redisenterprise database export',
+      destination: 'a blob container',
+    });
+    if (exportNote) this.notes.push(exportNote);
 
     const clusterName = scopedName(policy.name, [target.resourceGroup, target.location], 60);
     const cluster = new redisenterprise.RedisEnterprise(

@@ -17,8 +17,10 @@ import type * as storage from '@pulumi/azure-native/storage';
 import { azurePremiumCatalog } from '../catalog';
 import type { ConnectionContract } from '../contract';
 import type { Choice, Plan } from '../planner/types';
+import { engineMajor } from '../policy/engine-version';
 import type { ResolvedPolicy } from '../policy/types';
 import { alnumName, scopedName } from '../pulumi/names';
+import { snapshotExportNote } from '../pulumi/notes';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createMetricAlerts } from './alerts';
 import { createBackupStorage, grantBackupWriter, type BackupStorage } from './backup-storage';
@@ -88,12 +90,11 @@ export function reservedMemoryMb(choice: Choice): number {
 /** The Premium Redis version: the catalog's newest at or below the policy's major (Premium offers 6 only). */
 export function premiumVersion(policy: ResolvedPolicy): { version: string; note?: string } {
   const versions = azurePremiumCatalog().redisVersions;
-  const major =
-    policy.engine === 'redis' ? Number(policy.engineVersion.split('.')[0]) : Number.MAX_SAFE_INTEGER;
+  const major = policy.engine === 'redis' ? engineMajor(policy) : Number.MAX_SAFE_INTEGER;
   const fit = versions.filter((v) => Number(v) <= major).sort((a, b) => Number(a) - Number(b));
   const version = fit[fit.length - 1] ?? versions[versions.length - 1];
   const wanted = `${policy.engine} ${policy.engineVersion}`;
-  return version === policy.engineVersion.split('.')[0] && policy.engine === 'redis'
+  return Number(version) === major && policy.engine === 'redis'
     ? { version }
     : {
         version,
@@ -200,11 +201,12 @@ export class AzurePremiumRedis extends pulumi.ComponentResource {
         'Premium persists with RDB or AOF, not both: RDB to the managed-identity storage account is used.',
       );
     }
-    if (policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 1) {
-      this.notes.push(
-        `Premium persistence keeps the latest snapshot only; ${policy.persistence.snapshotRetentionDays} days of retention need scheduled exports (az redis export) to a blob container with a lifecycle rule.`,
-      );
-    }
+    const exportNote = snapshotExportNote(policy, {
+      keeps: 'Premium persistence keeps the latest snapshot only',
+      command: 'az redis export',
+      destination: 'a blob container',
+    });
+    if (exportNote) this.notes.push(exportNote);
 
     let backup: BackupStorage | undefined;
     if (policy.persistence.rdb && subscriptionId) {

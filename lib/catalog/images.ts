@@ -5,17 +5,12 @@
  */
 import { imagesCatalog } from './index';
 import type { CatalogImage, CveFloor } from './types';
+import { compareParsed as compare, parseVersion, type Version } from './version';
 
-type Version = [number, number, number];
-
-/** "7.4.11" -> [7, 4, 11]; undefined when the text is not major.minor.patch. */
-export function parseVersion(text: string): Version | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
-
-function compare(a: Version, b: Version): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+/** A full release (major.minor.patch, e.g. "7.4.11"); undefined for a line ("7.4") or no version. */
+function release(text: string): Version | undefined {
+  const v = parseVersion(text);
+  return v?.precision === 3 ? v : undefined;
 }
 
 /**
@@ -66,9 +61,9 @@ export function belowFloor(
   version: string,
   floor: CveFloor,
 ): CveFinding | undefined {
-  const v = parseVersion(version);
+  const v = release(version);
   if (!v || floor.engine !== engine) return undefined;
-  const from = floor.affectedFrom ? parseVersion(floor.affectedFrom) : undefined;
+  const from = floor.affectedFrom ? release(floor.affectedFrom) : undefined;
   if (from && compare(v, from) < 0) return undefined;
   const finding = (minimum: string): CveFinding => ({
     cve: floor.cve,
@@ -76,12 +71,12 @@ export function belowFloor(
     minimum,
     source: floor.source.url,
   });
-  const own = floor.fixed[`${v[0]}.${v[1]}`];
-  if (own) return compare(v, parseVersion(own)!) < 0 ? finding(own) : undefined;
+  const own = floor.fixed[`${v.major}.${v.minor}`];
+  if (own) return compare(v, release(own)!) < 0 ? finding(own) : undefined;
   const fixes = Object.values(floor.fixed)
-    .map((f) => [f, parseVersion(f)!] as const)
+    .map((f) => [f, release(f)!] as const)
     .sort((a, b) => compare(a[1], b[1]));
-  const higher = fixes.find(([, f]) => f[0] > v[0] || (f[0] === v[0] && f[1] > v[1]));
+  const higher = fixes.find(([, f]) => f.major > v.major || (f.major === v.major && f.minor > v.minor));
   return higher ? finding(higher[0]) : undefined;
 }
 
@@ -90,7 +85,7 @@ export function cveFindings(engine: 'redis' | 'valkey', version: string): CveFin
   return imagesCatalog()
     .cveFloors.map((f) => belowFloor(engine, version, f))
     .filter((f): f is CveFinding => !!f)
-    .sort((a, b) => compare(parseVersion(b.minimum)!, parseVersion(a.minimum)!));
+    .sort((a, b) => compare(release(b.minimum)!, release(a.minimum)!));
 }
 
 /**

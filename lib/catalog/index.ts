@@ -7,6 +7,7 @@
  */
 import { z } from '../zod';
 import { SpecError } from '../errors';
+import { compareVersions } from './version';
 import awsData from './data/aws-elasticache.json';
 import azureManagedData from './data/azure-managed.json';
 import azurePremiumData from './data/azure-premium.json';
@@ -1047,12 +1048,8 @@ const referenceSchema = withChecks(
   },
 );
 
-/** major.minor compared as numbers: 8.10 is after 8.8. */
-export function compareVersions(a: string, b: string): number {
-  const [am, an] = a.split('.').map(Number);
-  const [bm, bn] = b.split('.').map(Number);
-  return am - bm || an - bn;
-}
+/** Versions compared as numbers (8.10 is after 8.8): the one comparator, in ./version. */
+export { compareVersions } from './version';
 
 const enginesSchema = withChecks(
   z.strictObject({

@@ -1,23 +1,11 @@
 /** Evidence from the rendered self-hosted files (dist/<id>/self-hosted/). */
 import type { ResolvedPolicy } from '../policy/types';
+import { directives } from '../redisconf/parse';
 import { check, fail, na, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
 export interface SelfHostedFiles {
   /** file name -> content */
   [name: string]: string;
-}
-
-/** Directives of a redis.conf as name -> values (last one wins, like Redis; repeated ones joined). */
-export function directives(conf: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const raw of conf.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const [name, ...rest] = line.split(/\s+/);
-    const key = name.toLowerCase();
-    out.set(key, [...(out.get(key) ?? []), rest.join(' ')]);
-  }
-  return out;
 }
 
 const one = (d: Map<string, string[]>, k: string) => d.get(k)?.slice(-1)[0];

@@ -1,4 +1,5 @@
 /** Generic helpers of the per-platform comparisons: equality, flattening, version and size order. */
+import { compareVersionsOrUndefined } from '../catalog/version';
 
 export function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
@@ -36,20 +37,11 @@ export function changedPaths(a: Record<string, unknown>, b: Record<string, unkno
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !same(a[k], b[k])).sort();
 }
 
-/** Numbers of a version string ("7.1", "REDIS_7_2", "v7.0.15", "8.2.1-debian-12-r0"), or undefined. */
-export function versionOf(s: unknown): number[] | undefined {
-  const m = /(\d+)(?:[._](\d+))?(?:[._](\d+))?/.exec(String(s ?? ''));
-  return m ? m.slice(1).map((x) => Number(x ?? 0)) : undefined;
-}
-
-/** -1, 0 or 1; undefined when either is not a version. */
-export function compareVersions(a: unknown, b: unknown): number | undefined {
-  const x = versionOf(a);
-  const y = versionOf(b);
-  if (!x || !y) return undefined;
-  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-  return 0;
-}
+/**
+ * Order of two versions as artifacts write them ("7.1", "REDIS_7_2", "v7.0.15", "8.2.1-debian-12-r0"):
+ * -1, 0 or 1; undefined when either is not a version (e.g. the tag `latest`). The catalog's parser.
+ */
+export const compareVersions = compareVersionsOrUndefined;
 
 const UNITS: Record<string, number> = {
   Ki: 2 ** 10,

@@ -4,25 +4,10 @@
  * templates (SENTINEL SET), and the node set itself (a conf that disappears leaves its data dir
  * unserved; a moved `dir` starts empty).
  */
+import { directives } from '../redisconf/parse';
 import { same } from './compare';
 import { changeRules, rule } from './rules';
 import type { Change, Verdict } from './types';
-
-/** Directive -> its lines' arguments (directives that repeat, like rename-command, keep every line). */
-export function directives(conf: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const raw of conf.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const sp = line.search(/\s/);
-    const key = (sp < 0 ? line : line.slice(0, sp)).toLowerCase();
-    const rest = sp < 0 ? '' : line.slice(sp + 1).trim();
-    // Sentinel directives are keyed by their sub-command and master ("sentinel monitor app").
-    const k = key === 'sentinel' ? `sentinel ${rest.split(/\s+/).slice(0, 2).join(' ')}` : key;
-    (out[k] ??= []).push(rest);
-  }
-  return out;
-}
 
 function confVerdict(key: string, from: string[] | undefined, to: string[] | undefined): Verdict {
   const cs = changeRules().rules.redisConfigSet;
@@ -72,15 +57,17 @@ export function diffSelfHosted(a?: Record<string, string>, b?: Record<string, st
     }
     if (x === y) continue;
     if (node || isSentinel(f)) {
-      const [da, db] = [directives(x), directives(y)];
-      for (const k of [...new Set([...Object.keys(da), ...Object.keys(db)])].sort()) {
-        if (same(da[k], db[k])) continue;
+      // Sentinel directives are keyed by their sub-command and master ("sentinel monitor app").
+      const [da, db] = [x, y].map((conf) => directives(conf, { sentinelSubcommands: true }));
+      for (const k of [...new Set([...da.keys(), ...db.keys()])].sort()) {
+        const [from, to] = [da.get(k), db.get(k)];
+        if (same(from, to)) continue;
         changes.push({
           ...base,
           property: k,
-          from: da[k]?.join(' | '),
-          to: db[k]?.join(' | '),
-          ...confVerdict(k, da[k], db[k]),
+          from: from?.join(' | '),
+          to: to?.join(' | '),
+          ...confVerdict(k, from, to),
         });
       }
       continue;

@@ -16,6 +16,7 @@ import { gcpCatalog } from '../catalog';
 import { connectionContract, type ConnectionContract } from '../contract';
 import type { Plan } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
+import { snapshotExportNote } from '../pulumi/notes';
 import { transformed, type Transform } from '../pulumi/transform';
 import { createAlertPolicies } from './alerts';
 import { clusterArgs } from './cluster';
@@ -135,11 +136,12 @@ export class Memorystore extends pulumi.ComponentResource {
           'Memorystore for Redis persists with RDB snapshots only (no AOF): up to one snapshot period of writes can be lost.',
         );
       }
-      if (policy.persistence.rdb && policy.persistence.snapshotRetentionDays > 1) {
-        this.notes.push(
-          `Memorystore for Redis keeps only the latest RDB snapshot; ${policy.persistence.snapshotRetentionDays} days of retention need scheduled exports (gcloud redis instances export) to a Cloud Storage bucket with a lifecycle rule.`,
-        );
-      }
+      const exportNote = snapshotExportNote(policy, {
+        keeps: 'Memorystore for Redis keeps only the latest RDB snapshot',
+        command: 'gcloud redis instances export',
+        destination: 'a Cloud Storage bucket',
+      });
+      if (exportNote) this.notes.push(exportNote);
       if (policy.security.auth) {
         this.authString = pulumi.secret(instance.authString);
         this.passwordFrom = this.storeAuthString(name, policy, target, this.authString, t.authSecret);

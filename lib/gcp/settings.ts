@@ -2,7 +2,9 @@
  * Pure translations from the resolved policy / plan to Memorystore argument values. Kept apart from
  * the component so each rule is one small function with its own test.
  */
+import { compareParsed, memorystoreName, parseVersion, type Version } from '../catalog/version';
 import { SpecError } from '../errors';
+import { memorystoreVersionFor } from '../policy/engine-version';
 import { dailyParts, weeklyParts, type Day } from '../policy/windows';
 import type { ResolvedPolicy } from '../policy/types';
 
@@ -90,39 +92,32 @@ export function networkId(project: string, network: string): string {
 }
 
 /**
- * The Memorystore version string for the policy's engine version: the catalog version with the same
- * major and the nearest minor at or above it (Memorystore has 7.0 and 7.2, the policy may say 7.1),
- * else the newest of that major. Catalog entries look like "7.2" or "REDIS_7_2".
+ * The Memorystore version string for the policy's engine version (memorystoreVersionFor: the nearest
+ * of the same major); a SpecError naming `field` when Memorystore offers none of that major.
  */
 export function memorystoreVersion(
   engineVersion: string,
   catalogVersions: string[],
   field = 'engineVersion',
 ): string {
-  const [major, minor] = engineVersion.split('.').map(Number);
-  const parsed = catalogVersions
-    .map((v) => {
-      const m = /(\d+)[._](\d+|X)/i.exec(v);
-      return m
-        ? { major: Number(m[1]), minor: m[2].toUpperCase() === 'X' ? 0 : Number(m[2]), raw: v }
-        : undefined;
-    })
-    .filter((v): v is { major: number; minor: number; raw: string } => v !== undefined && v.major === major)
-    .sort((a, b) => a.minor - b.minor);
-  const pick = parsed.find((v) => v.minor >= minor) ?? parsed[parsed.length - 1];
-  if (!pick) {
+  const version = memorystoreVersionFor(engineVersion, catalogVersions);
+  if (!version) {
     throw new SpecError(
       field,
       engineVersion,
       `Memorystore offers ${catalogVersions.join(', ')}; choose one of those majors`,
     );
   }
-  const m = /(\d+)[._](\d+|X)/i.exec(pick.raw)!;
-  return `REDIS_${m[1]}_${m[2].toUpperCase()}`;
+  return version;
 }
 
 /** The newest version in the catalog list (used when the engine is not offered, e.g. Valkey). */
 export function newestMemorystoreVersion(catalogVersions: string[]): string {
-  const majors = catalogVersions.map((v) => Number(/(\d+)/.exec(v)?.[1] ?? 0));
-  return memorystoreVersion(`${Math.max(...majors)}.${Number.MAX_SAFE_INTEGER}`, catalogVersions);
+  const newest = catalogVersions
+    .map((v) => parseVersion(v))
+    .filter((v): v is Version => v !== undefined)
+    .sort(compareParsed)
+    .pop();
+  if (!newest) throw new Error(`no Memorystore version among ${JSON.stringify(catalogVersions)}`);
+  return memorystoreName(newest);
 }

@@ -5,10 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { directives } from '../conformance/selfhosted';
 import type { TargetResult } from '../conformance/types';
 import type { Deployment } from '../deployment';
 import { GB, TOPOLOGY } from '../planner/assumptions';
+import { engineMajor } from '../policy/engine-version';
+import { directives } from '../redisconf/parse';
 import { recommendations, reasons } from './data';
 import type { Field, GuideResult, Reason, Recommendation, Signal } from './types';
 
@@ -306,7 +307,7 @@ function fieldValue(field: Field, input: GuideInputs): number | string | boolean
     case 'tlsMinVersion':
       return policy.security.tls ? policy.security.tlsMinVersion : 'none';
     case 'engineMajor':
-      return Number(policy.engineVersion.split('.')[0]);
+      return engineMajor(policy);
     case 'snapshotRetentionDays':
       return policy.persistence.rdb ? policy.persistence.snapshotRetentionDays : 0;
     case 'evictionPolicy':

@@ -8,9 +8,11 @@
  * version; the self-hosted renderer (always synthesized) and the Kubernetes images need a real
  * release at or above the oldest the rendered configs support.
  */
-import { awsCatalog, compareVersions, enginesCatalog, gcpCatalog } from '../catalog';
+import { awsCatalog, enginesCatalog, gcpCatalog } from '../catalog';
+import { compareParsed, majorOf, memorystoreName, parseVersion, type Version } from '../catalog/version';
 import { SpecError } from '../errors';
 import type { Spec } from '../spec/schema';
+import type { ResolvedPolicy } from './types';
 
 interface TargetVersions {
   target: string;
@@ -19,20 +21,21 @@ interface TargetVersions {
   offered: string;
 }
 
-function majorOf(v: string): number {
-  return Number(v.split('.')[0]);
-}
-
 /** Self-hosted and Kubernetes: a release line's major, from the oldest supported to the newest release. */
 function releasedRange(engine: Spec['engine']): TargetVersions {
   const releases = enginesCatalog().releases[engine];
   const min = enginesCatalog().selfHostedMinimum[engine];
   const newest = releases[releases.length - 1];
   const majors = new Set(releases.map(majorOf));
+  const [lowest, highest] = [parseVersion(min)!, parseVersion(newest)!];
+  const inRange = (v: Version) => compareParsed(v, lowest) >= 0 && compareParsed(v, highest) <= 0;
   return {
     target: 'self-hosted',
     // ElastiCache's own 7.1 is not an upstream release but lies inside the 7.x line: accepted as 7.x.
-    accepts: (v) => majors.has(majorOf(v)) && compareVersions(v, min) >= 0 && compareVersions(v, newest) <= 0,
+    accepts: (text) => {
+      const v = parseVersion(text);
+      return !!v && majors.has(v.major) && inRange(v);
+    },
     offered: `${engine} ${min} to ${newest}`,
   };
 }
@@ -42,14 +45,34 @@ function awsVersions(engine: Spec['engine']): TargetVersions {
   return { target: 'aws', accepts: (v) => list.includes(v), offered: list.join(', ') };
 }
 
-/** Memorystore for Redis picks the nearest version of the same major (lib/gcp/settings.ts). */
+/**
+ * The Memorystore version for an engine version: the catalog version with the same major and the
+ * nearest minor at or above it (Memorystore has 7.0 and 7.2, the policy may say 7.1), else the newest
+ * of that major; undefined when the catalog has none of that major. Catalog entries look like
+ * "REDIS_7_2" or "REDIS_6_X" (a whole line, ordered as its .0); the answer is in that form.
+ */
+export function memorystoreVersionFor(
+  engineVersion: string,
+  catalogVersions: readonly string[],
+): string | undefined {
+  const want = parseVersion(engineVersion);
+  if (!want) return undefined;
+  const line = catalogVersions
+    .map(parseVersion)
+    .filter((v): v is Version => v?.major === want.major)
+    .sort(compareParsed);
+  const pick = line.find((v) => v.minor >= want.minor) ?? line[line.length - 1];
+  return pick && memorystoreName(pick);
+}
+
+/** Memorystore for Redis picks the nearest version of the same major (memorystoreVersionFor). */
 function gcpVersions(): TargetVersions {
   const cat = gcpCatalog();
   const all = [...cat.memorystoreRedis.versions, ...cat.memorystoreCluster.versions];
-  const majors = [...new Set(all.map((v) => Number(/(\d+)/.exec(v)?.[1])))].sort((a, b) => a - b);
+  const majors = [...new Set(all.map(majorOf))].sort((a, b) => a - b);
   return {
     target: 'gcp',
-    accepts: (v) => majors.includes(majorOf(v)),
+    accepts: (v) => memorystoreVersionFor(v, all) !== undefined,
     offered: majors.map((m) => `${m}.x`).join(', '),
   };
 }
@@ -75,4 +98,9 @@ export function checkEngineVersion(spec: Spec, version: string, source = 'spec')
     `${spec.engine} ${version} is not offered by ${refused.map((t) => t.target).join(', ')} (${offers}): choose a version every enabled target accepts`,
     source,
   );
+}
+
+/** The major of the policy's engine version ("7.1" -> 7); resolvePolicy has checked it is a version. */
+export function engineMajor(policy: Pick<ResolvedPolicy, 'engineVersion'>): number {
+  return majorOf(policy.engineVersion);
 }

@@ -4,12 +4,39 @@
  * development = persistence optional) plus the compliance packs the AWS adapter is checked
  * against (HIPAA / NIST 800-53 want snapshot retention >= 15 days).
  */
-import type { Profile } from '../spec/schema';
+import type { Profile, Spec, WaivableRule } from '../spec/schema';
 import { CACHE } from '../planner/assumptions';
 import { DEFAULT_KEY_SEPARATOR } from './keyspace';
 import type { ResolvedPolicy } from './types';
 
 type Defaults = Omit<ResolvedPolicy, 'name' | 'profile' | 'engine' | 'engineVersion' | 'waivers' | 'tags'>;
+
+/**
+ * The targets each production rule concerns: `every`, or the targets that have the setting. A rule
+ * whose targets the spec does not enable is not checked, and a waiver for it is kept without being
+ * reported unused: the public AWS and GCP constructs resolve the same policy for their one platform,
+ * and an ElastiCache group has no Azure access keys to keep.
+ */
+export const WAIVER_TARGETS: Record<WaivableRule, 'every' | readonly (keyof Spec['targets'])[]> = {
+  tls: 'every',
+  auth: 'every',
+  'encryption-at-rest': 'every',
+  'private-networking': 'every',
+  'automatic-failover': 'every',
+  'multi-az': 'every',
+  'snapshot-retention': 'every',
+  aof: 'every',
+  'deletion-protection': 'every',
+  alerts: 'every',
+  'maintenance-window': 'every',
+  'entra-id': ['azure'],
+};
+
+/** Whether the spec enables a target that production rule `rule` concerns (WAIVER_TARGETS). */
+export function waiverApplies(rule: WaivableRule, spec: Pick<Spec, 'targets'>): boolean {
+  const targets = WAIVER_TARGETS[rule];
+  return targets === 'every' || targets.some((t) => spec.targets[t] !== undefined);
+}
 
 /** The production minimums that only a waiver may weaken. */
 export const PRODUCTION_MINIMUMS = {

@@ -5,7 +5,7 @@
  */
 import { SpecError } from '../errors';
 import type { Spec, WaivableRule } from '../spec/schema';
-import { DEFAULT_ENGINE_VERSION, PRODUCTION_MINIMUMS, PROFILE_DEFAULTS } from './profiles';
+import { DEFAULT_ENGINE_VERSION, PRODUCTION_MINIMUMS, PROFILE_DEFAULTS, waiverApplies } from './profiles';
 import type { AppliedWaiver, ResolvedPolicy } from './types';
 import { checkEngineVersion } from './engine-version';
 import { dailyParts, durationMinutes, parseWeekly, windowsOverlap } from './windows';
@@ -251,8 +251,7 @@ function weakenings(
   if (!p.alerts.enabled)
     add('alerts', 'alerts.enabled', false, 'no alerts on memory, evictions, connections, replication');
   // Azure: access keys are one shared secret per cache; production names the app's Entra identity.
-  const azure = spec.targets.azure;
-  if (azure && !azure.appPrincipalId)
+  if (!spec.targets.azure?.appPrincipalId)
     add(
       'entra-id',
       'targets.azure.appPrincipalId',
@@ -275,7 +274,8 @@ function checkWaivers(spec: Spec, p: ResolvedPolicy, source: string): AppliedWai
     }
     return [];
   }
-  const weak = weakenings(p, spec);
+  // Only the rules of targets the spec enables (WAIVER_TARGETS) count, as weakenings and as waivers.
+  const weak = weakenings(p, spec).filter((w) => waiverApplies(w.rule, spec));
   const applied: AppliedWaiver[] = [];
   for (const w of weak) {
     const waiver = spec.waivers.find((x) => x.rule === w.rule);
@@ -290,9 +290,7 @@ function checkWaivers(spec: Spec, p: ResolvedPolicy, source: string): AppliedWai
     applied.push({ rule: w.rule, reason: waiver.reason, detail: w.detail });
   }
   spec.waivers.forEach((w, i) => {
-    // A target-specific waiver is unused only where its target is in the spec: the public constructs
-    // resolve the same policy for one platform at a time (an AWS group has no Azure keys to keep).
-    if (w.rule === 'entra-id' && !spec.targets.azure) return;
+    if (!waiverApplies(w.rule, spec)) return;
     if (!weak.some((x) => x.rule === w.rule)) {
       throw new SpecError(
         `waivers.${i}.rule`,

@@ -12,6 +12,7 @@
  * subcommands are only named for servers that have them ({@link serverHas}); subcommands newer than
  * the server (CLIENT SETINFO 7.2, CLUSTER SHARDS 7.0) reach the application through `+@all` instead.
  */
+import { compareParsed, parseVersion } from '../catalog/version';
 import type { Engine } from '../spec/schema';
 import { DEFAULT_KEY_SEPARATOR, prefixWithSeparator } from './keyspace';
 import type { ResolvedPolicy } from './types';
@@ -76,8 +77,8 @@ export interface RedisServer {
 /** Whether `server` has the commands of Redis `major.minor` (Valkey forked from Redis 7.2). */
 export function serverHas(server: RedisServer, major: number, minor = 0): boolean {
   if (server.engine === 'valkey') return major < 7 || (major === 7 && minor <= 2);
-  const [ma, mi] = server.version.split('.').map(Number);
-  return ma > major || (ma === major && (mi || 0) >= minor);
+  const v = parseVersion(server.version);
+  return !!v && compareParsed(v, { major, minor, patch: 0, precision: 2 }) >= 0;
 }
 
 /** A user-name stem from the key prefix: lower-case, separators stripped, e.g. "ai-engine:" -> "ai-engine". */

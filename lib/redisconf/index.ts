@@ -14,6 +14,7 @@ import {
   type RedisServer,
   type Role,
   roleModel,
+  serverHas,
   userBase,
 } from '../policy/roles';
 import { DEFAULT_KEY_SEPARATOR } from '../policy/keyspace';
@@ -84,8 +85,8 @@ export function tuningLines(policy: ResolvedPolicy, plan: Plan): string[] {
 export function saveLines(policy: ResolvedPolicy): string[] {
   const rules = policy.persistence.saveRules;
   if (!policy.persistence.rdb || rules.length === 0) return ['save ""'];
-  const major = Number(policy.engineVersion.split('.')[0]);
-  if (policy.engine === 'redis' && major < 7) return rules.map(([s, n]) => `save ${s} ${n}`);
+  if (!serverHas({ engine: policy.engine, version: policy.engineVersion }, 7))
+    return rules.map(([s, n]) => `save ${s} ${n}`);
   return [`save ${confValue(rules.map(([s, n]) => `${s} ${n}`).join(' '))}`];
 }
 

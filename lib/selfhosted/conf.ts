@@ -9,6 +9,7 @@
  */
 import { isIP } from 'node:net';
 import type { Deployment } from '../deployment';
+import { serverHas } from '../policy/roles';
 import {
   aclFileLine,
   aclRules,
@@ -70,7 +71,7 @@ export function hostIsName(layout: Layout): boolean {
  * such as `appenddirname` or `cluster-announce-hostname`.
  */
 export function redis7(d: Deployment): boolean {
-  return d.policy.engine !== 'redis' || Number(d.policy.engineVersion.split('.')[0]) >= 7;
+  return serverHas({ engine: d.policy.engine, version: d.policy.engineVersion }, 7);
 }
 
 function section(title: string, lines: string[]): string[] {

@@ -3,7 +3,6 @@ import rulesData from '../../lib/catalog/data/change-rules.json';
 import cfnData from '../../lib/catalog/data/cfn-update-behavior.json';
 import { readServiceSpec } from '../../lib/diff/gen-cfn-update-behavior';
 import { cfnBehavior, rule, validateRules } from '../../lib/diff/rules';
-import { directives } from '../../lib/diff/selfhosted';
 
 const copy = () => JSON.parse(JSON.stringify(rulesData)) as typeof rulesData;
 
@@ -36,13 +35,4 @@ test('cfn-update-behavior.json matches the installed @aws-cdk/aws-service-spec',
   expect(live.types).toEqual(cfnData.types);
   expect(cfnBehavior('AWS::ElastiCache::ReplicationGroup', 'Port')).toBe('replace');
   expect(cfnBehavior('AWS::ElastiCache::ReplicationGroup', 'CacheNodeType')).toBe('update');
-});
-
-test('conf directives: repeated ones keep every line, sentinel ones are keyed by master', () => {
-  const d = directives(
-    '# c\nrename-command KEYS ""\nrename-command DEBUG ""\nsentinel monitor app 127.0.0.1 6380 2\nport 0\n',
-  );
-  expect(d['rename-command']).toEqual(['KEYS ""', 'DEBUG ""']);
-  expect(d['sentinel monitor app']).toEqual(['monitor app 127.0.0.1 6380 2']);
-  expect(d.port).toEqual(['0']);
 });

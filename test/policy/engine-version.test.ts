@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deploymentFromYaml } from '../../lib/deployment';
 import { isSpecError } from '../../lib/errors';
+import { engineMajor, memorystoreVersionFor } from '../../lib/policy/engine-version';
 
 const root = path.join(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -66,6 +67,30 @@ describe('engineVersion is checked at load against every enabled target', () => 
     expect(errorOf(specText('redis', '8.10', k8s![0]))).toBe('');
     expect(errorOf(specText('redis', '8.12', k8s![0]))).toMatch(/redis 6\.2 to 8\.10/);
   });
+});
+
+describe('memorystoreVersionFor: the one Memorystore version rule (policy check and GCP adapter)', () => {
+  const VERSIONS = ['REDIS_6_X', 'REDIS_7_0', 'REDIS_7_2'];
+  test.each([
+    ['7.1', 'REDIS_7_2'],
+    ['7.0', 'REDIS_7_0'],
+    ['7.4', 'REDIS_7_2'],
+    ['6.0', 'REDIS_6_X'],
+    ['6.2', 'REDIS_6_X'],
+    ['8.0', undefined],
+    ['10.0', undefined],
+    ['garbage', undefined],
+    ['', undefined],
+  ])('%s -> %s', (v, want) => expect(memorystoreVersionFor(v, VERSIONS)).toBe(want));
+  test('catalog order and unparseable entries do not matter; 7.10 is after 7.2', () => {
+    expect(memorystoreVersionFor('7.3', ['REDIS_7_10', 'bogus', 'REDIS_7_2'])).toBe('REDIS_7_10');
+    expect(memorystoreVersionFor('7.1', ['REDIS_7_10', 'REDIS_7_2'])).toBe('REDIS_7_2');
+  });
+});
+
+test('engineMajor reads the major of the policy version as a number', () => {
+  expect(engineMajor({ engineVersion: '7.1' })).toBe(7);
+  expect(engineMajor({ engineVersion: '10.0' })).toBe(10);
 });
 
 describe('the CLIs exit 2 on a bad engineVersion and write nothing', () => {

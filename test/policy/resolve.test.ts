@@ -1,5 +1,7 @@
 import { specError as errorOf } from '../helpers';
+import { WAIVER_TARGETS, waiverApplies } from '../../lib/policy/profiles';
 import { resolvePolicy } from '../../lib/policy/resolve';
+import { WAIVABLE_RULES } from '../../lib/spec/schema';
 import { validateSpec } from '../../lib/spec/load';
 
 const base = { name: 'svc', workload: { datasetGb: 1 } };
@@ -133,6 +135,29 @@ describe('waivers', () => {
       },
     };
     expect(errorOf(() => resolve(withAzure)).field).toBe('waivers.0.rule');
+  });
+
+  test('an Azure target without an app identity needs the entra-id waiver, which is then listed', () => {
+    const azure = { resourceGroup: 'rg', location: 'eastus' };
+    const e = errorOf(() => resolve({ targets: { azure } }));
+    expect(e.field).toBe('targets.azure.appPrincipalId');
+    expect(e.message).toContain(
+      "production requires this (Azure access keys stay on (one shared key per cache): set the application's Entra object id to turn them off); restore the default or add a waiver {rule: entra-id, reason: ...}",
+    );
+    const reason = 'the app authenticates with keys until it moves to Entra';
+    const p = resolve({ targets: { azure }, waivers: [{ rule: 'entra-id', reason }] });
+    expect(p.waivers).toEqual([expect.objectContaining({ rule: 'entra-id', reason })]);
+  });
+
+  test('every waivable rule declares its targets; only entra-id is limited (to Azure)', () => {
+    expect(Object.keys(WAIVER_TARGETS).sort()).toEqual([...WAIVABLE_RULES].sort());
+    const limited = Object.entries(WAIVER_TARGETS).filter(([, t]) => t !== 'every');
+    expect(limited).toEqual([['entra-id', ['azure']]]);
+    const azure = { azure: { resourceGroup: 'rg', location: 'eastus' } };
+    expect(waiverApplies('entra-id', { targets: {} })).toBe(false);
+    expect(waiverApplies('entra-id', { targets: { aws: undefined } })).toBe(false);
+    expect(waiverApplies('entra-id', { targets: azure })).toBe(true);
+    expect(waiverApplies('tls', { targets: {} })).toBe(true);
   });
 
   test('waivers outside production are rejected as noise', () => {

@@ -75,6 +75,9 @@ describe('role model', () => {
     expect(serverHas({ engine: 'redis', version: '7.0' }, 7, 2)).toBe(false);
     expect(serverHas({ engine: 'redis', version: '7.2' }, 7, 2)).toBe(true);
     expect(serverHas({ engine: 'valkey', version: '7.2' }, 7, 4)).toBe(false);
+    expect(serverHas({ engine: 'redis', version: '10.0' }, 7, 2)).toBe(true);
+    expect(serverHas({ engine: 'redis', version: '7.10' }, 7, 2)).toBe(true);
+    expect(serverHas({ engine: 'redis', version: 'latest' }, 6)).toBe(false);
   });
 
   test('key prefixes: separator kept or ":" added; covered prefixes dropped; policy denials reach the app', () => {
