@@ -19,10 +19,11 @@ const set = (label: string, template: CfnTemplate): ArtifactSet => ({
   aws: { file: 'aws/t.template.json', template },
 });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const cacheOf = (t: any) =>
-  Object.values(t.Resources as Record<string, any>).find(
+type Json = any;
+const cacheOf = (t: Json): Json =>
+  Object.values(t.Resources as Record<string, Json>).find(
     (r) => r.Type === 'AWS::ElastiCache::ServerlessCache',
-  ); // eslint-disable-line @typescript-eslint/no-explicit-any
+  );
 
 test('replication group -> serverless: aws removed (data replacement), aws-serverless added', () => {
   const r = diffArtifacts(
