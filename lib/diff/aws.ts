@@ -111,8 +111,12 @@ function replicationGroupProperty(key: string, a: Props, b: Props): Verdict {
  */
 function serverlessProperty(key: string): Verdict {
   const b = cfnBehavior(SERVERLESS, key);
-  if (b === 'replace') return restore(rule('cfn.replace', `${key}`));
-  if (b === 'maybe') return restore(rule('cfn.maybe', `${key}`));
+  const withRestore = (v: Verdict): Verdict => ({
+    ...v,
+    safePath: v.safePath ?? rule('aws.serverless.restore').safePath,
+  });
+  if (b === 'replace') return withRestore(rule('cfn.replace', `${key}`));
+  if (b === 'maybe') return withRestore(rule('cfn.maybe', `${key}`));
   return rule('cfn.update', key);
 }
 

@@ -58,5 +58,5 @@ test('usage limits change in place; a new KMS key replaces the cache (data) with
   expect(col.overall).toBe('replacement');
   const kms = col.changes.find((c) => c.property === 'KmsKeyId')!;
   expect(kms).toMatchObject({ class: 'replacement', platform: 'aws-serverless', dataResource: true });
-  expect(kms.safePath).toBeTruthy();
+  expect(kms.safePath).toMatch(/SnapshotArnsToRestore/);
 });
