@@ -10,7 +10,9 @@
  * npm registry's only alpha is 2.235.1-alpha.0, forty minor versions behind the aws-cdk-lib 2.276.0
  * we pin, alpha modules are exempt from semver (any minor may change the API), and its RBAC users and
  * user groups would duplicate the L1 users of ./rbac.ts that the replication group and the
- * conformance reader already share. The L1 maps 1:1 onto the template the conformance matrix reads.
+ * conformance reader already share, and its metrics use a dimension CloudWatch does not publish for
+ * serverless caches (see SERVERLESS_METRIC_DIMENSION). The L1 maps 1:1 onto the template the
+ * conformance matrix reads.
  *
  * What a serverless cache does not have, so this construct has no prop for it: node types, shards and
  * replicas (the service scales them and keeps data in three zones), a port (6379, reader 6380), a

@@ -14,7 +14,12 @@ import { Construct } from 'constructs';
 import type { Plan } from '../planner/types';
 import type { ResolvedPolicy } from '../policy/types';
 
-/** CloudWatch dimension of serverless cache metrics: the serverless cache name. */
+/**
+ * CloudWatch dimension of serverless cache metrics: `clusterId` = the serverless cache name (not
+ * CacheClusterId, and not ServerlessCacheName, which @aws-cdk/aws-elasticache-alpha 2.235.1 uses).
+ * `aws cloudwatch list-metrics --namespace AWS/ElastiCache` shows `clusterId` for serverless caches:
+ * open-constructs/aws-cdk-library#68, grafana/grafana-aws-sdk#151, cdklabs/cdk-monitoring-constructs#750.
+ */
 export const SERVERLESS_METRIC_DIMENSION = 'clusterId';
 
 /** Bytes per GB of the DataStorage limit (the smaller reading, so the alarm fires early rather than late). */
