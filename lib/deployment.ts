@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { isSpecError, SpecError } from './errors';
 import { plan as makePlan } from './planner/plan';
 import type { Plan } from './planner/types';
+import { checkAwsFlavor } from './policy/aws-flavor';
 import { resolvePolicy } from './policy/resolve';
 import type { ResolvedPolicy } from './policy/types';
 import { DEFAULT_SPEC_PATH, loadSpecFile, parseSpec } from './spec/load';
@@ -33,6 +34,7 @@ export function deploymentFromYaml(text: string, source = 'spec'): Deployment {
 
 export function fromSpec(spec: Spec, source = 'spec'): Deployment {
   const policy = resolvePolicy(spec, source);
+  checkAwsFlavor(spec, policy, source);
   let plan: Plan;
   try {
     plan = makePlan(spec, policy);

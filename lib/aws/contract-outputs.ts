@@ -8,9 +8,16 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ConnectionContract } from '../contract';
 import type { RedisReplicationGroup } from './redis-replication-group';
+import type { RedisServerlessCacheBase } from './redis-serverless-cache';
+
+/** The id of a replication group or serverless cache (the contract's SSM path and descriptions use it). */
+export function cacheIdOf(g: RedisReplicationGroup | RedisServerlessCacheBase): string {
+  return 'serverlessCacheName' in g ? g.serverlessCacheName : g.replicationGroupId;
+}
 
 export interface RedisContractOutputsProps {
-  readonly group: RedisReplicationGroup;
+  /** The replication group or serverless cache whose endpoint, users and secrets are published. */
+  readonly group: RedisReplicationGroup | RedisServerlessCacheBase;
   /** The contract from lib/contract.ts, built with the group's endpoint tokens. */
   readonly contract: ConnectionContract;
   /**
@@ -36,9 +43,10 @@ export class RedisContractOutputs extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const g = props.group;
+    const id_ = cacheIdOf(g);
     this.parameter = new ssm.StringParameter(this, 'Parameter', {
-      parameterName: props.parameterName ?? `/redis/${g.replicationGroupId}/connection-contract`,
-      description: `Connection contract (REDIS_* variables) of ${g.replicationGroupId}; holds no secret`,
+      parameterName: props.parameterName ?? `/redis/${id_}/connection-contract`,
+      description: `Connection contract (REDIS_* variables) of ${id_}; holds no secret`,
       stringValue: stack.toJsonString(props.contract),
       tier: ssm.ParameterTier.STANDARD,
     });
@@ -53,8 +61,14 @@ export class RedisContractOutputs extends Construct {
       g.endpointAddress,
       g.clusterMode ? 'Cluster configuration endpoint' : 'Primary endpoint',
     );
-    if (g.readerEndpointAddress) out('ReaderEndpoint', g.readerEndpointAddress, 'Reader endpoint');
-    out('Port', g.endpointPort, 'TCP port of every node');
+    const serverless = 'serverlessCacheName' in g;
+    if (g.readerEndpointAddress)
+      out(
+        'ReaderEndpoint',
+        g.readerEndpointAddress,
+        serverless ? `Reader endpoint (port ${g.readerPort})` : 'Reader endpoint',
+      );
+    out('Port', g.endpointPort, serverless ? 'TCP port of the endpoint' : 'TCP port of every node');
     if (g.authTokenSecret)
       out(
         'AuthTokenSecretArn',
@@ -69,7 +83,11 @@ export class RedisContractOutputs extends Construct {
       );
     }
     if (g.rbac)
-      out('UserGroupId', g.rbac.userGroup.ref, 'ElastiCache RBAC user group of the replication group');
+      out(
+        'UserGroupId',
+        g.rbac.userGroup.ref,
+        `ElastiCache RBAC user group of the ${serverless ? 'serverless cache' : 'replication group'}`,
+      );
     out(
       'ContractParameterName',
       this.parameter.parameterName,

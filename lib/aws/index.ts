@@ -9,5 +9,8 @@ export * from './nag';
 export * from './notifications';
 export * from './parameter-group';
 export * from './redis-replication-group';
+export * from './redis-serverless-cache';
+export * from './serverless-alarms';
+export * from './serverless-limits';
 export * from './stack';
 export * from './synth';

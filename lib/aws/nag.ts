@@ -10,6 +10,7 @@ import type { WaivableRule } from '../spec/schema';
 import type { ResolvedPolicy } from '../policy/types';
 import { EVENTS_TOPIC_UNENCRYPTED_REASON } from './notifications';
 import type { RedisReplicationGroup } from './redis-replication-group';
+import type { RedisServerlessCacheBase } from './redis-serverless-cache';
 
 /** HIPAA Security and NIST 800-53 R5 want automatic snapshots kept at least this many days. */
 export const NAG_MIN_SNAPSHOT_RETENTION_DAYS = 15;
@@ -135,4 +136,29 @@ export function nagAcknowledgements(
 
 export function acknowledgeNagFindings(group: RedisReplicationGroup, policy: ResolvedPolicy): void {
   for (const { scope, ack } of nagAcknowledgements(group, policy)) Validations.of(scope).acknowledge(ack);
+}
+
+/**
+ * The acknowledgements for a serverless cache: only the RBAC password secrets without a rotation
+ * schedule (the same two-step rotation as on a replication group). cdk-nag 3.0.2 has no rule on
+ * AWS::ElastiCache::ServerlessCache, and the cache has no events topic, so nothing else applies.
+ */
+export function serverlessNagAcknowledgements(
+  cache: RedisServerlessCacheBase,
+): Array<{ scope: IConstruct; ack: NagAcknowledgement }> {
+  const out: Array<{ scope: IConstruct; ack: NagAcknowledgement }> = [];
+  for (const { secret } of Object.values(cache.rbac?.users ?? {})) {
+    for (const id of [
+      'AwsSolutions-SMG4',
+      'HIPAA.Security-SecretsManagerRotationEnabled',
+      'NIST.800.53.R5-SecretsManagerRotationEnabled',
+    ]) {
+      out.push({ scope: secret, ack: { id, reason: USER_ROTATION_REASON } });
+    }
+  }
+  return out;
+}
+
+export function acknowledgeServerlessNagFindings(cache: RedisServerlessCacheBase): void {
+  for (const { scope, ack } of serverlessNagAcknowledgements(cache)) Validations.of(scope).acknowledge(ack);
 }

@@ -29,13 +29,19 @@ export interface RedisNotificationsProps {
    * @default - no subscription
    */
   readonly email?: string;
+  /**
+   * Create the ElastiCache events topic. A serverless cache sends its events to EventBridge and has
+   * no NotificationTopicArn, so it leaves the topic out.
+   * @default true
+   */
+  readonly events?: boolean;
 }
 
 export class RedisNotifications extends Construct {
   /** CloudWatch alarms. */
   readonly topic: sns.Topic;
-  /** ElastiCache events (the replication group's NotificationTopicArn). */
-  readonly eventsTopic: sns.Topic;
+  /** ElastiCache events (the replication group's NotificationTopicArn); absent with `events: false`. */
+  readonly eventsTopic?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: RedisNotificationsProps) {
     super(scope, id);
@@ -59,20 +65,26 @@ export class RedisNotifications extends Construct {
         },
       }),
     );
-    this.eventsTopic = new sns.Topic(this, 'EventsTopic', { enforceSSL: true });
+    if (props.events ?? true) this.eventsTopic = this.createEventsTopic();
+    if (props.email) {
+      for (const t of [this.topic, this.eventsTopic])
+        t?.addSubscription(new subscriptions.EmailSubscription(props.email));
+    }
+  }
+
+  private createEventsTopic(): sns.Topic {
+    const stack = Stack.of(this);
+    const topic = new sns.Topic(this, 'EventsTopic', { enforceSSL: true });
     // A topic policy replaces SNS's default one; keep its owner-account publish grant for ElastiCache.
-    this.eventsTopic.addToResourcePolicy(
+    topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'OwnerAccountServicesPublish',
         principals: [new iam.AnyPrincipal()],
         actions: ['sns:Publish'],
-        resources: [this.eventsTopic.topicArn],
+        resources: [topic.topicArn],
         conditions: { StringEquals: { 'AWS:SourceOwner': stack.account } },
       }),
     );
-    if (props.email) {
-      for (const t of [this.topic, this.eventsTopic])
-        t.addSubscription(new subscriptions.EmailSubscription(props.email));
-    }
+    return topic;
   }
 }

@@ -250,6 +250,57 @@ export function restrictCreateGrant(key: kms.Key): void {
   cfn.keyPolicy = wrapped;
 }
 
+/**
+ * One customer managed key (rotated yearly) for the secrets, the log groups and the topic. Its
+ * policy lets CloudWatch Logs and CloudWatch alarms use it for this account only, and grants on
+ * it may be created only for AWS resources (Secrets Manager and ElastiCache create their own grants
+ * that way). Shared by the replication group and the serverless cache.
+ */
+export function createRedisKey(scope: Construct, cacheId: string, removal: RemovalPolicy): kms.Key {
+  const stack = Stack.of(scope);
+  const key = new kms.Key(scope, 'Key', {
+    description: `Encrypts the password secrets, logs and notifications of ${cacheId}`,
+    enableKeyRotation: true,
+    removalPolicy: removal,
+  });
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchLogs',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
+        },
+      },
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AlarmsToEncryptedTopic',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+  );
+  // The account-root statement (kms:*) delegates to IAM and so also allows CreateGrant; this
+  // denies every grant that is not for an AWS resource, whoever asks.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'GrantsOnlyForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { Bool: { [GRANT_FOR_AWS_RESOURCE]: 'false' } },
+    }),
+  );
+  restrictCreateGrant(key);
+  return key;
+}
+
 export class RedisReplicationGroup extends Construct implements ec2.IConnectable {
   /** The L1 resource, for overrides. */
   readonly resource: elasticache.CfnReplicationGroup;
@@ -319,7 +370,8 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
       email: props.alarmEmail,
     });
     this.topic = notifications.topic;
-    this.eventsTopic = notifications.eventsTopic;
+    // Created: events default to on.
+    this.eventsTopic = notifications.eventsTopic!;
 
     let token: RedisAuthToken | undefined;
     if (r.auth && r.authMode === 'rbac') {
@@ -663,54 +715,8 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
     return (node?.ssdGib ?? 0) > 0;
   }
 
-  /**
-   * One customer managed key (rotated yearly) for the secrets, the log groups and the topic. Its
-   * policy lets CloudWatch Logs and CloudWatch alarms use it for this account only, and grants on
-   * it may be created only for AWS resources (Secrets Manager creates its own grants that way).
-   */
   private createKey(props: RedisReplicationGroupProps, removal: RemovalPolicy): kms.Key {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'Key', {
-      description: `Encrypts the password secrets, logs and notifications of ${props.replicationGroupId}`,
-      enableKeyRotation: true,
-      removalPolicy: removal,
-    });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogs',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
-          },
-        },
-      }),
-    );
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AlarmsToEncryptedTopic',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    );
-    // The account-root statement (kms:*) delegates to IAM and so also allows CreateGrant; this
-    // denies every grant that is not for an AWS resource, whoever asks.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'GrantsOnlyForAwsResources',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: { Bool: { [GRANT_FOR_AWS_RESOURCE]: 'false' } },
-      }),
-    );
-    restrictCreateGrant(key);
-    return key;
+    return createRedisKey(this, props.replicationGroupId, removal);
   }
 
   private createSecurityGroup(props: RedisReplicationGroupProps): ec2.SecurityGroup {

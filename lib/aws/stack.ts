@@ -16,7 +16,13 @@ import { AUTH_TOKEN_JSON_KEY } from './auth-token';
 import { USER_SECRET_PASSWORD_KEY, rbacUsers } from './rbac';
 import { RedisContractOutputs } from './contract-outputs';
 import { specPolicy } from '../public/common';
-import { RedisReplicationGroup, type RedisReplicationGroupProps } from '../public/aws';
+import {
+  RedisReplicationGroup,
+  RedisServerlessCache,
+  type RedisReplicationGroupProps,
+  type RedisServerlessCacheProps,
+} from '../public/aws';
+import { awsFlavor } from '../policy/aws-flavor';
 import { DEFAULT_REDIS_PORT } from './redis-replication-group';
 
 /** Account used for synth when the spec names none; `cdk deploy` needs the real one in the spec. */
@@ -55,7 +61,8 @@ export function awsEnv(d: Deployment): { account: string; region: string } {
 }
 
 export class RedisElastiCacheStack extends Stack {
-  readonly group: RedisReplicationGroup;
+  /** The replication group, or the serverless cache with `targets.aws.flavor: serverless`. */
+  readonly group: RedisReplicationGroup | RedisServerlessCache;
   readonly contract: ConnectionContract;
 
   constructor(scope: Construct, id: string, props: RedisElastiCacheStackProps) {
@@ -69,19 +76,25 @@ export class RedisElastiCacheStack extends Stack {
     });
     // The public construct, given the spec's policy and the plan: what a user's CDK app gets. The stack
     // publishes the contract itself (stack-level ids); the construct acknowledges the nag findings.
-    this.group = new RedisReplicationGroup(this, 'Redis', groupProps(this, d));
-    const app = this.group.appUser;
-    const passwordFrom = app
-      ? `aws-secretsmanager:${app.secret.secretArn}:${USER_SECRET_PASSWORD_KEY}`
-      : this.group.authTokenSecret
-        ? `aws-secretsmanager:${this.group.authTokenSecret.secretArn}:${AUTH_TOKEN_JSON_KEY}`
-        : 'none';
-    this.contract = connectionContract(d.policy, d.plan, {
-      host: this.group.endpointAddress,
-      port: this.group.port,
-      passwordFrom,
-      username: app?.spec.userName,
-    });
+    if (awsFlavor(d.spec) === 'serverless') {
+      this.group = new RedisServerlessCache(this, 'Redis', serverlessProps(this, d));
+      this.contract = this.group.contract;
+    } else {
+      const group = new RedisReplicationGroup(this, 'Redis', groupProps(this, d));
+      this.group = group;
+      const app = group.appUser;
+      const passwordFrom = app
+        ? `aws-secretsmanager:${app.secret.secretArn}:${USER_SECRET_PASSWORD_KEY}`
+        : group.authTokenSecret
+          ? `aws-secretsmanager:${group.authTokenSecret.secretArn}:${AUTH_TOKEN_JSON_KEY}`
+          : 'none';
+      this.contract = connectionContract(d.policy, d.plan, {
+        host: group.endpointAddress,
+        port: group.port,
+        passwordFrom,
+        username: app?.spec.userName,
+      });
+    }
     new RedisContractOutputs(this, 'Contract', { group: this.group, contract: this.contract });
     for (const [key, value] of Object.entries(d.policy.tags)) Tags.of(this).add(key, value);
     const target = awsTarget(d);
@@ -101,19 +114,9 @@ export function alarmThresholds(d: Deployment): RedisAlarmThresholds | undefined
   return alarmThresholdsFor(d.policy, d.plan);
 }
 
-/** Policy, plan and target -> construct props. */
-function groupProps(scope: Construct, d: Deployment): RedisReplicationGroupProps {
+/** The imported VPC, the spec's subnets and client security groups, shared by both flavors. */
+function network(scope: Construct, d: Deployment) {
   const target = awsTarget(d);
-  const choice = d.plan.choices.aws;
-  if (!choice) {
-    throw new SpecError(
-      'plan.choices.aws',
-      undefined,
-      'the planner made no AWS choice; check targets.aws and the workload',
-      d.source,
-    );
-  }
-  const { policy, plan } = d;
   // Imported by id, so synth needs no lookup. The zones stay a deploy-time token: subnets are
   // passed explicitly below, so nothing selects subnets by zone.
   const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
@@ -137,6 +140,41 @@ function groupProps(scope: Construct, d: Deployment): RedisReplicationGroupProps
   const clientSecurityGroups = (target.clientSecurityGroupIds ?? []).map((id, i) =>
     ec2.SecurityGroup.fromSecurityGroupId(scope, `ClientSecurityGroup${i + 1}`, id, { mutable: false }),
   );
+  const atRestKey = target.kmsKeyArn ? kms.Key.fromKeyArn(scope, 'AtRestKey', target.kmsKeyArn) : undefined;
+  return { vpc, subnets, clientSecurityGroups, atRestKey };
+}
+
+/** Policy, plan and target -> serverless cache props (usage limits derive from the plan). */
+function serverlessProps(scope: Construct, d: Deployment): RedisServerlessCacheProps {
+  const target = awsTarget(d);
+  const { vpc, subnets, clientSecurityGroups, atRestKey } = network(scope, d);
+  return {
+    vpc,
+    vpcSubnets: { subnets },
+    serverlessCacheName: d.policy.name,
+    policy: specPolicy(d.spec),
+    sizing: d.plan,
+    atRestKey,
+    clientSecurityGroups,
+    clientCidrs: target.clientCidrs,
+    publishContract: false,
+  };
+}
+
+/** Policy, plan and target -> construct props. */
+function groupProps(scope: Construct, d: Deployment): RedisReplicationGroupProps {
+  const target = awsTarget(d);
+  const choice = d.plan.choices.aws;
+  if (!choice) {
+    throw new SpecError(
+      'plan.choices.aws',
+      undefined,
+      'the planner made no AWS choice; check targets.aws and the workload',
+      d.source,
+    );
+  }
+  const { policy, plan } = d;
+  const { vpc, subnets, clientSecurityGroups, atRestKey } = network(scope, d);
   return {
     vpc,
     vpcSubnets: { subnets },
@@ -145,7 +183,7 @@ function groupProps(scope: Construct, d: Deployment): RedisReplicationGroupProps
     sizing: plan,
     port: target.port ?? DEFAULT_REDIS_PORT,
     authMode: target.auth ?? 'rbac',
-    atRestKey: target.kmsKeyArn ? kms.Key.fromKeyArn(scope, 'AtRestKey', target.kmsKeyArn) : undefined,
+    atRestKey,
     clientSecurityGroups,
     clientCidrs: target.clientCidrs,
     publishContract: false,

@@ -48,7 +48,7 @@ function isIsoDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
-const sourceSchema = z.strictObject({
+export const sourceSchema = z.strictObject({
   url: z
     .string({ error: 'expected the URL (or guide file) the figure was read from' })
     .refine((u) => /^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(u) || GUIDE_PATH.test(u), {

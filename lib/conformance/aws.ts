@@ -2,7 +2,7 @@
 import { ELASTICACHE_ROLES, supportsTransitEncryptionMode } from '../aws/engine';
 import { roleModel, type DeclaredUser } from '../policy/roles';
 import type { ResolvedPolicy } from '../policy/types';
-import { check, fail, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
+import { check, fail, na, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
 interface CfnResource {
   Type: string;
@@ -51,10 +51,15 @@ function refTo(t: CfnTemplate, v: unknown): CfnResource | undefined {
  * an enabled user per ElastiCache role of the role model, each with a Secrets Manager password (or
  * IAM auth), never a literal one and never without a password.
  */
-function rbacEvidence(t: CfnTemplate, p: Record<string, unknown>, policy: ResolvedPolicy): Evidence {
-  const groups = (p.UserGroupIds as unknown[]).map((g) => refTo(t, g));
+function rbacEvidence(
+  t: CfnTemplate,
+  groupRefs: unknown[],
+  policy: ResolvedPolicy,
+  property = 'UserGroupIds',
+): Evidence {
+  const groups = groupRefs.map((g) => refTo(t, g));
   if (groups.length === 0 || groups.some((g) => g?.Type !== 'AWS::ElastiCache::UserGroup')) {
-    return fail('UserGroupIds does not reference an AWS::ElastiCache::UserGroup of this template');
+    return fail(`${property} does not reference an AWS::ElastiCache::UserGroup of this template`);
   }
   const users = groups.flatMap((g) =>
     ((g?.Properties?.UserIds as unknown[] | undefined) ?? []).map((u) => refTo(t, u)),
@@ -117,10 +122,7 @@ export function awsEvidence(
   const p = rg.Properties ?? {};
   const token = cfnText(p.AuthToken ?? '');
   // Ingress only: a client security group in the same stack (a user's own app) may allow all egress.
-  const openIngress = [
-    ...ofType(t, 'AWS::EC2::SecurityGroup').map((sg) => sg.Properties?.SecurityGroupIngress ?? []),
-    ...ofType(t, 'AWS::EC2::SecurityGroupIngress').map((i) => i.Properties ?? {}),
-  ].some((rules) => JSON.stringify(rules).match(/"CidrIpv?6?"\s*:\s*"(0\.0\.0\.0\/0|::\/0)"/));
+  const openIngress = hasOpenIngress(t);
   const subnetGroups = ofType(t, 'AWS::ElastiCache::SubnetGroup');
   const subnets = (subnetGroups[0]?.Properties?.SubnetIds as unknown[] | undefined)?.length ?? 0;
   const replicas = Number(p.ReplicasPerNodeGroup ?? Number(p.NumCacheClusters ?? 1) - 1);
@@ -132,7 +134,7 @@ export function awsEvidence(
       token && !token.includes(DYNAMIC_SECRET)
         ? fail('AuthToken is a literal value')
         : Array.isArray(p.UserGroupIds)
-          ? rbacEvidence(t, p, policy)
+          ? rbacEvidence(t, p.UserGroupIds as unknown[], policy)
           : tokenEvidence(token, options),
     'encryption-at-rest': check(
       p.AtRestEncryptionEnabled === true,
@@ -158,6 +160,85 @@ export function awsEvidence(
       ['Retain', 'Snapshot'].includes(rg.DeletionPolicy ?? '') &&
         ['Retain', 'Snapshot'].includes(rg.UpdateReplacePolicy ?? ''),
       `DeletionPolicy=${rg.DeletionPolicy ?? 'Delete'}, UpdateReplacePolicy=${rg.UpdateReplacePolicy ?? 'Delete'}`,
+    ),
+  };
+}
+
+/** A security group rule of the template that admits 0.0.0.0/0 or ::/0. */
+function hasOpenIngress(t: CfnTemplate): boolean {
+  return [
+    ...ofType(t, 'AWS::EC2::SecurityGroup').map((sg) => sg.Properties?.SecurityGroupIngress ?? []),
+    ...ofType(t, 'AWS::EC2::SecurityGroupIngress').map((i) => i.Properties ?? {}),
+  ].some((rules) => JSON.stringify(rules).match(/"CidrIpv?6?"\s*:\s*"(0\.0\.0\.0\/0|::\/0)"/));
+}
+
+/** Whether a template holds an ElastiCache Serverless cache (the aws-serverless column reads it). */
+export function isServerlessTemplate(t: CfnTemplate): boolean {
+  return ofType(t, 'AWS::ElastiCache::ServerlessCache').length > 0;
+}
+
+/** The metrics a serverless cache's alarms must cover (it has no memory-percentage or lag metric). */
+export const SERVERLESS_ALARM_METRICS = [
+  'BytesUsedForCache',
+  'ElastiCacheProcessingUnits',
+  'ThrottledCmds',
+  'Evictions',
+  'CurrConnections',
+];
+
+/**
+ * Evidence from a template with an AWS::ElastiCache::ServerlessCache. What the service fixes (TLS
+ * only, data in three zones, no maintenance window) is read from what the template must still say
+ * for it to hold: the contract clients use must ask for TLS, the cache must span two or more
+ * subnets, and a window the resource does not have is not applicable.
+ */
+export function awsServerlessEvidence(t: CfnTemplate, policy: ResolvedPolicy): TargetEvidence {
+  const caches = ofType(t, 'AWS::ElastiCache::ServerlessCache');
+  if (caches.length !== 1) {
+    return everyInvariant(fail(`expected one AWS::ElastiCache::ServerlessCache, found ${caches.length}`));
+  }
+  const c = caches[0];
+  const p = c.Properties ?? {};
+  const contract = awsContract(t);
+  const subnets = Array.isArray(p.SubnetIds) ? p.SubnetIds.length : 0;
+  const openIngress = hasOpenIngress(t);
+  const retention = Number(p.SnapshotRetentionLimit ?? 0);
+  const publicType = String(p.ConnectionType ?? 'vpc') === 'public';
+  const kms = p.KmsKeyId ? cfnText(p.KmsKeyId) : '';
+  return {
+    tls: check(
+      contract.REDIS_TLS_ENABLED === 'true',
+      `ServerlessCache (TLS only: the service has no plaintext endpoint); the contract's REDIS_TLS_ENABLED=${contract.REDIS_TLS_ENABLED ?? 'missing'}`,
+    ),
+    auth: p.UserGroupId
+      ? rbacEvidence(t, [p.UserGroupId], policy, 'UserGroupId')
+      : fail('no UserGroupId: every client is the serverless default user, which needs no password'),
+    'encryption-at-rest': check(
+      !!kms,
+      kms
+        ? `always encrypted at rest; KmsKeyId=${kms} (customer managed key)`
+        : 'no KmsKeyId: data and snapshots under an AWS owned key, not a key this account controls and audits',
+    ),
+    'private-networking': check(
+      subnets >= 1 && Array.isArray(p.SecurityGroupIds) && !openIngress && !publicType,
+      `${subnets} subnet(s), security groups ${Array.isArray(p.SecurityGroupIds) ? 'set' : 'missing'}, ConnectionType=${String(p.ConnectionType ?? 'vpc (default)')}, ${openIngress ? 'ingress open to 0.0.0.0/0' : 'no ingress from 0.0.0.0/0'}`,
+    ),
+    'replicas-zones': check(
+      subnets >= 2,
+      `ServerlessCache replicates across the zones of its subnets and fails over on its own; ${subnets} subnet(s)${subnets < 2 ? ' (needs two or more zones)' : ''}`,
+    ),
+    snapshots: check(
+      retention >= policy.persistence.snapshotRetentionDays && retention >= 1 && !!p.DailySnapshotTime,
+      `SnapshotRetentionLimit=${retention} days (policy ${policy.persistence.snapshotRetentionDays}), DailySnapshotTime=${String(p.DailySnapshotTime ?? 'none')}`,
+    ),
+    'maintenance-window': na(
+      'AWS::ElastiCache::ServerlessCache has no maintenance window: minor and patch versions are applied without downtime, major upgrades only when asked',
+    ),
+    alerts: alarmsOn(t, SERVERLESS_ALARM_METRICS, ' (data storage and ECPUs against the usage limits)'),
+    'deletion-protection': check(
+      ['Retain', 'Snapshot'].includes(c.DeletionPolicy ?? '') &&
+        ['Retain', 'Snapshot'].includes(c.UpdateReplacePolicy ?? ''),
+      `DeletionPolicy=${c.DeletionPolicy ?? 'Delete'}, UpdateReplacePolicy=${c.UpdateReplacePolicy ?? 'Delete'}`,
     ),
   };
 }
@@ -198,6 +279,17 @@ function actionNotifies(t: CfnTemplate): (action: unknown) => boolean {
  * Alarms name their metric directly or inside metric math (Metrics[].MetricStat.Metric.MetricName).
  */
 function alarmEvidence(t: CfnTemplate, policy: ResolvedPolicy): Evidence {
+  const wanted = ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections'];
+  if (policy.availability.replicasPerShard > 0) wanted.push('ReplicationLag');
+  return alarmsOn(
+    t,
+    wanted,
+    policy.availability.replicasPerShard > 0 ? '' : ' (no replicas: no replication lag to watch)',
+  );
+}
+
+/** Pass when every metric of `wanted` has an alarm whose action reaches someone. */
+function alarmsOn(t: CfnTemplate, wanted: string[], note: string): Evidence {
   const notifies = actionNotifies(t);
   const alarms = ofType(t, 'AWS::CloudWatch::Alarm');
   const metricsOf = (a: CfnResource) =>
@@ -205,13 +297,9 @@ function alarmEvidence(t: CfnTemplate, policy: ResolvedPolicy): Evidence {
   const actions = (a: CfnResource) => (a.Properties?.AlarmActions as unknown[] | undefined) ?? [];
   const heard = alarms.filter((a) => actions(a).some(notifies)).flatMap(metricsOf);
   const any = alarms.flatMap(metricsOf);
-  const wanted = ['DatabaseMemoryUsagePercentage', 'Evictions', 'CurrConnections'];
-  if (policy.availability.replicasPerShard > 0) wanted.push('ReplicationLag');
   const missing = wanted.filter((m) => !heard.includes(m));
   if (missing.length === 0) {
-    return pass(
-      `CloudWatch alarms notifying a subscribed or given SNS topic on ${wanted.join(', ')}${policy.availability.replicasPerShard > 0 ? '' : ' (no replicas: no replication lag to watch)'}`,
-    );
+    return pass(`CloudWatch alarms notifying a subscribed or given SNS topic on ${wanted.join(', ')}${note}`);
   }
   const silent = missing.filter((m) => any.includes(m));
   return fail(

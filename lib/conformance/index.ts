@@ -5,7 +5,14 @@ import { scanDirectory, scanText, type SecretFinding } from '../checks/secret-sc
 import type { Deployment } from '../deployment';
 import type { DeclaredUser } from '../policy/roles';
 import { parseAclUsers } from '../redisconf';
-import { awsContract, awsEvidence, awsUsers, type CfnTemplate } from './aws';
+import {
+  awsContract,
+  awsEvidence,
+  awsServerlessEvidence,
+  awsUsers,
+  isServerlessTemplate,
+  type CfnTemplate,
+} from './aws';
 import { cellsFor } from './invariants';
 import { kubernetesContract, kubernetesEvidence, kubernetesUsers } from './kubernetes';
 import {
@@ -98,15 +105,24 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
   const aws = path.join(root, 'aws');
   if (fs.existsSync(aws)) {
     for (const f of fs.readdirSync(aws).filter((n) => n.endsWith('.template.json'))) {
+      // The column follows what the template holds (a serverless cache or not), not the spec.
+      let serverless = false;
+      try {
+        serverless = isServerlessTemplate(readJson<CfnTemplate>(path.join(aws, f)));
+      } catch {
+        // unreadable: the replication-group reader reports it below
+      }
       out.push(
         result(
           root,
-          'aws',
+          serverless ? 'aws-serverless' : 'aws',
           [`aws/${f}`],
           () => {
             const t = readJson<CfnTemplate>(path.join(aws, f));
             return {
-              evidence: awsEvidence(t, d.policy, { authMode: d.spec.targets.aws?.auth }),
+              evidence: serverless
+                ? awsServerlessEvidence(t, d.policy)
+                : awsEvidence(t, d.policy, { authMode: d.spec.targets.aws?.auth }),
               contract: awsContract(t),
               users: awsUsers(t),
               retention: awsRetention(t),

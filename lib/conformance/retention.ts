@@ -20,9 +20,11 @@ const KEEP = new Set(['Retain', 'Snapshot', 'RetainExceptOnCreate']);
 
 export function awsRetention(t: CfnTemplate): Evidence {
   const groups = Object.entries(t.Resources ?? {}).filter(
-    ([, r]) => r.Type === 'AWS::ElastiCache::ReplicationGroup',
+    ([, r]) =>
+      r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::ElastiCache::ServerlessCache',
   );
-  if (!groups.length) return fail('no AWS::ElastiCache::ReplicationGroup in the template');
+  if (!groups.length)
+    return fail('no AWS::ElastiCache::ReplicationGroup or AWS::ElastiCache::ServerlessCache in the template');
   const bad = groups.filter(
     ([, r]) =>
       !KEEP.has(String((r as { DeletionPolicy?: string }).DeletionPolicy)) ||

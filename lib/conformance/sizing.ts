@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Deployment } from '../deployment';
 import type { Choice } from '../planner/types';
-import type { CfnTemplate } from './aws';
+import { serverlessUsageLimits } from '../aws/serverless-limits';
+import { isServerlessTemplate, type CfnTemplate } from './aws';
 import type { PreviewDocument } from './pulumi';
 
 export interface ArtifactSizing {
@@ -89,7 +90,9 @@ export function sizingMismatches(root: string, d: Deployment): string[] {
     : undefined;
   const read: Array<[Choice['platform'], string, ArtifactSizing | undefined]> = [];
   const aws = awsFile ? readJson<CfnTemplate>(`aws/${awsFile}`) : undefined;
-  if (aws) read.push(['aws', `aws/${awsFile}`, awsSizing(aws)]);
+  const out: string[] = [];
+  if (aws && isServerlessTemplate(aws)) out.push(...serverlessLimitMismatch(aws, `aws/${awsFile}`, d));
+  else if (aws) read.push(['aws', `aws/${awsFile}`, awsSizing(aws)]);
   for (const [platform, read1] of [
     ['gcp', gcpSizing],
     ['azure-premium', azurePremiumSizing],
@@ -98,7 +101,6 @@ export function sizingMismatches(root: string, d: Deployment): string[] {
     const doc = readJson<PreviewDocument>(`pulumi/${platform}.json`);
     if (doc) read.push([platform, `pulumi/${platform}.json`, read1(doc)]);
   }
-  const out: string[] = [];
   for (const [platform, file, got] of read) {
     const c = d.plan.choices[platform];
     if (!c?.available) continue;
@@ -108,4 +110,22 @@ export function sizingMismatches(root: string, d: Deployment): string[] {
       out.push(`${platform}: ${file} creates ${have}; the plan and the report price ${want}`);
   }
   return out;
+}
+
+/**
+ * A serverless cache has no node type, shards or replicas to compare: what the plan decides for it are
+ * the usage limits (lib/aws/serverless-limits.ts), so those are read back from CacheUsageLimits.
+ */
+function serverlessLimitMismatch(t: CfnTemplate, file: string, d: Deployment): string[] {
+  const cache = Object.values(t.Resources ?? {}).find((r) => r.Type === 'AWS::ElastiCache::ServerlessCache');
+  const limits = (cache?.Properties?.CacheUsageLimits ?? {}) as {
+    DataStorage?: { Maximum?: unknown };
+    ECPUPerSecond?: { Maximum?: unknown };
+  };
+  const want = serverlessUsageLimits(d.plan);
+  const wantText = `at most ${want.dataStorageMaxGb} GB and ${want.ecpuPerSecondMax} ECPU/s`;
+  const haveText = `at most ${String(limits.DataStorage?.Maximum ?? 'unlimited')} GB and ${String(limits.ECPUPerSecond?.Maximum ?? 'unlimited')} ECPU/s`;
+  return wantText === haveText
+    ? []
+    : [`aws-serverless: ${file} sets usage limits ${haveText}; the plan derives ${wantText}`];
 }

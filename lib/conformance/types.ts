@@ -8,6 +8,7 @@ import type { WaivableRule } from '../spec/schema';
 
 export const TARGETS = [
   'aws',
+  'aws-serverless',
   'gcp',
   'azure-premium',
   'azure-managed',
@@ -19,6 +20,7 @@ export type TargetId = (typeof TARGETS)[number];
 
 export const TARGET_LABELS: Record<TargetId, string> = {
   aws: 'AWS',
+  'aws-serverless': 'AWS Serverless',
   gcp: 'GCP',
   'azure-premium': 'Azure Premium',
   'azure-managed': 'Azure Managed Redis',

@@ -71,7 +71,7 @@ export function readArtifacts(dir: string, label = dir, name = path.basename(dir
 /** The profile as the artifacts tag it (every adapter tags or labels `profile`). */
 function profileOf(set: ArtifactSet): string | undefined {
   const rg = Object.values(set.aws?.template.Resources ?? {}).find(
-    (r) => r.Type === 'AWS::ElastiCache::ReplicationGroup',
+    (r) => r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::ElastiCache::ServerlessCache',
   );
   const tags = (rg?.Properties as { Tags?: Array<{ Key: string; Value: string }> } | undefined)?.Tags;
   const tag = tags?.find((t) => t.Key === 'profile')?.Value;

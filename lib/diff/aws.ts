@@ -12,6 +12,9 @@ import { cfnBehavior, rule } from './rules';
 import type { Change, Verdict } from './types';
 
 const RG = 'AWS::ElastiCache::ReplicationGroup';
+const SERVERLESS = 'AWS::ElastiCache::ServerlessCache';
+/** The resources that hold the cached data. */
+const DATA_TYPES = new Set([RG, SERVERLESS]);
 
 type Props = Record<string, unknown>;
 interface Res {
@@ -101,8 +104,25 @@ function replicationGroupProperty(key: string, a: Props, b: Props): Verdict {
   return rule('cfn.update', key);
 }
 
+/**
+ * The verdict for one changed property of a serverless cache: the registry's replacement data, with
+ * the snapshot-and-restore safe path (a new serverless cache can be created from a snapshot of the
+ * old one); usage limits, snapshots, security groups and the user group change in place.
+ */
+function serverlessProperty(key: string): Verdict {
+  const b = cfnBehavior(SERVERLESS, key);
+  const withRestore = (v: Verdict): Verdict => ({
+    ...v,
+    safePath: v.safePath ?? rule('aws.serverless.restore').safePath,
+  });
+  if (b === 'replace') return withRestore(rule('cfn.replace', `${key}`));
+  if (b === 'maybe') return withRestore(rule('cfn.maybe', `${key}`));
+  return rule('cfn.update', key);
+}
+
 function propertyVerdict(type: string, key: string, a: Props, b: Props): Verdict {
   if (type === RG) return replicationGroupProperty(key, a, b);
+  if (type === SERVERLESS) return serverlessProperty(key);
   if (type === 'AWS::ElastiCache::ParameterGroup' && key === 'Properties')
     return rule('aws.parameters', describeParams(a[key], b[key]));
   const behavior = cfnBehavior(type, key);
@@ -119,24 +139,32 @@ function describeParams(a: unknown, b: unknown): string {
   return keys.map((k) => `${k} ${String(x[k] ?? '-')} -> ${String(y[k] ?? '-')}`).join(', ');
 }
 
-export function diffAws(a: ArtifactSet['aws'], b: ArtifactSet['aws']): Change[] {
+/**
+ * @param platform the column: `aws` (replication group) or `aws-serverless` (serverless cache); the
+ *   same template comparison serves both.
+ */
+export function diffAws(
+  a: ArtifactSet['aws'],
+  b: ArtifactSet['aws'],
+  platform: 'aws' | 'aws-serverless' = 'aws',
+): Change[] {
   if (!a || !b) return [];
   const changes: Change[] = [];
   const push = (resource: string, type: string, property: string, v: Verdict, from?: unknown, to?: unknown) =>
     changes.push({
-      platform: 'aws',
+      platform,
       resource: `${resource} (${type})`,
       property,
       from,
       to,
-      dataResource: type === RG,
+      dataResource: DATA_TYPES.has(type),
       ...v,
     });
 
   const [ra, rb] = [templateRegion(a.template), templateRegion(b.template)];
   if (ra && rb && ra !== rb) {
     changes.push({
-      platform: 'aws',
+      platform,
       resource: '(stack)',
       property: 'region',
       from: ra,
@@ -154,7 +182,7 @@ export function diffAws(a: ArtifactSet['aws'], b: ArtifactSet['aws']): Change[] 
       continue;
     }
     if (!y) {
-      if (x.Type === RG)
+      if (DATA_TYPES.has(x.Type))
         push(
           id,
           x.Type,

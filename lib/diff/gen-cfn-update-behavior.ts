@@ -11,6 +11,7 @@ import * as zlib from 'node:zlib';
 
 export const CFN_TYPES = [
   'AWS::ElastiCache::ReplicationGroup',
+  'AWS::ElastiCache::ServerlessCache',
   'AWS::ElastiCache::ParameterGroup',
   'AWS::ElastiCache::SubnetGroup',
   'AWS::ElastiCache::User',

@@ -3,6 +3,7 @@
  * the artifacts of two sides (see ./artifacts) and classifies every changed resource and property
  * (see ./types for the classes).
  */
+import { isServerlessTemplate } from '../conformance/aws';
 import type { ArtifactSet } from './artifacts';
 import { diffAws } from './aws';
 import { diffBitnami, diffOpstree } from './k8s';
@@ -18,10 +19,17 @@ import {
   type PlatformDiff,
 } from './types';
 
+/**
+ * The AWS template is one file whichever the flavor; it belongs to the `aws-serverless` column when it
+ * holds a serverless cache, else to `aws`. A flavor switch therefore shows as one column removed and
+ * the other added: a new cache, empty unless restored from a snapshot of the old one.
+ */
 function has(set: ArtifactSet, p: DiffPlatform): boolean {
   switch (p) {
     case 'aws':
-      return Boolean(set.aws);
+      return Boolean(set.aws) && !isServerlessTemplate(set.aws!.template);
+    case 'aws-serverless':
+      return Boolean(set.aws) && isServerlessTemplate(set.aws!.template);
     case 'gcp':
     case 'azure-premium':
     case 'azure-managed':
@@ -38,7 +46,8 @@ function has(set: ArtifactSet, p: DiffPlatform): boolean {
 function changesOf(p: DiffPlatform, a: ArtifactSet, b: ArtifactSet): Change[] {
   switch (p) {
     case 'aws':
-      return diffAws(a.aws, b.aws);
+    case 'aws-serverless':
+      return diffAws(a.aws, b.aws, p);
     case 'gcp':
     case 'azure-premium':
     case 'azure-managed':

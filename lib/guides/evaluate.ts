@@ -85,7 +85,8 @@ const SIGNAL_PATTERNS: Record<'aws' | 'kubernetes' | 'gcp' | 'azure', Partial<Re
   aws: {
     cpu: /"MetricName":"CPUUtilization"/,
     'engine-cpu': /"MetricName":"EngineCPUUtilization"/,
-    memory: /"MetricName":"DatabaseMemoryUsage(Counted)?Percentage"/,
+    // Serverless: BytesUsedForCache against the DataStorage maximum is its memory-percentage alarm.
+    memory: /"MetricName":"(DatabaseMemoryUsage(Counted)?Percentage|BytesUsedForCache)"/,
     connections: /"MetricName":"CurrConnections"/,
     evictions: /"MetricName":"Evictions"/,
     'replication-lag': /"MetricName":"ReplicationLag"/,
@@ -127,6 +128,8 @@ const SIGNAL_PATTERNS: Record<'aws' | 'kubernetes' | 'gcp' | 'azure', Partial<Re
 function lacksMetric(source: AlertSource, signal: Signal, d: Deployment): string | undefined {
   if (source.target === 'aws' && signal === 'latency' && d.policy.engine !== 'valkey')
     return 'ElastiCache publishes request latency for Valkey only';
+  if (source.target === 'aws-serverless' && ['cpu', 'engine-cpu', 'replication-lag'].includes(signal))
+    return 'ElastiCache Serverless publishes no CPU or replication-lag metric (it scales and replicates itself); its ECPU and ThrottledCmds alarms watch compute';
   if (
     source.target === 'gcp' &&
     signal === 'hit-rate' &&
@@ -154,8 +157,11 @@ function alertSources(dir: string): AlertSource[] {
         Resources?: Record<string, { Type: string; Properties?: unknown }>;
       };
       const alarms = Object.values(t.Resources ?? {}).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+      const serverless = Object.values(t.Resources ?? {}).some(
+        (r) => r.Type === 'AWS::ElastiCache::ServerlessCache',
+      );
       out.push({
-        target: 'aws',
+        target: serverless ? 'aws-serverless' : 'aws',
         platform: 'aws',
         text: alarms.map((a) => JSON.stringify(a.Properties)).join('\n'),
       });

@@ -1,5 +1,5 @@
 /**
- * `redis-iac/aws`: the ElastiCache replication group for a user's own CDK app.
+ * `redis-iac/aws`: the ElastiCache replication group and serverless cache for a user's own CDK app.
  *
  * This entry point loads aws-cdk-lib and constructs only (no Pulumi, no cdk8s): see the load test
  * in test/public/package.test.ts.
@@ -14,7 +14,16 @@ import { alarmThresholdsFor } from '../aws/alarms';
 import { rbacUsers, USER_SECRET_PASSWORD_KEY } from '../aws/rbac';
 import { AUTH_TOKEN_JSON_KEY } from '../aws/auth-token';
 import { RedisContractOutputs } from '../aws/contract-outputs';
-import { acknowledgeNagFindings } from '../aws/nag';
+import { acknowledgeNagFindings, acknowledgeServerlessNagFindings } from '../aws/nag';
+import {
+  RedisServerlessCacheBase as ServerlessCacheBase,
+  type RedisServerlessCacheBaseProps as ServerlessBaseProps,
+  type ServerlessUsageLimits,
+} from '../aws/redis-serverless-cache';
+import { serverlessAlarmThresholdsFor } from '../aws/serverless-alarms';
+import { serverlessUsageLimits } from '../aws/serverless-limits';
+import { awsServerlessCatalog } from '../catalog/aws-serverless';
+import { serverlessMajorVersion } from '../policy/aws-flavor';
 import {
   RedisReplicationGroup as ReplicationGroupBase,
   type RedisReplicationGroupProps as BaseProps,
@@ -35,6 +44,8 @@ import {
 
 export { DEFAULT_REDIS_PORT } from '../aws/redis-replication-group';
 export type { RedisAlarmThresholds } from '../aws/alarms';
+export type { ServerlessAlarmThresholds } from '../aws/serverless-alarms';
+export type { ServerlessUsageLimits } from '../aws/redis-serverless-cache';
 export { planRedis, type RedisPlan, type RedisPolicy, type RedisWorkload } from './common';
 
 /** Settings that come from `policy` (secure defaults) and are therefore not props of their own. */
@@ -287,4 +298,197 @@ function regionOf(scope: Construct): string | undefined {
   const region = Stack.of(scope).region;
   if (Token.isUnresolved(region)) return undefined;
   return region in awsCatalog().regions ? region : undefined;
+}
+
+/** Settings of the serverless cache that come from `policy` (secure defaults). */
+type ServerlessPolicyOwned =
+  | 'engine'
+  | 'majorEngineVersion'
+  | 'authentication'
+  | 'passwordLength'
+  | 'snapshotRetentionDays'
+  | 'dailySnapshotTime'
+  | 'alarms'
+  | 'alarmEmail'
+  | 'deletionProtection';
+
+export interface RedisServerlessCacheProps extends Omit<
+  ServerlessBaseProps,
+  ServerlessPolicyOwned | 'serverlessCacheName' | 'usageLimits'
+> {
+  /**
+   * ServerlessCacheName (1-40 lower-case letters, digits and single hyphens); also the key prefix, the
+   * metrics' `clusterId` and the SSM parameter path of the connection contract.
+   * @default - the construct id, lower-cased
+   */
+  readonly serverlessCacheName?: string;
+  /**
+   * The policy: a profile plus waivers and any setting of the deployment spec. RBAC users, snapshot
+   * retention and time, alarms and deletion protection follow it. Settings a serverless cache does
+   * not have (replicas, shards, multiAz: false, an eviction policy other than volatile-lru, keyspace
+   * notifications, tls: false) are refused with the field and the fix.
+   * @default - the production profile with no waivers
+   */
+  readonly policy?: RedisPolicy;
+  /**
+   * A plan from `planRedis(workload)`: the usage limits derive from its memory need and peak
+   * operations (see `usageLimits`).
+   * @default - the smallest plan for the policy
+   */
+  readonly sizing?: RedisPlan;
+  /**
+   * Usage maximums. Explicit values win over the plan.
+   * @default - from the plan: need / 75% (AWS's alarm share), within the catalog's bounds
+   */
+  readonly usageLimits?: Partial<ServerlessUsageLimits>;
+  /**
+   * Publish the connection contract: an SSM parameter `/redis/<name>/connection-contract` with the
+   * REDIS_* variables as JSON, and stack outputs with fixed names (so one cache per stack).
+   * @default true
+   */
+  readonly publishContract?: boolean;
+  /**
+   * Acknowledge the cdk-nag findings the policy accounts for (RBAC passwords without a rotation
+   * schedule), with the reason, so AwsSolutions, HIPAA and NIST 800-53 R5 packs pass.
+   * @default true
+   */
+  readonly acknowledgeNagFindings?: boolean;
+}
+
+/**
+ * An ElastiCache Serverless cache (Redis OSS or Valkey) with the project's secure defaults: TLS only,
+ * RBAC users with Secrets Manager passwords and a disabled default user, a customer managed KMS key,
+ * private subnets and a security group, daily snapshots, usage limits from the plan, alarms on the
+ * serverless metrics, deletion protection, all from the policy.
+ *
+ * @example
+ * new RedisServerlessCache(this, 'Cache', { vpc, sizing: planRedis({ datasetGb: 2, peakOpsPerSecond: 10000 }) });
+ */
+export class RedisServerlessCache extends ServerlessCacheBase {
+  /** The resolved policy the cache was built with. */
+  readonly policy: ResolvedPolicy;
+  /** The plan the usage limits came from. */
+  readonly plan: RedisPlan;
+  /** REDIS_* variables for applications (tokens resolve at deploy time). */
+  readonly contract: ConnectionContract;
+  /** The published contract (SSM parameter and outputs), when `publishContract` is on. */
+  readonly contractOutputs?: RedisContractOutputs;
+
+  constructor(scope: Construct, id: string, props: RedisServerlessCacheProps) {
+    const resolved = resolveServerlessProps(scope, id, props);
+    super(scope, id, resolved.props);
+    this.policy = resolved.deployment.policy;
+    this.plan = resolved.deployment.plan;
+    this.contract = serverlessContract(this, this.policy, this.plan);
+    if (props.publishContract ?? true) {
+      this.contractOutputs = new RedisContractOutputs(this, 'Contract', {
+        group: this,
+        contract: this.contract,
+      });
+    }
+    for (const [key, value] of Object.entries(this.policy.tags)) Tags.of(this).add(key, value);
+    if (props.acknowledgeNagFindings ?? true) acknowledgeServerlessNagFindings(this);
+  }
+}
+
+/**
+ * The connection contract of a serverless cache: its endpoint as the one cluster node (a serverless
+ * cache is cluster mode enabled with every slot on one virtual node), TLS with the system CA, and
+ * the app user's Secrets Manager password.
+ */
+export function serverlessContract(
+  cache: ServerlessCacheBase,
+  policy: ResolvedPolicy,
+  plan: RedisPlan,
+): ConnectionContract {
+  const app = cache.appUser;
+  return connectionContract(
+    policy,
+    { ...plan, topology: { ...plan.topology, mode: 'cluster' } },
+    {
+      host: cache.endpointAddress,
+      port: cache.port,
+      passwordFrom: app ? `aws-secretsmanager:${app.secret.secretArn}:${USER_SECRET_PASSWORD_KEY}` : 'none',
+      username: app?.spec.userName,
+    },
+  );
+}
+
+/** props -> (policy, plan) -> the base construct's props. Throws before anything is created. */
+function resolveServerlessProps(
+  scope: Construct,
+  id: string,
+  props: RedisServerlessCacheProps,
+): { props: ServerlessBaseProps; deployment: Deployment } {
+  const source = constructSource('RedisServerlessCache', scope.node.path ? `${scope.node.path}/${id}` : id);
+  if (!props || typeof props !== 'object')
+    throw propError(source, 'props', props, 'expected an object with at least vpc');
+  if (!props.vpc)
+    throw propError(source, 'vpc', props.vpc, 'give the VPC the cache lives in (ec2.Vpc or Vpc.fromLookup)');
+  const cat = awsServerlessCatalog();
+  checkInt(
+    source,
+    'usageLimits.dataStorageMaxGb',
+    props.usageLimits?.dataStorageMaxGb,
+    cat.dataStorageGb.min,
+    cat.dataStorageGb.max,
+    'ElastiCache Serverless DataStorage GB, lib/catalog/data/aws-serverless.json',
+  );
+  checkInt(
+    source,
+    'usageLimits.ecpuPerSecondMax',
+    props.usageLimits?.ecpuPerSecondMax,
+    cat.ecpuPerSecond.min,
+    cat.ecpuPerSecond.max,
+    'ElastiCache Serverless ECPUPerSecond, lib/catalog/data/aws-serverless.json',
+  );
+  const name = props.serverlessCacheName ?? id.toLowerCase();
+  // The flavor on a placeholder AWS target: the spec checks of lib/policy/aws-flavor.ts then refuse
+  // policy settings a serverless cache does not have, with the prop's name.
+  const spec = buildSpec(source, name, props.policy, {
+    targets: {
+      aws: {
+        region: regionOf(scope) ?? awsCatalog().defaultRegion,
+        vpcId: 'vpc-00000000',
+        subnetIds: ['subnet-00000000'],
+        flavor: 'serverless',
+      },
+    },
+  });
+  const d = withPlan(deploymentOf(spec, source), props.sizing, source);
+  const { policy, plan } = d;
+  const derived = serverlessUsageLimits(plan);
+  const {
+    policy: _p,
+    sizing: _s,
+    publishContract: _c,
+    acknowledgeNagFindings: _a,
+    serverlessCacheName: _n,
+    usageLimits: _u,
+    ...passThrough
+  } = props;
+  const retention = policy.persistence.rdb ? policy.persistence.snapshotRetentionDays : 0;
+  return {
+    deployment: d,
+    props: {
+      ...passThrough,
+      serverlessCacheName: name,
+      engine: policy.engine,
+      majorEngineVersion: serverlessMajorVersion(policy.engineVersion),
+      authentication: policy.security.auth,
+      // RBAC users from the role model (app, metrics, admin) unless the caller gives its own.
+      users: policy.security.auth ? (props.users ?? rbacUsers(policy)) : undefined,
+      passwordLength: policy.security.authTokenLength,
+      snapshotRetentionDays: retention,
+      // The start of the policy's daily snapshot window.
+      dailySnapshotTime: policy.persistence.snapshotWindow.split('-')[0],
+      usageLimits: {
+        dataStorageMaxGb: props.usageLimits?.dataStorageMaxGb ?? derived.dataStorageMaxGb,
+        ecpuPerSecondMax: props.usageLimits?.ecpuPerSecondMax ?? derived.ecpuPerSecondMax,
+      },
+      alarms: serverlessAlarmThresholdsFor(policy, plan, cat.limitAlarmPercent),
+      alarmEmail: policy.alerts.email,
+      deletionProtection: policy.availability.deletionProtection,
+    },
+  };
 }

@@ -184,6 +184,7 @@ export function waiverTable(d: Deployment): Table {
 /** How a platform authenticates when its artifact declares no per-role users. */
 const NO_ROLE_USERS: Record<TargetId, string> = {
   aws: 'single AUTH token: no per-role users',
+  'aws-serverless': 'no user group: the default user without a password',
   gcp: 'AUTH string or IAM: no per-role users',
   'azure-premium': 'access keys or Entra ID access policies: no Redis ACL users',
   'azure-managed': 'access keys or Entra ID access policies: no Redis ACL users',

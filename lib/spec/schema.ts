@@ -22,6 +22,7 @@ export const EVICTION_POLICIES = [
   'volatile-ttl',
 ] as const;
 export const K8S_FLAVORS = ['opstree', 'bitnami'] as const;
+export const AWS_FLAVORS = ['replication-group', 'serverless'] as const;
 export const ZONE_SPREAD = ['required', 'preferred', 'off'] as const;
 export const PLATFORMS = [
   'aws',
@@ -351,6 +352,12 @@ export const awsTargetSchema = z
       .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/)
       .optional()
       .describe('Override the planner.'),
+    flavor: z
+      .enum(AWS_FLAVORS)
+      .optional()
+      .describe(
+        'replication-group (default): AWS::ElastiCache::ReplicationGroup with node types, shards and replicas from the plan. serverless: AWS::ElastiCache::ServerlessCache, which scales itself within usage limits derived from the plan; it has no node type, shard, replica, port, parameter group, maintenance window or AUTH token settings (docs/aws.md).',
+      ),
   })
   .strict();
 

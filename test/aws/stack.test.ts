@@ -30,6 +30,11 @@ const EXAMPLES = fs
   .readdirSync(EXAMPLES_DIR)
   .filter((f) => f.endsWith('.yaml'))
   .sort();
+/** Examples with targets.aws.flavor: serverless: synthesized, nag-checked and linted here, asserted in serverless.test.ts. */
+const SERVERLESS = EXAMPLES.filter((e) =>
+  /^\s+flavor: serverless$/m.test(fs.readFileSync(path.join(EXAMPLES_DIR, e), 'utf8')),
+);
+const RG_EXAMPLES = EXAMPLES.filter((e) => !SERVERLESS.includes(e));
 const RG = 'AWS::ElastiCache::ReplicationGroup';
 /** The default spec in AUTH-token mode (targets.aws.auth: token), synthesized and linted with the examples. */
 const TOKEN = 'default.yaml (auth: token)';
@@ -95,7 +100,7 @@ test('every example is synthesized', () => {
   expect([...synthesized.keys()]).toEqual([...EXAMPLES, TOKEN]);
 });
 
-describe.each(EXAMPLES)('%s', (example) => {
+describe.each(RG_EXAMPLES)('%s', (example) => {
   test('plan and target wired into the replication group', () => {
     const { deployment: d, template, stack } = get(example);
     const choice = d.plan.choices.aws;

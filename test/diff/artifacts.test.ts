@@ -22,6 +22,7 @@ test('a dist folder is read back with its name and profile, and equals itself', 
   const r = diffArtifacts(set, readArtifacts(dir));
   expect(r.platforms.map((p) => `${p.platform}:${p.overall}`)).toEqual([
     'aws:none',
+    'aws-serverless:none',
     'gcp:none',
     'azure-premium:none',
     'azure-managed:none',
