@@ -143,10 +143,11 @@ export interface BitnamiRedisValues {
     quorum: number;
     downAfterMilliseconds: number;
     failoverTimeout: number;
-    /** Lines the chart appends to every sentinel.conf: our `aclfile` (with ACLs), else empty. */
-    configuration: string;
-    extraVolumes: SecretVolume[];
-    extraVolumeMounts: VolumeMount[];
+    /** Lines the chart appends to every sentinel.conf: our `aclfile`. Only with a Sentinel ACL. */
+    configuration?: string;
+    /** The ACL Secret's `sentinel.acl`, for the Sentinel container. Only with a Sentinel ACL. */
+    extraVolumes?: SecretVolume[];
+    extraVolumeMounts?: VolumeMount[];
   };
   metrics: {
     enabled: boolean;
@@ -408,7 +409,8 @@ export function bitnamiSentinelAcl(ctx: K8sContext): AclExtraFile[] {
 export function bitnamiSentinelAclValues(
   ctx: K8sContext,
 ): Pick<BitnamiRedisValues['sentinel'], 'configuration' | 'extraVolumes' | 'extraVolumeMounts'> {
-  if (!sentinelAclWanted(ctx)) return { configuration: '', extraVolumes: [], extraVolumeMounts: [] };
+  // Without one the chart's defaults stay (no configuration, no extra volume).
+  if (!sentinelAclWanted(ctx)) return {};
   const dir = BITNAMI_SENTINEL_ACL_DIR;
   return {
     configuration: `aclfile ${dir}/${SENTINEL_ACL_FILE_KEY}`,

@@ -22,7 +22,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { parse, parseAllDocuments } from 'yaml';
-import { bitnamiSentinelAclValues, type BitnamiRedisValues } from '../../lib/k8s/bitnami';
+import { deploymentFromYaml } from '../../lib/deployment';
+import {
+  bitnamiSentinelAcl,
+  bitnamiSentinelAclValues,
+  sentinelAclFile,
+  type BitnamiRedisValues,
+} from '../../lib/k8s/bitnami';
 import { kubernetesContract } from '../../lib/k8s/contract';
 import { makeContext } from '../../lib/k8s/context';
 import { ACL_FILE_KEY, aclTemplateKey, placeholder, type PasswordRef } from '../../lib/k8s/secrets';
@@ -37,7 +43,7 @@ import {
 } from '../support/acl-redis';
 import { alive, reservePorts, sleep } from '../support/local';
 import { describeWith, redisServer } from '../support/tools';
-import { loadPatched } from './patched-bitnami';
+import { loadPatched, withPatchedBitnami } from './patched-bitnami';
 
 const suite = describeWith(redisServer());
 const PYTHON = '/usr/bin/python3';
@@ -58,11 +64,8 @@ describe('Bitnami Sentinel ACL values', () => {
   it('only with Sentinel and ACLs: no configuration, volume or mount otherwise', () => {
     const go = makeContext(loadPatched('examples/go-api.yaml'), 'bitnami');
     expect(go.plan.kubernetesLayouts.bitnami.sentinel).toBe(false);
-    expect(bitnamiSentinelAclValues(go)).toEqual({
-      configuration: '',
-      extraVolumes: [],
-      extraVolumeMounts: [],
-    });
+    expect(bitnamiSentinelAclValues(go)).toEqual({});
+
     const v = bitnamiSentinelAclValues(ctx);
     expect(v.configuration).toMatch(/^aclfile \/\S+\/sentinel\.acl$/);
     // Only the Sentinel file of the ACL Secret is projected into the Sentinel container.
@@ -75,6 +78,35 @@ describe('Bitnami Sentinel ACL values', () => {
       }),
     ]);
     expect(v.extraVolumeMounts).toEqual([expect.objectContaining({ readOnly: true })]);
+  });
+});
+
+describe('Bitnami Sentinel ACL: unusual but valid specs', () => {
+  const variant = (edit: (y: string) => string) =>
+    makeContext(
+      deploymentFromYaml(
+        edit(withPatchedBitnami(fs.readFileSync('examples/default.yaml', 'utf8'))),
+        'x.yaml',
+      ),
+      'bitnami',
+    );
+
+  it('ACLs off: no Sentinel ACL (the Sentinels then know only the shared admin password)', () => {
+    const off = variant((y) => y.replace('keyspace:', 'security: { acl: false }\nkeyspace:'));
+    expect(off.plan.kubernetesLayouts.bitnami.sentinel).toBe(true);
+    expect(bitnamiSentinelAclValues(off)).toEqual({});
+    expect(bitnamiSentinelAcl(off)).toEqual([]);
+  });
+
+  it('digits in the deployment name and key prefix: the app user of that prefix, the ACL Secret of that name', () => {
+    const v2 = variant((y) =>
+      y.replace(/^name: app-cache$/m, 'name: cache-v2').replace(/^ {2}prefix: app$/m, '  prefix: tenant2'),
+    );
+    expect(v2.appUser).toBe('tenant2-app');
+    const file = sentinelAclFile(v2, (r) => `<${r}>`);
+    expect(file.split('\n')[0]).toBe('user default on resetpass #<admin> ~* &* +@all');
+    expect(file).toMatch(/^user tenant2-app on resetpass #<app> resetkeys resetchannels &\* -@all \+auth /m);
+    expect(bitnamiSentinelAclValues(v2).extraVolumes?.[0].secret.secretName).toBe('cache-v2-bitnami-acl');
   });
 });
 
@@ -110,9 +142,9 @@ function mountSentinelVolumes(
   dir: string,
   edit = (s: string) => s,
 ): string {
-  let configuration = values.sentinel.configuration;
-  for (const m of values.sentinel.extraVolumeMounts) {
-    const vol = values.sentinel.extraVolumes.find((v) => v.name === m.name);
+  let configuration = values.sentinel.configuration ?? '';
+  for (const m of values.sentinel.extraVolumeMounts ?? []) {
+    const vol = (values.sentinel.extraVolumes ?? []).find((v) => v.name === m.name);
     if (!vol) throw new Error(`sentinel.extraVolumeMounts ${m.name} has no sentinel.extraVolumes entry`);
     if (vol.secret.secretName !== ctx.secrets.acl)
       throw new Error(`unexpected Secret ${vol.secret.secretName}`);
