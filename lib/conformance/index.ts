@@ -7,7 +7,12 @@ import type { DeclaredUser } from '../policy/roles';
 import { parseAclUsers } from '../redisconf';
 import { awsContract, awsEvidence, awsUsers, type CfnTemplate } from './aws';
 import { cellsFor } from './invariants';
-import { kubernetesContract, kubernetesEvidence, kubernetesUsers } from './kubernetes';
+import {
+  kubernetesContract,
+  kubernetesEvidence,
+  kubernetesSentinelUsers,
+  kubernetesUsers,
+} from './kubernetes';
 import {
   azureManagedEvidence,
   azurePremiumEvidence,
@@ -22,7 +27,7 @@ import {
   pulumiRetention,
   selfHostedRetention,
 } from './retention';
-import { selfHostedContract, selfHostedEvidence } from './selfhosted';
+import { selfHostedContract, selfHostedEvidence, selfHostedSentinelUsers } from './selfhosted';
 import {
   everyInvariant,
   fail,
@@ -57,6 +62,7 @@ function result(
     contract?: Record<string, string>;
     notes?: string[];
     users?: DeclaredUser[];
+    sentinelUsers?: DeclaredUser[];
     retention?: Evidence;
   },
   d: Deployment,
@@ -66,8 +72,9 @@ function result(
   let contract: Record<string, string> | undefined;
   let notes: string[] | undefined;
   let users: DeclaredUser[] | undefined;
+  let sentinelUsers: DeclaredUser[] | undefined;
   try {
-    ({ evidence, contract, notes, users, retention } = read());
+    ({ evidence, contract, notes, users, sentinelUsers, retention } = read());
   } catch (e) {
     const msg = String((e as Error)?.message ?? e).split('\n')[0];
     evidence = everyInvariant(fail(`cannot read ${files.join(', ')}: ${msg}`));
@@ -79,6 +86,7 @@ function result(
     cells: cellsFor(evidence, scanFiles(root, files), d.policy, retention),
     contract,
     ...(users?.length ? { users } : {}),
+    ...(sentinelUsers?.length ? { sentinelUsers } : {}),
     ...(notes?.length ? { notes } : {}),
   };
 }
@@ -162,6 +170,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           evidence: kubernetesEvidence(flavor, k8s, d.policy),
           contract: kubernetesContract(flavor, k8s),
           users: kubernetesUsers(flavor, k8s),
+          sentinelUsers: kubernetesSentinelUsers(flavor, k8s),
           retention:
             flavor === 'opstree'
               ? opstreeRetention(k8s['opstree.yaml'])
@@ -182,6 +191,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           evidence: selfHostedEvidence(self, d.policy),
           contract: selfHostedContract(self),
           users: self['users.acl.template'] ? parseAclUsers(self['users.acl.template']) : undefined,
+          sentinelUsers: selfHostedSentinelUsers(self),
           retention: selfHostedRetention(self),
         }),
         d,
