@@ -11,7 +11,9 @@
  * Shown: the application user (REDIS_SENTINEL_USERNAME / REDIS_SENTINEL_PASSWORD_FROM of the
  * contract) resolves the primary with ioredis and redis-py 4.3.4 `Sentinel` (/usr/bin/python3) and
  * is refused SENTINEL SET/REMOVE/FAILOVER/RESET/MONITOR, CONFIG and ACL; the admin password on
- * `default` still does what the chart's scripts and probes do; unauthenticated clients get NOAUTH.
+ * `default` still does what the chart's scripts and probes do, and peer Sentinels (which send the
+ * chart's requirepass) still log in (a peer sending another password, as control, does not);
+ * unauthenticated clients get NOAUTH.
  * Bad fixtures: the values before this ACL (no `sentinel.configuration`) refuse the application
  * user, and a Sentinel ACL file without its `default` line would leave the Sentinel open.
  * Skipped only with REDIS_TESTS=skip.
@@ -230,6 +232,8 @@ suite('Bitnami Sentinels with the ACL of values-redis.yaml (real redis-server --
   let sport: number;
   let oldPort: number;
   let noDefaultPort: number;
+  let wrongPort: number;
+  const wrongPassword = testPassword();
   const contract = kubernetesContract(d, 'bitnami');
   const app = { user: contract.REDIS_SENTINEL_USERNAME, pass: passwords.app };
   const admin = { pass: passwords.admin };
@@ -237,8 +241,8 @@ suite('Bitnami Sentinels with the ACL of values-redis.yaml (real redis-server --
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'bitnami-sentinel-acl-'));
     ({ values, manifests } = synthesized(root));
-    const [redisPort, s1, s2, s3] = await reservePorts(4);
-    [sport, oldPort, noDefaultPort] = [s1, s2, s3];
+    const [redisPort, s1, s2, s3, s4] = await reservePorts(5);
+    [sport, oldPort, noDefaultPort, wrongPort] = [s1, s2, s3, s4];
     const aclFile = path.join(root, 'user.acl');
     fs.writeFileSync(aclFile, aclSecretKey(manifests, ACL_FILE_KEY));
     // The Redis side as the chart starts it: the ACL file plus the admin password on `default`.
@@ -275,6 +279,13 @@ suite('Bitnami Sentinels with the ACL of values-redis.yaml (real redis-server --
         chartSentinelConf(values, ndDir, noDefaultPort, redisPort, noDefault),
       ),
     );
+    // Control for the peer check: a Sentinel whose requirepass (what it sends to peers) is not the admin password.
+    const wrongDir = path.join(root, 'wrong-peer');
+    const wrong = chartSentinelConf(values, wrongDir, wrongPort, redisPort, '').replace(
+      `requirepass ${passwords.admin}`,
+      `requirepass ${wrongPassword}`,
+    );
+    sentinels.push(await startSentinel(wrongDir, wrongPort, wrong));
   }, 60_000);
 
   afterAll(async () => {
@@ -393,6 +404,34 @@ suite('Bitnami Sentinels with the ACL of values-redis.yaml (real redis-server --
     ).toBe('OK');
     expect(rcli(sport, ['ACL', 'USERS'], admin).split('\n').sort()).toEqual([ctx.appUser, 'default'].sort());
   });
+
+  it("peer Sentinels still log in to it (as default with the admin password, the chart's requirepass)", async () => {
+    // The other Sentinels of this file monitor the same primary, so they find this one through its
+    // hello messages and PING it every second: a failed AUTH would leave last-ok-ping-reply growing.
+    const m = values.sentinel.masterSet;
+    const peerOf = (port: number) => {
+      const auth = { pass: port === wrongPort ? wrongPassword : passwords.admin };
+      const lines = rcli(port, ['SENTINEL', 'SENTINELS', m], auth).split('\n');
+      const records: Array<Record<string, string>> = [];
+      for (let i = 0; i + 1 < lines.length; i += 2) {
+        if (lines[i] === 'name') records.push({});
+        if (records.length) records[records.length - 1][lines[i]] = lines[i + 1];
+      }
+      return records.find((r) => r.port === String(sport));
+    };
+    // Once a peer's link is up it is PINGed every second: the last good reply stays under a second
+    // or two when its AUTH worked, and only grows when the peer refused it.
+    const linked = async (port: number) => {
+      for (let i = 0; i < 100 && peerOf(port)?.flags !== 'sentinel'; i++) await sleep(100);
+      await sleep(2500);
+      return peerOf(port);
+    };
+    const [fromOld, fromWrong] = await Promise.all([linked(oldPort), linked(wrongPort)]);
+    expect(fromOld?.flags).toBe('sentinel');
+    expect(Number(fromOld!['last-ok-ping-reply'])).toBeLessThan(1500);
+    // Control: the peer that sends another password gets no good reply from this Sentinel.
+    expect(Number(fromWrong!['last-ok-ping-reply'])).toBeGreaterThan(2000);
+  }, 20_000);
 
   it('without a password the Sentinel answers NOAUTH', () => {
     expect(rcli(sport, ['PING'])).toMatch(/NOAUTH/);
