@@ -14,7 +14,12 @@ import {
   type CfnTemplate,
 } from './aws';
 import { cellsFor } from './invariants';
-import { kubernetesContract, kubernetesEvidence, kubernetesUsers } from './kubernetes';
+import {
+  kubernetesContract,
+  kubernetesEvidence,
+  kubernetesSentinelUsers,
+  kubernetesUsers,
+} from './kubernetes';
 import {
   azureManagedEvidence,
   azurePremiumEvidence,
@@ -29,7 +34,7 @@ import {
   pulumiRetention,
   selfHostedRetention,
 } from './retention';
-import { selfHostedContract, selfHostedEvidence } from './selfhosted';
+import { selfHostedContract, selfHostedEvidence, selfHostedSentinelUsers } from './selfhosted';
 import {
   everyInvariant,
   fail,
@@ -64,6 +69,7 @@ function result(
     contract?: Record<string, string>;
     notes?: string[];
     users?: DeclaredUser[];
+    sentinelUsers?: DeclaredUser[];
     retention?: Evidence;
   },
   d: Deployment,
@@ -73,8 +79,9 @@ function result(
   let contract: Record<string, string> | undefined;
   let notes: string[] | undefined;
   let users: DeclaredUser[] | undefined;
+  let sentinelUsers: DeclaredUser[] | undefined;
   try {
-    ({ evidence, contract, notes, users, retention } = read());
+    ({ evidence, contract, notes, users, sentinelUsers, retention } = read());
   } catch (e) {
     const msg = String((e as Error)?.message ?? e).split('\n')[0];
     evidence = everyInvariant(fail(`cannot read ${files.join(', ')}: ${msg}`));
@@ -86,6 +93,7 @@ function result(
     cells: cellsFor(evidence, scanFiles(root, files), d.policy, retention),
     contract,
     ...(users?.length ? { users } : {}),
+    ...(sentinelUsers?.length ? { sentinelUsers } : {}),
     ...(notes?.length ? { notes } : {}),
   };
 }
@@ -178,6 +186,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           evidence: kubernetesEvidence(flavor, k8s, d.policy),
           contract: kubernetesContract(flavor, k8s),
           users: kubernetesUsers(flavor, k8s),
+          sentinelUsers: kubernetesSentinelUsers(flavor, k8s),
           retention:
             flavor === 'opstree'
               ? opstreeRetention(k8s['opstree.yaml'])
@@ -198,6 +207,7 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           evidence: selfHostedEvidence(self, d.policy),
           contract: selfHostedContract(self),
           users: self['users.acl.template'] ? parseAclUsers(self['users.acl.template']) : undefined,
+          sentinelUsers: selfHostedSentinelUsers(self),
           retention: selfHostedRetention(self),
         }),
         d,

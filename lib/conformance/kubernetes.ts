@@ -549,3 +549,19 @@ export function kubernetesUsers(
   const users = cm ? parseAclUsers(String(cm.data!['user.acl.template'])) : [];
   return users.length ? users : undefined;
 }
+
+/**
+ * The users the Bitnami Sentinels accept: the Sentinel ACL template beside the Redis one in the
+ * chart's template ConfigMap. Undefined for OpsTree (no Sentinels) and for Sentinels without an
+ * ACL (they take the admin password only).
+ */
+export function kubernetesSentinelUsers(
+  flavor: 'opstree' | 'bitnami',
+  files: Record<string, string>,
+): DeclaredUser[] | undefined {
+  if (flavor !== 'bitnami') return undefined;
+  const objs = parseManifests(files[`${flavor}.yaml`] ?? '');
+  const cm = kinds(objs, 'ConfigMap').find((o) => typeof o.data?.['sentinel.acl.template'] === 'string');
+  const users = cm ? parseAclUsers(String(cm.data!['sentinel.acl.template'])) : [];
+  return users.length ? users : undefined;
+}

@@ -1,6 +1,8 @@
 /** Evidence from the rendered self-hosted files (dist/<id>/self-hosted/). */
 import type { ResolvedPolicy } from '../policy/types';
 import { directives } from '../redisconf/parse';
+import type { DeclaredUser } from '../policy/roles';
+import { parseAclUsers } from '../redisconf';
 import { check, fail, na, pass, type Evidence, type TargetEvidence, everyInvariant } from './types';
 
 export interface SelfHostedFiles {
@@ -178,6 +180,18 @@ export function selfHostedContract(files: SelfHostedFiles): Record<string, strin
   const raw = files['contract.env'];
   if (!raw) return undefined;
   return parseEnvFile(raw);
+}
+
+/**
+ * The users the self-hosted Sentinels accept: the `user` lines of the first sentinel conf template
+ * (every Sentinel gets the same); undefined without Sentinels or without ACL users on them.
+ */
+export function selfHostedSentinelUsers(files: SelfHostedFiles): DeclaredUser[] | undefined {
+  const name = Object.keys(files)
+    .filter((n) => /^sentinel-\d+\.conf\.template$/.test(n))
+    .sort()[0];
+  const users = name ? parseAclUsers(files[name]) : [];
+  return users.length ? users : undefined;
 }
 
 /** `NAME=value` lines of an env file (comments and blank lines skipped; values taken verbatim). */

@@ -76,6 +76,12 @@ export interface TargetResult {
    * undefined when it declares none (one shared password or token, or a platform without Redis users).
    */
   users?: DeclaredUser[];
+  /**
+   * The users the artifact's Sentinels accept (self-hosted sentinel.conf `user` lines, the Bitnami
+   * Sentinels' ACL file template); undefined when its Sentinels declare none (one shared password)
+   * or it has no Sentinels.
+   */
+  sentinelUsers?: DeclaredUser[];
   /** What the artifact says about itself that the plan does not (e.g. the engine version deployed). */
   notes?: string[];
 }

@@ -9,14 +9,22 @@ import type { Include } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { TOPOLOGY } from '../planner/assumptions';
 import type { KubernetesResources } from '../planner/types';
-import { tuningLines } from '../redisconf';
+import { SENTINEL_CLIENT_RULES } from '../policy/roles';
+import { aclFileLine, tuningLines } from '../redisconf';
 import { podAddress } from './backup';
 import { includeHelmTemplate } from './helm';
 import { REDIS_UID, bitnamiRedisImage, topologySpread, type K8sContext } from './context';
 import { alertRules, type AlertRule } from './monitoring';
 import { NAMESPACE_NAME_LABEL } from './network';
 import type { FlavorPartProps } from './parts';
-import { ACL_FILE_KEY, credentialsSecret, jobRoles } from './secrets';
+import {
+  ACL_FILE_KEY,
+  adminDefaultUser,
+  credentialsSecret,
+  jobRoles,
+  type AclExtraFile,
+  type PasswordRef,
+} from './secrets';
 import { TLS_FILES } from './tls';
 
 /** Chart line these values are written for (schema copied in lib/k8s/schemas). */
@@ -74,6 +82,15 @@ interface TopologySpreadConstraint {
   whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
   labelSelector: { matchLabels: Record<string, string> };
 }
+interface SecretVolume {
+  name: string;
+  secret: { secretName: string; defaultMode: number; items?: Array<{ key: string; path: string }> };
+}
+interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly: boolean;
+}
 interface NodeValues {
   resources: Resources;
   persistence: Persistence;
@@ -84,8 +101,8 @@ interface NodeValues {
   containerSecurityContext: ContainerSecurityContext;
   topologySpreadConstraints: TopologySpreadConstraint[];
   disableCommands: string[];
-  extraVolumes: Array<{ name: string; secret: { secretName: string; defaultMode: number } }>;
-  extraVolumeMounts: Array<{ name: string; mountPath: string; readOnly: boolean }>;
+  extraVolumes: SecretVolume[];
+  extraVolumeMounts: VolumeMount[];
 }
 
 /** Where the ACL Secret is mounted in the Redis containers. */
@@ -127,6 +144,11 @@ export interface BitnamiRedisValues {
     quorum: number;
     downAfterMilliseconds: number;
     failoverTimeout: number;
+    /** Lines the chart appends to every sentinel.conf: our `aclfile`. Only with a Sentinel ACL. */
+    configuration?: string;
+    /** The ACL Secret's `sentinel.acl`, for the Sentinel container. Only with a Sentinel ACL. */
+    extraVolumes?: SecretVolume[];
+    extraVolumeMounts?: VolumeMount[];
   };
   metrics: {
     enabled: boolean;
@@ -297,6 +319,7 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
       quorum: Math.floor(layout.replicaCount / 2) + 1,
       downAfterMilliseconds: BITNAMI_SENTINEL_DOWN_AFTER_MS,
       failoverTimeout: BITNAMI_SENTINEL_FAILOVER_TIMEOUT_MS,
+      ...bitnamiSentinelAclValues(ctx),
     },
     metrics: {
       enabled: true,
@@ -332,6 +355,77 @@ export function bitnamiValues(ctx: K8sContext): BitnamiRedisValues {
         ingressNSPodMatchLabels: { ...ctx.prometheus.podLabels },
       },
     },
+  };
+}
+
+/** Key of the Sentinels' ACL file in the ACL Secret (Bitnami with Sentinel and ACLs). */
+export const SENTINEL_ACL_FILE_KEY = 'sentinel.acl';
+/** Where the Sentinel container mounts that key. */
+export const BITNAMI_SENTINEL_ACL_DIR = '/opt/bitnami/redis-sentinel/mounted-acl';
+
+/** Whether the chart's Sentinels get their own ACL: Sentinel on, and the policy has auth with ACLs. */
+function sentinelAclWanted(ctx: K8sContext): boolean {
+  const sec = ctx.policy.security;
+  return bitnamiLayout(ctx).sentinel && sec.auth && sec.acl;
+}
+
+/**
+ * The users the chart's Sentinels accept, with password digests from `pw`:
+ * - `default` with the admin password and every command: the chart authenticates to its Sentinels
+ *   only that way (`requirepass` it appends to sentinel.conf; REDISCLI_AUTH=$REDIS_PASSWORD in
+ *   start-sentinel.sh, start-node.sh, the prestop scripts and the ping_sentinel.sh probe), and the
+ *   Sentinels log in to each other as `default` with it. It must be in the file: an aclfile without
+ *   `default` resets it to `nopass` on load, dropping the `requirepass` before it (seen on 7.0.15).
+ * - the application user with its own password and only {@link SENTINEL_CLIENT_RULES} (ask for the
+ *   primary, replicas and Sentinels, subscribe to failover events), as on self-hosted Sentinels.
+ */
+export function sentinelAclFile(ctx: K8sContext, pw: (ref: PasswordRef) => string): string {
+  const app = {
+    name: ctx.appUser,
+    enabled: true,
+    rules: [...SENTINEL_CLIENT_RULES],
+    purpose: 'application asking the Sentinels for the primary',
+  };
+  return (
+    [aclFileLine(adminDefaultUser(ctx), `#${pw('admin')}`), aclFileLine(app, `#${pw('app')}`)].join('\n') +
+    '\n'
+  );
+}
+
+/** The Sentinels' ACL as a further file of the `<name>-acl` Secret (none without Sentinel or ACLs). */
+export function bitnamiSentinelAcl(ctx: K8sContext): AclExtraFile[] {
+  return sentinelAclWanted(ctx)
+    ? [{ fileKey: SENTINEL_ACL_FILE_KEY, render: (pw) => sentinelAclFile(ctx, pw) }]
+    : [];
+}
+
+/**
+ * Chart 23.1.1 has no value for Sentinel users (its `auth.acl.sentinel` looks passwords up at install
+ * time and writes them into the ConfigMap). Its supported knobs do it instead: `sentinel.configuration`
+ * is appended to the sentinel.conf every Sentinel starts from and adds `aclfile`; the file is the
+ * `sentinel.acl` key of the ACL Secret (SHA-256 digests only), mounted read-only into the Sentinel
+ * container alone through `sentinel.extraVolumes` / `extraVolumeMounts`. The chart's
+ * `requirepass` line stays: it sets the same admin password on `default`.
+ */
+export function bitnamiSentinelAclValues(
+  ctx: K8sContext,
+): Pick<BitnamiRedisValues['sentinel'], 'configuration' | 'extraVolumes' | 'extraVolumeMounts'> {
+  // Without one the chart's defaults stay (no configuration, no extra volume).
+  if (!sentinelAclWanted(ctx)) return {};
+  const dir = BITNAMI_SENTINEL_ACL_DIR;
+  return {
+    configuration: `aclfile ${dir}/${SENTINEL_ACL_FILE_KEY}`,
+    extraVolumes: [
+      {
+        name: 'redis-iac-sentinel-acl',
+        secret: {
+          secretName: ctx.secrets.acl,
+          defaultMode: 0o440,
+          items: [{ key: SENTINEL_ACL_FILE_KEY, path: SENTINEL_ACL_FILE_KEY }],
+        },
+      },
+    ],
+    extraVolumeMounts: [{ name: 'redis-iac-sentinel-acl', mountPath: dir, readOnly: true }],
   };
 }
 

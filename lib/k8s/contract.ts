@@ -57,10 +57,15 @@ export function kubernetesContract(d: Deployment, flavor: Flavor): ConnectionCon
       caFrom,
       sentinels: [`${svc(ctx.name)}:${SENTINEL_PORT}`],
       sentinelMaster: SENTINEL_MASTER_SET,
-      // The chart's Sentinels take the admin password of auth.existingSecret as the default user
-      // (auth.sentinel), not the application's ACL user: that is what a Sentinel client must send.
-      sentinelUsername: '',
-      sentinelPasswordFrom: `k8s-secret:${ctx.namespace}/${ctx.secrets.auth}:${ctx.secrets.authKey}`,
+      // With ACLs the Sentinels' own ACL (bitnamiSentinelAcl) admits the application user with its
+      // password and client commands only. Without ACLs they know one password, the admin one of
+      // auth.existingSecret on `default` (auth.sentinel): that is then what a Sentinel client sends.
+      ...(username
+        ? { sentinelUsername: username, sentinelPasswordFrom: passwordFrom }
+        : {
+            sentinelUsername: '',
+            sentinelPasswordFrom: `k8s-secret:${ctx.namespace}/${ctx.secrets.auth}:${ctx.secrets.authKey}`,
+          }),
       failoverTimeoutMs: sentinelFailoverBoundMs(BITNAMI_SENTINEL_DOWN_AFTER_MS),
     });
   }

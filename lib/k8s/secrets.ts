@@ -18,7 +18,7 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../../k8s/imports/external-secrets.io';
-import { aclFileLine, aclUserOf } from '../redisconf';
+import { aclFileLine, aclUserOf, type AclUser } from '../redisconf';
 import { backupWanted, type K8sContext } from './context';
 
 /** Key of the ACL file in the ACL Secret (the OpsTree operator reads `user.acl`; Bitnami mounts the same). */
@@ -82,6 +82,11 @@ export function jobCredentialsEnv(ctx: K8sContext, role: JobRole): kplus.k8s.Env
   ];
 }
 
+/** `default` with the admin role's rules (and the admin password): what the operator and the charts' own scripts use. */
+export function adminDefaultUser(ctx: K8sContext): AclUser {
+  return { ...aclUserOf(ctx.roles.admin), name: 'default', purpose: 'operator, replication and sentinel' };
+}
+
 /**
  * The ACL file, with passwords as SHA-256 digests supplied by `pw` (placeholders, or
  * external-secrets template expressions). `default` keeps the admin rules instead of being turned
@@ -91,17 +96,28 @@ export function jobCredentialsEnv(ctx: K8sContext, role: JobRole): kplus.k8s.Env
  */
 export function aclFileTemplate(ctx: K8sContext, pw: (ref: PasswordRef) => string): string {
   const roles = ctx.roles;
-  const operatorUser = {
-    ...aclUserOf(roles.admin),
-    name: 'default',
-    purpose: 'operator, replication and sentinel',
-  };
   const lines = [
-    aclFileLine(operatorUser, `#${pw('admin')}`),
+    aclFileLine(adminDefaultUser(ctx), `#${pw('admin')}`),
     aclFileLine(aclUserOf(roles.app), `#${pw('app')}`),
     ...jobRoles(ctx).map((r) => aclFileLine(aclUserOf(roles[r]), `#${pw(r)}`)),
   ];
   return lines.join('\n') + '\n';
+}
+
+/**
+ * A further file in the ACL Secret besides {@link ACL_FILE_KEY}, rendered the same way (password
+ * digests from `pw`): a flavor's own, e.g. the ACL of the Bitnami chart's Sentinels.
+ */
+export interface AclExtraFile {
+  /** Key in the ACL Secret (and file name); its template is `<fileKey>.template` in the template ConfigMap. */
+  readonly fileKey: string;
+  /** The file, with `#<sha256>` digests supplied by `pw` (placeholders or external-secrets expressions). */
+  readonly render: (pw: (ref: PasswordRef) => string) => string;
+}
+
+/** Key of a file's template in the `<name>-acl-template` ConfigMap. */
+export function aclTemplateKey(fileKey: string): string {
+  return `${fileKey}.template`;
 }
 
 /**
@@ -195,7 +211,7 @@ export class RedisCredentials extends Construct {
  */
 export function secretCommands(
   ctx: K8sContext,
-  acl?: { configMap: string; templateKey: string; fileKey: string },
+  acl?: { configMap: string; files: Array<{ templateKey: string; fileKey: string }> },
 ): string[] {
   const n = `-n ${ctx.namespace}`;
   const bytes = Math.ceil(ctx.policy.security.authTokenLength / 2);
@@ -213,10 +229,12 @@ export function secretCommands(
   if (acl) {
     lines.push(
       ...refs.map((r) => `${v(r, 'SHA256')}="$(printf %s "$${v(r)}" | sha256sum | cut -d' ' -f1)"`),
-      `kubectl ${n} get configmap ${acl.configMap} -o jsonpath='{.data.${acl.templateKey.replace(/\./g, '\\.')}}' \\`,
-      `  | sed ${refs.map((r) => `-e "s/${placeholder(r, 'sha256')}/$${v(r, 'SHA256')}/"`).join(' ')} > ${acl.fileKey}`,
-      `kubectl ${n} create secret generic ${ctx.secrets.acl} --from-file=${acl.fileKey}`,
-      `rm -f ${acl.fileKey}`,
+      ...acl.files.flatMap((f) => [
+        `kubectl ${n} get configmap ${acl.configMap} -o jsonpath='{.data.${f.templateKey.replace(/\./g, '\\.')}}' \\`,
+        `  | sed ${refs.map((r) => `-e "s/${placeholder(r, 'sha256')}/$${v(r, 'SHA256')}/"`).join(' ')} > ${f.fileKey}`,
+      ]),
+      `kubectl ${n} create secret generic ${ctx.secrets.acl} ${acl.files.map((f) => `--from-file=${f.fileKey}`).join(' ')}`,
+      `rm -f ${acl.files.map((f) => f.fileKey).join(' ')}`,
     );
   }
   lines.push(`unset ${refs.flatMap((r) => [v(r), ...(acl ? [v(r, 'SHA256')] : [])]).join(' ')}`);
@@ -229,6 +247,12 @@ export interface RedisAuthObjectsOptions {
    * @default none
    */
   readonly aclTemplateLabels?: Record<string, string>;
+  /**
+   * Files the ACL Secret holds besides `user.acl` (with ACLs only), each with its template in the
+   * template ConfigMap and rendered by the same commands / ExternalSecret.
+   * @default none
+   */
+  readonly extraAclFiles?: readonly AclExtraFile[];
 }
 
 export interface RedisAuthObjects {
@@ -251,22 +275,35 @@ export function addRedisAuth(
   const { policy } = ctx;
   const aclSecret = policy.security.auth && policy.security.acl ? ctx.secrets.acl : undefined;
   const configMap = `${ctx.name}-acl-template`;
+  const extra = options.extraAclFiles ?? [];
+  // Every file of the ACL Secret, keyed by `key(fileKey)` (the file key, or its template key).
+  const aclFiles = (key: (fileKey: string) => string, pw: (ref: PasswordRef) => string) => ({
+    [key(ACL_FILE_KEY)]: aclFileTemplate(ctx, pw),
+    ...Object.fromEntries(extra.map((f) => [key(f.fileKey), f.render(pw)])),
+  });
   if (aclSecret) {
     new kplus.ConfigMap(scope, 'AclTemplate', {
       metadata: {
         name: configMap,
         namespace: ctx.namespace,
         ...(options.aclTemplateLabels ? { labels: options.aclTemplateLabels } : {}),
-        annotations: { 'redis-iac/usage': `render into Secret ${aclSecret}, key ${ACL_FILE_KEY}` },
+        annotations: {
+          'redis-iac/usage': `render into Secret ${aclSecret}, ${extra.length ? 'keys' : 'key'} ${[ACL_FILE_KEY, ...extra.map((f) => f.fileKey)].join(', ')}`,
+        },
       },
-      data: { [ACL_TEMPLATE_KEY]: aclFileTemplate(ctx, (r) => placeholder(r, 'sha256')) },
+      data: aclFiles(aclTemplateKey, (r) => placeholder(r, 'sha256')),
     });
   }
   if (policy.security.auth) {
     new RedisCredentials(scope, 'Credentials', {
       ctx,
       aclData: (pw): Record<string, string> =>
-        aclSecret ? { [ACL_FILE_KEY]: aclFileTemplate(ctx, (r) => pw(r, 'sha256')) } : {},
+        aclSecret
+          ? aclFiles(
+              (k) => k,
+              (r) => pw(r, 'sha256'),
+            )
+          : {},
     });
   }
   return {
@@ -275,7 +312,15 @@ export function addRedisAuth(
       policy.security.auth && !ctx.target.externalSecretStore
         ? secretCommands(
             ctx,
-            aclSecret ? { configMap, templateKey: ACL_TEMPLATE_KEY, fileKey: ACL_FILE_KEY } : undefined,
+            aclSecret
+              ? {
+                  configMap,
+                  files: [ACL_FILE_KEY, ...extra.map((f) => f.fileKey)].map((fileKey) => ({
+                    fileKey,
+                    templateKey: aclTemplateKey(fileKey),
+                  })),
+                }
+              : undefined,
           )
         : [],
   };

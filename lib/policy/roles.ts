@@ -146,6 +146,36 @@ export const APP_ADMIN_DENIED = [
 export const APP_KEYSPACE_WIDE_DENIED = ['flushall', 'flushdb'] as const;
 
 /**
+ * What an application may run on a Sentinel (not on the Redis servers): log in, ask which server is
+ * the primary and which are replicas or Sentinels, and subscribe to the failover events
+ * (`+switch-master`) that Sentinel-aware clients listen for. Nothing that changes a Sentinel
+ * (SENTINEL SET/REMOVE/MONITOR/FAILOVER/RESET/CONFIG, CONFIG, ACL, SHUTDOWN). Self-hosted Sentinels
+ * and the Bitnami chart's Sentinels give the application user these rules; both run Redis 6.2+
+ * Sentinels, which take ACL users (`user` lines or an `aclfile`).
+ */
+export const SENTINEL_CLIENT_RULES: readonly string[] = [
+  'resetkeys',
+  'resetchannels',
+  '&*',
+  '-@all',
+  '+auth',
+  '+hello',
+  '+ping',
+  '+role',
+  '+sentinel|get-master-addr-by-name',
+  '+sentinel|sentinels',
+  '+sentinel|replicas',
+  '+sentinel|slaves',
+  '+sentinel|master',
+  // redis-py's Sentinel.discover_master() reads SENTINEL MASTERS (only this deployment's master is monitored).
+  '+sentinel|masters',
+  '+subscribe',
+  '+psubscribe',
+  '+unsubscribe',
+  '+punsubscribe',
+];
+
+/**
  * The roles of one deployment. `server` is the Redis that loads the rendered ACL (Kubernetes passes
  * its image's version, which may differ from the policy's engine version); it only decides whether
  * version-specific subcommands are named.

@@ -21,6 +21,7 @@ import {
   addBitnamiRelease,
   BITNAMI_CHART_VERSION,
   bitnamiPartProps,
+  bitnamiSentinelAcl,
   bitnamiValues,
   helmInstallCommand,
   type BitnamiRedisValues,
@@ -273,7 +274,10 @@ function buildBitnami(
 ): string[] {
   const parts = bitnamiPartProps(ctx);
   if (wants('tls') && tlsWanted(ctx)) addTls(scope, ctx, parts);
-  const auth = addRedisAuth(scope, ctx, { aclTemplateLabels: ctx.labels });
+  const auth = addRedisAuth(scope, ctx, {
+    aclTemplateLabels: ctx.labels,
+    extraAclFiles: bitnamiSentinelAcl(ctx),
+  });
   addTrailingParts(scope, ctx, parts, wants);
   if (chartDir) addBitnamiRelease(scope, ctx, values, chartDir);
   if (wants('connection')) addConnectionConfigMap(scope, ctx.deployment, ctx.flavor);

@@ -205,19 +205,42 @@ export function roleTable(d: Deployment, results: TargetResult[]): Table {
     users: r.users ? usersByRole(model, r.users) : undefined,
     none: d.policy.security.auth ? NO_ROLE_USERS[r.target] : 'authentication off',
   }));
+  const rows = ROLE_NAMES.map((role) => [
+    role,
+    model[role].purpose,
+    ...cols.map((c) => {
+      if (!c.users) return c.none;
+      const u = c.users[role];
+      return u ? `${u.user}${u.shared ? ' (shared admin password)' : ''}` : '-';
+    }),
+  ]);
+  const sentinels = results.map((r) => r.contract?.REDIS_SENTINEL_ENABLED === 'true');
+  if (sentinels.some(Boolean)) {
+    rows.splice(ROLE_NAMES.indexOf('app') + 1, 0, [
+      SENTINEL_LOGIN_ROW,
+      'the application asking the Sentinels for the primary: SENTINEL GET-MASTER-ADDR-BY-NAME, MASTER(S), REPLICAS, SENTINELS, ROLE, (P)SUBSCRIBE; no SENTINEL SET/REMOVE/FAILOVER, CONFIG or ACL',
+      ...results.map((r, i) => (sentinels[i] ? sentinelLogin(d, model.app.user, r) : '-')),
+    ]);
+  }
   return {
     title: 'Roles and the users that serve them per platform (read from the artifacts)',
     headers: ['role', 'what it may do', ...cols.map((c) => c.label)],
-    rows: ROLE_NAMES.map((role) => [
-      role,
-      model[role].purpose,
-      ...cols.map((c) => {
-        if (!c.users) return c.none;
-        const u = c.users[role];
-        return u ? `${u.user}${u.shared ? ' (shared admin password)' : ''}` : '-';
-      }),
-    ]),
+    rows,
   };
+}
+
+/** First cell of the role table's row for the application's login to the Sentinels. */
+export const SENTINEL_LOGIN_ROW = 'app on Sentinel';
+
+/**
+ * Who the application logs in to a platform's Sentinels as: its own user when the Sentinels' ACL
+ * declares it (enabled), otherwise `default` with the admin password (Sentinels without an ACL
+ * know only that one).
+ */
+function sentinelLogin(d: Deployment, appUser: string, r: TargetResult): string {
+  if (!d.policy.security.auth) return 'authentication off';
+  const own = r.sentinelUsers?.find((u) => u.name === appUser && u.enabled);
+  return own ? appUser : 'default (shared admin password)';
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { isIP } from 'node:net';
 import type { Deployment } from '../deployment';
-import { serverHas } from '../policy/roles';
+import { SENTINEL_CLIENT_RULES, serverHas } from '../policy/roles';
 import {
   aclFileLine,
   aclRules,
@@ -210,31 +210,10 @@ export function aclPurposes(users: AclUsers): string[] {
 
 /** The users a Sentinel itself accepts: peers/operators, and the application asking for the primary. */
 function sentinelUsers(users: AclUsers): string[] {
-  const clientRules = [
-    'resetkeys',
-    'resetchannels',
-    '&*',
-    '-@all',
-    '+auth',
-    '+hello',
-    '+ping',
-    '+role',
-    '+sentinel|get-master-addr-by-name',
-    '+sentinel|sentinels',
-    '+sentinel|replicas',
-    '+sentinel|slaves',
-    '+sentinel|master',
-    // redis-py's Sentinel.discover_master() reads SENTINEL MASTERS (only this deployment's master is monitored).
-    '+sentinel|masters',
-    '+subscribe',
-    '+psubscribe',
-    '+unsubscribe',
-    '+punsubscribe',
-  ];
   return [
     `user default off resetpass resetkeys resetchannels -@all`,
     `user ${users.sentinel.name} on resetpass ${hashOf('sentinel')} ~* &* +@all`,
-    `user ${users.app.name} on resetpass ${hashOf('app')} ${clientRules.join(' ')}`,
+    `user ${users.app.name} on resetpass ${hashOf('app')} ${SENTINEL_CLIENT_RULES.join(' ')}`,
   ];
 }
 

@@ -7,6 +7,7 @@
  * Skipped, with a message, when redis-server is not installed.
  */
 import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -236,6 +237,8 @@ function runSecretCommands(flavor: Flavor): {
   app: string;
   appUser: string;
   aclFile: string;
+  /** The Sentinels' ACL file the procedure made (Bitnami with Sentinel), else undefined. */
+  sentinelAclFile?: string;
   jobs: Record<JobRole, { username: string; password: string }>;
 } {
   const d = loadPatched('examples/default.yaml');
@@ -247,18 +250,21 @@ function runSecretCommands(flavor: Flavor): {
   const work = path.join(root, `secrets-${flavor}`);
   const bin = path.join(work, 'bin');
   fs.mkdirSync(bin, { recursive: true });
-  fs.writeFileSync(path.join(work, 'template'), template.data[ACL_TEMPLATE_KEY]);
-  // Fake kubectl: `get configmap` prints the template; `create secret` stores each literal / file.
+  fs.mkdirSync(path.join(work, 'templates'));
+  for (const [key, text] of Object.entries(template.data))
+    fs.writeFileSync(path.join(work, 'templates', key), text);
+  expect(Object.keys(template.data)).toContain(ACL_TEMPLATE_KEY);
+  // Fake kubectl: `get configmap` prints the key its jsonpath names; `create secret` stores each literal / file.
   fs.writeFileSync(
     path.join(bin, 'kubectl'),
     `#!/bin/sh
 case "$*" in
-  *"get configmap"*) cat "${work}/template" ;;
+  *"get configmap"*) cat "${work}/templates/$(echo "$*" | sed -n 's/.*{[.]data[.]\\(.*\\)}.*/\\1/p' | sed 's/\\\\[.]/./g')" ;;
   *"create secret generic"*)
     for a in "$@"; do
       case "$a" in
         --from-literal=*) kv="\${a#--from-literal=}"; printf %s "\${kv#*=}" > "${work}/$(echo "$*" | sed 's/.*generic \\([^ ]*\\).*/\\1/').\${kv%%=*}" ;;
-        --from-file=*) cp "\${a#--from-file=}" "${work}/acl-file" ;;
+        --from-file=*) cp "\${a#--from-file=}" "${work}/acl-file.\${a#--from-file=}" ;;
       esac
     done ;;
   *) echo "unexpected kubectl $*" >&2; exit 1 ;;
@@ -273,12 +279,15 @@ esac
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`secret commands failed: ${r.stderr}`);
-  expect(fs.existsSync(path.join(work, 'user.acl'))).toBe(false); // the procedure removes the local file
+  // The procedure removes the local files.
+  expect(fs.readdirSync(work).filter((f) => f.endsWith('.acl') && !f.startsWith('acl-file.'))).toEqual([]);
+  const sentinelAcl = path.join(work, 'acl-file.sentinel.acl');
   return {
     admin: fs.readFileSync(path.join(work, `${ctx.secrets.auth}.password`), 'utf8'),
     app: fs.readFileSync(path.join(work, `${ctx.secrets.app}.password`), 'utf8'),
     appUser: fs.readFileSync(path.join(work, `${ctx.secrets.app}.username`), 'utf8'),
-    aclFile: path.join(work, 'acl-file'),
+    aclFile: path.join(work, 'acl-file.user.acl'),
+    ...(fs.existsSync(sentinelAcl) ? { sentinelAclFile: sentinelAcl } : {}),
     jobs: Object.fromEntries(
       jobRoles(ctx).map((r) => [
         r,
@@ -317,6 +326,23 @@ suite.each(['opstree', 'bitnami'] as const)('ACL Secret procedure (%s) on real R
     expect(acl).not.toContain(s.admin);
     expect(acl).not.toContain(s.app);
     expect(acl).not.toMatch(/nopass|@[A-Z_]+@/);
+  });
+
+  it('Bitnami with Sentinel: the same procedure writes sentinel.acl (default = admin, the app user; digests only)', () => {
+    if (flavor === 'opstree') return expect(s.sentinelAclFile).toBeUndefined();
+    const acl = fs.readFileSync(s.sentinelAclFile!, 'utf8');
+    expect(acl).not.toContain(s.admin);
+    expect(acl).not.toContain(s.app);
+    expect(acl).not.toMatch(/nopass|@[A-Z_]+@/);
+    const digest = (pw: string) => crypto.createHash('sha256').update(pw).digest('hex');
+    expect(acl).toContain(`user default on resetpass #${digest(s.admin)} ~* &* +@all`);
+    expect(acl).toMatch(
+      new RegExp(
+        `^user ${s.appUser} on resetpass #${digest(s.app)} resetkeys resetchannels &\\* -@all `,
+        'm',
+      ),
+    );
+    expect(acl.trim().split('\n')).toHaveLength(2);
   });
 
   it('the exporter and both jobs get their own Secret and user; each logs in with its password only', () => {

@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { deploymentFromYaml, loadDeployment } from '../../lib/deployment';
-import { bitnamiResources } from '../../lib/k8s/bitnami';
+import { BITNAMI_SENTINEL_ACL_DIR, bitnamiResources, SENTINEL_ACL_FILE_KEY } from '../../lib/k8s/bitnami';
 import { makeContext } from '../../lib/k8s/context';
 import { helmTemplate, prepareBitnamiChart } from '../../lib/k8s/helm';
 import { synthKubernetes } from '../../lib/k8s/synth';
@@ -204,6 +204,40 @@ suite.each(['default.yaml', 'go-api.yaml', 'hospitality-production.yaml', 'acs-1
         ).find((v) => v.name === 'redis-iac-metrics');
         expect(vol?.secret?.secretName).toBe(`${d.policy.name}-bitnami-metrics-credentials`);
       }
+    });
+
+    it('with Sentinel and ACLs the Sentinels load their own ACL file; only the Sentinel container mounts it', () => {
+      const ctx = makeContext(d, 'bitnami');
+      const sentinelSts = stses.filter((sts) =>
+        sts.spec.template.spec.containers.some((c: { name: string }) => c.name === 'sentinel'),
+      );
+      const conf = objects.find(
+        (o) => o.kind === 'ConfigMap' && o.metadata?.name === `${ctx.name}-configuration`,
+      );
+      const wanted =
+        ctx.plan.kubernetesLayouts.bitnami.sentinel && d.policy.security.auth && d.policy.security.acl;
+      if (!wanted) {
+        expect(JSON.stringify(objects)).not.toContain(BITNAMI_SENTINEL_ACL_DIR);
+        return;
+      }
+      expect(sentinelSts.length).toBe(1);
+      // The chart appends sentinel.configuration to the sentinel.conf every Sentinel starts from.
+      expect((conf as Loose | undefined)?.data?.['sentinel.conf']).toContain(
+        `aclfile ${BITNAMI_SENTINEL_ACL_DIR}/${SENTINEL_ACL_FILE_KEY}`,
+      );
+      const pod = sentinelSts[0].spec.template.spec;
+      const vol = (pod.volumes as Array<{ name: string; secret?: Loose }>).find(
+        (v) => v.secret?.items?.[0]?.key === SENTINEL_ACL_FILE_KEY,
+      );
+      expect(vol?.secret).toMatchObject({
+        secretName: ctx.secrets.acl,
+        items: [{ key: SENTINEL_ACL_FILE_KEY, path: SENTINEL_ACL_FILE_KEY }],
+      });
+      expect(container(sentinelSts[0], 'sentinel').volumeMounts).toContainEqual(
+        expect.objectContaining({ name: vol!.name, mountPath: BITNAMI_SENTINEL_ACL_DIR }),
+      );
+      for (const c of ['redis', 'metrics'])
+        expect(container(sentinelSts[0], c).volumeMounts.map((m) => m.name)).not.toContain(vol!.name);
     });
 
     it('the TLS reload job names every Redis pod the chart makes and the directory it mounts the certificate in', () => {

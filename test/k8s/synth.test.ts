@@ -213,6 +213,15 @@ describe('spec variants', () => {
       const acl = es.find((o) => o.metadata?.name?.endsWith('-acl')) as Obj;
       for (const ref of ['admin', 'app', 'metrics', 'backup', 'tls_reload'])
         expect(acl.spec.target.template.data['user.acl']).toContain(`{{ .${ref} | sha256sum }}`);
+      // Bitnami with Sentinel: the Sentinels' ACL is a second key of the same Secret (admin and app digests).
+      const sentinelAcl = acl.spec.target.template.data['sentinel.acl'];
+      if (flavor === 'opstree') expect(sentinelAcl).toBeUndefined();
+      else {
+        expect(sentinelAcl).toContain('user default on resetpass #{{ .admin | sha256sum }} ~* &* +@all');
+        expect(sentinelAcl).toContain(
+          'user app-app on resetpass #{{ .app | sha256sum }} resetkeys resetchannels &* -@all',
+        );
+      }
       expect(acl.spec.data.map((x: { secretKey: string }) => x.secretKey).sort()).toEqual([
         'admin',
         'app',

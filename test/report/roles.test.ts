@@ -9,13 +9,14 @@ import * as path from 'node:path';
 import { loadPatched } from '../k8s/patched-bitnami';
 import { awsUsers, type CfnTemplate } from '../../lib/conformance/aws';
 import { INVARIANTS } from '../../lib/conformance/invariants';
-import { kubernetesUsers } from '../../lib/conformance/kubernetes';
+import { kubernetesSentinelUsers, kubernetesUsers } from '../../lib/conformance/kubernetes';
+import { selfHostedSentinelUsers } from '../../lib/conformance/selfhosted';
 import type { TargetId, TargetResult } from '../../lib/conformance/types';
 import { synthKubernetes } from '../../lib/k8s/synth';
 import { roleModel, usersByRole } from '../../lib/policy/roles';
 import { parseAclUsers } from '../../lib/redisconf';
 import { markdownReport } from '../../lib/report';
-import { roleTable } from '../../lib/report/model';
+import { roleTable, SENTINEL_LOGIN_ROW } from '../../lib/report/model';
 import { buildSelfHosted } from '../../lib/selfhosted/render';
 
 // With the Bitnami flavor back (production examples run OpsTree only: no patched Bitnami image exists).
@@ -124,4 +125,45 @@ test('a disabled user does not serve a role; `default` serves admin roles only w
   expect(by.metrics).toEqual({ user: roles.metrics.user, shared: false });
   expect(by.sentinel).toEqual({ user: 'default', shared: true });
   expect(usersByRole(roles, parseAclUsers('user default on #x ~app:* +@all'))).toEqual({});
+});
+
+test('the "app on Sentinel" row: the Sentinels\' own ACL user where declared, the shared admin password where not', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roles-sentinel-'));
+  const yaml: Record<string, string> = {};
+  try {
+    synthKubernetes(d, dir);
+    for (const f of ['opstree.yaml', 'bitnami.yaml']) yaml[f] = fs.readFileSync(path.join(dir, f), 'utf8');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const self = Object.fromEntries(buildSelfHosted(d).files.map((f) => [f.name, f.content]));
+  const withSentinel = (r: TargetResult, on: boolean): TargetResult => ({
+    ...r,
+    contract: { REDIS_SENTINEL_ENABLED: String(on) },
+  });
+  const bitnami = (sentinelUsers: TargetResult['sentinelUsers']) =>
+    withSentinel({ ...result('bitnami', kubernetesUsers('bitnami', yaml)), sentinelUsers }, true);
+  const rowOf = (results: TargetResult[]) =>
+    roleTable(d, results)
+      .rows.find((r) => r[0] === SENTINEL_LOGIN_ROW)
+      ?.slice(2);
+
+  expect(kubernetesSentinelUsers('opstree', yaml)).toBeUndefined();
+  expect(
+    rowOf([
+      withSentinel(result('opstree', kubernetesUsers('opstree', yaml)), false),
+      bitnami(kubernetesSentinelUsers('bitnami', yaml)),
+      withSentinel({ ...result('self-hosted'), sentinelUsers: selfHostedSentinelUsers(self) }, true),
+    ]),
+  ).toEqual(['-', roles.app.user, roles.app.user]);
+  // Bad fixture: the Bitnami artifact before the Sentinel ACL (no sentinel.acl.template) shows the admin password.
+  const old = yaml['bitnami.yaml'].replace(/sentinel\.acl\.template/g, 'removed.template');
+  expect(kubernetesSentinelUsers('bitnami', { 'bitnami.yaml': old })).toBeUndefined();
+  expect(rowOf([bitnami(undefined)])).toEqual(['default (shared admin password)']);
+  // A disabled app user on the Sentinels does not count either.
+  expect(rowOf([bitnami(parseAclUsers(`user ${roles.app.user} off resetpass`))])).toEqual([
+    'default (shared admin password)',
+  ]);
+  // No platform with Sentinels: no row.
+  expect(rowOf([withSentinel(result('opstree'), false)])).toBeUndefined();
 });
