@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { kubernetesContract } from '../../lib/k8s/contract';
 import { deploymentFromYaml } from '../../lib/deployment';
 import { loadPatched, withPatchedBitnami } from './patched-bitnami';
+import { K8S_EXAMPLES } from './examples';
 
 describe('connection contract per Kubernetes flavor', () => {
   it('OpsTree: cluster mode on the leader service, password from the app Secret, ACL user', () => {
@@ -48,7 +49,7 @@ describe('connection contract per Kubernetes flavor', () => {
       REDIS_SENTINEL_PASSWORD_FROM: 'k8s-secret:app/app-cache-bitnami-auth:password',
     });
   });
-  it.each(fs.readdirSync('examples').filter((f) => f.endsWith('.yaml')))(
+  it.each(K8S_EXAMPLES)(
     '%s: Bitnami is never cluster mode (the chart runs no Redis Cluster), OpsTree always is',
     (ex) => {
       const d = loadPatched(`examples/${ex}`);

@@ -2,17 +2,17 @@
  * The adapters write the layouts the plan priced (plan.kubernetesLayouts): leaders, followers, Bitnami
  * architecture, replica count and pod resources come from the plan, not from sizing rules of their own.
  */
-import * as fs from 'node:fs';
 import { bitnamiLayout, bitnamiRedisPods, bitnamiResources, bitnamiValues } from '../../lib/k8s/bitnami';
 import { makeContext } from '../../lib/k8s/context';
 import { opstreeLayout } from '../../lib/k8s/opstree';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { loadPatched } from './patched-bitnami';
+import { K8S_EXAMPLES } from './examples';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- reads untyped manifests */
 type Loose = Record<string, any>;
 
-const examples = fs.readdirSync('examples').filter((f) => f.endsWith('.yaml'));
+const examples = K8S_EXAMPLES;
 
 test('the examples cover a cluster plan and a non-cluster plan', () => {
   const modes = examples.map((f) => loadPatched(`examples/${f}`).plan.topology.mode);

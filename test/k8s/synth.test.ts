@@ -18,12 +18,13 @@ import {
   type ManifestObject,
 } from '../../lib/k8s/validate';
 import { loadPatched, PATCHED_BITNAMI, withKubernetesLines, withPatchedBitnami } from './patched-bitnami';
+import { K8S_EXAMPLES } from './examples';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
 type Obj = ManifestObject & { spec: Loose };
 
-const EXAMPLES = fs.readdirSync('examples').filter((f) => f.endsWith('.yaml'));
+const EXAMPLES = K8S_EXAMPLES;
 
 let tmp: string;
 beforeAll(() => {
