@@ -25,9 +25,13 @@ export function patchedImagesBlock(extra: string[] = []): string {
   ].join('\n');
 }
 
-/** An example spec's YAML with both flavors and the patched Bitnami images (unchanged unless production). */
+/**
+ * An example spec's YAML with both flavors and the patched Bitnami images (unchanged unless production
+ * with a Kubernetes target).
+ */
 export function withPatchedBitnami(yamlText: string, extraImages: string[] = []): string {
   if (!/^profile: production$/m.test(yamlText)) return yamlText;
+  if (!/^ {2}kubernetes:/m.test(yamlText)) return yamlText;
   const flavors = /^ {4}flavors: \[opstree\]$/m;
   if (!flavors.test(yamlText)) throw new Error('expected "    flavors: [opstree]" in a production example');
   return yamlText.replace(flavors, `    flavors: [opstree, bitnami]\n${patchedImagesBlock(extraImages)}`);
