@@ -119,6 +119,8 @@ export interface FleetResult {
   treeRssMbAtGoal?: number;
   marginalVerdict: 'PASS' | 'MISS' | 'n/a';
   rssVerdict: 'PASS' | 'MISS' | 'n/a';
+  /** Where and when this section was measured (bench/report.ts machineLine). */
+  machine?: string;
 }
 
 const mb = (kb: number) => Math.round(kb / 102.4) / 10;
