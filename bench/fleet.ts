@@ -103,6 +103,8 @@ export interface FleetRow {
   peakRssMbMedian?: number;
   /** Largest sum of VmRSS over the whole process tree at one moment (/proc polling). */
   treeRssMbMedian?: number;
+  /** CPU seconds (user + system) of the whole tree (GNU time); absent without GNU time. */
+  cpuSMedian?: number;
   error?: string;
 }
 
@@ -115,6 +117,11 @@ export interface FleetResult {
   interceptS?: number;
   /** How marginalS was computed, in words. */
   marginalMethod: string;
+  /**
+   * Least-squares slope of CPU seconds over spec count: what each spec costs whatever the load.
+   * Divided by the cores it bounds the marginal wall time on an idle machine from below.
+   */
+  marginalCpuS?: number;
   /** Tree RSS of the 100-spec row (the goal's figure). */
   treeRssMbAtGoal?: number;
   marginalVerdict: 'PASS' | 'MISS' | 'n/a';
@@ -133,12 +140,18 @@ export function summarizeFleet(rows: FleetRow[]): FleetResult {
       ? leastSquares(ok.map((r) => ({ x: r.specs, y: r.wallMsMedian! / 1000 })))
       : undefined;
   const atGoal = rows.find((r) => r.specs === 100)?.treeRssMbMedian;
+  const withCpu = ok.filter((r) => r.cpuSMedian !== undefined);
+  const cpuFit =
+    new Set(withCpu.map((r) => r.specs)).size >= 2
+      ? leastSquares(withCpu.map((r) => ({ x: r.specs, y: r.cpuSMedian! })))
+      : undefined;
   const round = (v: number) => Math.round(v * 1000) / 1000;
   return {
     goal: { marginalS: FLEET_MARGINAL_GOAL_S, treeRssMb: FLEET_RSS_GOAL_MB, atSpecs: 100 },
     rows,
     marginalS: fit && round(fit.slope),
     interceptS: fit && round(fit.intercept),
+    marginalCpuS: cpuFit && round(cpuFit.slope),
     marginalMethod: `least-squares slope of median wall time over spec count (${ok.map((r) => r.specs).join(', ')} specs)`,
     treeRssMbAtGoal: atGoal,
     marginalVerdict: fit ? (fit.slope <= FLEET_MARGINAL_GOAL_S ? 'PASS' : 'MISS') : 'n/a',
@@ -176,7 +189,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetResult> {
       else {
         ms.push(m);
         log(
-          `  fleet ${count} spec(s) run ${i + 1}/${opts.runs}: ${(m.wallMs / 1000).toFixed(1)} s, tree ${Math.round(mb(m.treeRssKb))} MB`,
+          `  fleet ${count} spec(s) run ${i + 1}/${opts.runs}: ${(m.wallMs / 1000).toFixed(1)} s${m.cpuMs === undefined ? '' : ` (CPU ${(m.cpuMs / 1000).toFixed(1)} s)`}, tree ${Math.round(mb(m.treeRssKb))} MB`,
         );
       }
       fs.rmSync(out, { recursive: true, force: true });
@@ -189,6 +202,10 @@ export async function runFleet(opts: FleetOptions): Promise<FleetResult> {
       wallMsMedian: ms.length ? Math.round(median(ms.map((m) => m.wallMs))) : undefined,
       peakRssMbMedian: ms.length ? mb(median(ms.map((m) => m.peakRssKb))) : undefined,
       treeRssMbMedian: ms.length ? mb(median(ms.map((m) => m.treeRssKb))) : undefined,
+      cpuSMedian:
+        ms.length && ms.every((m) => m.cpuMs !== undefined)
+          ? Math.round(median(ms.map((m) => m.cpuMs!))) / 1000
+          : undefined,
       error,
     });
     fs.rmSync(dir, { recursive: true, force: true });

@@ -85,6 +85,7 @@ export function fleetGrid(f: FleetResult): Grid {
     String(r.specs),
     s(r.wallMsMedian),
     r.wallMsMedian === undefined ? '-' : `${(r.wallMsMedian / 1000 / r.specs).toFixed(2)} s`,
+    r.cpuSMedian === undefined ? '-' : `${r.cpuSMedian.toFixed(1)} s`,
     mb(r.peakRssMbMedian),
     mb(r.treeRssMbMedian),
     r.error ? `ERROR: ${r.error}` : '',
@@ -93,12 +94,14 @@ export function fleetGrid(f: FleetResult): Grid {
     'marginal per spec',
     f.marginalS === undefined ? '-' : `${f.marginalS.toFixed(3)} s`,
     '',
+    f.marginalCpuS === undefined ? '-' : `${f.marginalCpuS.toFixed(3)} s`,
     '',
     '',
     `${f.marginalVerdict} (goal <= ${f.goal.marginalS} s; ${f.marginalMethod}; fixed cost ${f.interceptS === undefined ? '-' : `${f.interceptS.toFixed(1)} s`})`,
   ]);
   rows.push([
     `tree RSS at ${f.goal.atSpecs} specs`,
+    '',
     '',
     '',
     '',

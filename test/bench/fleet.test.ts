@@ -100,6 +100,7 @@ describe('summarizeFleet', () => {
     wallMsMedian: s * 1000,
     peakRssMbMedian: tree - 100,
     treeRssMbMedian: tree,
+    cpuSMedian: 5 + s * 1.5,
   });
   test('PASS on both goals', () => {
     const f = summarizeFleet([
@@ -109,6 +110,7 @@ describe('summarizeFleet', () => {
       row(100, 59.5, 1400),
     ]);
     expect(f.marginalS).toBeCloseTo(0.5, 3);
+    expect(f.marginalCpuS).toBeCloseTo(0.75, 3);
     expect(f).toMatchObject({ marginalVerdict: 'PASS', rssVerdict: 'PASS', treeRssMbAtGoal: 1400 });
   });
   test('MISS when slower or bigger than the goal', () => {
@@ -129,7 +131,7 @@ describe('summarizeFleet', () => {
     const fleet = summarizeFleet([row(1, 10, 900), row(100, 59.5, 1400)]);
     const grid = fleetGrid(fleet);
     expect(grid.rows.map((r) => r[0])).toEqual(['1', '100', 'marginal per spec', 'tree RSS at 100 specs']);
-    expect(grid.rows[2][5]).toMatch(/^PASS \(goal <= 0.5 s; least-squares slope/);
+    expect(grid.rows[2][6]).toMatch(/^PASS \(goal <= 0.5 s; least-squares slope/);
     const md = resultMarkdown({
       schema: 'redis-iac-bench/1',
       machine: {
