@@ -113,6 +113,7 @@ export function fleetGrid(f: FleetResult): Grid {
       'specs',
       'wall',
       'wall / spec',
+      'CPU (user+sys, tree)',
       'peak RSS (largest process)',
       'tree RSS (all at once)',
       'verdict',

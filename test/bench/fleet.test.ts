@@ -130,6 +130,7 @@ describe('summarizeFleet', () => {
   test('the grid and the Markdown show the fit, the goals and the verdicts', () => {
     const fleet = summarizeFleet([row(1, 10, 900), row(100, 59.5, 1400)]);
     const grid = fleetGrid(fleet);
+    for (const r of grid.rows) expect(r).toHaveLength(grid.headers.length);
     expect(grid.rows.map((r) => r[0])).toEqual(['1', '100', 'marginal per spec', 'tree RSS at 100 specs']);
     expect(grid.rows[2][6]).toMatch(/^PASS \(goal <= 0.5 s; least-squares slope/);
     const md = resultMarkdown({
