@@ -27,6 +27,11 @@ export interface Measurement {
   peakRssMethod: 'gnu-time' | 'proc-vmhwm';
   /** Largest sum of VmRSS over the process tree seen by polling, in KiB. */
   treeRssKb: number;
+  /**
+   * CPU time (user + system) of the command and every descendant it waited for, in ms (GNU time's
+   * %U + %S); undefined without GNU time. Unlike wall time it hardly depends on other load.
+   */
+  cpuMs?: number;
   exitCode: number;
   /** Last lines of stderr (for failure messages). */
   stderrTail: string;
@@ -67,6 +72,16 @@ export function parsePpid(stat: string): number {
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // After "pid (comm) ": state, ppid, ...
   return Number(rest[1]);
+}
+
+/**
+ * User + system seconds from the line before the last one GNU time wrote with `-f '%U %S\n%M'`, in
+ * ms; undefined when that line is not two numbers.
+ */
+export function parseGnuTimeCpuMs(text: string): number | undefined {
+  const lines = text.trim().split('\n');
+  const m = /^(\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(lines[lines.length - 2] ?? '');
+  return m ? Math.round((Number(m[1]) + Number(m[2])) * 1000) : undefined;
 }
 
 /** The last number GNU time wrote with `-f %M` (the child's own stderr is not mixed in: we use -o). */
@@ -113,7 +128,7 @@ export function measure(spec: RunSpec, useGnuTime = hasGnuTime()): Promise<Measu
     ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-time-')), 'maxrss')
     : undefined;
   const [command, args] = timeFile
-    ? [GNU_TIME, ['-f', '%M', '-o', timeFile, spec.command, ...spec.args]]
+    ? [GNU_TIME, ['-f', '%U %S\n%M', '-o', timeFile, spec.command, ...spec.args]]
     : [spec.command, spec.args];
   const hwm = new Map<number, number>();
   let treeRssKb = 0;
@@ -158,12 +173,14 @@ export function measure(spec: RunSpec, useGnuTime = hasGnuTime()): Promise<Measu
       clearInterval(timer);
       let peakRssKb = Math.max(0, ...hwm.values());
       let method: Measurement['peakRssMethod'] = 'proc-vmhwm';
+      let cpuMs: number | undefined;
       if (timeFile) {
         const text = readOr(timeFile) ?? '';
         fs.rmSync(path.dirname(timeFile), { recursive: true, force: true });
         // GNU time prefixes "Command exited with non-zero status N" on failure; the figure is last.
         if (text.trim()) {
           peakRssKb = parseGnuTimeKb(text);
+          cpuMs = parseGnuTimeCpuMs(text);
           method = 'gnu-time';
         }
       }
@@ -172,6 +189,7 @@ export function measure(spec: RunSpec, useGnuTime = hasGnuTime()): Promise<Measu
         peakRssKb,
         peakRssMethod: method,
         treeRssKb: Math.max(treeRssKb, peakRssKb),
+        cpuMs,
         exitCode: code ?? (signal ? 128 : 1),
         stderrTail: tail(stderr),
         failure: code === 0 ? undefined : failureLine(`${stderrHead.slice(0, 8000)}\n${stdout}`),

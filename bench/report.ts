@@ -1,5 +1,6 @@
 /** Text (terminal) and Markdown (docs/bench.md) tables of a bench result. */
 import { table } from '../lib/cli/format';
+import type { FleetResult } from './fleet';
 import type { SizingResult } from './sizing';
 import type { SuiteResult } from './suite';
 import type { RowResult } from './synth';
@@ -26,6 +27,7 @@ export interface BenchResult {
   synth?: { targetRatio: number; rows: RowResult[] };
   testSuite?: SuiteResult | { skipped: string };
   sizing?: { rows: SizingResult[]; summary: SizingSummary };
+  fleet?: FleetResult;
   durationMs: number;
 }
 
@@ -74,6 +76,49 @@ export function synthGrid(rows: RowResult[]): Grid {
           ? `ERROR: ${r.error}`
           : `${r.verdict} (floor: ${r.floorLabel})`,
     ]),
+  };
+}
+
+/** One row per fleet size, then the fit (marginal seconds per spec) and the goals with PASS/MISS. */
+export function fleetGrid(f: FleetResult): Grid {
+  const rows = f.rows.map((r) => [
+    String(r.specs),
+    s(r.wallMsMedian),
+    r.wallMsMedian === undefined ? '-' : `${(r.wallMsMedian / 1000 / r.specs).toFixed(2)} s`,
+    r.cpuSMedian === undefined ? '-' : `${r.cpuSMedian.toFixed(1)} s`,
+    mb(r.peakRssMbMedian),
+    mb(r.treeRssMbMedian),
+    r.error ? `ERROR: ${r.error}` : '',
+  ]);
+  rows.push([
+    'marginal per spec',
+    f.marginalS === undefined ? '-' : `${f.marginalS.toFixed(3)} s`,
+    '',
+    f.marginalCpuS === undefined ? '-' : `${f.marginalCpuS.toFixed(3)} s`,
+    '',
+    '',
+    `${f.marginalVerdict} (goal <= ${f.goal.marginalS} s; ${f.marginalMethod}; fixed cost ${f.interceptS === undefined ? '-' : `${f.interceptS.toFixed(1)} s`})`,
+  ]);
+  rows.push([
+    `tree RSS at ${f.goal.atSpecs} specs`,
+    '',
+    '',
+    '',
+    '',
+    mb(f.treeRssMbAtGoal),
+    `${f.rssVerdict} (goal <= ${f.goal.treeRssMb} MB)`,
+  ]);
+  return {
+    headers: [
+      'specs',
+      'wall',
+      'wall / spec',
+      'CPU (user+sys, tree)',
+      'peak RSS (largest process)',
+      'tree RSS (all at once)',
+      'verdict',
+    ],
+    rows,
   };
 }
 
@@ -191,6 +236,15 @@ export function resultMarkdown(r: BenchResult): string {
   ];
   if (r.synth)
     out.push('### Synth speed (median wall time and peak RSS)', '', markdown(synthGrid(r.synth.rows)), '');
+  if (r.fleet) {
+    out.push(
+      '### Fleet synth (`npm run synth -- --dir`, specs generated from the examples)',
+      '',
+      ...(r.fleet.machine ? [`Measured ${r.fleet.machine}.`, ''] : []),
+      markdown(fleetGrid(r.fleet)),
+      '',
+    );
+  }
   if (r.testSuite) {
     out.push('### Test suite', '');
     out.push(

@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- options]`: synth speed against the toolchain floor, the test suite's wall time and
- * memory, and the planner's sizing cost against the guides' reference rows. Prints tables and writes
+ * memory, the planner's sizing cost against the guides' reference rows, and the fleet synth (1 to 100
+ * specs in one run: marginal seconds per spec and peak memory of the process tree). Prints tables and writes
  * bench/results.json (plus bench/runs/latest.md, the same figures as Markdown for docs/bench.md).
  *
  * Timing figures are reported, never asserted: these machines are shared and noisy, so the synth
@@ -11,8 +12,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { FLEET_SIZES, runFleet } from './fleet';
 import { hasGnuTime } from './measure';
 import {
+  fleetGrid,
   machineLine,
   resultMarkdown,
   sizingGrid,
@@ -28,15 +31,16 @@ import { runSuite } from './suite';
 import { runSynthRows, synthRows, TARGET_RATIO } from './synth';
 
 const ROOT = path.resolve(__dirname, '..');
-export const SECTIONS = ['synth', 'suite', 'sizing'] as const;
+export const SECTIONS = ['synth', 'suite', 'sizing', 'fleet'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const USAGE = `usage: npm run bench -- [--runs N] [--warmup N] [--quick] [--no-test-suite] [--only synth,suite,sizing] [--out FILE]
+const USAGE = `usage: npm run bench -- [--runs N] [--warmup N] [--quick] [--no-test-suite] [--only synth,suite,sizing,fleet] [--out FILE]
   --runs N         measured runs per side (target and floor) of each synth row; default $BENCH_RUNS or 5 (quick: 2)
   --warmup N       unmeasured runs per side first; default 1 (quick: 0)
   --quick          2 runs, no warm-up, no test suite; writes bench/runs/results.quick.json, not bench/results.json
   --no-test-suite  skip the \`npm test\` figure (about 1-3 minutes)
-  --only LIST      run only these sections (comma-separated: synth, suite, sizing)
+  --only LIST      run only these sections (comma-separated: synth, suite, sizing, fleet); fleet: one
+                   \`npm run synth -- --dir\` run per size (${FLEET_SIZES.join(', ')} specs; quick: 1 and 10)
   --out FILE       where to write the JSON result; default bench/results.json for a complete run (every
                    section, >= 5 runs, >= 1 warm-up), else bench/runs/results.partial.json (quick: results.quick.json)`;
 
@@ -174,6 +178,22 @@ async function main(): Promise<number> {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
     failed ||= result.synth!.rows.some((r) => r.verdict === 'ERROR');
+  }
+  if (opts.sections.includes('fleet')) {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-fleet-'));
+    try {
+      const sizes = opts.quick ? [1, 10] : FLEET_SIZES;
+      say(`\n== Fleet synth: npm run synth -- --dir <${sizes.join(', ')} specs>, one run each`);
+      // The section carries its own machine line (date, commit, load while it ran).
+      const here = machineFacts();
+      result.fleet = await runFleet({ root: ROOT, scratch, runs: 1, sizes, log: say });
+      here.loadAverageEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+      result.fleet.machine = machineLine(here);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+    failed ||= result.fleet.rows.some((r) => r.error);
+    say(text(fleetGrid(result.fleet)));
   }
   if (opts.sections.includes('suite')) {
     say('\n== Test suite: npm test');

@@ -1,7 +1,11 @@
 /**
- * `npm run synth [-- --spec <file> | --all] [--out dist]`: every adapter, conformance, secret scan
- * and reports into dist/<name>/. Bad input: exit 2 and one line. A failed target or invariant: exit 1
- * with the target and the reason; that spec's folder is not written.
+ * `npm run synth [-- --spec <file> ... | --dir <folder> ... | --all] [--out dist]`: every adapter,
+ * conformance, secret scan and reports into dist/<name>/. Bad input: exit 2 and one line. A failed
+ * target or invariant: exit 1 with the target and the reason; that spec's folder is not written.
+ *
+ * `--dir` takes every `*.yaml` / `*.yml` file directly in a folder (not its sub-folders), sorted by
+ * name; it may be repeated and combined with `--spec` (the folders' specs first, then the `--spec`
+ * files in the order given). A spec named twice, or two specs with one name, are bad input.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +14,9 @@ import { guideSummary } from '../guides/evaluate';
 import { synthAll } from '../synth/run';
 import { parseFlags, runCli, UsageError, userPath } from './run';
 
-const USAGE = 'usage: npm run synth -- [--spec FILE ... | --all] [--out DIR]';
+import { SpecError } from '../errors';
+
+const USAGE = 'usage: npm run synth -- [--spec FILE ... | --dir FOLDER ... | --all] [--out DIR]';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -20,6 +26,7 @@ export function specsFromArgs(argv: string[]): { specs: string[]; out: string } 
       args: argv,
       options: {
         spec: { type: 'string', multiple: true },
+        dir: { type: 'string', multiple: true },
         all: { type: 'boolean', default: false },
         out: { type: 'string' },
       },
@@ -28,8 +35,10 @@ export function specsFromArgs(argv: string[]): { specs: string[]; out: string } 
     },
     USAGE,
   );
-  if (values.all && values.spec?.length)
-    throw new UsageError('--all: cannot be combined with --spec; use one');
+  if (values.all && (values.spec?.length || values.dir?.length))
+    throw new UsageError(
+      `--all: cannot be combined with ${values.spec?.length ? '--spec' : '--dir'}; use one`,
+    );
   const examples = path.join(ROOT, 'examples');
   const specs = values.all
     ? fs
@@ -37,8 +46,40 @@ export function specsFromArgs(argv: string[]): { specs: string[]; out: string } 
         .filter((f) => f.endsWith('.yaml'))
         .sort()
         .map((f) => path.join(examples, f))
-    : (values.spec?.map(userPath) ?? [DEFAULT_SPEC_PATH]);
+    : values.spec?.length || values.dir?.length
+      ? [...(values.dir ?? []).flatMap(specsInDir), ...(values.spec ?? []).map(userPath)]
+      : [DEFAULT_SPEC_PATH];
   return { specs, out: values.out ? userPath(values.out) : path.join(ROOT, 'dist') };
+}
+
+const SPEC_FILE = /\.ya?ml$/;
+
+/** The spec files directly in a `--dir` folder, sorted by name; bad input when there are none. */
+export function specsInDir(dir: string): string[] {
+  const full = userPath(dir);
+  const bad = (why: string) =>
+    new SpecError(
+      '--dir',
+      dir,
+      `expected a folder holding *.yaml or *.yml deployment specs (${why})`,
+      'synth',
+    );
+  let names: string[];
+  try {
+    if (!fs.statSync(full).isDirectory()) throw bad('it is a file; pass a file with --spec');
+    names = fs.readdirSync(full);
+  } catch (e) {
+    if (e instanceof SpecError) throw e;
+    throw bad(
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : String((e as Error).message),
+    );
+  }
+  const specs = names
+    .filter((n) => SPEC_FILE.test(n) && fs.statSync(path.join(full, n)).isFile())
+    .sort()
+    .map((n) => path.join(full, n));
+  if (!specs.length) throw bad('it has none; sub-folders are not searched');
+  return specs;
 }
 
 if (require.main === module) {

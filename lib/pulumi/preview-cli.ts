@@ -4,6 +4,10 @@
  *   tsx lib/pulumi/preview-cli.ts <spec.yaml> <gcp|azure-premium|azure-managed> <out.json>
  *   tsx lib/pulumi/preview-cli.ts --all [--dist dist] [spec.yaml ...]   (default: every examples/*.yaml)
  *   tsx lib/pulumi/preview-cli.ts --jobs '<json array of {spec,target,outFile}>'   (used by preview.ts)
+ *   tsx lib/pulumi/preview-cli.ts --jobs-file <file with that array> --each   (used by previewPulumiFleet)
+ *
+ * With --each every job runs even when an earlier one failed, and each prints one line as it ends:
+ * `job <index> ok` or `job <index> error <message>`; the exit code is 0 unless the child itself broke.
  *
  * Errors print one line `error: ...` and exit 2 (bad input) or 1.
  */
@@ -13,10 +17,11 @@ import { loadDeployment } from '../deployment';
 import { isSpecError } from '../errors';
 import { checkTarget } from './program';
 import { previewJobsFor, type PreviewJob } from './preview';
-import { previewInProcess } from './preview-run';
+import { previewEach, previewInProcess } from './preview-run';
 
 function jobsFromArgs(argv: string[]): PreviewJob[] {
   if (argv[0] === '--jobs') return JSON.parse(argv[1]) as PreviewJob[];
+  if (argv[0] === '--jobs-file') return JSON.parse(fs.readFileSync(argv[1], 'utf8')) as PreviewJob[];
   if (argv[0] === '--all') {
     const specs: string[] = [];
     let dist = 'dist';
@@ -42,10 +47,23 @@ function jobsFromArgs(argv: string[]): PreviewJob[] {
 }
 
 async function main(): Promise<void> {
-  const jobs = jobsFromArgs(process.argv.slice(2));
+  // Pulumi captures a stack trace for every promise and resource it makes (debuggablePromise,
+  // Resource.stackTrace); with tsx's source maps on, mapping each frame cost about a fifth of the
+  // child's CPU. Nothing here prints those stacks, and the documents do not contain them.
+  process.setSourceMapsEnabled(false);
+  const argv = process.argv.slice(2);
+  const jobs = jobsFromArgs(argv);
+  if (argv.includes('--each')) {
+    await previewEach(jobs, (i, e) =>
+      process.stdout.write(e ? `job ${i} error ${oneLine(e.message)}\n` : `job ${i} ok\n`),
+    );
+    return;
+  }
   await previewInProcess(jobs);
   for (const j of jobs) process.stdout.write(`wrote ${path.relative(process.cwd(), j.outFile)}\n`);
 }
+
+const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
 
 main().catch((e: unknown) => {
   process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -8,11 +8,12 @@
  * is in place; a run killed between the two renames leaves it there, and the next run puts it back.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { synthAws } from '../aws/synth';
+import { synthAwsFleet } from '../aws/synth';
 import { loadDeployment, type Deployment } from '../deployment';
 import { synthKubernetes } from '../k8s/synth';
-import { previewPulumiBatch, type PreviewJob } from '../pulumi/preview';
+import { previewPulumiFleet, type PreviewJob } from '../pulumi/preview';
 import { renderSelfHosted } from '../selfhosted/render';
 import { readConformance } from '../conformance';
 import { sizingMismatches } from '../conformance/sizing';
@@ -31,8 +32,10 @@ export interface TargetRun {
   status: 'ok' | 'failed' | 'skipped';
   ms: number;
   files: string[];
-  /** Why it failed or was skipped (one line). */
+  /** Why it failed or was skipped (one line). Part of the report: never depends on the fleet. */
   note?: string;
+  /** For the progress log only: the batch `ms` is the time of (one CDK app, the preview children). */
+  batch?: string;
 }
 
 export interface SpecRun {
@@ -52,6 +55,10 @@ export interface SynthOptions {
   specs: string[];
   outRoot: string;
   log?: (line: string) => void;
+  /** Specs per CDK app (one cdk-nag and template-validation pass each). @default DEFAULT_CHUNK */
+  chunk?: number;
+  /** Pulumi preview child processes. @default defaultPulumiChildren() */
+  pulumiChildren?: number;
 }
 
 const oneLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
@@ -93,6 +100,26 @@ export function loadAll(specs: string[]): Array<{ specPath: string; deployment: 
   return loaded;
 }
 
+/** Specs per CDK app and per step of the fleet loop (see synthAll). */
+export const DEFAULT_CHUNK = 10;
+
+/**
+ * Pulumi preview children for a machine: one per core beyond the one this process keeps busy with
+ * the in-process targets, at most MAX_PULUMI_CHILDREN (each holds about 0.4 GB).
+ */
+export function defaultPulumiChildren(cores = os.availableParallelism()): number {
+  return Math.max(1, Math.min(MAX_PULUMI_CHILDREN, cores - 1));
+}
+const MAX_PULUMI_CHILDREN = 3;
+
+/**
+ * A fleet of specs in one process: every spec is loaded (and checked) first, the toolchain is loaded
+ * once, the specs go through the in-process targets CHUNK at a time (one CDK app, so one cdk-nag
+ * pass, per chunk), and the Pulumi previews of the whole fleet run meanwhile in child processes that
+ * report each job as it ends. A spec is finished (conformance, reports, scan, publish) as soon as its
+ * previews are in, so this process and the children stay busy together and finished specs' files
+ * are not held to the end. One spec's failure stays with that spec.
+ */
 export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
   const log = opts.log ?? (() => undefined);
   const loaded = loadAll(opts.specs);
@@ -111,7 +138,6 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
   for (const dir of stagingDirs.values()) fs.chmodSync(dir, 0o755);
   const staging = (id: string) => stagingDirs.get(id)!;
 
-  // Pulumi previews run in one child process, in parallel with the in-process targets.
   const jobs: PreviewJob[] = loaded.flatMap(({ specPath, deployment }) =>
     pulumiTargets(deployment).map((target) => ({
       spec: specPath,
@@ -119,25 +145,76 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
       outFile: path.join(staging(deployment.id), 'pulumi', `${target}.json`),
     })),
   );
+  // Pulumi results by output file; a spec can be finished once all of its jobs are in.
+  const previewed = new Map<string, { error?: string; ms: number }>();
   const pulumiStart = Date.now();
-  const pulumi = jobs.length ? previewPulumiBatch(jobs).then(() => '', oneLine) : Promise.resolve('');
+  const children = opts.pulumiChildren ?? defaultPulumiChildren();
+  const pulumi = jobs.length
+    ? previewPulumiFleet(jobs, {
+        children,
+        onDone: (job, error) => previewed.set(job.outFile, { error, ms: Date.now() - pulumiStart }),
+      })
+    : Promise.resolve([]);
+  const previewsIn = (r: SpecRun) =>
+    pulumiTargets(r.deployment).every((t) => previewed.has(pulumiFile(staging(r.id), t)));
 
+  const chunk = Math.max(1, opts.chunk ?? DEFAULT_CHUNK);
   const results: SpecRun[] = [];
-  for (const { specPath, deployment: d } of loaded) {
+  let finished = 0;
+  const finishReady = () => {
+    while (finished < results.length && previewsIn(results[finished])) {
+      const r = results[finished++];
+      addPulumiRuns(r, staging(r.id), previewed, jobs.length, children);
+      finish(r, staging(r.id), log);
+    }
+  };
+  for (let start = 0; start < loaded.length; start += chunk) {
+    results.push(...synthChunk(loaded.slice(start, start + chunk), staging, opts.outRoot));
+    // Let the children's progress lines in, then finish every spec whose previews are done.
+    await new Promise((resolve) => setImmediate(resolve));
+    finishReady();
+  }
+  await pulumi;
+  finishReady();
+  return results;
+}
+
+const pulumiFile = (dir: string, target: string) => path.join(dir, 'pulumi', `${target}.json`);
+
+/** The in-process targets of some specs: AWS as one CDK app, then Kubernetes and self-hosted per spec. */
+function synthChunk(
+  specs: Array<{ specPath: string; deployment: Deployment }>,
+  staging: (id: string) => string,
+  outRoot: string,
+): SpecRun[] {
+  const withAws = specs.filter(({ deployment: d }) => d.spec.targets.aws);
+  const awsStart = Date.now();
+  const aws = synthAwsFleet(
+    withAws.map(({ deployment: d }) => ({ deployment: d, outDir: path.join(staging(d.id), 'aws') })),
+  );
+  const awsMs = Date.now() - awsStart;
+  return specs.map(({ specPath, deployment: d }) => {
     const dir = staging(d.id);
     const runs: TargetRun[] = [];
-    runs.push(
-      d.spec.targets.aws
-        ? timed('aws', () => synthAws(d, path.join(dir, 'aws')))
-        : skipped('aws', 'no targets.aws in the spec'),
-    );
+    const i = withAws.findIndex((s) => s.deployment === d);
+    if (i < 0) runs.push(skipped('aws', 'no targets.aws in the spec'));
+    else {
+      const r = aws[i];
+      // One app for the chunk: its time is the chunk's, not a made-up share.
+      const batch = withAws.length > 1 ? `one CDK app of ${withAws.length} stacks` : undefined;
+      runs.push(
+        'files' in r
+          ? { target: 'aws', status: 'ok', ms: awsMs, files: r.files, batch }
+          : { target: 'aws', status: 'failed', ms: awsMs, files: [], note: oneLine(r.error), batch },
+      );
+    }
     runs.push(
       d.spec.targets.kubernetes
         ? timed('kubernetes', () => synthKubernetes(d, path.join(dir, 'k8s')))
         : skipped('kubernetes', 'no targets.kubernetes in the spec'),
     );
     runs.push(timed('self-hosted', () => renderSelfHosted(d, path.join(dir, 'self-hosted'))));
-    results.push({
+    return {
       id: d.id,
       specPath,
       deployment: d,
@@ -145,32 +222,43 @@ export async function synthAll(opts: SynthOptions): Promise<SpecRun[]> {
       conformance: [],
       guides: [],
       failures: [],
-      outDir: path.join(opts.outRoot, d.id),
-    });
-  }
+      outDir: path.join(outRoot, d.id),
+    };
+  });
+}
 
-  const pulumiError = await pulumi;
-  const pulumiMs = Date.now() - pulumiStart;
-  for (const r of results) {
-    const d = r.deployment;
-    for (const target of ['gcp', 'azure-premium', 'azure-managed'] as const) {
-      if (!pulumiTargets(d).includes(target)) {
-        r.runs.push(
-          skipped(target, target === 'gcp' ? 'no targets.gcp in the spec' : 'no targets.azure in the spec'),
-        );
-        continue;
-      }
-      const file = path.join(staging(d.id), 'pulumi', `${target}.json`);
+/** The Pulumi targets' runs of a spec, from what the preview children reported. */
+function addPulumiRuns(
+  r: SpecRun,
+  dir: string,
+  previewed: Map<string, { error?: string; ms: number }>,
+  jobs: number,
+  children: number,
+): void {
+  for (const target of ['gcp', 'azure-premium', 'azure-managed'] as const) {
+    if (!pulumiTargets(r.deployment).includes(target)) {
       r.runs.push(
-        fs.existsSync(file)
-          ? // The previews run together in one child process: report the batch's time, not a made-up share.
-            { target, status: 'ok', ms: pulumiMs, files: [file], note: `one preview batch of ${jobs.length}` }
-          : { target, status: 'failed', ms: 0, files: [], note: pulumiError || 'the preview wrote no file' },
+        skipped(target, target === 'gcp' ? 'no targets.gcp in the spec' : 'no targets.azure in the spec'),
       );
+      continue;
     }
-    finish(r, staging(d.id), log);
+    const file = pulumiFile(dir, target);
+    const p = previewed.get(file)!;
+    // The previews run one after the other in shared children: the time is since they started.
+    const batch = `time since the start of ${jobs} preview(s) in ${Math.min(children, jobs)} child process(es)`;
+    r.runs.push(
+      !p.error && fs.existsSync(file)
+        ? { target, status: 'ok', ms: p.ms, files: [file], batch }
+        : {
+            target,
+            status: 'failed',
+            ms: p.ms,
+            files: [],
+            note: p.error ?? 'the preview wrote no file',
+            batch,
+          },
+    );
   }
-  return results;
 }
 
 /**
@@ -254,7 +342,7 @@ function skipped(target: SynthTarget, note: string): TargetRun {
 function finish(r: SpecRun, dir: string, log: (line: string) => void): void {
   for (const run of r.runs) {
     log(
-      `${r.id.padEnd(20)} ${run.target.padEnd(14)} ${run.status.padEnd(7)} ${run.status === 'ok' ? `${String(run.files.length).padStart(3)} file(s) ${(run.ms / 1000).toFixed(1).padStart(5)} s${run.note ? ` (${run.note})` : ''}` : (run.note ?? '')}`,
+      `${r.id.padEnd(20)} ${run.target.padEnd(14)} ${run.status.padEnd(7)} ${run.status === 'ok' ? `${String(run.files.length).padStart(3)} file(s) ${(run.ms / 1000).toFixed(1).padStart(5)} s${run.batch || run.note ? ` (${[run.batch, run.note].filter(Boolean).join('; ')})` : ''}` : (run.note ?? '')}`,
     );
     if (run.status === 'failed') r.failures.push(`${r.id} ${run.target}: ${run.note}`);
   }

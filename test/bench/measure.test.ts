@@ -4,6 +4,7 @@ import {
   hasGnuTime,
   measure,
   median,
+  parseGnuTimeCpuMs,
   parseGnuTimeKb,
   parsePpid,
   parseProcStatus,
@@ -64,6 +65,10 @@ describe('/proc and GNU time parsing', () => {
   test('GNU time output: the figure is the last line, even after an exit-status line', () => {
     expect(parseGnuTimeKb('123456\n')).toBe(123456);
     expect(parseGnuTimeKb('Command exited with non-zero status 3\n98765\n')).toBe(98765);
+    expect(parseGnuTimeKb('12.50 1.25\n98765\n')).toBe(98765);
+    expect(parseGnuTimeCpuMs('12.50 1.25\n98765\n')).toBe(13750);
+    expect(parseGnuTimeCpuMs('Command exited with non-zero status 3\n0.10 0.02\n98765\n')).toBe(120);
+    expect(parseGnuTimeCpuMs('98765\n')).toBeUndefined();
   });
   test('unreadable GNU time output is an error', () => {
     expect(() => parseGnuTimeKb('Command terminated by signal 9\n')).toThrow('cannot read GNU time output');

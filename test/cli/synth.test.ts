@@ -44,7 +44,7 @@ test('synth: an unknown flag exits 2 with one line naming it and the usage, and 
   expect(r.status).toBe(2);
   expect(r.stdout).toBe('');
   expect(r.stderr.trimEnd().split('\n')).toEqual([
-    "error: Unknown option '--sepc'; usage: npm run synth -- [--spec FILE ... | --all] [--out DIR]",
+    "error: Unknown option '--sepc'; usage: npm run synth -- [--spec FILE ... | --dir FOLDER ... | --all] [--out DIR]",
   ]);
   expect(fs.existsSync(out)).toBe(false);
   fs.rmSync(path.dirname(out), { recursive: true, force: true });

@@ -7,26 +7,29 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthAll } from '../../lib/synth/run';
 
-jest.mock('../../lib/aws/synth', () => ({
-  synthAws: (_d: unknown, outDir: string) => {
-    const fsm = jest.requireActual('node:fs') as typeof import('node:fs');
-    const template = {
-      Resources: {
-        Rg: {
-          Type: 'AWS::ElastiCache::ReplicationGroup',
-          DeletionPolicy: 'Retain',
-          UpdateReplacePolicy: 'Retain',
-          Properties: { TransitEncryptionEnabled: false, AtRestEncryptionEnabled: true },
-        },
+function mockBrokenTemplate(outDir: string): string[] {
+  const fsm = jest.requireActual('node:fs') as typeof import('node:fs');
+  const template = {
+    Resources: {
+      Rg: {
+        Type: 'AWS::ElastiCache::ReplicationGroup',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: { TransitEncryptionEnabled: false, AtRestEncryptionEnabled: true },
       },
-    };
-    fsm.mkdirSync(outDir, { recursive: true });
-    const file = `${outDir}/broken.template.json`;
-    fsm.writeFileSync(file, JSON.stringify(template));
-    return [file];
-  },
+    },
+  };
+  fsm.mkdirSync(outDir, { recursive: true });
+  const file = `${outDir}/broken.template.json`;
+  fsm.writeFileSync(file, JSON.stringify(template));
+  return [file];
+}
+jest.mock('../../lib/aws/synth', () => ({
+  synthAws: (_d: unknown, outDir: string) => mockBrokenTemplate(outDir),
+  synthAwsFleet: (items: Array<{ outDir: string }>) =>
+    items.map((i) => ({ files: mockBrokenTemplate(i.outDir) })),
 }));
-jest.mock('../../lib/pulumi/preview', () => ({ previewPulumiBatch: () => Promise.resolve() }));
+jest.mock('../../lib/pulumi/preview', () => ({ previewPulumiFleet: () => Promise.resolve([]) }));
 
 test('a failing invariant fails the synth and leaves no dist/<id>', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-fail-'));

@@ -11,6 +11,13 @@ import { DEFAULT_SPEC_PATH } from '../../lib/deployment';
 import { findChromium, screenshot } from '../../lib/report/screenshot';
 import { synthAll, type SpecRun } from '../../lib/synth/run';
 import { chromium, testWith } from '../support/tools';
+import {
+  compareWithSnapshotFiles,
+  listFiles,
+  redact,
+  SNAPSHOT_ROOT,
+  SNAPSHOT_TARGETS,
+} from '../support/example-snapshots';
 
 const root = path.join(__dirname, '..', '..');
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-e2e-'));
@@ -60,6 +67,22 @@ test('no secret anywhere in the output', () => {
   expect(scanDirectory(path.join(out, run.id))).toEqual([]);
 });
 
+// The example snapshots are written by runs of four specs at once (test/synth/examples-*.test.ts):
+// a spec synthesized alone gives the same files, so a spec's output does not depend on its fleet.
+test('alone, the default spec writes exactly its example snapshot files', () => {
+  const dir = path.join(out, run.id);
+  const files = new Map(
+    listFiles(dir).map((rel) => [rel, redact(fs.readFileSync(path.join(dir, rel), 'utf8'), out)]),
+  );
+  const paths = SNAPSHOT_TARGETS.flatMap((t) => t.paths);
+  const snapshotted = new Map(
+    [...files].filter(([rel]) => paths.some((p) => rel === p || rel.startsWith(`${p}/`))),
+  );
+  expect(compareWithSnapshotFiles(snapshotted, path.join(SNAPSHOT_ROOT, 'default'), paths, 'none')).toEqual(
+    [],
+  );
+});
+
 test('report.html is self-contained and has the chart, matrix, contracts and sizing', () => {
   const html = fs.readFileSync(path.join(out, run.id, 'report.html'), 'utf8');
   expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
@@ -95,6 +118,19 @@ describe('CLI', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/persistence\.snapshotRetentionDays/);
+    expect(fs.existsSync(target)).toBe(false);
+  });
+  test('--dir on a folder without specs: exit 2, one line naming the flag, the value and the fix', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-empty-'));
+    const target = path.join(out, 'cli-dir');
+    const r = spawnSync(tsx, [path.join(root, 'lib/cli/synth.ts'), '--dir', empty, '--out', target], {
+      encoding: 'utf8',
+    });
+    fs.rmSync(empty, { recursive: true, force: true });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      `error: synth: --dir: got ${JSON.stringify(empty)}; expected a folder holding *.yaml or *.yml deployment specs (it has none; sub-folders are not searched)`,
+    ]);
     expect(fs.existsSync(target)).toBe(false);
   });
   test('--all with --spec is a usage error', () => {
