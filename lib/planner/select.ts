@@ -679,6 +679,7 @@ export function costFrontier(
   const offered = options.some((o) => o.commitments.length > 0);
   return {
     onDemandMonthlyUsd: onDemand,
+    onDemandSku: best.available ? optionLabel(best) : null,
     committed,
     ...(offered
       ? {}

@@ -131,6 +131,8 @@ export interface ServerlessCost {
 export interface CostFrontier {
   /** The on-demand choice's monthly cost (null when nothing fits). */
   onDemandMonthlyUsd: number | null;
+  /** The on-demand choice's SKU (with its shards), to show when a term's cheapest option differs. */
+  onDemandSku: string | null;
   committed: Record<CommitmentTerm, CommittedCost | null>;
   /** Why a term is missing (e.g. "Kubernetes runs on your own nodes: no provider commitment"). */
   notOffered?: string;
