@@ -17,6 +17,8 @@ import kubernetesData from './data/kubernetes.json';
 import referenceData from './data/reference.json';
 import type {
   AwsCatalog,
+  CatalogCommitOffering,
+  CommitTerm,
   AzureManagedCatalog,
   AzurePremiumCatalog,
   EnginesCatalog,
@@ -201,6 +203,169 @@ const pricedCatalogFields = {
 const sourcedRows = <T extends z.core.$ZodLooseShape>(shape: T) =>
   z.array(z.strictObject({ ...shape, source: sourceSchema.optional() })).min(1);
 
+// ---------------------------------------------------------------------------------------------
+// Reservations / committed use (shared by every priced catalog)
+// ---------------------------------------------------------------------------------------------
+
+const COMMIT_TERMS = ['1y', '3y'] as const;
+const COMMIT_PAYMENTS = ['no-upfront', 'partial-upfront', 'all-upfront'] as const;
+
+/** Hours a term is billed for: 365-day years, as AWS, Google and Azure amortise reservations. */
+export const COMMIT_TERM_HOURS: Readonly<Record<CommitTerm, number>> = Object.freeze({
+  '1y': 8760,
+  '3y': 26280,
+});
+
+/** What one unit-hour of a reservation costs over its term: upfront spread over the term + hourly. */
+export function effectiveHourlyUsd(rate: {
+  term: CommitTerm;
+  upfrontUsd: number;
+  hourlyUsd: number;
+}): number {
+  return rate.upfrontUsd / COMMIT_TERM_HOURS[rate.term] + rate.hourlyUsd;
+}
+
+/** USD amount that may be 0: finite and not negative. */
+const usdAtLeastZero = (what: string) =>
+  z.number({ error: `expected ${what} as a number >= 0` }).refine((n) => Number.isFinite(n) && n >= 0, {
+    error: `expected ${what} as a number >= 0`,
+  });
+
+const commitRateSchema = z.strictObject({
+  term: z.enum(COMMIT_TERMS, { error: 'expected the term: 1y or 3y' }),
+  payment: z.enum(COMMIT_PAYMENTS, { error: 'expected no-upfront, partial-upfront or all-upfront' }),
+  upfrontUsd: usdAtLeastZero('the upfront USD per unit'),
+  hourlyUsd: usdAtLeastZero('the recurring USD per unit-hour'),
+});
+
+/** Fields of one commitment offering: its rates, or why there are none, and where they were read. */
+const commitOfferingFields = {
+  rates: z.array(commitRateSchema),
+  notOffered: z.string().min(1, { error: 'expected why no reservation is offered' }).optional(),
+  source: sourceSchema.optional(),
+};
+
+/**
+ * Checks one unit's reservation rates against each other and its on-demand price: the payment option
+ * matches what is paid when, no option twice, every effective price at most on-demand and 3 years never
+ * dearer than 1 year with the same payment. A reservation dearer than on-demand is always a typo.
+ */
+function checkOffering(
+  offering: CatalogCommitOffering,
+  onDemandHourly: number,
+  path: (string | number)[],
+  issues: Issue[],
+): void {
+  if (offering.rates.length === 0 && !offering.notOffered) {
+    issues.push({
+      path: [...path, 'notOffered'],
+      message: 'expected rates, or notOffered saying why the provider offers no reservation here',
+      input: offering.notOffered,
+    });
+  }
+  if (offering.rates.length > 0 && offering.notOffered) {
+    issues.push({
+      path: [...path, 'notOffered'],
+      message: 'expected no notOffered reason on an offering that has rates',
+      input: offering.notOffered,
+    });
+  }
+  const seen = new Map<string, number>();
+  offering.rates.forEach((r, i) => {
+    const at = [...path, 'rates', i];
+    const key = `${r.term} ${r.payment}`;
+    if (seen.has(key)) {
+      issues.push({ path: [...at, 'payment'], message: `duplicate ${key} rate`, input: r.payment });
+    }
+    seen.set(key, i);
+    if (r.payment === 'no-upfront' && r.upfrontUsd !== 0) {
+      issues.push({
+        path: [...at, 'upfrontUsd'],
+        message: 'expected 0 for a no-upfront rate',
+        input: r.upfrontUsd,
+      });
+    }
+    if (r.payment === 'all-upfront' && r.hourlyUsd !== 0) {
+      issues.push({
+        path: [...at, 'hourlyUsd'],
+        message: 'expected 0 for an all-upfront rate',
+        input: r.hourlyUsd,
+      });
+    }
+    if (r.payment === 'partial-upfront' && !(r.upfrontUsd > 0 && r.hourlyUsd > 0)) {
+      issues.push({
+        path: [...at, r.upfrontUsd > 0 ? 'hourlyUsd' : 'upfrontUsd'],
+        message: 'expected both an upfront and an hourly part > 0 for a partial-upfront rate',
+        input: r.upfrontUsd > 0 ? r.hourlyUsd : r.upfrontUsd,
+      });
+    }
+    const eff = effectiveHourlyUsd(r);
+    const priced = r.hourlyUsd > 0 ? 'hourlyUsd' : 'upfrontUsd';
+    if (eff <= 0) {
+      issues.push({ path: [...at, priced], message: 'expected a price > 0', input: r[priced] });
+    } else if (eff > onDemandHourly + 1e-9) {
+      issues.push({
+        path: [...at, priced],
+        message: `expected an effective price (${eff.toFixed(4)}/h) at most on-demand (${onDemandHourly}/h)`,
+        input: r[priced],
+      });
+    }
+  });
+  offering.rates.forEach((r, i) => {
+    if (r.term !== '3y') return;
+    const oneYear = offering.rates[seen.get(`1y ${r.payment}`) ?? -1];
+    if (!oneYear) return;
+    const eff3 = effectiveHourlyUsd(r);
+    const eff1 = effectiveHourlyUsd(oneYear);
+    if (eff3 > eff1 + 1e-9) {
+      const priced = r.hourlyUsd > 0 ? 'hourlyUsd' : 'upfrontUsd';
+      issues.push({
+        path: [...path, 'rates', i, priced],
+        message: `expected the 3y ${r.payment} effective price (${eff3.toFixed(4)}/h) at most the 1y one (${eff1.toFixed(4)}/h)`,
+        input: r[priced],
+      });
+    }
+  });
+}
+
+/**
+ * Offerings must cover every unit of the catalog exactly once and name no unit it does not have, so
+ * a node type added without its reservation prices (or a typo in one) fails at load.
+ */
+function checkCoverage<T>(
+  offerings: T[],
+  key: (o: T) => string,
+  keyField: string,
+  known: string[],
+  path: (string | number)[],
+  issues: Issue[],
+): void {
+  const knownSet = new Set(known);
+  const seen = new Set<string>();
+  offerings.forEach((o, i) => {
+    const k = key(o);
+    if (!knownSet.has(k)) {
+      issues.push({
+        path: [...path, i, keyField],
+        message: `expected a unit the catalog lists (${[...knownSet].slice(0, 4).join(', ')}, ...)`,
+        input: k,
+      });
+    } else if (seen.has(k)) {
+      issues.push({ path: [...path, i, keyField], message: 'duplicate offering for this unit', input: k });
+    }
+    seen.add(k);
+  });
+  for (const k of known) {
+    if (!seen.has(k)) {
+      issues.push({
+        path,
+        message: `expected an offering (rates or a notOffered record) for ${k}`,
+        input: undefined,
+      });
+    }
+  }
+}
+
 const majorMinorList = z.array(z.string().regex(/^\d+\.\d+$/, { error: 'expected major.minor' })).min(1);
 const memorystoreVersions = z
   .array(z.string().regex(/^REDIS_\d+_(\d+|X)$/, { error: 'expected e.g. REDIS_7_2' }))
@@ -210,6 +375,14 @@ const memorystoreVersions = z
 const MANAGED_FAMILIES = ['Balanced', 'MemoryOptimized', 'ComputeOptimized', 'FlashOptimized'] as const;
 const managedSkuName = (error: string) =>
   z.string().regex(new RegExp(`^(${MANAGED_FAMILIES.join('|')})_[A-Z]\\d+$`), { error });
+
+const serverlessEngine = z.strictObject({
+  dataGbHourUsd: positive('the USD per GB-hour of data stored'),
+  ecpuPerMillionUsd: positive('the USD per million ECPUs'),
+  minimumDataGb: positive('the minimum data stored billed per cache, GB'),
+  ecpuPerKb: positive('the ECPUs per KB transferred'),
+  source: sourceSchema.optional(),
+});
 
 const awsSchema = withChecks(
   z.strictObject({
@@ -246,6 +419,25 @@ const awsSchema = withChecks(
         valkey: positive('the Valkey on-demand USD per node-hour'),
       }),
     }),
+    reservedNodes: z.strictObject({
+      source: sourceSchema,
+      offerings: z.array(
+        z.strictObject({
+          nodeType: name('the node type'),
+          engine: z.enum(['redis', 'valkey'], { error: 'expected redis or valkey' }),
+          ...commitOfferingFields,
+        }),
+      ),
+    }),
+    serverless: z.strictObject({
+      source: sourceSchema,
+      limits: z.strictObject({
+        maxDataGb: positive('the most data one serverless cache stores, GB'),
+        maxEcpuPerSecond: positive('the most ECPU per second of one serverless cache'),
+        source: sourceSchema.optional(),
+      }),
+      engines: z.strictObject({ redis: serverlessEngine, valkey: serverlessEngine }),
+    }),
   }),
   (data, issues) => {
     checkPricedCatalog(data, issues);
@@ -277,6 +469,28 @@ const awsSchema = withChecks(
       'hourlyUsd',
       issues,
     );
+    const offerings = data.reservedNodes.offerings;
+    checkCoverage(
+      offerings,
+      (o) => `${o.nodeType} ${o.engine}`,
+      'nodeType',
+      data.nodeTypes.flatMap((n) => [`${n.type} redis`, `${n.type} valkey`]),
+      ['reservedNodes', 'offerings'],
+      issues,
+    );
+    offerings.forEach((o, i) => {
+      const node = data.nodeTypes.find((n) => n.type === o.nodeType);
+      if (node) checkOffering(o, node.hourlyUsd[o.engine], ['reservedNodes', 'offerings', i], issues);
+    });
+    const { redis, valkey } = data.serverless.engines;
+    // AWS prices Serverless for Valkey below Redis OSS; a dearer Valkey rate means swapped columns.
+    if (valkey.dataGbHourUsd > redis.dataGbHourUsd) {
+      issues.push({
+        path: ['serverless', 'engines', 'valkey', 'dataGbHourUsd'],
+        message: `expected the Valkey rate at most the Redis OSS rate (${redis.dataGbHourUsd})`,
+        input: valkey.dataGbHourUsd,
+      });
+    }
   },
 );
 
@@ -915,3 +1129,5 @@ export function figureSources(data: {
   walk(data, [], data.source);
   return out;
 }
+
+export * from './commitments';

@@ -38,6 +38,52 @@ export interface AwsNodeType {
   source?: Source;
 }
 
+/** Length of a reservation / committed-use term. */
+export type CommitTerm = '1y' | '3y';
+/** How a reservation is paid: nothing, part or everything at purchase. */
+export type CommitPayment = 'no-upfront' | 'partial-upfront' | 'all-upfront';
+
+/** One reservation price as the catalog stores it (per unit, in the catalog's on-demand unit). */
+export interface CatalogCommitRate {
+  term: CommitTerm;
+  payment: CommitPayment;
+  /** Paid once at purchase, USD. 0 for no-upfront. */
+  upfrontUsd: number;
+  /** Recurring USD per unit-hour. 0 for all-upfront. */
+  hourlyUsd: number;
+}
+
+/**
+ * The reservations a provider offers for one unit (node type, SKU). `rates` is empty exactly when
+ * `notOffered` says why none is offered.
+ */
+export interface CatalogCommitOffering {
+  rates: CatalogCommitRate[];
+  /** Why no reservation exists for this unit (required when `rates` is empty). */
+  notOffered?: string;
+  /** Where the rates were read; falls back to the enclosing block's `source`. */
+  source?: Source;
+}
+
+/** ElastiCache reserved nodes of one node type and engine. */
+export interface AwsReservedOffering extends CatalogCommitOffering {
+  nodeType: string;
+  engine: 'redis' | 'valkey';
+}
+
+/** ElastiCache Serverless rates of one engine (default region). */
+export interface AwsServerlessEngine {
+  /** USD per GB-hour of data stored. */
+  dataGbHourUsd: number;
+  /** USD per million ElastiCache Processing Units. */
+  ecpuPerMillionUsd: number;
+  /** Minimum data stored billed per cache, GB. */
+  minimumDataGb: number;
+  /** ECPUs per KB transferred by a simple read or write. */
+  ecpuPerKb: number;
+  source?: Source;
+}
+
 export interface AwsCatalog {
   /** Sources of individual scalar figures (limits, versions); see FieldSources. */
   fieldSources?: FieldSources;
@@ -64,6 +110,14 @@ export interface AwsCatalog {
   /** Oldest engine version with RBAC users and user groups. */
   rbacMinEngineVersion: { redis: string; valkey: string };
   nodeTypes: AwsNodeType[];
+  /** Reserved-node prices: one offering per node type and engine. */
+  reservedNodes: { source: Source; offerings: AwsReservedOffering[] };
+  /** ElastiCache Serverless: limits of one cache and per-engine rates. */
+  serverless: {
+    source: Source;
+    limits: { maxDataGb: number; maxEcpuPerSecond: number; source?: Source };
+    engines: { redis: AwsServerlessEngine; valkey: AwsServerlessEngine };
+  };
 }
 
 export interface GcpCapacityTier {
