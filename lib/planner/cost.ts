@@ -180,7 +180,7 @@ export function serverlessCost(input: ServerlessInput, p: ServerlessPricing): Se
     ecpuMonthlyUsd: round2(ecpuMonthly),
     monthlyCostUsd: round2(monthly),
     limitsExceeded,
-    reason: `ElastiCache Serverless (${input.engine}, ${input.region}): ${billedDataGb.toFixed(2)} GB stored${minNote} x $${p.dataGbHourUsd}/GB-h x ${MONTH_HOURS} h = ${usd(dataMonthly)} + ${int(input.peakOpsPerSecond)} ops/s x ${round2(ecpuPerRequest)} ECPU (${Math.round(requestBytes)} B per request) sustained all month = ${(ecpuPerMonth / 1e6).toFixed(0)} M ECPU x $${p.ecpuPerMillionUsd}/M = ${usd(ecpuMonthly)}${input.multiplier !== 1 ? ` (x ${input.multiplier} for ${input.region})` : ''}${limitsExceeded.length ? `; exceeds serverless limits: ${limitsExceeded.join('; ')}` : ''}`,
+    reason: `ElastiCache Serverless (${input.engine}, ${input.region}): ${round2(billedDataGb).toFixed(2)} GB stored${minNote} x $${p.dataGbHourUsd}/GB-h x ${MONTH_HOURS} h = ${usd(dataMonthly)} + ${int(input.peakOpsPerSecond)} ops/s x ${round2(ecpuPerRequest)} ECPU (${Math.round(requestBytes)} B per request) sustained all month = ${(ecpuPerMonth / 1e6).toFixed(0)} M ECPU x $${p.ecpuPerMillionUsd}/M = ${usd(ecpuMonthly)}${input.multiplier !== 1 ? ` (x ${input.multiplier} for ${input.region})` : ''}${limitsExceeded.length ? `; exceeds serverless limits: ${limitsExceeded.join('; ')}` : ''}`,
     source: `${p.source.url} (${p.source.retrieved})`,
   };
 }

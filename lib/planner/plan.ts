@@ -9,6 +9,7 @@ import type { ResolvedPolicy } from '../policy/types';
 import type { Profile, Spec } from '../spec/schema';
 import { GB, TOPOLOGY } from './assumptions';
 import { computeNeed, datasetItems, memoryNeed, type Need } from './need';
+import type { PriceSources } from './rates';
 import { choose, kubernetesLayouts, kubernetesResources, type SelectContext } from './select';
 import {
   PLATFORM_IDS,
@@ -28,6 +29,8 @@ export interface PlanOptions {
    * @default targets.aws.flavor, else nodes
    */
   awsFlavor?: string;
+  /** Committed rates and serverless prices. @default the catalogs */
+  prices?: PriceSources;
 }
 
 /** targets.aws.flavor, read without depending on the field being in the schema yet. */
@@ -46,6 +49,7 @@ export function contextFor(
   return {
     commitment: spec.commitment,
     awsFlavor: options.awsFlavor ?? specAwsFlavor(spec),
+    ...(options.prices ? { prices: options.prices } : {}),
     need,
     policy,
     regions: {

@@ -1,45 +1,33 @@
 /**
  * The price sources the cost frontier reads besides the on-demand catalogs: committed-use rates and
- * ElastiCache Serverless pricing. Interim: until the catalog accessors (lib/catalog/commitments.ts)
- * are merged, no commitment is offered and serverless is not priced; no figure is made up here.
+ * ElastiCache Serverless pricing (lib/catalog/commitments.ts). Injected through SelectContext.prices
+ * so a test can plan against a tiny catalog.
  */
-import type { Source } from '../catalog';
-import type { CommitmentPayment, CommitmentTerm } from './types';
+import {
+  committedRates,
+  notOfferedReason,
+  serverlessPricing,
+  type CommittedRate,
+  type CommitUnit,
+  type ServerlessPricing,
+} from '../catalog/commitments';
 
-export interface CommittedRate {
-  term: CommitmentTerm;
-  payment: CommitmentPayment;
-  upfrontUsd: number;
-  hourlyUsd: number;
-  effectiveHourlyUsd: number;
-  source: Source;
-}
+export type { CommittedRate, CommitUnit, ServerlessPricing };
 
-export type CommitUnit =
-  | { platform: 'aws'; nodeType: string; engine: 'redis' | 'valkey' }
-  | { platform: 'gcp-redis'; tier: string; kind: 'basic' | 'standard' | 'readReplica' }
-  | { platform: 'gcp-cluster'; nodeType: string }
-  | { platform: 'azure-premium'; sku: string }
-  | { platform: 'azure-managed'; sku: string; ha: boolean };
-
-export interface ServerlessPricing {
-  engine: 'redis' | 'valkey';
-  dataGbHourUsd: number;
-  ecpuPerMillionUsd: number;
-  minimumDataGb: number;
-  maxDataGb: number;
-  maxEcpuPerSecond: number;
-  ecpuPerKb: number;
-  source: Source;
-}
-
-/** Where the planner reads committed rates and serverless prices (tests pass a tiny catalog). */
+/** Where the planner reads committed rates and serverless prices. */
 export interface PriceSources {
+  /** Every (term, payment) offered for the unit; [] when none is. */
   committedRates(unit: CommitUnit): CommittedRate[];
+  /** Why nothing is offered for the unit, when the catalog says. */
+  notOfferedReason?(unit: CommitUnit): string | undefined;
   serverlessPricing(engine: 'redis' | 'valkey'): ServerlessPricing | undefined;
 }
 
+/** Platforms whose committed rates are in the catalogs so far (the others are added as their data lands). */
+const COMMIT_PLATFORMS: ReadonlySet<CommitUnit['platform']> = new Set(['aws']);
+
 export const CATALOG_PRICES: PriceSources = {
-  committedRates: () => [],
-  serverlessPricing: () => undefined,
+  committedRates: (unit) => (COMMIT_PLATFORMS.has(unit.platform) ? committedRates(unit) : []),
+  notOfferedReason: (unit) => (COMMIT_PLATFORMS.has(unit.platform) ? notOfferedReason(unit) : undefined),
+  serverlessPricing,
 };

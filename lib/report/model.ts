@@ -158,10 +158,10 @@ export function frontierTable(d: Deployment): Table {
     rows: PLATFORM_IDS.map((p) => {
       const c = d.plan.choices[p];
       const f = c.frontier;
-      if (!f || f.onDemandMonthlyUsd === null) {
-        const s = f?.serverless ? serverlessCell(f) : '-';
-        return [p, 'none fits', '-', '-', s, '-', c.pricing ?? 'on-demand'];
-      }
+      // A choice made outside the planner (explicit sizes) carries only its own price.
+      if (!f) return [p, `${usd(c.monthlyCostUsd)} (${c.sku})`, '-', '-', '-', '-', c.pricing ?? 'on-demand'];
+      if (f.onDemandMonthlyUsd === null)
+        return [p, 'none fits', '-', '-', serverlessCell(f), '-', c.pricing ?? 'on-demand'];
       return [
         p,
         mark(`${usd(f.onDemandMonthlyUsd)} (${f.onDemandSku})`, 'on-demand', f),
