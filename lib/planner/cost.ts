@@ -70,18 +70,70 @@ export function committedMonthly(c: Pick<OptionCommitment, 'term' | 'upfrontUsd'
   return c.hourlyUsd * MONTH_HOURS + c.upfrontUsd / TERM_MONTHS[c.term];
 }
 
-/** The payment option with the lowest monthly cost for a term (ties: less upfront). */
-export function bestPayment(
-  commitments: OptionCommitment[],
+/**
+ * An option's committed prices, kept as its billed parts (the catalog's rate lists, shared) and the
+ * region multiplier: a large cluster has thousands of options, and only the cheapest is spelled out.
+ */
+export interface OptionRates {
+  parts: RatedPart[];
+  multiplier: number;
+}
+
+export const NO_RATES: OptionRates = { parts: [], multiplier: 1 };
+
+/** True when some (term, payment) is offered for every billed part of the option. */
+export function hasRates(r: OptionRates): boolean {
+  return COMMITMENT_TERMS.some((t) => bestMonthly(r, t) !== undefined);
+}
+
+/**
+ * The payment option with the lowest monthly cost for a term (ties: less upfront), and that cost,
+ * without building the option's price list.
+ */
+export function bestMonthly(
+  r: OptionRates,
   term: CommitmentTerm,
-): OptionCommitment | undefined {
-  return commitments
-    .filter((c) => c.term === term)
-    .reduce<OptionCommitment | undefined>((best, c) => {
-      if (!best) return c;
-      const [a, b] = [committedMonthly(c), committedMonthly(best)];
-      return a < b - 1e-9 || (Math.abs(a - b) <= 1e-9 && c.upfrontUsd < best.upfrontUsd) ? c : best;
-    }, undefined);
+): { payment: CommitmentPayment; monthly: number; upfront: number } | undefined {
+  const billed = r.parts.filter((p) => p.count > 0);
+  if (billed.length === 0) return undefined;
+  let best: { payment: CommitmentPayment; monthly: number; upfront: number } | undefined;
+  for (const first of billed[0].rates) {
+    if (first.term !== term) continue;
+    let upfront = 0;
+    let hourly = 0;
+    let complete = true;
+    for (const p of billed) {
+      const rate =
+        p === billed[0] ? first : p.rates.find((x) => x.term === term && x.payment === first.payment);
+      if (!rate) {
+        complete = false;
+        break;
+      }
+      upfront += rate.upfrontUsd * p.count;
+      hourly += rate.hourlyUsd * p.count;
+    }
+    if (!complete) continue;
+    const monthly = committedMonthly({
+      term,
+      upfrontUsd: upfront * r.multiplier,
+      hourlyUsd: hourly * r.multiplier,
+    });
+    if (
+      !best ||
+      monthly < best.monthly - 1e-9 ||
+      (Math.abs(monthly - best.monthly) <= 1e-9 && upfront * r.multiplier < best.upfront)
+    )
+      best = { payment: first.payment, monthly, upfront: upfront * r.multiplier };
+  }
+  return best;
+}
+
+/** The best payment option of a term, spelled out (upfront, hourly, sources). */
+export function bestPayment(r: OptionRates, term: CommitmentTerm): OptionCommitment | undefined {
+  const best = bestMonthly(r, term);
+  return (
+    best && combineRates(r.parts, r.multiplier).find((c) => c.term === term && c.payment === best.payment)
+  );
 }
 
 /**

@@ -16,14 +16,16 @@ import { SpecError } from '../errors';
 import type { ResolvedPolicy } from '../policy/types';
 import { GB, GIB, MIB, MONTH_HOURS, TOPOLOGY, USABLE_MEMORY } from './assumptions';
 import {
+  bestMonthly,
   bestPayment,
   cheapestBasis,
-  combineRates,
   COMMITMENT_TERMS,
   committedCost,
-  committedMonthly,
+  hasRates,
+  NO_RATES,
   serverlessCost,
   type OptionCommitment,
+  type OptionRates,
 } from './cost';
 import type { Need } from './need';
 import { CATALOG_PRICES, type PriceSources } from './rates';
@@ -66,8 +68,8 @@ export interface Option extends Choice {
   fits: boolean;
   /** Why the option does not fit (empty when it fits). */
   whyNot: string;
-  /** This option's price under every (term, payment) the catalog offers for all its billed units. */
-  commitments: OptionCommitment[];
+  /** This option's billed units and their committed rates (cost.ts prices a term from them). */
+  commitments: OptionRates;
 }
 
 const pricesOf = (ctx: SelectContext): PriceSources => ctx.prices ?? CATALOG_PRICES;
@@ -133,7 +135,7 @@ function unavailable(platform: PlatformId, options: Option[], ctx: SelectContext
     fits: false,
     whyNot: 'nothing fits',
     available: false,
-    commitments: [],
+    commitments: NO_RATES,
   };
 }
 
@@ -157,16 +159,15 @@ function cheapestCommitted(
   options: Option[],
   term: CommitmentTerm,
 ): { option: Option; commitment: OptionCommitment; monthly: number } | undefined {
-  let best: { option: Option; commitment: OptionCommitment; monthly: number } | undefined;
+  let best: { option: Option; monthly: number } | undefined;
   for (const o of options) {
     if (!o.fits) continue;
-    const c = bestPayment(o.commitments, term);
-    if (!c) continue;
-    const monthly = committedMonthly(c);
-    if (!best || preferred(o, monthly, best.option, best.monthly))
-      best = { option: o, commitment: c, monthly };
+    const c = bestMonthly(o.commitments, term);
+    if (c && (!best || preferred(o, c.monthly, best.option, best.monthly)))
+      best = { option: o, monthly: c.monthly };
   }
-  return best;
+  const commitment = best && bestPayment(best.option.commitments, term);
+  return best && commitment && { ...best, commitment };
 }
 
 // ---------------------------------------------------------------- AWS ElastiCache
@@ -213,8 +214,8 @@ export function awsOptions(ctx: SelectContext): Option[] {
         vcpuPerNode: n.vcpu,
         maxConnectionsPerShard: cat.maxClientsPerNode,
         ...priced(hourly, whyNot),
-        commitments: combineRates(
-          [
+        commitments: {
+          parts: [
             {
               rates: pricesOf(ctx).committedRates({
                 platform: 'aws',
@@ -224,8 +225,8 @@ export function awsOptions(ctx: SelectContext): Option[] {
               count: nodes,
             },
           ],
-          mult,
-        ),
+          multiplier: mult,
+        },
         region,
         reason: `${s} shard(s) x ${1 + replicas} node(s) of ${n.type} (${n.memoryGib} GiB, ${Math.round(usableShare * 100)}% usable after reserved memory) at $${n.hourlyUsd[ctx.policy.engine]}/h ${ctx.policy.engine}${quota}`,
         priceSource: `${cat.source.url} (${cat.source.retrieved})`,
@@ -281,8 +282,8 @@ export function gcpOptions(ctx: SelectContext): Option[] {
         capacityGb: capacity,
         maxConnectionsPerShard: tier.maxClients,
         ...priced(hourly, whyNot),
-        commitments: combineRates(
-          [
+        commitments: {
+          parts: [
             {
               rates: pricesOf(ctx).committedRates({
                 platform: 'gcp-redis',
@@ -300,8 +301,8 @@ export function gcpOptions(ctx: SelectContext): Option[] {
               count: readReplicas * capacity,
             },
           ],
-          mult,
-        ),
+          multiplier: mult,
+        },
         region,
         reason: `Memorystore for Redis ${standard ? 'Standard (HA)' : 'Basic'} ${capacity} GB in capacity tier ${tier.name} at $${standard ? tier.standardGbHourUsd : tier.basicGbHourUsd}/GB-h${readReplicas ? ` + ${readReplicas} read replica(s)` : ''}; ${Math.round(usable * 100)}% usable`,
         priceSource: src,
@@ -333,15 +334,15 @@ export function gcpOptions(ctx: SelectContext): Option[] {
         vcpuPerNode: n.vcpu,
         maxConnectionsPerShard: n.maxClients,
         ...priced(hourly, whyNot),
-        commitments: combineRates(
-          [
+        commitments: {
+          parts: [
             {
               rates: pricesOf(ctx).committedRates({ platform: 'gcp-cluster', nodeType: n.type }),
               count: nodes,
             },
           ],
-          mult,
-        ),
+          multiplier: mult,
+        },
         region,
         reason: `Memorystore for Redis Cluster: ${s} shard(s) x ${1 + replicas} ${n.type} node(s) (${n.memoryGb} GB) at $${n.hourlyUsd}/node-h`,
         priceSource: src,
@@ -380,15 +381,15 @@ export function azurePremiumOptions(ctx: SelectContext): Option[] {
         maxConnectionsPerShard: sku.maxConnections,
         ...priced(monthly / MONTH_HOURS, whyNot),
         // Committed per shard-hour; further replicas are billed like on-demand, half a shard each.
-        commitments: combineRates(
-          [
+        commitments: {
+          parts: [
             {
               rates: pricesOf(ctx).committedRates({ platform: 'azure-premium', sku: sku.name }),
               count: s * (1 + (replicas - 1) / 2),
             },
           ],
-          mult,
-        ),
+          multiplier: mult,
+        },
         region,
         reason: `Premium ${sku.name} (${sku.memoryGb} GB, ${sku.maxConnections} connections) x ${s} shard(s), ${replicas} replica(s) per primary at $${sku.monthlyUsdPerShard}/shard-month${ctx.need.topology.replicasPerShard === 0 ? ' (Premium always has a replica)' : ''}; Azure maps it to ${sku.managedEquivalent}; Premium retires ${cat.retirement.date}`,
         priceSource: `${cat.source.url} (${cat.source.retrieved})`,
@@ -454,10 +455,12 @@ export function azureManagedOptions(ctx: SelectContext): Option[] {
       vcpuPerNode: sku.vcpu,
       maxConnectionsPerShard: sku.maxConnections,
       ...priced(hourly, whyNot),
-      commitments: combineRates(
-        [{ rates: pricesOf(ctx).committedRates({ platform: 'azure-managed', sku: sku.name, ha }), count: 1 }],
-        mult,
-      ),
+      commitments: {
+        parts: [
+          { rates: pricesOf(ctx).committedRates({ platform: 'azure-managed', sku: sku.name, ha }), count: 1 },
+        ],
+        multiplier: mult,
+      },
       region,
       reason: `Azure Managed Redis ${sku.name} (${sku.family}, ${sku.memoryGb} GB, ${sku.vcpu} vCPU) ${ha ? 'with' : 'without'} high availability at $${ha ? sku.hourlyUsdHa : sku.hourlyUsdNoHa}/h; sharding is internal to the SKU${fewerReplicas(ctx)}`,
       priceSource: `${cat.source.url} (${cat.source.retrieved})`,
@@ -606,7 +609,7 @@ export function kubernetesOptions(ctx: SelectContext): Option[] {
       fits: !single,
       available: true,
       // Pods run on your own nodes: any commitment is on those nodes, outside this catalog.
-      commitments: [],
+      commitments: NO_RATES,
       whyNot: single
         ? `one pod would need ${r.memoryLimitMi} Mi > ${MAX_POD_MEMORY_MI} Mi: use topology: cluster`
         : '',
@@ -676,7 +679,7 @@ export function costFrontier(
     }),
   ) as CostFrontier['committed'];
   const serverless = platform === 'aws' ? awsServerless(ctx) : undefined;
-  const offered = options.some((o) => o.commitments.length > 0);
+  const offered = options.some((o) => hasRates(o.commitments));
   return {
     onDemandMonthlyUsd: onDemand,
     onDemandSku: best.available ? optionLabel(best) : null,
