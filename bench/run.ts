@@ -12,7 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasGnuTime } from './measure';
+import { frontierTable, summarizeFrontier } from './frontier';
 import {
+  frontierGrid,
+  frontierLine,
   machineLine,
   resultMarkdown,
   sizingGrid,
@@ -28,15 +31,15 @@ import { runSuite } from './suite';
 import { runSynthRows, synthRows, TARGET_RATIO } from './synth';
 
 const ROOT = path.resolve(__dirname, '..');
-export const SECTIONS = ['synth', 'suite', 'sizing'] as const;
+export const SECTIONS = ['synth', 'suite', 'sizing', 'frontier'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const USAGE = `usage: npm run bench -- [--runs N] [--warmup N] [--quick] [--no-test-suite] [--only synth,suite,sizing] [--out FILE]
+const USAGE = `usage: npm run bench -- [--runs N] [--warmup N] [--quick] [--no-test-suite] [--only synth,suite,sizing,frontier] [--out FILE]
   --runs N         measured runs per side (target and floor) of each synth row; default $BENCH_RUNS or 5 (quick: 2)
   --warmup N       unmeasured runs per side first; default 1 (quick: 0)
   --quick          2 runs, no warm-up, no test suite; writes bench/runs/results.quick.json, not bench/results.json
   --no-test-suite  skip the \`npm test\` figure (about 1-3 minutes)
-  --only LIST      run only these sections (comma-separated: synth, suite, sizing)
+  --only LIST      run only these sections (comma-separated: synth, suite, sizing, frontier)
   --out FILE       where to write the JSON result; default bench/results.json for a complete run (every
                    section, >= 5 runs, >= 1 warm-up), else bench/runs/results.partial.json (quick: results.quick.json)`;
 
@@ -162,6 +165,16 @@ async function main(): Promise<number> {
     const rows = sizingTable();
     result.sizing = { rows, summary: summarizeSizing(rows) };
     say(text(sizingGrid(rows)));
+  }
+
+  if (opts.sections.includes('frontier')) {
+    say('\n== Cost frontier: on-demand vs best committed vs serverless, planner vs brute force');
+    const rows = frontierTable();
+    const summary = summarizeFrontier(rows);
+    result.frontier = { rows, summary };
+    say(text(frontierGrid(rows)));
+    say(frontierLine(summary));
+    failed ||= summary.agree !== summary.rows;
   }
 
   if (opts.sections.includes('synth')) {
