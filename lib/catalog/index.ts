@@ -19,6 +19,7 @@ import type {
   AwsCatalog,
   CatalogCommitOffering,
   CommitTerm,
+  GcpCommittedUse,
   AzureManagedCatalog,
   AzurePremiumCatalog,
   EnginesCatalog,
@@ -210,6 +211,9 @@ const sourcedRows = <T extends z.core.$ZodLooseShape>(shape: T) =>
 const COMMIT_TERMS = ['1y', '3y'] as const;
 const COMMIT_PAYMENTS = ['no-upfront', 'partial-upfront', 'all-upfront'] as const;
 
+/** Hours in the month the catalogs' monthly prices assume (Azure bills 730 h a month). */
+export const HOURS_PER_MONTH = 730;
+
 /** Hours a term is billed for: 365-day years, as AWS, Google and Azure amortise reservations. */
 export const COMMIT_TERM_HOURS: Readonly<Record<CommitTerm, number>> = Object.freeze({
   '1y': 8760,
@@ -239,8 +243,12 @@ const commitRateSchema = z.strictObject({
 });
 
 /** Fields of one commitment offering: its rates, or why there are none, and where they were read. */
+const COMMIT_BASES = ['published', 'derived'] as const;
+const commitBasis = z.enum(COMMIT_BASES, { error: 'expected published or derived' });
+
 const commitOfferingFields = {
   rates: z.array(commitRateSchema),
+  basis: commitBasis.optional(),
   notOffered: z.string().min(1, { error: 'expected why no reservation is offered' }).optional(),
   source: sourceSchema.optional(),
 };
@@ -420,6 +428,7 @@ const awsSchema = withChecks(
       }),
     }),
     reservedNodes: z.strictObject({
+      basis: commitBasis,
       source: sourceSchema,
       offerings: z.array(
         z.strictObject({
@@ -494,6 +503,70 @@ const awsSchema = withChecks(
   },
 );
 
+const gcpCommittedUse = z.strictObject({
+  discounts: z
+    .array(
+      z.strictObject({
+        term: z.enum(COMMIT_TERMS, { error: 'expected the term: 1y or 3y' }),
+        percent: z
+          .number({ error: 'expected the discount as a percentage above 0 and below 100' })
+          .gt(0, { error: 'expected the discount as a percentage above 0 and below 100' })
+          .lt(100, { error: 'expected the discount as a percentage above 0 and below 100' }),
+      }),
+    )
+    .min(1, { error: 'expected at least one term (or drop committedUse for a product without CUDs)' }),
+  notEligible: z.array(
+    z.strictObject({ unit: name('the tier or node type'), reason: name('why no CUD applies') }),
+  ),
+  source: sourceSchema,
+});
+
+/**
+ * A product's CUD terms appear once each, the longer term gives at least the shorter one's discount, and
+ * every excluded unit is one the catalog lists (so a typo cannot silently re-enable a discount).
+ */
+function checkCommittedUse(
+  cud: GcpCommittedUse,
+  units: string[],
+  path: (string | number)[],
+  issues: Issue[],
+): void {
+  const byTerm = new Map<string, number>();
+  cud.discounts.forEach((d, i) => {
+    if (byTerm.has(d.term)) {
+      issues.push({
+        path: [...path, 'discounts', i, 'term'],
+        message: `duplicate ${d.term} discount`,
+        input: d.term,
+      });
+    }
+    byTerm.set(d.term, d.percent);
+  });
+  const one = byTerm.get('1y');
+  const three = byTerm.get('3y');
+  if (one !== undefined && three !== undefined && three < one) {
+    issues.push({
+      path: [...path, 'discounts', cud.discounts.findIndex((d) => d.term === '3y'), 'percent'],
+      message: `expected the 3y discount at least the 1y discount (${one}%): a 3y commitment is never dearer`,
+      input: three,
+    });
+  }
+  const known = new Set(units);
+  const seen = new Set<string>();
+  cud.notEligible.forEach((n, i) => {
+    if (!known.has(n.unit)) {
+      issues.push({
+        path: [...path, 'notEligible', i, 'unit'],
+        message: `expected a unit the catalog lists (${units.join(', ')})`,
+        input: n.unit,
+      });
+    } else if (seen.has(n.unit)) {
+      issues.push({ path: [...path, 'notEligible', i, 'unit'], message: 'listed twice', input: n.unit });
+    }
+    seen.add(n.unit);
+  });
+}
+
 const gcpSchema = withChecks(
   z.strictObject({
     ...pricedCatalogFields,
@@ -528,9 +601,25 @@ const gcpSchema = withChecks(
       }),
       source: sourceSchema,
     }),
+    committedUse: z.strictObject({
+      memorystoreRedis: gcpCommittedUse,
+      memorystoreCluster: gcpCommittedUse,
+    }),
   }),
   (data, issues) => {
     checkPricedCatalog(data, issues);
+    checkCommittedUse(
+      data.committedUse.memorystoreRedis,
+      data.memorystoreRedis.tiers.map((t) => t.name),
+      ['committedUse', 'memorystoreRedis'],
+      issues,
+    );
+    checkCommittedUse(
+      data.committedUse.memorystoreCluster,
+      data.memorystoreCluster.nodeTypes.map((n) => n.type),
+      ['committedUse', 'memorystoreCluster'],
+      issues,
+    );
     const r = data.memorystoreRedis;
     checkUnique(r.tiers, (t) => t.name, ['memorystoreRedis', 'tiers'], issues);
     // Capacity tiers must cover minGb..maxGb without gaps or overlaps: the planner maps a size to one tier.
@@ -605,9 +694,29 @@ const azurePremiumSchema = withChecks(
       newCachesUntil: z.string().refine(isIsoDate, { error: 'expected YYYY-MM-DD' }),
       source: sourceSchema,
     }),
+    reservations: z.strictObject({
+      basis: commitBasis,
+      source: sourceSchema,
+      offerings: z.array(z.strictObject({ sku: name('the Premium size'), ...commitOfferingFields })),
+    }),
   }),
   (data, issues) => {
     checkPricedCatalog(data, issues);
+    const offerings = data.reservations.offerings;
+    checkCoverage(
+      offerings,
+      (o) => o.sku,
+      'sku',
+      data.skus.map((s) => s.name),
+      ['reservations', 'offerings'],
+      issues,
+    );
+    offerings.forEach((o, i) => {
+      const sku = data.skus.find((s) => s.name === o.sku);
+      // Reservations are per shard-hour: the unit of monthlyUsdPerShard / 730.
+      if (sku)
+        checkOffering(o, sku.monthlyUsdPerShard / HOURS_PER_MONTH, ['reservations', 'offerings', i], issues);
+    });
     checkUnique(data.skus, (s) => s.name, ['skus'], issues);
     data.skus.forEach((s, i) => {
       if (s.name !== `P${s.capacity}`) {
@@ -650,9 +759,35 @@ const azureManagedSchema = withChecks(
       hourlyUsdNoHa: positive('the USD per hour without high availability'),
       preview: z.boolean().optional(),
     }),
+    reservations: z.strictObject({
+      basis: commitBasis,
+      source: sourceSchema,
+      offerings: z.array(
+        z.strictObject({
+          sku: name('the Azure Managed Redis SKU'),
+          ha: z.boolean({ error: 'expected true (high availability, two nodes) or false (one node)' }),
+          ...commitOfferingFields,
+        }),
+      ),
+    }),
   }),
   (data, issues) => {
     checkPricedCatalog(data, issues);
+    const offerings = data.reservations.offerings;
+    const haKey = (sku: string, ha: boolean) => `${sku} ${ha ? 'ha' : 'no-ha'}`;
+    checkCoverage(
+      offerings,
+      (o) => haKey(o.sku, o.ha),
+      'sku',
+      data.skus.flatMap((s) => [haKey(s.name, true), haKey(s.name, false)]),
+      ['reservations', 'offerings'],
+      issues,
+    );
+    offerings.forEach((o, i) => {
+      const sku = data.skus.find((s) => s.name === o.sku);
+      const onDemand = sku && (o.ha ? sku.hourlyUsdHa : sku.hourlyUsdNoHa);
+      if (onDemand) checkOffering(o, onDemand, ['reservations', 'offerings', i], issues);
+    });
     checkUnique(data.skus, (s) => s.name, ['skus'], issues);
     data.skus.forEach((s, i) => {
       if (!s.name.startsWith(`${s.family}_`)) {

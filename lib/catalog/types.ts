@@ -43,6 +43,14 @@ export type CommitTerm = '1y' | '3y';
 /** How a reservation is paid: nothing, part or everything at purchase. */
 export type CommitPayment = 'no-upfront' | 'partial-upfront' | 'all-upfront';
 
+/**
+ * Where reservation figures come from: `published` = the provider's own figure for this unit (a price or
+ * a percentage the provider states); `derived` = computed from the unit's on-demand price and ratios read
+ * from other units or products, because the provider's figure for this unit could not be read. The note
+ * of the source says how.
+ */
+export type CommitBasis = 'published' | 'derived';
+
 /** One reservation price as the catalog stores it (per unit, in the catalog's on-demand unit). */
 export interface CatalogCommitRate {
   term: CommitTerm;
@@ -59,6 +67,8 @@ export interface CatalogCommitRate {
  */
 export interface CatalogCommitOffering {
   rates: CatalogCommitRate[];
+  /** Overrides the enclosing block's `basis` for this unit. */
+  basis?: CommitBasis;
   /** Why no reservation exists for this unit (required when `rates` is empty). */
   notOffered?: string;
   /** Where the rates were read; falls back to the enclosing block's `source`. */
@@ -111,7 +121,7 @@ export interface AwsCatalog {
   rbacMinEngineVersion: { redis: string; valkey: string };
   nodeTypes: AwsNodeType[];
   /** Reserved-node prices: one offering per node type and engine. */
-  reservedNodes: { source: Source; offerings: AwsReservedOffering[] };
+  reservedNodes: { basis: CommitBasis; source: Source; offerings: AwsReservedOffering[] };
   /** ElastiCache Serverless: limits of one cache and per-engine rates. */
   serverless: {
     source: Source;
@@ -147,6 +157,21 @@ export interface GcpClusterNodeType {
   source?: Source;
 }
 
+/** A committed-use discount: a percentage off on-demand for a term, paid hourly (no upfront). */
+export interface GcpCommitDiscount {
+  term: CommitTerm;
+  /** Percent off the on-demand price, 0 < percent < 100. */
+  percent: number;
+}
+
+/** Committed-use discounts of one Memorystore product and the units they do not apply to. */
+export interface GcpCommittedUse {
+  discounts: GcpCommitDiscount[];
+  /** Units (capacity tiers or node types) the discount does not apply to, each with why. */
+  notEligible: Array<{ unit: string; reason: string }>;
+  source: Source;
+}
+
 export interface GcpCatalog {
   /** Sources of individual scalar figures (limits, versions); see FieldSources. */
   fieldSources?: FieldSources;
@@ -169,6 +194,8 @@ export interface GcpCatalog {
     nodeTypes: GcpClusterNodeType[];
     source: Source;
   };
+  /** Spend-based committed-use discounts, per product. */
+  committedUse: { memorystoreRedis: GcpCommittedUse; memorystoreCluster: GcpCommittedUse };
 }
 
 export interface AzurePremiumSku {
@@ -198,6 +225,12 @@ export interface AzurePremiumCatalog {
   /** Each extra replica beyond the first is billed as one more node: price of a shard / 2. */
   skus: AzurePremiumSku[];
   retirement: { date: string; newCachesUntil: string; source: Source };
+  /** Reserved capacity per SKU, per shard-hour (a shard is two reserved nodes). */
+  reservations: {
+    basis: CommitBasis;
+    source: Source;
+    offerings: Array<CatalogCommitOffering & { sku: string }>;
+  };
 }
 
 export interface AzureManagedSku {
@@ -231,6 +264,12 @@ export interface AzureManagedCatalog {
    */
   reservedMemoryPercent?: number;
   skus: AzureManagedSku[];
+  /** Reservations per SKU and high-availability setting, per SKU-hour (HA = two reserved nodes). */
+  reservations: {
+    basis: CommitBasis;
+    source: Source;
+    offerings: Array<CatalogCommitOffering & { sku: string; ha: boolean }>;
+  };
 }
 
 export interface KubernetesCatalog {
