@@ -33,7 +33,6 @@ import {
   type ServerlessPricing,
 } from '../lib/catalog/commitments';
 import type { Deployment } from '../lib/deployment';
-import { isSpecError } from '../lib/errors';
 import { GB, GIB, MONTH_HOURS, SERVERLESS, TOPOLOGY, USABLE_MEMORY } from '../lib/planner/assumptions';
 import { PLATFORM_IDS, type PlatformId } from '../lib/planner/types';
 import {
@@ -55,24 +54,14 @@ export interface FrontierCatalogs {
   serverlessPricing(engine: 'redis' | 'valkey'): ServerlessPricing;
 }
 
-/**
- * The real catalogs. A platform whose committed rates are not in the catalogs yet (the accessor
- * refuses its units) counts as offering none.
- */
+/** The real catalogs. */
 export function realCatalogs(): FrontierCatalogs {
   return {
     aws: awsCatalog(),
     gcp: gcpCatalog(),
     azurePremium: azurePremiumCatalog(),
     azureManaged: azureManagedCatalog(),
-    committedRates: (unit) => {
-      try {
-        return committedRates(unit);
-      } catch (e) {
-        if (isSpecError(e) && e.field === 'commitUnit.platform') return [];
-        throw e;
-      }
-    },
+    committedRates,
     serverlessPricing,
   };
 }

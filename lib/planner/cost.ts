@@ -29,6 +29,8 @@ export interface OptionCommitment {
   upfrontUsd: number;
   hourlyUsd: number;
   source: string;
+  /** 'published' when every rate is the provider's own figure; 'derived' when any is estimated (see source). */
+  rateBasis: 'published' | 'derived';
 }
 
 /** A unit's committed rates and how many of that unit the option bills. */
@@ -60,6 +62,7 @@ export function combineRates(parts: RatedPart[], multiplier: number): OptionComm
       upfrontUsd: rates.reduce((s, r, i) => s + r.upfrontUsd * billed[i].count, 0) * multiplier,
       hourlyUsd: rates.reduce((s, r, i) => s + r.hourlyUsd * billed[i].count, 0) * multiplier,
       source: [...new Set(rates.map(sourceText))].join('; '),
+      rateBasis: rates.every((x) => x.basis === 'published') ? 'published' : 'derived',
     });
   }
   return out;
@@ -172,6 +175,7 @@ export function committedCost(
     breakEvenMonth: breakEvenMonth(c.upfrontUsd, recurring, onDemandMonthlyUsd, TERM_MONTHS[c.term]),
     savingPct: onDemandMonthlyUsd > 0 ? round2((1 - monthly / onDemandMonthlyUsd) * 100) : 0,
     source: c.source,
+    rateBasis: c.rateBasis,
   };
 }
 

@@ -23,9 +23,6 @@ export interface PriceSources {
   serverlessPricing(engine: 'redis' | 'valkey'): ServerlessPricing | undefined;
 }
 
-/** Platforms whose committed rates are in the catalogs so far (the others are added as their data lands). */
-const COMMIT_PLATFORMS: ReadonlySet<CommitUnit['platform']> = new Set(['aws']);
-
 /**
  * The planner asks for the same unit once per shard count (hundreds of times for a large cluster):
  * the catalog's answer for a unit does not change within a process, so it is kept.
@@ -33,7 +30,6 @@ const COMMIT_PLATFORMS: ReadonlySet<CommitUnit['platform']> = new Set(['aws']);
 const rateCache = new Map<string, CommittedRate[]>();
 
 function cachedCommittedRates(unit: CommitUnit): CommittedRate[] {
-  if (!COMMIT_PLATFORMS.has(unit.platform)) return [];
   const key = JSON.stringify(unit);
   let rates = rateCache.get(key);
   if (!rates) {
@@ -45,6 +41,6 @@ function cachedCommittedRates(unit: CommitUnit): CommittedRate[] {
 
 export const CATALOG_PRICES: PriceSources = {
   committedRates: cachedCommittedRates,
-  notOfferedReason: (unit) => (COMMIT_PLATFORMS.has(unit.platform) ? notOfferedReason(unit) : undefined),
+  notOfferedReason,
   serverlessPricing,
 };

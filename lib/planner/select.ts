@@ -653,7 +653,11 @@ export function choose(platform: PlatformId, ctx: SelectContext): Choice {
 /** The spec asked for a commitment this platform does not offer: the cost stays on-demand, and says so. */
 function notOfferedNote(ctx: SelectContext, f: CostFrontier): string {
   const t = ctx.commitment;
-  if (!t || t === 'none' || f.committed[t]) return '';
+  if (!t || t === 'none') return '';
+  const c = f.committed[t];
+  if (c && c.savingPct > 0) return '';
+  if (c)
+    return `; the cheapest ${t} commitment (${usd(c.monthlyCostUsd)}/month, ${c.sku}) costs more than on-demand here: priced on-demand`;
   return `; no ${t} commitment in the catalog for this platform${f.notOffered ? ` (${f.notOffered})` : ''}: priced on-demand`;
 }
 
@@ -661,7 +665,8 @@ function notOfferedNote(ctx: SelectContext, f: CostFrontier): string {
 function chosenBasis(platform: PlatformId, f: CostFrontier, ctx: SelectContext): PricingBasis {
   if (platform === 'aws' && ctx.awsFlavor === 'serverless') return 'serverless';
   const t = ctx.commitment;
-  return t && t !== 'none' && f.committed[t] ? t : 'on-demand';
+  // A term whose cheapest option costs more than on-demand (e.g. the on-demand SKU is not eligible) is not taken.
+  return t && t !== 'none' && f.committed[t] && f.committed[t].savingPct > 0 ? t : 'on-demand';
 }
 
 /** On-demand, each commitment term at its best payment option, and (AWS) serverless, for one platform. */

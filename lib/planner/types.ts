@@ -103,6 +103,8 @@ export interface CommittedCost {
   savingPct: number;
   /** Catalog source of the committed rate. */
   source: string;
+  /** 'published': the provider's own figures; 'derived': estimated from published ratios (the source says how). */
+  rateBasis: 'published' | 'derived';
 }
 
 /** ElastiCache Serverless priced from the workload (lib/planner/cost.ts, assumptions SERVERLESS). */

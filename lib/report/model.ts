@@ -132,7 +132,12 @@ function committedCell(c: CommittedCost | null, f: CostFrontier): string {
     c.breakEvenMonth === null ? 'never ahead within the term' : `break-even month ${c.breakEvenMonth}`;
   const label = c.shards > 1 ? `${c.sku} x ${c.shards} shards` : c.sku;
   const other = label !== f.onDemandSku ? `, ${label}` : '';
-  return `${usd(c.monthlyCostUsd)} (${c.payment}${other}: ${usd(c.upfrontUsd)} upfront + ${usd(c.recurringMonthlyUsd)}/month; ${breakEven}; ${c.savingPct.toFixed(0)}% below on-demand)`;
+  const saving =
+    c.savingPct >= 0
+      ? `${c.savingPct.toFixed(0)}% below on-demand`
+      : `${(-c.savingPct).toFixed(0)}% above on-demand`;
+  const derived = c.rateBasis === 'derived' ? '; rate derived from published ratios' : '';
+  return `${usd(c.monthlyCostUsd)} (${c.payment}${other}: ${usd(c.upfrontUsd)} upfront + ${usd(c.recurringMonthlyUsd)}/month; ${breakEven}; ${saving}${derived})`;
 }
 
 function serverlessCell(f: CostFrontier): string {

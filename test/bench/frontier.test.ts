@@ -46,6 +46,7 @@ const rate = (
   hourlyUsd,
   effectiveHourlyUsd: hourlyUsd + upfrontUsd / (term === '1y' ? 8760 : 26280),
   source: src,
+  basis: 'published',
 });
 
 /**

@@ -13,6 +13,7 @@ import { PLATFORM_IDS } from '../../lib/planner/types';
 import { validateSpec } from '../../lib/spec/load';
 import { SpecError } from '../../lib/errors';
 import { specError } from '../helpers';
+import { usd } from '../../lib/numbers';
 
 const AWS_TARGET = {
   vpcId: 'vpc-0123456789abcdef0',
@@ -168,7 +169,14 @@ describe('break-even month', () => {
 
   test('committedCost compares with the on-demand monthly figure', () => {
     const c = committedCost(
-      { term: '1y', payment: 'all-upfront', upfrontUsd: 1200, hourlyUsd: 0, source: 's' },
+      {
+        term: '1y',
+        payment: 'all-upfront',
+        upfrontUsd: 1200,
+        hourlyUsd: 0,
+        source: 's',
+        rateBasis: 'published',
+      },
       { sku: 'x', shards: 1, nodes: 1 },
       200,
     );
@@ -213,11 +221,12 @@ describe('committed terms', () => {
       upfrontUsd,
       effectiveHourlyUsd: hourlyUsd,
       source: src,
+      basis: 'published' as const,
     });
     const combined = combineRates(
       [
         { rates: [r('1y', 'no-upfront', 1), r('3y', 'all-upfront', 0, 100)], count: 2 },
-        { rates: [r('1y', 'no-upfront', 0.5)], count: 4 },
+        { rates: [{ ...r('1y', 'no-upfront', 0.5), basis: 'derived' as const }], count: 4 },
       ],
       1.5,
     );
@@ -228,6 +237,8 @@ describe('committed terms', () => {
         hourlyUsd: (2 + 2) * 1.5,
         upfrontUsd: 0,
         source: `${src.url} (${src.retrieved})`,
+        // One part's rate is estimated: the combination is too.
+        rateBasis: 'derived',
       },
     ]);
     // A part billed zero times does not restrict the terms.
@@ -274,6 +285,34 @@ describe('spec commitment', () => {
       );
     },
   );
+
+  test('3y on a larger workload: every platform whose 3-year price is below on-demand is priced on it', () => {
+    const none = deploy({ workload: { organizations: 1_000_000 } });
+    const d = deploy({ workload: { organizations: 1_000_000 }, commitment: '3y' });
+    const priced = PLATFORM_IDS.filter(
+      (p) => (none.plan.choices[p].frontier!.committed['3y']?.savingPct ?? 0) > 0,
+    );
+    expect(priced).toEqual(['aws', 'gcp', 'azure-premium', 'azure-managed']);
+    for (const p of priced) {
+      expect(d.plan.choices[p].pricing).toBe('3y');
+      expect(d.plan.choices[p].monthlyCostUsd).toBe(
+        none.plan.choices[p].frontier!.committed['3y']!.monthlyCostUsd,
+      );
+    }
+  });
+
+  test('a term whose cheapest option costs more than on-demand is shown but not taken', () => {
+    // 10,000 devices: the small Memorystore capacity the plan picks has no committed-use discount.
+    const d = deploy({ workload: { devices: 10_000 }, commitment: '1y' });
+    const gcp = d.plan.choices.gcp;
+    const c = gcp.frontier!.committed['1y']!;
+    expect(c.savingPct).toBeLessThan(0);
+    expect(gcp.pricing).toBe('on-demand');
+    expect(gcp.monthlyCostUsd).toBe(gcp.frontier!.onDemandMonthlyUsd);
+    expect(gcp.reason).toContain(
+      `the cheapest 1y commitment (${usd(c.monthlyCostUsd)}/month, ${c.sku}) costs more than on-demand here: priced on-demand`,
+    );
+  });
 
   test('a commitment the spec does not allow is a spec error naming field, value and allowed values', () => {
     const e = specError(() => validateSpec({ name: 'cost-1', profile: 'staging', commitment: '2y' }));
