@@ -140,10 +140,12 @@ function committedCell(c: CommittedCost | null, f: CostFrontier): string {
   return `${usd(c.monthlyCostUsd)} (${c.payment}${other}: ${usd(c.upfrontUsd)} upfront + ${usd(c.recurringMonthlyUsd)}/month; ${breakEven}; ${saving}${derived})`;
 }
 
-function serverlessCell(f: CostFrontier): string {
+function serverlessCell(f: CostFrontier, pinned: boolean): string {
   const s = f.serverless;
   if (!s) return '-';
-  const what = `${usd(s.monthlyCostUsd)} (${s.billedDataGb.toFixed(2)} GB stored ${usd(s.dataMonthlyUsd)} + ${int(s.ecpuPerSecond)} ECPU/s at peak ${usd(s.ecpuMonthlyUsd)})`;
+  // Serverless has no capacity to pin: it stores what the workload derives.
+  const stored = pinned ? ' (the derived need, not the sizing pin)' : '';
+  const what = `${usd(s.monthlyCostUsd)} (${s.billedDataGb.toFixed(2)} GB stored${stored} ${usd(s.dataMonthlyUsd)} + ${int(s.ecpuPerSecond)} ECPU/s at peak ${usd(s.ecpuMonthlyUsd)})`;
   return s.limitsExceeded.length
     ? `${what}; exceeds serverless limits: ${s.limitsExceeded.join('; ')}`
     : what;
@@ -157,6 +159,7 @@ const mark = (cell: string, basis: PricingBasis, f: CostFrontier) =>
  * payment option, break-even month) and, for AWS, as ElastiCache Serverless; the cheapest is marked.
  */
 export function frontierTable(d: Deployment): Table {
+  const pinned = d.plan.sizing !== undefined;
   return {
     title: 'Cost frontier (monthly USD): on-demand, committed, serverless',
     headers: ['platform', 'on-demand', '1-year', '3-year', 'serverless', 'cheapest', 'chosen'],
@@ -166,12 +169,12 @@ export function frontierTable(d: Deployment): Table {
       // A choice made outside the planner (explicit sizes) carries only its own price.
       if (!f) return [p, `${usd(c.monthlyCostUsd)} (${c.sku})`, '-', '-', '-', '-', c.pricing ?? 'on-demand'];
       if (f.onDemandMonthlyUsd === null)
-        return [p, 'none fits', '-', '-', serverlessCell(f), '-', c.pricing ?? 'on-demand'];
+        return [p, 'none fits', '-', '-', serverlessCell(f, pinned), '-', c.pricing ?? 'on-demand'];
       return [
         p,
         mark(`${usd(f.onDemandMonthlyUsd)} (${f.onDemandSku})`, 'on-demand', f),
         ...(['1y', '3y'] as const).map((t) => mark(committedCell(f.committed[t], f), t, f)),
-        mark(serverlessCell(f), 'serverless', f),
+        mark(serverlessCell(f, pinned), 'serverless', f),
         cheapestLine(f),
         f.chosen === 'on-demand'
           ? 'on-demand'
