@@ -207,6 +207,22 @@ describe('committed terms', () => {
     expect(f.committed['3y']!.monthlyCostUsd).toBeLessThan(f.committed['1y']!.monthlyCostUsd);
   });
 
+  test("the catalog's region multiplier applies to committed prices as to on-demand", () => {
+    const at = (region: string) =>
+      deploy({
+        workload: { datasetGb: 8, peakOpsPerSecond: 20_000 },
+        targets: { aws: { region, ...AWS_TARGET } },
+      }).plan.choices.aws.frontier!;
+    const [home, far] = [at('us-east-1'), at('eu-central-1')];
+    const mult = awsCatalog().regions['eu-central-1'].priceMultiplier;
+    expect(mult).not.toBe(1);
+    for (const t of ['1y', '3y'] as const) {
+      expect(far.committed[t]!.sku).toBe(home.committed[t]!.sku);
+      expect(far.committed[t]!.monthlyCostUsd).toBeCloseTo(home.committed[t]!.monthlyCostUsd * mult, 1);
+      expect(far.committed[t]!.upfrontUsd).toBeCloseTo(home.committed[t]!.upfrontUsd * mult, 1);
+    }
+  });
+
   test('combineRates: an option is priced on a (term, payment) only when every billed part offers it', () => {
     const src = { url: 'https://example.com/p', retrieved: '2026-12-01' };
     const r = (
