@@ -110,7 +110,7 @@ export const USABLE_MEMORY = {
 export const SERVERLESS = {
   /** Rule (no fixed number): the average request size comes from the workload's own items. */
   requestSize:
-    'a request reads or writes one average item of the workload: the dataset bytes / its keys (ACS: the mix of 500 B device entries, 2 KB sessions, 1 KB jobs and 100 B metrics; a stated dataset: MEMORY.averageValueBytes); ElastiCache bills simple reads and writes 1 ECPU per KB transferred, at least 1 (https://aws.amazon.com/elasticache/pricing/, "ElastiCache Processing Units")',
+    'a request reads or writes one average item of the workload: the dataset bytes / its keys (ACS: the mix of 500 B device entries, 2 KB sessions, 1 KB jobs and 100 B metrics; a stated dataset: MEMORY.averageValueBytes); ElastiCache bills a simple read or write the catalog ecpuPerKb per KB transferred, in fractions (its pricing page: a 3.2 KB GET = 3.2 ECPU), at least 1; commands that need extra CPU time cost more and are not modelled (source: the serverless entry of lib/catalog/data/aws-elasticache.json)',
   kilobyte: A(1024, 'the KB of the ECPU rule taken as 1,024 bytes (the larger reading: fewer ECPUs)'),
   sustainedShareOfPeak: A(
     1,
