@@ -1,6 +1,7 @@
 /** Text (terminal) and Markdown (docs/bench.md) tables of a bench result. */
 import { table } from '../lib/cli/format';
 import type { FleetResult } from './fleet';
+import type { FrontierResult, FrontierSummary } from './frontier';
 import type { SizingResult } from './sizing';
 import type { SuiteResult } from './suite';
 import type { RowResult } from './synth';
@@ -28,6 +29,7 @@ export interface BenchResult {
   testSuite?: SuiteResult | { skipped: string };
   sizing?: { rows: SizingResult[]; summary: SizingSummary };
   fleet?: FleetResult;
+  frontier?: { rows: FrontierResult[]; summary: FrontierSummary };
   durationMs: number;
 }
 
@@ -211,6 +213,55 @@ export function sizingGrid(rows: SizingResult[]): Grid {
   };
 }
 
+const fig = (v: number | null) => (v === null ? '-' : usd(v));
+const ratio = (v: number | null) => (v === null ? '-' : v.toFixed(2));
+
+/** A committed column: monthly, the payment option and the break-even month. */
+function termCell(r: FrontierResult, t: '1y' | '3y'): string {
+  const v = r.planner[t];
+  if (v === null) return 'not offered';
+  const be = r.planner.breakEven[t];
+  return `${usd(v)} (${r.planner.payments[t]}, ${be === null || be === undefined ? 'no break-even' : `break-even month ${be}`})`;
+}
+
+export function frontierGrid(rows: FrontierResult[]): Grid {
+  return {
+    headers: [
+      'row',
+      'platform',
+      'on-demand',
+      '1-year',
+      '3-year',
+      'serverless',
+      'cheapest',
+      'planner/brute od, 1y, 3y, sls',
+      'check',
+    ],
+    rows: rows.map((r) => [
+      `${r.size.toLocaleString('en-US')} ${r.kind}`,
+      r.platform,
+      fig(r.planner.onDemand),
+      termCell(r, '1y'),
+      termCell(r, '3y'),
+      fig(r.planner.serverless),
+      r.planner.cheapest === null
+        ? 'none fits'
+        : r.planner.cheapest === 'on-demand'
+          ? 'on-demand'
+          : `${r.planner.cheapest} (-${(r.planner.savingPct ?? 0).toFixed(0)}%)`,
+      [r.ratios.onDemand, r.ratios['1y'], r.ratios['3y'], r.ratios.serverless].map(ratio).join(', '),
+      r.agrees ? 'agrees' : 'DISAGREES',
+    ]),
+  };
+}
+
+export function frontierLine(m: FrontierSummary): string {
+  const cheapest = Object.entries(m.cheapest)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `${m.rows} row x platform pairs: ${m.agree} agree with the brute force in every column and in the cheapest (ratio 1.00); a commitment is offered in ${m.committedOffered}, serverless priced in ${m.serverlessPriced}; cheapest: ${cheapest}.`;
+}
+
 export function markdown(g: Grid): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|');
   return [
@@ -260,6 +311,16 @@ export function resultMarkdown(r: BenchResult): string {
       `${m.rows} row x platform pairs: ${m.meetsNeed} meet the derived need, ${m.cheapestFitting} equal the brute-force cheapest (ratio 1.00), ${m.notAboveReference} of the ${m.referenceMeetsNeed} pairs whose reference sizing holds the need cost no more than it.`,
       '',
       markdown(sizingGrid(r.sizing.rows)),
+      '',
+    );
+  }
+  if (r.frontier) {
+    out.push(
+      '### Cost frontier against the reference rows (monthly USD, default regions)',
+      '',
+      frontierLine(r.frontier.summary),
+      '',
+      markdown(frontierGrid(r.frontier.rows)),
       '',
     );
   }

@@ -14,8 +14,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLEET_SIZES, runFleet } from './fleet';
 import { hasGnuTime } from './measure';
+import { frontierTable, summarizeFrontier } from './frontier';
 import {
   fleetGrid,
+  frontierGrid,
+  frontierLine,
   machineLine,
   resultMarkdown,
   sizingGrid,
@@ -31,7 +34,7 @@ import { runSuite } from './suite';
 import { runSynthRows, synthRows, TARGET_RATIO } from './synth';
 
 const ROOT = path.resolve(__dirname, '..');
-export const SECTIONS = ['synth', 'suite', 'sizing', 'fleet'] as const;
+export const SECTIONS = ['synth', 'suite', 'sizing', 'frontier', 'fleet'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `usage: npm run bench -- [--runs N] [--warmup N] [--quick] [--no-test-suite] [--only synth,suite,sizing,fleet] [--out FILE]
@@ -39,7 +42,7 @@ const USAGE = `usage: npm run bench -- [--runs N] [--warmup N] [--quick] [--no-t
   --warmup N       unmeasured runs per side first; default 1 (quick: 0)
   --quick          2 runs, no warm-up, no test suite; writes bench/runs/results.quick.json, not bench/results.json
   --no-test-suite  skip the \`npm test\` figure (about 1-3 minutes)
-  --only LIST      run only these sections (comma-separated: synth, suite, sizing, fleet); fleet: one
+  --only LIST      run only these sections (comma-separated: synth, suite, sizing, frontier, fleet); fleet: one
                    \`npm run synth -- --dir\` run per size (${FLEET_SIZES.join(', ')} specs; quick: 1 and 10)
   --out FILE       where to write the JSON result; default bench/results.json for a complete run (every
                    section, >= 5 runs, >= 1 warm-up), else bench/runs/results.partial.json (quick: results.quick.json)`;
@@ -166,6 +169,16 @@ async function main(): Promise<number> {
     const rows = sizingTable();
     result.sizing = { rows, summary: summarizeSizing(rows) };
     say(text(sizingGrid(rows)));
+  }
+
+  if (opts.sections.includes('frontier')) {
+    say('\n== Cost frontier: on-demand vs best committed vs serverless, planner vs brute force');
+    const rows = frontierTable();
+    const summary = summarizeFrontier(rows);
+    result.frontier = { rows, summary };
+    say(text(frontierGrid(rows)));
+    say(frontierLine(summary));
+    failed ||= summary.agree !== summary.rows;
   }
 
   if (opts.sections.includes('synth')) {

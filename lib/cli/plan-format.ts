@@ -1,8 +1,30 @@
 /** Human-readable rendering of a plan for the terminal (also reused by report.md). */
 import type { Deployment } from '../deployment';
 import { PLATFORM_IDS } from '../planner/types';
-import { pinnedSizingTable, referenceRowText, sizingTables } from '../report/model';
+import {
+  frontierTable,
+  pinnedSizingTable,
+  pricingTitle,
+  referenceRowText,
+  sizingTables,
+} from '../report/model';
 import { bytes, int, table, usd } from './format';
+
+/**
+ * The cost frontier as the terminal shows it: one block per platform (the cells are too long for
+ * one table row), the cheapest way to pay marked, then the serverless assumption when AWS is priced.
+ */
+function frontierLines(d: Deployment): string[] {
+  const t = frontierTable(d);
+  const out = [t.title];
+  for (const row of t.rows) {
+    out.push(`  ${row[0]}:`);
+    for (let i = 1; i < row.length; i++) if (row[i] !== '-') out.push(`    ${t.headers[i]}: ${row[i]}`);
+  }
+  const s = d.plan.choices.aws.frontier?.serverless;
+  if (s) out.push(`  serverless: ${s.reason}`);
+  return out;
+}
 
 export function formatPlan(d: Deployment): string {
   const { plan, policy } = d;
@@ -30,7 +52,7 @@ export function formatPlan(d: Deployment): string {
     `Connections: pool ${c.poolSize} (min idle ${c.minIdle}) per app replica x ${c.applicationReplicas} = ${int(c.expectedClients)} expected clients; maxclients ${int(c.maxclients)}. Pool: ${c.poolReason}`,
   );
   out.push('');
-  out.push('Choices (monthly on-demand, USD)');
+  out.push(`Choices (${pricingTitle(d)})`);
   out.push(
     table(
       ['platform', 'service', 'sku', 'shards x nodes', 'GB/shard', 'monthly', 'region'],
@@ -41,7 +63,7 @@ export function formatPlan(d: Deployment): string {
           p,
           ch.service,
           ch.sku,
-          `${ch.shards} x ${ch.nodes / ch.shards}`,
+          ch.pricing === 'serverless' ? 'serverless' : `${ch.shards} x ${ch.nodes / ch.shards}`,
           ch.memoryGbPerShard.toFixed(2),
           usd(ch.monthlyCostUsd),
           ch.region,
@@ -49,6 +71,8 @@ export function formatPlan(d: Deployment): string {
       }),
     ),
   );
+  out.push('');
+  out.push(...frontierLines(d));
   out.push('');
   out.push('Why');
   for (const p of PLATFORM_IDS) out.push(`  ${p}: ${plan.choices[p].reason}`);

@@ -9,6 +9,7 @@ import type { ResolvedPolicy } from '../policy/types';
 import type { Profile, Spec } from '../spec/schema';
 import { GB, TOPOLOGY } from './assumptions';
 import { computeNeed, datasetItems, memoryNeed, type Need } from './need';
+import type { PriceSources } from './rates';
 import { choose, kubernetesLayouts, kubernetesResources, type SelectContext } from './select';
 import {
   PLATFORM_IDS,
@@ -20,9 +21,35 @@ import {
 } from './types';
 import { int } from '../numbers';
 
-export function contextFor(spec: Spec, policy: ResolvedPolicy, need: Need): SelectContext {
+/** Planner inputs that do not come from the spec (or not yet: tests and callers pass them here). */
+export interface PlanOptions {
+  /**
+   * The AWS flavor (targets.aws.flavor when the spec has that field): 'serverless' prices the AWS
+   * choice as ElastiCache Serverless.
+   * @default targets.aws.flavor, else nodes
+   */
+  awsFlavor?: string;
+  /** Committed rates and serverless prices. @default the catalogs */
+  prices?: PriceSources;
+}
+
+/** targets.aws.flavor, read without depending on the field being in the schema yet. */
+function specAwsFlavor(spec: Spec): string | undefined {
+  const aws = spec.targets.aws as { flavor?: unknown } | undefined;
+  return typeof aws?.flavor === 'string' ? aws.flavor : undefined;
+}
+
+export function contextFor(
+  spec: Spec,
+  policy: ResolvedPolicy,
+  need: Need,
+  options: PlanOptions = {},
+): SelectContext {
   const t = spec.targets;
   return {
+    commitment: spec.commitment,
+    awsFlavor: options.awsFlavor ?? specAwsFlavor(spec),
+    ...(options.prices ? { prices: options.prices } : {}),
     need,
     policy,
     regions: {
@@ -35,9 +62,9 @@ export function contextFor(spec: Spec, policy: ResolvedPolicy, need: Need): Sele
   };
 }
 
-export function plan(spec: Spec, policy: ResolvedPolicy): Plan {
+export function plan(spec: Spec, policy: ResolvedPolicy, options: PlanOptions = {}): Plan {
   const need = computeNeed(spec, policy);
-  const ctx = contextFor(spec, policy, need);
+  const ctx = contextFor(spec, policy, need, options);
   const choices = Object.fromEntries(PLATFORM_IDS.map((p) => [p, choose(p, ctx)])) as Record<
     PlatformId,
     Choice

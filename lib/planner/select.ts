@@ -15,8 +15,31 @@ import {
 import { SpecError } from '../errors';
 import type { ResolvedPolicy } from '../policy/types';
 import { GB, GIB, MIB, MONTH_HOURS, TOPOLOGY, USABLE_MEMORY } from './assumptions';
+import {
+  bestMonthly,
+  bestPayment,
+  cheapestBasis,
+  COMMITMENT_TERMS,
+  committedCost,
+  hasRates,
+  NO_RATES,
+  serverlessCost,
+  type OptionCommitment,
+  type OptionRates,
+} from './cost';
 import type { Need } from './need';
-import type { Choice, KubernetesLayouts, KubernetesResources, PlatformId } from './types';
+import { CATALOG_PRICES, type PriceSources } from './rates';
+import type {
+  Choice,
+  CommitmentTerm,
+  CommittedCost,
+  CostFrontier,
+  KubernetesLayouts,
+  KubernetesResources,
+  PlatformId,
+  PricingBasis,
+  ServerlessCost,
+} from './types';
 import { usd } from '../numbers';
 
 export interface SelectContext {
@@ -26,13 +49,30 @@ export interface SelectContext {
   regions: Partial<Record<PlatformId, string>>;
   /** AWS node type forced by the spec (targets.aws.nodeType). */
   awsNodeType?: string;
+  /**
+   * The commitment the chosen cost is on (spec `commitment`); platforms that offer none stay on-demand.
+   * @default 'none'
+   */
+  commitment?: CommitmentTerm | 'none';
+  /**
+   * targets.aws.flavor: with 'serverless' the AWS choice is ElastiCache Serverless priced from the
+   * workload instead of nodes.
+   * @default nodes
+   */
+  awsFlavor?: string;
+  /** Committed rates and serverless prices. @default the catalogs */
+  prices?: PriceSources;
 }
 
 export interface Option extends Choice {
   fits: boolean;
   /** Why the option does not fit (empty when it fits). */
   whyNot: string;
+  /** This option's billed units and their committed rates (cost.ts prices a term from them). */
+  commitments: OptionRates;
 }
+
+const pricesOf = (ctx: SelectContext): PriceSources => ctx.prices ?? CATALOG_PRICES;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const gb = (bytes: number) => bytes / GB;
@@ -95,19 +135,39 @@ function unavailable(platform: PlatformId, options: Option[], ctx: SelectContext
     fits: false,
     whyNot: 'nothing fits',
     available: false,
+    commitments: NO_RATES,
   };
+}
+
+/** Ties within a cent: fewer nodes, then more memory. */
+function preferred(o: Option, oCost: number, best: Option, bestCost: number): boolean {
+  return (
+    oCost < bestCost - 0.005 ||
+    (Math.abs(oCost - bestCost) <= 0.005 &&
+      (o.nodes < best.nodes || (o.nodes === best.nodes && o.memoryGbPerShard > best.memoryGbPerShard)))
+  );
 }
 
 function cheapest(platform: PlatformId, options: Option[], ctx: SelectContext): Option {
   const fitting = options.filter((o) => o.fits);
   if (fitting.length === 0) return unavailable(platform, options, ctx);
-  return fitting.reduce((best, o) =>
-    o.monthlyCostUsd < best.monthlyCostUsd ||
-    (o.monthlyCostUsd === best.monthlyCostUsd &&
-      (o.nodes < best.nodes || (o.nodes === best.nodes && o.memoryGbPerShard > best.memoryGbPerShard)))
-      ? o
-      : best,
-  );
+  return fitting.reduce((best, o) => (preferred(o, o.monthlyCostUsd, best, best.monthlyCostUsd) ? o : best));
+}
+
+/** The cheapest fitting option under a commitment term (its best payment option), if any offers it. */
+function cheapestCommitted(
+  options: Option[],
+  term: CommitmentTerm,
+): { option: Option; commitment: OptionCommitment; monthly: number } | undefined {
+  let best: { option: Option; monthly: number } | undefined;
+  for (const o of options) {
+    if (!o.fits) continue;
+    const c = bestMonthly(o.commitments, term);
+    if (c && (!best || preferred(o, c.monthly, best.option, best.monthly)))
+      best = { option: o, monthly: c.monthly };
+  }
+  const commitment = best && bestPayment(best.option.commitments, term);
+  return best && commitment && { ...best, commitment };
 }
 
 // ---------------------------------------------------------------- AWS ElastiCache
@@ -154,6 +214,19 @@ export function awsOptions(ctx: SelectContext): Option[] {
         vcpuPerNode: n.vcpu,
         maxConnectionsPerShard: cat.maxClientsPerNode,
         ...priced(hourly, whyNot),
+        commitments: {
+          parts: [
+            {
+              rates: pricesOf(ctx).committedRates({
+                platform: 'aws',
+                nodeType: n.type,
+                engine: ctx.policy.engine,
+              }),
+              count: nodes,
+            },
+          ],
+          multiplier: mult,
+        },
         region,
         reason: `${s} shard(s) x ${1 + replicas} node(s) of ${n.type} (${n.memoryGib} GiB, ${Math.round(usableShare * 100)}% usable after reserved memory) at $${n.hourlyUsd[ctx.policy.engine]}/h ${ctx.policy.engine}${quota}`,
         priceSource: `${cat.source.url} (${cat.source.retrieved})`,
@@ -209,6 +282,27 @@ export function gcpOptions(ctx: SelectContext): Option[] {
         capacityGb: capacity,
         maxConnectionsPerShard: tier.maxClients,
         ...priced(hourly, whyNot),
+        commitments: {
+          parts: [
+            {
+              rates: pricesOf(ctx).committedRates({
+                platform: 'gcp-redis',
+                tier: tier.name,
+                kind: standard ? 'standard' : 'basic',
+              }),
+              count: capacity,
+            },
+            {
+              rates: pricesOf(ctx).committedRates({
+                platform: 'gcp-redis',
+                tier: tier.name,
+                kind: 'readReplica',
+              }),
+              count: readReplicas * capacity,
+            },
+          ],
+          multiplier: mult,
+        },
         region,
         reason: `Memorystore for Redis ${standard ? 'Standard (HA)' : 'Basic'} ${capacity} GB in capacity tier ${tier.name} at $${standard ? tier.standardGbHourUsd : tier.basicGbHourUsd}/GB-h${readReplicas ? ` + ${readReplicas} read replica(s)` : ''}; ${Math.round(usable * 100)}% usable`,
         priceSource: src,
@@ -240,6 +334,15 @@ export function gcpOptions(ctx: SelectContext): Option[] {
         vcpuPerNode: n.vcpu,
         maxConnectionsPerShard: n.maxClients,
         ...priced(hourly, whyNot),
+        commitments: {
+          parts: [
+            {
+              rates: pricesOf(ctx).committedRates({ platform: 'gcp-cluster', nodeType: n.type }),
+              count: nodes,
+            },
+          ],
+          multiplier: mult,
+        },
         region,
         reason: `Memorystore for Redis Cluster: ${s} shard(s) x ${1 + replicas} ${n.type} node(s) (${n.memoryGb} GB) at $${n.hourlyUsd}/node-h`,
         priceSource: src,
@@ -277,6 +380,16 @@ export function azurePremiumOptions(ctx: SelectContext): Option[] {
         memoryGbPerShard: round2(usableGb),
         maxConnectionsPerShard: sku.maxConnections,
         ...priced(monthly / MONTH_HOURS, whyNot),
+        // Committed per shard-hour; further replicas are billed like on-demand, half a shard each.
+        commitments: {
+          parts: [
+            {
+              rates: pricesOf(ctx).committedRates({ platform: 'azure-premium', sku: sku.name }),
+              count: s * (1 + (replicas - 1) / 2),
+            },
+          ],
+          multiplier: mult,
+        },
         region,
         reason: `Premium ${sku.name} (${sku.memoryGb} GB, ${sku.maxConnections} connections) x ${s} shard(s), ${replicas} replica(s) per primary at $${sku.monthlyUsdPerShard}/shard-month${ctx.need.topology.replicasPerShard === 0 ? ' (Premium always has a replica)' : ''}; Azure maps it to ${sku.managedEquivalent}; Premium retires ${cat.retirement.date}`,
         priceSource: `${cat.source.url} (${cat.source.retrieved})`,
@@ -342,6 +455,12 @@ export function azureManagedOptions(ctx: SelectContext): Option[] {
       vcpuPerNode: sku.vcpu,
       maxConnectionsPerShard: sku.maxConnections,
       ...priced(hourly, whyNot),
+      commitments: {
+        parts: [
+          { rates: pricesOf(ctx).committedRates({ platform: 'azure-managed', sku: sku.name, ha }), count: 1 },
+        ],
+        multiplier: mult,
+      },
       region,
       reason: `Azure Managed Redis ${sku.name} (${sku.family}, ${sku.memoryGb} GB, ${sku.vcpu} vCPU) ${ha ? 'with' : 'without'} high availability at $${ha ? sku.hourlyUsdHa : sku.hourlyUsdNoHa}/h; sharding is internal to the SKU${fewerReplicas(ctx)}`,
       priceSource: `${cat.source.url} (${cat.source.retrieved})`,
@@ -489,6 +608,8 @@ export function kubernetesOptions(ctx: SelectContext): Option[] {
       priceSource: `${cat.source.url} (${cat.source.retrieved})`,
       fits: !single,
       available: true,
+      // Pods run on your own nodes: any commitment is on those nodes, outside this catalog.
+      commitments: NO_RATES,
       whyNot: single
         ? `one pod would need ${r.memoryLimitMi} Mi > ${MAX_POD_MEMORY_MI} Mi: use topology: cluster`
         : '',
@@ -507,12 +628,141 @@ export const OPTIONS: Record<PlatformId, (ctx: SelectContext) => Option[]> = {
 export function choose(platform: PlatformId, ctx: SelectContext): Choice {
   const options = OPTIONS[platform](ctx);
   const best = cheapest(platform, options, ctx);
-  const { fits: _fits, whyNot: _whyNot, ...choice } = best;
+  const frontier = costFrontier(platform, options, best, ctx);
+  const basis = chosenBasis(platform, frontier, ctx);
+  if (basis === 'serverless') return serverlessChoice(ctx, frontier);
+  const committed = basis === '1y' || basis === '3y' ? cheapestCommitted(options, basis) : undefined;
+  const picked = committed?.option ?? best;
+  const { fits: _fits, whyNot: _whyNot, commitments: _c, ...choice } = picked;
+  const withFrontier = { ...choice, pricing: basis, frontier: { ...frontier, chosen: basis } };
   // One option (Kubernetes pods are derived, not picked from a list): nothing to compare it with.
-  if (!choice.available || options.length < 2) return choice;
+  if (!choice.available || options.length < 2)
+    return { ...withFrontier, reason: `${choice.reason}${notOfferedNote(ctx, frontier)}` };
+  const why = `${choice.reason}${regionNote(platform, choice.region)}; ${whyThisOne(best, options, ctx)}`;
+  if (!committed) return { ...withFrontier, reason: `${why}${notOfferedNote(ctx, frontier)}` };
+  const cc = frontier.committed[basis as CommitmentTerm]!;
   return {
-    ...choice,
-    reason: `${choice.reason}${regionNote(platform, choice.region)}; ${whyThisOne(best, options, ctx)}`,
+    ...withFrontier,
+    monthlyCostUsd: cc.monthlyCostUsd,
+    hourlyCostUsd: round2((cc.monthlyCostUsd / MONTH_HOURS) * 1000) / 1000,
+    priceSource: cc.source,
+    reason: `${choice.reason}${regionNote(platform, choice.region)}; priced on the ${basis} commitment (spec commitment), ${cc.payment}: ${usd(cc.upfrontUsd)} upfront + ${usd(cc.recurringMonthlyUsd)}/month = ${usd(cc.monthlyCostUsd)}/month over the term against ${usd(frontier.onDemandMonthlyUsd!)} on-demand${cc.breakEvenMonth ? `, ahead from month ${cc.breakEvenMonth}` : ''}${picked === best ? '' : `; the cheapest option under this term (on-demand the cheapest is ${optionLabel(best)})`}`,
+  };
+}
+
+/** The spec asked for a commitment this platform does not offer: the cost stays on-demand, and says so. */
+function notOfferedNote(ctx: SelectContext, f: CostFrontier): string {
+  const t = ctx.commitment;
+  if (!t || t === 'none') return '';
+  const c = f.committed[t];
+  if (c && c.savingPct > 0) return '';
+  if (c)
+    return `; the cheapest ${t} commitment (${usd(c.monthlyCostUsd)}/month, ${c.sku}) costs more than on-demand here: priced on-demand`;
+  return `; no ${t} commitment in the catalog for this platform${f.notOffered ? ` (${f.notOffered})` : ''}: priced on-demand`;
+}
+
+/** What the choice's cost is on: serverless when the AWS flavor asks, the spec's term when offered, else on-demand. */
+function chosenBasis(platform: PlatformId, f: CostFrontier, ctx: SelectContext): PricingBasis {
+  if (platform === 'aws' && ctx.awsFlavor === 'serverless') return 'serverless';
+  const t = ctx.commitment;
+  // A term whose cheapest option costs more than on-demand (e.g. the on-demand SKU is not eligible) is not taken.
+  return t && t !== 'none' && f.committed[t] && f.committed[t].savingPct > 0 ? t : 'on-demand';
+}
+
+/** On-demand, each commitment term at its best payment option, and (AWS) serverless, for one platform. */
+export function costFrontier(
+  platform: PlatformId,
+  options: Option[],
+  best: Option,
+  ctx: SelectContext,
+): CostFrontier {
+  const onDemand = best.available ? best.monthlyCostUsd : null;
+  const committed = Object.fromEntries(
+    COMMITMENT_TERMS.map((t): [CommitmentTerm, CommittedCost | null] => {
+      const c = onDemand === null ? undefined : cheapestCommitted(options, t);
+      return [t, c ? committedCost(c.commitment, c.option, onDemand!) : null];
+    }),
+  ) as CostFrontier['committed'];
+  const serverless = platform === 'aws' ? awsServerless(ctx) : undefined;
+  const offered = options.some((o) => hasRates(o.commitments));
+  return {
+    onDemandMonthlyUsd: onDemand,
+    onDemandSku: best.available ? optionLabel(best) : null,
+    committed,
+    ...(offered
+      ? {}
+      : {
+          notOffered:
+            platform === 'kubernetes'
+              ? 'pods run on your own nodes: commit on those nodes with your provider'
+              : 'the catalog has no committed rates for this platform',
+        }),
+    ...(serverless ? { serverless } : {}),
+    cheapest: cheapestBasis(onDemand, committed, serverless),
+    chosen: 'on-demand',
+  };
+}
+
+/** ElastiCache Serverless for this workload, or nothing when the catalog has no serverless prices. */
+export function awsServerless(ctx: SelectContext): ServerlessCost | undefined {
+  const pricing = pricesOf(ctx).serverlessPricing(ctx.policy.engine);
+  if (!pricing) return undefined;
+  const cat = awsCatalog();
+  const region = ctx.regions.aws ?? cat.defaultRegion;
+  const need = ctx.need;
+  return serverlessCost(
+    {
+      engine: ctx.policy.engine,
+      dataBytes: need.derived?.neededBytes ?? need.memory.neededBytes,
+      peakOpsPerSecond: need.peakOps,
+      datasetBytes: need.dataset.bytes,
+      datasetKeys: need.dataset.keys,
+      multiplier: regionMultiplier(cat, region, 'targets.aws.region'),
+      region,
+    },
+    pricing,
+  );
+}
+
+/** The AWS choice for targets.aws.flavor: serverless: no nodes, the serverless figure as its cost. */
+function serverlessChoice(ctx: SelectContext, f: CostFrontier): Choice {
+  const s = f.serverless;
+  const cat = awsCatalog();
+  const region = ctx.regions.aws ?? cat.defaultRegion;
+  const base = {
+    platform: 'aws' as const,
+    service: 'elasticache-serverless',
+    shards: 1,
+    replicasPerShard: 0,
+    nodes: 0,
+    region,
+    pricing: 'serverless' as const,
+    frontier: { ...f, chosen: 'serverless' as const },
+  };
+  if (!s || s.limitsExceeded.length > 0) {
+    return {
+      ...base,
+      sku: 'none',
+      memoryGbPerShard: 0,
+      monthlyCostUsd: 0,
+      hourlyCostUsd: 0,
+      reason: s
+        ? `ElastiCache Serverless cannot hold this workload: ${s.limitsExceeded.join('; ')}`
+        : 'ElastiCache Serverless is not priced in the catalog',
+      priceSource: s?.source ?? '',
+      available: false,
+    };
+  }
+  return {
+    ...base,
+    sku: `serverless ${ctx.policy.engine}`,
+    memoryGbPerShard: s.billedDataGb,
+    capacityGb: s.billedDataGb,
+    monthlyCostUsd: s.monthlyCostUsd,
+    hourlyCostUsd: round2((s.monthlyCostUsd / MONTH_HOURS) * 1000) / 1000,
+    reason: `${s.reason} (targets.aws.flavor: serverless; AWS scales it and replicates it across zones)`,
+    priceSource: s.source,
+    available: true,
   };
 }
 

@@ -64,6 +64,86 @@ export interface Choice {
    * choices through requireChoice() (lib/planner/plan.ts), which turns this into a SpecError.
    */
   available: boolean;
+  /**
+   * What monthlyCostUsd is: on-demand nodes (the default), a committed term (spec `commitment`) or
+   * ElastiCache Serverless (targets.aws.flavor: serverless). Set by the planner.
+   * @default 'on-demand'
+   */
+  pricing?: PricingBasis;
+  /** On-demand, 1-year, 3-year and (AWS) serverless monthly cost side by side. Set by the planner. */
+  frontier?: CostFrontier;
+}
+
+/** How a monthly cost is paid for. */
+export type PricingBasis = 'on-demand' | '1y' | '3y' | 'serverless';
+export type CommitmentTerm = '1y' | '3y';
+export type CommitmentPayment = 'no-upfront' | 'partial-upfront' | 'all-upfront';
+
+/** The cheapest fitting option of one platform under one commitment term, at its best payment option. */
+export interface CommittedCost {
+  term: CommitmentTerm;
+  /** The payment option with the lowest effective monthly cost for this term. */
+  payment: CommitmentPayment;
+  /** The option bought (may differ from the on-demand choice when rates differ between SKUs). */
+  sku: string;
+  shards: number;
+  nodes: number;
+  /** Paid once at the start of the term, for the whole option, region multiplier applied. */
+  upfrontUsd: number;
+  /** Billed every month of the term (the hourly part x 730 h). */
+  recurringMonthlyUsd: number;
+  /** recurring + upfront spread over the term's months: what the commitment costs per month. */
+  monthlyCostUsd: number;
+  /**
+   * First month at whose end the cumulative committed cost (upfront included) is below the
+   * cumulative on-demand cost of the on-demand choice; null when it never is within the term.
+   */
+  breakEvenMonth: number | null;
+  /** Saving against the on-demand choice, percent of on-demand. */
+  savingPct: number;
+  /** Catalog source of the committed rate. */
+  source: string;
+  /** 'published': the provider's own figures; 'derived': estimated from published ratios (the source says how). */
+  rateBasis: 'published' | 'derived';
+}
+
+/** ElastiCache Serverless priced from the workload (lib/planner/cost.ts, assumptions SERVERLESS). */
+export interface ServerlessCost {
+  engine: 'redis' | 'valkey';
+  /** Data stored the workload derives, GB. */
+  dataGb: number;
+  /** Data billed: dataGb, at least the engine's minimum. */
+  billedDataGb: number;
+  /** Average bytes a request transfers and the ECPUs it takes. */
+  requestBytes: number;
+  ecpuPerRequest: number;
+  /** Peak ECPU per second and ECPUs billed per month. */
+  ecpuPerSecond: number;
+  ecpuPerMonth: number;
+  dataMonthlyUsd: number;
+  ecpuMonthlyUsd: number;
+  monthlyCostUsd: number;
+  /** Serverless limits the workload exceeds (empty when it fits). */
+  limitsExceeded: string[];
+  reason: string;
+  source: string;
+}
+
+/** Every way of paying for one platform's choice, and which is cheapest. */
+export interface CostFrontier {
+  /** The on-demand choice's monthly cost (null when nothing fits). */
+  onDemandMonthlyUsd: number | null;
+  /** The on-demand choice's SKU (with its shards), to show when a term's cheapest option differs. */
+  onDemandSku: string | null;
+  committed: Record<CommitmentTerm, CommittedCost | null>;
+  /** Why a term is missing (e.g. "Kubernetes runs on your own nodes: no provider commitment"). */
+  notOffered?: string;
+  /** AWS only. */
+  serverless?: ServerlessCost;
+  /** The cheapest basis that can hold the workload, and its saving against on-demand. */
+  cheapest: { basis: PricingBasis; monthlyCostUsd: number; savingUsd: number; savingPct: number } | null;
+  /** The basis the choice's monthlyCostUsd is on. */
+  chosen: PricingBasis;
 }
 
 export interface KubernetesResources {

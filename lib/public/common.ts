@@ -292,7 +292,7 @@ export function optionsOf(d: Deployment, platform: PlatformId): Option[] {
 
 /** Strip the planner's bookkeeping from an option and say that the size was given, not chosen. */
 export function explicitChoice(o: Option, what: string): Choice {
-  const { fits: _fits, whyNot: _whyNot, ...choice } = o;
+  const { fits: _fits, whyNot: _whyNot, commitments: _commitments, ...choice } = o;
   return { ...choice, available: true, reason: `${o.reason}; ${what} given explicitly` };
 }
 

@@ -10,4 +10,15 @@ export {
   type RedisPolicy,
   type RedisWorkload,
 } from './common';
-export type { Choice, KubernetesLayouts, MemoryFactor, PlatformId } from '../planner/types';
+export type {
+  Choice,
+  CommitmentPayment,
+  CommitmentTerm,
+  CommittedCost,
+  CostFrontier,
+  KubernetesLayouts,
+  MemoryFactor,
+  PlatformId,
+  PricingBasis,
+  ServerlessCost,
+} from '../planner/types';

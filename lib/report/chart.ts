@@ -19,6 +19,12 @@ function niceMax(v: number): number {
   return [1, 2, 2.5, 5, 10].map((m) => m * mag).find((m) => m >= v)!;
 }
 
+/** An x-axis tick: 100k, 1.5M, 16 GB. */
+function tick(series: CostSeries, s: number): string {
+  if (series.kind === 'datasetGb') return `${s} GB`;
+  return s >= 1e6 ? `${s / 1e6}M` : s >= 1e3 ? `${s / 1e3}k` : String(s);
+}
+
 export function costChartSvg(series: CostSeries, width = 640, height = 320): string {
   const pad = { left: 70, right: 150, top: 24, bottom: 44 };
   const w = width - pad.left - pad.right;
@@ -32,7 +38,7 @@ export function costChartSvg(series: CostSeries, width = 640, height = 320): str
   const y = (cost: number) => pad.top + h - (cost / maxY) * h;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Monthly cost by ${series.kind}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Monthly cost by ${esc(series.label)}">`,
   );
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`);
   for (let i = 0; i <= 4; i++) {
@@ -45,11 +51,11 @@ export function costChartSvg(series: CostSeries, width = 640, height = 320): str
   for (const s of sizes) {
     parts.push(`<line x1="${x(s)}" x2="${x(s)}" y1="${pad.top}" y2="${pad.top + h}" stroke="#f3f4f6"/>`);
     parts.push(
-      `<text x="${x(s)}" y="${pad.top + h + 16}" font-size="11" text-anchor="middle" fill="#374151">${s >= 1e6 ? `${s / 1e6}M` : `${s / 1e3}k`}</text>`,
+      `<text x="${x(s)}" y="${pad.top + h + 16}" font-size="11" text-anchor="middle" fill="#374151">${tick(series, s)}</text>`,
     );
   }
   parts.push(
-    `<text x="${pad.left + w / 2}" y="${height - 6}" font-size="12" text-anchor="middle" fill="#111827">${esc(series.kind)} (log scale)</text>`,
+    `<text x="${pad.left + w / 2}" y="${height - 6}" font-size="12" text-anchor="middle" fill="#111827">${esc(series.label)} (log scale)</text>`,
   );
   parts.push(
     `<text x="14" y="${pad.top + h / 2}" font-size="12" text-anchor="middle" fill="#111827" transform="rotate(-90 14 ${pad.top + h / 2})">USD / month</text>`,

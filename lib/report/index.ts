@@ -13,6 +13,7 @@ import {
   choiceTable,
   conformanceTable,
   contractTable,
+  frontierTable,
   guidesTable,
   notesTable,
   referenceLine,
@@ -21,8 +22,7 @@ import {
   waiverTable,
   type Table,
 } from './model';
-import { costSeries } from './series';
-import { int } from '../numbers';
+import { costSeries, seriesIntro, sizeText } from './series';
 
 export interface ReportInput {
   deployment: Deployment;
@@ -66,15 +66,18 @@ export function markdownReport(input: ReportInput): string {
     '',
     ...d.plan.notes.map((n) => `> ${n}\n`),
     mdTable(choiceTable(d)),
+    mdTable(frontierTable(d)),
     mdTable(notesTable(input.conformance)),
     '## Cost by workload size',
     '',
+    seriesIntro(d),
+    '',
     ...series.map((s) =>
       mdTable({
-        title: `Monthly cost by ${s.kind}`,
-        headers: [s.kind, ...Object.keys(s.points[0].costs)],
+        title: `Monthly cost by ${s.label}`,
+        headers: [s.label, ...Object.keys(s.points[0].costs)],
         rows: s.points.map((p) => [
-          int(p.size),
+          sizeText(s, p.size),
           ...Object.values(p.costs).map((c) => (c === null ? 'n/a' : `$${c.toFixed(2)}`)),
         ]),
       }),
@@ -152,10 +155,11 @@ ${sizingTables(d).map(htmlTable).join('\n')}
 <p>${esc(referenceLine(d))}</p>
 ${d.plan.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('\n')}
 ${htmlTable(choiceTable(d))}
+${htmlTable(frontierTable(d))}
 ${htmlTable(notesTable(input.conformance))}
 <h2>Cost by workload size</h2>
-<p>Monthly on-demand cost per platform across the guides' reference rows, planned with this spec's policy.</p>
-<div class="charts">${series.map((s) => `<figure>${costChartSvg(s)}<figcaption>Monthly cost by ${esc(s.kind)}</figcaption></figure>`).join('\n')}</div>
+<p>${esc(seriesIntro(d))}</p>
+<div class="charts">${series.map((s) => `<figure>${costChartSvg(s)}<figcaption>Monthly cost by ${esc(s.label)}</figcaption></figure>`).join('\n')}</div>
 <h2>Conformance</h2>
 ${htmlTable(conformanceTable(input.conformance))}
 <h2>Connection contract</h2>

@@ -7,7 +7,14 @@ import { TARGET_LABELS, TARGETS, type TargetId, type TargetResult } from '../con
 import type { Deployment } from '../deployment';
 import { ROLE_NAMES, roleModel, usersByRole } from '../policy/roles';
 import { GUIDE_STATUS_ORDER, type GuideResult } from '../guides/types';
-import { PLATFORM_IDS, type ReferenceRow } from '../planner/types';
+import { cheapestLine } from '../planner/cost';
+import {
+  PLATFORM_IDS,
+  type CommittedCost,
+  type CostFrontier,
+  type PricingBasis,
+  type ReferenceRow,
+} from '../planner/types';
 
 export interface Table {
   title: string;
@@ -88,9 +95,18 @@ export function pinnedSizingTable(d: Deployment): Table {
   };
 }
 
+/** What the choices' monthly column is priced on, for table titles. */
+export function pricingTitle(d: Deployment): string {
+  const t = d.spec.commitment;
+  const serverless = d.plan.choices.aws.pricing === 'serverless' ? '; AWS: serverless' : '';
+  return t === 'none'
+    ? `monthly on-demand, USD${serverless}`
+    : `monthly on the ${t} commitment where offered, else on-demand, USD${serverless}`;
+}
+
 export function choiceTable(d: Deployment): Table {
   return {
-    title: 'Platform choices (monthly on-demand, USD)',
+    title: `Platform choices (${pricingTitle(d)})`,
     headers: ['platform', 'service', 'choice', 'shards x nodes', 'GB/shard', 'monthly', 'why'],
     rows: PLATFORM_IDS.map((p) => {
       const c = d.plan.choices[p];
@@ -99,10 +115,72 @@ export function choiceTable(d: Deployment): Table {
         p,
         c.service,
         c.sku,
-        `${c.shards} x ${c.nodes / c.shards}`,
+        c.pricing === 'serverless' ? 'serverless' : `${c.shards} x ${c.nodes / c.shards}`,
         c.memoryGbPerShard.toFixed(2),
         usd(c.monthlyCostUsd),
         p === 'kubernetes' ? `${c.reason}; ${kubernetesFlavorCosts(d)}` : c.reason,
+      ];
+    }),
+  };
+}
+
+const TERM_LABEL = { '1y': '1-year', '3y': '3-year' } as const;
+
+function committedCell(c: CommittedCost | null, f: CostFrontier): string {
+  if (!c) return f.notOffered ? `not offered (${f.notOffered})` : 'not offered';
+  const breakEven =
+    c.breakEvenMonth === null ? 'never ahead within the term' : `break-even month ${c.breakEvenMonth}`;
+  const label = c.shards > 1 ? `${c.sku} x ${c.shards} shards` : c.sku;
+  const other = label !== f.onDemandSku ? `, ${label}` : '';
+  const saving =
+    c.savingPct >= 0
+      ? `${c.savingPct.toFixed(0)}% below on-demand`
+      : `${(-c.savingPct).toFixed(0)}% above on-demand`;
+  const derived = c.rateBasis === 'derived' ? '; rate derived from published ratios' : '';
+  return `${usd(c.monthlyCostUsd)} (${c.payment}${other}: ${usd(c.upfrontUsd)} upfront + ${usd(c.recurringMonthlyUsd)}/month; ${breakEven}; ${saving}${derived})`;
+}
+
+function serverlessCell(f: CostFrontier, pinned: boolean): string {
+  const s = f.serverless;
+  if (!s) return '-';
+  // Serverless has no capacity to pin: it stores what the workload derives.
+  const stored = pinned ? ' (the derived need, not the sizing pin)' : '';
+  const what = `${usd(s.monthlyCostUsd)} (${s.billedDataGb.toFixed(2)} GB stored${stored} ${usd(s.dataMonthlyUsd)} + ${int(s.ecpuPerSecond)} ECPU/s at peak ${usd(s.ecpuMonthlyUsd)})`;
+  return s.limitsExceeded.length
+    ? `${what}; exceeds serverless limits: ${s.limitsExceeded.join('; ')}`
+    : what;
+}
+
+const mark = (cell: string, basis: PricingBasis, f: CostFrontier) =>
+  f.cheapest?.basis === basis ? `${cell} [cheapest]` : cell;
+
+/**
+ * The cost frontier: each platform's choice on-demand, on a 1-year and a 3-year commitment (best
+ * payment option, break-even month) and, for AWS, as ElastiCache Serverless; the cheapest is marked.
+ */
+export function frontierTable(d: Deployment): Table {
+  const pinned = d.plan.sizing !== undefined;
+  return {
+    title: 'Cost frontier (monthly USD): on-demand, committed, serverless',
+    headers: ['platform', 'on-demand', '1-year', '3-year', 'serverless', 'cheapest', 'chosen'],
+    rows: PLATFORM_IDS.map((p) => {
+      const c = d.plan.choices[p];
+      const f = c.frontier;
+      // A choice made outside the planner (explicit sizes) carries only its own price.
+      if (!f) return [p, `${usd(c.monthlyCostUsd)} (${c.sku})`, '-', '-', '-', '-', c.pricing ?? 'on-demand'];
+      if (f.onDemandMonthlyUsd === null)
+        return [p, 'none fits', '-', '-', serverlessCell(f, pinned), '-', c.pricing ?? 'on-demand'];
+      return [
+        p,
+        mark(`${usd(f.onDemandMonthlyUsd)} (${f.onDemandSku})`, 'on-demand', f),
+        ...(['1y', '3y'] as const).map((t) => mark(committedCell(f.committed[t], f), t, f)),
+        mark(serverlessCell(f, pinned), 'serverless', f),
+        cheapestLine(f),
+        f.chosen === 'on-demand'
+          ? 'on-demand'
+          : f.chosen === 'serverless'
+            ? 'serverless'
+            : TERM_LABEL[f.chosen],
       ];
     }),
   };

@@ -23,6 +23,7 @@ export const EVICTION_POLICIES = [
 ] as const;
 export const K8S_FLAVORS = ['opstree', 'bitnami'] as const;
 export const AWS_FLAVORS = ['replication-group', 'serverless'] as const;
+export const COMMITMENTS = ['none', '1y', '3y'] as const;
 export const ZONE_SPREAD = ['required', 'preferred', 'off'] as const;
 export const PLATFORMS = [
   'aws',
@@ -599,6 +600,12 @@ export const specSchema = z
     maintenanceWindow: weeklyWindow.optional(),
     alerts: alertsSchema.default({}),
     sizing: sizingSchema.optional(),
+    commitment: z
+      .enum(COMMITMENTS)
+      .default('none')
+      .describe(
+        'Price the chosen option of every platform that offers it on a 1-year or 3-year commitment (reserved nodes, committed use, reservations) at its cheapest payment option, instead of on-demand. Kubernetes and self-hosted have no provider commitment and stay on-demand. The plan shows every term either way.',
+      ),
     waivers: z.array(waiverSchema).default([]),
     tags: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().max(63)).default({}),
     targets: targetsSchema.default({}),

@@ -13,7 +13,7 @@ describe('parseOptions', () => {
       runs: 5,
       warmup: 1,
       quick: false,
-      sections: ['synth', 'suite', 'sizing', 'fleet'],
+      sections: ['synth', 'suite', 'sizing', 'frontier', 'fleet'],
       out: path.join('bench', 'results.json'),
     });
   });
@@ -23,7 +23,7 @@ describe('parseOptions', () => {
   });
   test('--quick: fewer runs, no suite, and never overwrites bench/results.json', () => {
     const o = parseOptions(['--quick'], {});
-    expect(o).toMatchObject({ runs: 2, warmup: 0, sections: ['synth', 'sizing', 'fleet'] });
+    expect(o).toMatchObject({ runs: 2, warmup: 0, sections: ['synth', 'sizing', 'frontier', 'fleet'] });
     expect(o.out).not.toBe(path.join('bench', 'results.json'));
   });
   test('a partial run (a section left out, fewer runs or no warm-up) never replaces bench/results.json', () => {
@@ -34,7 +34,8 @@ describe('parseOptions', () => {
     expect(parseOptions(['--only', 'sizing', '--out', 'x.json'], {}).out).toBe('x.json');
   });
   test('--no-test-suite and --only', () => {
-    expect(parseOptions(['--no-test-suite'], {}).sections).toEqual(['synth', 'sizing', 'fleet']);
+    expect(parseOptions(['--no-test-suite'], {}).sections).toEqual(['synth', 'sizing', 'frontier', 'fleet']);
+    expect(parseOptions(['--only', 'frontier'], {}).sections).toEqual(['frontier']);
     expect(parseOptions(['--only', 'sizing'], {}).sections).toEqual(['sizing']);
     expect(parseOptions(['--only', 'fleet'], {}).sections).toEqual(['fleet']);
   });
@@ -42,7 +43,10 @@ describe('parseOptions', () => {
     [['--runs', '0'], /--runs: got "0"; expected a whole number >= 1/],
     [['--runs', 'many'], /--runs: got "many"/],
     [['--warmup=-1'], /--warmup: got "-1"/],
-    [['--only', 'synth,speed'], /--only: got "speed"; expected a list of synth, suite, sizing, fleet/],
+    [
+      ['--only', 'synth,speed'],
+      /--only: got "speed"; expected a list of synth, suite, sizing, frontier, fleet/,
+    ],
   ])('bad flag %j is a usage error naming the flag', (argv, message) => {
     expect(() => parseOptions(argv, {})).toThrow(UsageError);
     expect(() => parseOptions(argv, {})).toThrow(message);

@@ -90,6 +90,15 @@ describe('bad input: exit 2, one line on stderr naming the field, no stack trace
     );
   });
 
+  test('a commitment term that does not exist names the field, the value and the allowed terms', () => {
+    const file = path.join(tmp, 'commitment.yaml');
+    fs.writeFileSync(file, 'name: c2\nprofile: staging\nworkload: { datasetGb: 1 }\ncommitment: 2y\n');
+    expectBad(
+      plan('--spec', file),
+      /^error: commitment\.yaml: commitment: got "2y"; expected one of "none", "1y", "3y"$/,
+    );
+  });
+
   test('a key separator that is not one character names keyspace.separator', () => {
     const file = path.join(tmp, 'separator.yaml');
     fs.writeFileSync(

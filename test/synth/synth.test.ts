@@ -87,7 +87,9 @@ test('report.html is self-contained and has the chart, matrix, contracts and siz
   const html = fs.readFileSync(path.join(out, run.id, 'report.html'), 'utf8');
   expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   expect(html).not.toMatch(/<script/);
-  expect(html).toMatch(/<svg[^>]+aria-label="Monthly cost by devices"/);
+  // The default spec states a dataset size: the chart plots that dimension only.
+  expect(html).toMatch(/<svg[^>]+aria-label="Monthly cost by dataset GB"/);
+  expect(html).toMatch(/Cost frontier/);
   expect(html).toMatch(/Policy conformance/);
   expect(html).toMatch(/REDIS_HOST/);
   expect(html).toMatch(/Memory derivation/);
