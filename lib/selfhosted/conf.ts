@@ -154,6 +154,10 @@ export function redisConf(d: Deployment, layout: Layout, node: NodeSpec): string
       'replica-read-only yes',
       'replica-serve-stale-data yes',
     );
+    // A diskless full sync waits repl-diskless-sync-delay (5 s) for more replicas to share it; it
+    // starts as soon as all of a primary's replicas are waiting (a fresh start, a restarted primary).
+    if (redis7(d) && layout.replicasPerShard > 0)
+      topology.push(`repl-diskless-sync-max-replicas ${layout.replicasPerShard}`);
   }
   if (node.replicaOf !== undefined) topology.push(`replicaof ${layout.host} ${node.replicaOf}`);
 
