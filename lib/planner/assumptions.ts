@@ -118,7 +118,7 @@ export const SERVERLESS = {
   ),
   /** Rule (no fixed number): which memory figure is billed as data stored. */
   dataStored:
-    'data stored = the derived memory need (every factor, before a sizing pin): the figure the node plans are sized to, so both are compared on the same data; serverless bills the data actually stored, so this is an upper bound',
+    'data stored = the derived memory need (every factor, before a sizing pin): serverless bills the data actually stored, which a pin does not change, so the price bills the derived need (an upper bound) and says so when a pin exists; the usage limit (plan.serverless.dataStoredBytes) follows the pin, an explicit statement of memory, as the node plans do',
 };
 
 export const MONTH_HOURS = 730;
