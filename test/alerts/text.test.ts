@@ -28,6 +28,17 @@ describe('alert texts agree with their expressions', () => {
     expect(report(alerts)).toEqual([]);
   });
 
+  test('a serverless spec is checked on the serverless cache alarms, not the replication group ones', () => {
+    const alerts = awsAlerts('examples/go-api-serverless.yaml');
+    const names = alerts.map((a) => a.name).join(' ');
+    for (const id of ['DataStorage', 'Ecpu', 'Throttled', 'Evictions', 'Connections'])
+      expect(names).toMatch(new RegExp(`Alarms${id}`));
+    expect(names).not.toMatch(/HostCpu|EngineCpu|ReplicationLag/);
+    const storage = alerts.find((a) => a.name.startsWith('AlarmsDataStorage'))!;
+    expect(storage.windowMinutes).toBe(5);
+    expect(report(alerts)).toEqual([]);
+  });
+
   test('every platform has the guide rules it has metrics for', async () => {
     const spec = 'examples/platform-cache.yaml'; // Valkey: ElastiCache has the latency metrics
     const aws = awsAlerts(spec)
