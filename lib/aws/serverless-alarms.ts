@@ -168,7 +168,7 @@ export function serverlessAlarmSpecs(p: Omit<ServerlessCacheAlarmsProps, 'topic'
       threshold: 0,
       evaluationPeriods: 5,
       description:
-        'Requests throttled (ThrottledCmds > 0) in each of 5 minutes: the workload grows faster than the cache scales, or it hit the ECPU maximum',
+        'Requests throttled (ThrottledCmds above 0) in each of 5 minutes: the workload grows faster than the cache scales, or it hit the ECPU maximum',
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     },
     {

@@ -7,6 +7,7 @@
  * and validated at load (see index.ts); lib/catalog/README.md says where each figure comes from.
  */
 import { SpecError, show } from '../errors';
+import { awsServerlessCatalog } from './aws-serverless';
 import {
   awsCatalog,
   azureManagedCatalog,
@@ -287,13 +288,15 @@ export interface ServerlessPricing {
   /** ECPU accounting: ECPUs per request per KB transferred (1 ECPU per KB for simple GET/SET). */
   ecpuPerKb: number;
   source: Source;
-  /** Source of maxDataGb and maxEcpuPerSecond. */
+  /** Source of maxDataGb and maxEcpuPerSecond (lib/catalog/data/aws-serverless.json). */
   limitsSource: Source;
 }
 
 /** ElastiCache Serverless rates and limits of one engine in the catalog's default region. */
 export function serverlessPricing(engine: 'redis' | 'valkey'): ServerlessPricing {
   const s = awsCatalog().serverless;
+  // Limits and ECPU accounting are the adapter's catalog (one copy); prices stay with the prices.
+  const limits = awsServerlessCatalog();
   const e = s.engines[engine];
   if (!e) {
     throw new SpecError('engine', engine, 'expected redis or valkey', catalogFile('aws-elasticache'));
@@ -303,11 +306,11 @@ export function serverlessPricing(engine: 'redis' | 'valkey'): ServerlessPricing
     dataGbHourUsd: e.dataGbHourUsd,
     ecpuPerMillionUsd: e.ecpuPerMillionUsd,
     minimumDataGb: e.minimumDataGb,
-    maxDataGb: s.limits.maxDataGb,
-    maxEcpuPerSecond: s.limits.maxEcpuPerSecond,
-    ecpuPerKb: e.ecpuPerKb,
+    maxDataGb: limits.dataStorageGb.max,
+    maxEcpuPerSecond: limits.ecpuPerSecond.max,
+    ecpuPerKb: limits.ecpuPerKb,
     source: e.source ?? s.source,
-    limitsSource: s.limits.source ?? s.source,
+    limitsSource: limits.fieldSources.dataStorageGb,
   };
 }
 

@@ -389,7 +389,6 @@ const serverlessEngine = z.strictObject({
   dataGbHourUsd: positive('the USD per GB-hour of data stored'),
   ecpuPerMillionUsd: positive('the USD per million ECPUs'),
   minimumDataGb: positive('the minimum data stored billed per cache, GB'),
-  ecpuPerKb: positive('the ECPUs per KB transferred'),
   source: sourceSchema.optional(),
 });
 
@@ -440,12 +439,8 @@ const awsSchema = withChecks(
       ),
     }),
     serverless: z.strictObject({
+      // Limits and ECPU accounting live in aws-serverless.json; here only what is billed.
       source: sourceSchema,
-      limits: z.strictObject({
-        maxDataGb: positive('the most data one serverless cache stores, GB'),
-        maxEcpuPerSecond: positive('the most ECPU per second of one serverless cache'),
-        source: sourceSchema.optional(),
-      }),
       engines: z.strictObject({ redis: serverlessEngine, valkey: serverlessEngine }),
     }),
   }),

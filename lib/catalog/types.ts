@@ -89,8 +89,6 @@ export interface AwsServerlessEngine {
   ecpuPerMillionUsd: number;
   /** Minimum data stored billed per cache, GB. */
   minimumDataGb: number;
-  /** ECPUs per KB transferred by a simple read or write. */
-  ecpuPerKb: number;
   source?: Source;
 }
 
@@ -122,10 +120,9 @@ export interface AwsCatalog {
   nodeTypes: AwsNodeType[];
   /** Reserved-node prices: one offering per node type and engine. */
   reservedNodes: { basis: CommitBasis; source: Source; offerings: AwsReservedOffering[] };
-  /** ElastiCache Serverless: limits of one cache and per-engine rates. */
+  /** ElastiCache Serverless per-engine rates and billing minimums (limits: aws-serverless.json). */
   serverless: {
     source: Source;
-    limits: { maxDataGb: number; maxEcpuPerSecond: number; source?: Source };
     engines: { redis: AwsServerlessEngine; valkey: AwsServerlessEngine };
   };
 }

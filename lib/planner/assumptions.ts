@@ -105,12 +105,12 @@ export const USABLE_MEMORY = {
 /**
  * How the ElastiCache Serverless figure is derived from the workload (lib/planner/cost.ts). The
  * spec states a peak, sizes and counts of items, never a request size or a daily load curve, so
- * both are named here. Prices and limits are the catalog's (serverlessPricing).
+ * both are named here. Prices and limits are the catalogs' (serverlessPricing: rates in aws-elasticache.json, limits in aws-serverless.json).
  */
 export const SERVERLESS = {
   /** Rule (no fixed number): the average request size comes from the workload's own items. */
   requestSize:
-    'a request reads or writes one average item of the workload: the dataset bytes / its keys (ACS: the mix of 500 B device entries, 2 KB sessions, 1 KB jobs and 100 B metrics; a stated dataset: MEMORY.averageValueBytes); ElastiCache bills a simple read or write the catalog ecpuPerKb per KB transferred, in fractions (its pricing page: a 3.2 KB GET = 3.2 ECPU), at least 1; commands that need extra CPU time cost more and are not modelled (source: the serverless entry of lib/catalog/data/aws-elasticache.json)',
+    'a request reads or writes one average item of the workload: the dataset bytes / its keys (ACS: the mix of 500 B device entries, 2 KB sessions, 1 KB jobs and 100 B metrics; a stated dataset: MEMORY.averageValueBytes); ElastiCache bills a simple read or write the catalog ecpuPerKb per KB transferred, in fractions (its pricing page: a 3.2 KB GET = 3.2 ECPU), at least 1; commands that need extra CPU time cost more and are not modelled (source: ecpuPerKb in lib/catalog/data/aws-serverless.json, one copy shared with the AWS adapter)',
   kilobyte: A(1024, 'the KB of the ECPU rule taken as 1,024 bytes (the larger reading: fewer ECPUs)'),
   sustainedShareOfPeak: A(
     1,
@@ -118,7 +118,7 @@ export const SERVERLESS = {
   ),
   /** Rule (no fixed number): which memory figure is billed as data stored. */
   dataStored:
-    'data stored = the derived memory need (every factor, before a sizing pin): the figure the node plans are sized to, so both are compared on the same data; serverless bills the data actually stored, so this is an upper bound',
+    'data stored = the derived memory need (every factor, before a sizing pin): serverless bills the data actually stored, which a pin does not change, so the price bills the derived need (an upper bound) and says so when a pin exists; the usage limit (plan.serverless.dataStoredBytes) follows the pin, an explicit statement of memory, as the node plans do',
 };
 
 export const MONTH_HOURS = 730;

@@ -5,7 +5,9 @@
  * Rates come from the catalogs (lib/planner/rates.ts); the serverless workload figures from the named
  * assumptions (SERVERLESS in assumptions.ts).
  */
+import { awsServerlessCatalog } from '../catalog/aws-serverless';
 import { GB, MEMORY, MONTH_HOURS, SERVERLESS } from './assumptions';
+import type { Need } from './need';
 import type { CommittedRate, ServerlessPricing } from './rates';
 import type {
   CommitmentPayment,
@@ -14,6 +16,7 @@ import type {
   CostFrontier,
   PricingBasis,
   ServerlessCost,
+  ServerlessNeed,
 } from './types';
 import { int, usd } from '../numbers';
 
@@ -184,6 +187,12 @@ export interface ServerlessInput {
   engine: 'redis' | 'valkey';
   /** The derived memory need (SERVERLESS.dataStored), bytes. */
   dataBytes: number;
+  /**
+   * spec.sizing.memoryGb in bytes when the spec pins memory: the usage limit follows it, the price
+   * still bills dataBytes and says so.
+   * @default no pin
+   */
+  pinnedBytes?: number;
   peakOpsPerSecond: number;
   /** The workload's dataset: bytes and keys, for the average request size (SERVERLESS.requestSize). */
   datasetBytes: number;
@@ -199,6 +208,50 @@ export function averageRequestBytes(datasetBytes: number, datasetKeys: number): 
 }
 
 /**
+ * The serverless need, worked out once for the price and the adapter's usage limits: data stored
+ * (the pin when there is one, SERVERLESS.dataStored), the ECPUs of one average request
+ * (SERVERLESS.requestSize: fractional, at least 1) and the peak ECPUs per second.
+ */
+export function serverlessNeed(
+  input: Pick<
+    ServerlessInput,
+    'dataBytes' | 'pinnedBytes' | 'peakOpsPerSecond' | 'datasetBytes' | 'datasetKeys'
+  >,
+  ecpuPerKb: number,
+): ServerlessNeed {
+  const requestBytes = averageRequestBytes(input.datasetBytes, input.datasetKeys);
+  const ecpuPerRequest = Math.max(1, (requestBytes / SERVERLESS.kilobyte.value) * ecpuPerKb);
+  const peakEcpuPerSecond = input.peakOpsPerSecond * ecpuPerRequest;
+  const pinned = input.pinnedBytes !== undefined;
+  const dataStoredBytes = pinned ? input.pinnedBytes! : input.dataBytes;
+  const gb = (b: number) => (b / GB).toFixed(2);
+  return {
+    dataStoredBytes,
+    dataStoredFrom: pinned ? 'pin' : 'derived',
+    derivedBytes: input.dataBytes,
+    requestBytes,
+    ecpuPerRequest,
+    peakEcpuPerSecond,
+    reason: `data stored ${gb(dataStoredBytes)} GB (${pinned ? `pinned by sizing.memoryGb; the workload derives ${gb(input.dataBytes)} GB` : 'derived from the workload'}); ${int(input.peakOpsPerSecond)} peak ops/s x ${round2(ecpuPerRequest)} ECPU (${Math.round(requestBytes)} B per request at ${ecpuPerKb} ECPU per KB) = ${int(Math.ceil(peakEcpuPerSecond))} ECPU/s`,
+  };
+}
+
+/** The plan's serverless need, from the planner's need and the serverless catalog's ECPU rule. */
+export function planServerlessNeed(need: Need): ServerlessNeed {
+  return serverlessNeed(
+    {
+      dataBytes: need.derived?.neededBytes ?? need.memory.neededBytes,
+      // need.derived is set exactly when spec.sizing pins memory; need.memory is then the pin.
+      ...(need.derived ? { pinnedBytes: need.memory.neededBytes } : {}),
+      peakOpsPerSecond: need.peakOps,
+      datasetBytes: need.dataset.bytes,
+      datasetKeys: need.dataset.keys,
+    },
+    awsServerlessCatalog().ecpuPerKb,
+  );
+}
+
+/**
  * ElastiCache Serverless for the workload: monthly = GB stored x dataGbHourUsd x 730 + ECPUs per
  * month / 1e6 x ecpuPerMillionUsd (x the region multiplier), with ECPUs per request = the request's
  * KB x ecpuPerKb, at least 1. Limits the workload exceeds are listed, not hidden.
@@ -206,9 +259,11 @@ export function averageRequestBytes(datasetBytes: number, datasetKeys: number): 
 export function serverlessCost(input: ServerlessInput, p: ServerlessPricing): ServerlessCost {
   const dataGb = input.dataBytes / GB;
   const billedDataGb = Math.max(p.minimumDataGb, dataGb);
-  const requestBytes = averageRequestBytes(input.datasetBytes, input.datasetKeys);
-  const ecpuPerRequest = Math.max(1, (requestBytes / SERVERLESS.kilobyte.value) * p.ecpuPerKb);
-  const ecpuPerSecond = input.peakOpsPerSecond * ecpuPerRequest;
+  const {
+    requestBytes,
+    ecpuPerRequest,
+    peakEcpuPerSecond: ecpuPerSecond,
+  } = serverlessNeed(input, p.ecpuPerKb);
   const ecpuPerMonth = ecpuPerSecond * SERVERLESS.sustainedShareOfPeak.value * 3600 * MONTH_HOURS;
   const dataMonthly = billedDataGb * p.dataGbHourUsd * MONTH_HOURS * input.multiplier;
   const ecpuMonthly = (ecpuPerMonth / 1e6) * p.ecpuPerMillionUsd * input.multiplier;
@@ -224,6 +279,11 @@ export function serverlessCost(input: ServerlessInput, p: ServerlessPricing): Se
   const monthly = dataMonthly + ecpuMonthly;
   const minNote =
     billedDataGb > dataGb ? ` (the ${p.minimumDataGb} GB minimum; the need is ${dataGb.toFixed(2)} GB)` : '';
+  // A pin sets the usage limit; the bill is for what the workload stores, so say which figure is priced.
+  const pinNote =
+    input.pinnedBytes !== undefined
+      ? ` (the workload's derived need; the usage limit follows the pinned ${(input.pinnedBytes / GB).toFixed(2)} GB)`
+      : '';
   return {
     engine: input.engine,
     dataGb: round2(dataGb),
@@ -236,7 +296,7 @@ export function serverlessCost(input: ServerlessInput, p: ServerlessPricing): Se
     ecpuMonthlyUsd: round2(ecpuMonthly),
     monthlyCostUsd: round2(monthly),
     limitsExceeded,
-    reason: `ElastiCache Serverless (${input.engine}, ${input.region}): ${round2(billedDataGb).toFixed(2)} GB stored${minNote} x $${p.dataGbHourUsd}/GB-h x ${MONTH_HOURS} h = ${usd(dataMonthly)} + ${int(input.peakOpsPerSecond)} ops/s x ${round2(ecpuPerRequest)} ECPU (${Math.round(requestBytes)} B per request) sustained all month = ${(ecpuPerMonth / 1e6).toFixed(0)} M ECPU x $${p.ecpuPerMillionUsd}/M = ${usd(ecpuMonthly)}${input.multiplier !== 1 ? ` (x ${input.multiplier} for ${input.region})` : ''}${limitsExceeded.length ? `; exceeds serverless limits: ${limitsExceeded.join('; ')}` : ''}`,
+    reason: `ElastiCache Serverless (${input.engine}, ${input.region}): ${round2(billedDataGb).toFixed(2)} GB stored${minNote}${pinNote} x $${p.dataGbHourUsd}/GB-h x ${MONTH_HOURS} h = ${usd(dataMonthly)} + ${int(input.peakOpsPerSecond)} ops/s x ${round2(ecpuPerRequest)} ECPU (${Math.round(requestBytes)} B per request) sustained all month = ${(ecpuPerMonth / 1e6).toFixed(0)} M ECPU x $${p.ecpuPerMillionUsd}/M = ${usd(ecpuMonthly)}${input.multiplier !== 1 ? ` (x ${input.multiplier} for ${input.region})` : ''}${limitsExceeded.length ? `; exceeds serverless limits: ${limitsExceeded.join('; ')}` : ''}`,
     source: `${p.source.url} (${p.source.retrieved})`,
   };
 }

@@ -9,6 +9,7 @@ import type { ResolvedPolicy } from '../policy/types';
 import type { Profile, Spec } from '../spec/schema';
 import { GB, TOPOLOGY } from './assumptions';
 import { computeNeed, datasetItems, memoryNeed, type Need } from './need';
+import { planServerlessNeed } from './cost';
 import type { PriceSources } from './rates';
 import { choose, kubernetesLayouts, kubernetesResources, type SelectContext } from './select';
 import {
@@ -93,6 +94,7 @@ export function plan(spec: Spec, policy: ResolvedPolicy, options: PlanOptions = 
     kubernetesLayouts: kubernetesLayouts(ctx),
     reference,
     ...(spec.sizing && need.derived ? { sizing: pinnedSizing(spec.sizing, need, policy) } : {}),
+    serverless: planServerlessNeed(need),
     notes: [...notes(need, reference), ...pinNotes(spec, need, policy), ...alertNotes(spec, policy)],
   };
 }

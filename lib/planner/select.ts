@@ -714,6 +714,7 @@ export function awsServerless(ctx: SelectContext): ServerlessCost | undefined {
     {
       engine: ctx.policy.engine,
       dataBytes: need.derived?.neededBytes ?? need.memory.neededBytes,
+      ...(need.derived ? { pinnedBytes: need.memory.neededBytes } : {}),
       peakOpsPerSecond: need.peakOps,
       datasetBytes: need.dataset.bytes,
       datasetKeys: need.dataset.keys,

@@ -107,6 +107,31 @@ export interface CommittedCost {
   rateBasis: 'published' | 'derived';
 }
 
+/**
+ * What an ElastiCache Serverless cache must serve for the workload (lib/planner/cost.ts serverlessNeed,
+ * assumptions SERVERLESS). One figure for the price and the usage limits.
+ */
+export interface ServerlessNeed {
+  /**
+   * Data stored the usage limit is sized to, bytes: `sizing.memoryGb` when the spec pins memory (an
+   * explicit statement of memory, honoured as for node plans, also below the derived need), else
+   * `derivedBytes`.
+   */
+  dataStoredBytes: number;
+  /** Which figure dataStoredBytes is. */
+  dataStoredFrom: 'derived' | 'pin';
+  /** The workload's own memory need (every factor, before a pin), bytes: what the price bills. */
+  derivedBytes: number;
+  /** Average bytes one request transfers (SERVERLESS.requestSize). */
+  requestBytes: number;
+  /** ECPUs one request costs: its KB x the catalog's ecpuPerKb, in fractions, at least 1. */
+  ecpuPerRequest: number;
+  /** Peak ops per second x ecpuPerRequest. */
+  peakEcpuPerSecond: number;
+  /** One line: how the figures follow from the workload. */
+  reason: string;
+}
+
 /** ElastiCache Serverless priced from the workload (lib/planner/cost.ts, assumptions SERVERLESS). */
 export interface ServerlessCost {
   engine: 'redis' | 'valkey';
@@ -225,6 +250,11 @@ export interface Plan {
   reference?: ReferenceRow;
   /** Present when spec.sizing pins the capacity: the pin beside what the workload alone derives. */
   sizing?: PinnedSizing;
+  /**
+   * ElastiCache Serverless sizing of the workload, worked out once: the frontier's serverless price
+   * bills it and the AWS adapter's usage limits (need / 75%) read it (lib/aws/serverless-limits.ts).
+   */
+  serverless: ServerlessNeed;
   /** Notes a person should read (e.g. "dataset is far below the reference row"). */
   notes: string[];
 }

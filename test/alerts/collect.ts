@@ -10,7 +10,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { RedisAlarms } from '../../lib/aws/alarms';
+import { ServerlessCacheAlarms, serverlessAlarmThresholdsFor } from '../../lib/aws/serverless-alarms';
+import { serverlessUsageLimits } from '../../lib/aws/serverless-limits';
 import { alarmThresholds } from '../../lib/aws/stack';
+import { awsServerlessCatalog } from '../../lib/catalog/aws-serverless';
+import { awsFlavor } from '../../lib/policy/aws-flavor';
 import type { Deployment } from '../../lib/deployment';
 import { loadPatched } from '../k8s/patched-bitnami';
 import { flavorsOf } from '../../lib/k8s/context';
@@ -52,11 +56,34 @@ const AWS_OPS: Record<string, '>' | '<'> = {
   LessThanThreshold: '<',
 };
 
+/**
+ * The alarms the AWS adapter emits for the spec's flavor: the serverless cache's alarms (thresholds
+ * and usage limits as RedisServerlessCache derives them) for `targets.aws.flavor: serverless`, the
+ * replication group's otherwise.
+ */
 export function awsAlerts(spec: string): CollectedAlert[] {
   const d = deployment(spec);
-  const thresholds = alarmThresholds(d);
-  if (!d.spec.targets.aws || !thresholds) return [];
+  if (!d.spec.targets.aws) return [];
   const stack = new Stack();
+  if (awsFlavor(d.spec) === 'serverless') {
+    const thresholds = serverlessAlarmThresholdsFor(
+      d.policy,
+      d.plan,
+      awsServerlessCatalog().limitAlarmPercent,
+    );
+    if (!thresholds) return [];
+    const limits = serverlessUsageLimits(d.plan);
+    new ServerlessCacheAlarms(stack, 'Alarms', {
+      thresholds,
+      cacheName: d.policy.name,
+      dataStorageMaxGb: limits.dataStorageMaxGb,
+      ecpuPerSecondMax: limits.ecpuPerSecondMax,
+      topic: new sns.Topic(stack, 'Topic'),
+    });
+    return cfnAlerts(spec, stack);
+  }
+  const thresholds = alarmThresholds(d);
+  if (!thresholds) return [];
   new RedisAlarms(stack, 'Alarms', {
     thresholds,
     nodeIds: ['r1-0001-001', 'r1-0001-002'],
@@ -70,11 +97,18 @@ export function awsAlerts(spec: string): CollectedAlert[] {
         ...options,
       }),
   });
+  return cfnAlerts(spec, stack);
+}
+
+/** The CloudWatch alarms of a stack, as alerts. */
+function cfnAlerts(spec: string, stack: Stack): CollectedAlert[] {
   const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
   return Object.entries(alarms).map(([id, a]) => {
     const p = a.Properties as Record<string, unknown>;
-    const metrics = p.Metrics as Array<{ MetricStat?: { Period: number } }>;
-    const period = metrics.find((m) => m.MetricStat)!.MetricStat!.Period;
+    // A single-metric alarm carries its Period; a metric-math alarm, in the metric it reads.
+    const metrics = (p.Metrics ?? []) as Array<{ MetricStat?: { Period: number } }>;
+    const period =
+      p.Period !== undefined ? Number(p.Period) : metrics.find((m) => m.MetricStat)!.MetricStat!.Period;
     return {
       where: `aws ${spec}`,
       name: id,

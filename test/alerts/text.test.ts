@@ -2,6 +2,8 @@
  * Every alert's text (AlarmDescription, displayName, description, summary) states the threshold, the
  * direction and the window its expression uses, for every rule of every example on every platform.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   awsAlerts,
   EXAMPLES,
@@ -9,6 +11,7 @@ import {
   mismatches,
   promAlert,
   pulumiAlerts,
+  ROOT,
   type CollectedAlert,
 } from './collect';
 
@@ -26,6 +29,31 @@ describe('alert texts agree with their expressions', () => {
     for (const spec of EXAMPLES) alerts.push(...(await pulumiAlerts(spec)));
     expect(alerts.length).toBeGreaterThan(0);
     expect(report(alerts)).toEqual([]);
+  });
+
+  test('a serverless spec is checked on the serverless cache alarms, not the replication group ones', () => {
+    const alerts = awsAlerts('examples/go-api-serverless.yaml');
+    const names = alerts.map((a) => a.name).join(' ');
+    for (const id of ['DataStorage', 'Ecpu', 'Throttled', 'Evictions', 'Connections'])
+      expect(names).toMatch(new RegExp(`Alarms${id}`));
+    expect(names).not.toMatch(/HostCpu|EngineCpu|ReplicationLag/);
+    const storage = alerts.find((a) => a.name.startsWith('AlarmsDataStorage'))!;
+    expect(storage.windowMinutes).toBe(5);
+    expect(report(alerts)).toEqual([]);
+    // The same alarms the synthesized stack carries (its committed snapshot), text for text.
+    const template = JSON.parse(
+      fs.readFileSync(
+        path.join(
+          ROOT,
+          'test/synth/__snapshots__/examples/go-api-serverless/aws/go-api-serverless-elasticache.template.json',
+        ),
+        'utf8',
+      ),
+    ) as { Resources: Record<string, { Type: string; Properties: { AlarmDescription: string } }> };
+    const synthesized = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties.AlarmDescription);
+    expect(alerts.map((a) => a.text).sort()).toEqual(synthesized.sort());
   });
 
   test('every platform has the guide rules it has metrics for', async () => {

@@ -338,6 +338,13 @@ describe('broken commitment data is rejected naming the field', () => {
       },
       /serverless\.engines\.valkey\.dataGbHourUsd: got 0\.2; expected the Valkey rate at most the Redis OSS rate/,
     ],
+    [
+      'serverless limits copied back next to the prices (they live in aws-serverless.json)',
+      (d) => {
+        (d.serverless as Record<string, unknown>).limits = { maxDataGb: 5000, maxEcpuPerSecond: 15e6 };
+      },
+      /serverless.*limits/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, breakIt, expected) => {

@@ -1,6 +1,8 @@
 /** lib/catalog/data/aws-serverless.json is validated like the other catalogs. */
 import data from '../../lib/catalog/data/aws-serverless.json';
+import awsRaw from '../../lib/catalog/data/aws-elasticache.json';
 import { awsServerlessCatalog, validateServerlessCatalog } from '../../lib/catalog/aws-serverless';
+import { serverlessPricing } from '../../lib/catalog/commitments';
 
 test('the committed data is valid and every figure has a field source', () => {
   const cat = awsServerlessCatalog();
@@ -20,4 +22,35 @@ test.each([
   ['port', { ...data, port: 0 }, /port/],
 ])('bad %s is refused naming the field', (_, bad, message) => {
   expect(() => validateServerlessCatalog(bad)).toThrow(message);
+});
+
+describe('one copy of the serverless limits', () => {
+  it.each(['dataStorageGb', 'ecpuPerSecond', 'ecpuPerKb'] as const)(
+    'a limit without its source (fieldSources.%s) is refused naming the field',
+    (field) => {
+      const { [field]: _dropped, ...rest } = data.fieldSources;
+      expect(() => validateServerlessCatalog({ ...data, fieldSources: rest })).toThrow(
+        new RegExp(`fieldSources\\.${field}`),
+      );
+    },
+  );
+
+  it('the planner price catalog no longer carries limits or ECPU accounting', () => {
+    const serverless = awsRaw.serverless as Record<string, unknown>;
+    expect(serverless).not.toHaveProperty('limits');
+    for (const engine of Object.values(awsRaw.serverless.engines))
+      expect(engine).not.toHaveProperty('ecpuPerKb');
+  });
+
+  it.each(['redis', 'valkey'] as const)(
+    'serverlessPricing(%s) reads its limits from aws-serverless.json',
+    (engine) => {
+      const cat = awsServerlessCatalog();
+      const p = serverlessPricing(engine);
+      expect(p.maxDataGb).toBe(cat.dataStorageGb.max);
+      expect(p.maxEcpuPerSecond).toBe(cat.ecpuPerSecond.max);
+      expect(p.ecpuPerKb).toBe(cat.ecpuPerKb);
+      expect(p.limitsSource).toEqual(cat.fieldSources.dataStorageGb);
+    },
+  );
 });

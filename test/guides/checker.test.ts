@@ -211,6 +211,30 @@ describe('classification', () => {
     }
   });
 
+  test('serverless alarms are read from the template like the node-based ones', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guides-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'aws'));
+      const snap = path.join(root, 'test/synth/__snapshots__/examples/go-api-serverless/aws');
+      for (const f of fs.readdirSync(snap).filter((n) => n.endsWith('.template.json')))
+        fs.copyFileSync(path.join(snap, f), path.join(dir, 'aws', f));
+      const input = {
+        dir,
+        deployment: loadDeployment(path.join(root, 'examples', 'go-api-serverless.yaml')),
+        conformance: [],
+      };
+      const status = (signal: string) =>
+        classify(rec({ check: { kind: 'alert', signal } as Recommendation['check'] }), input);
+      // BytesUsedForCache against the DataStorage maximum is the serverless memory alarm.
+      for (const signal of ['memory', 'connections', 'evictions'])
+        expect(status(signal).status).toBe('honoured');
+      // No CPU or replication-lag metric on a serverless cache: the ECPU alarm is no CPU alarm.
+      for (const signal of ['cpu', 'replication-lag']) expect(status(signal).status).toBe('n/a');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('alerts do not apply where the policy turns them off', () => {
     const dev = loadDeployment(path.join(root, 'examples', 'hospitality-development.yaml'));
     const r = classify(rec({ check: { kind: 'alert', signal: 'memory' } }), {

@@ -1,6 +1,7 @@
 /** Test fixtures: a policy from an example spec and a minimal plan (independent of the planner's numbers). */
 import * as path from 'node:path';
 import type { Plan } from '../../lib/planner/types';
+import { serverlessNeed } from '../../lib/planner/cost';
 import { resolvePolicy } from '../../lib/policy/resolve';
 import type { ResolvedPolicy } from '../../lib/policy/types';
 import { loadSpecFile } from '../../lib/spec/load';
@@ -47,6 +48,10 @@ export function fakePlan(overrides: Partial<Plan['topology']> = {}, maxclients =
         reason: 'test',
       },
     },
+    serverless: serverlessNeed(
+      { dataBytes: 64 * 1024 * 1024, peakOpsPerSecond: 1000, datasetBytes: 0, datasetKeys: 0 },
+      1,
+    ),
     notes: [],
   };
 }
