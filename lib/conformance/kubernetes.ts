@@ -26,10 +26,29 @@ const text = (v: unknown) => JSON.stringify(v ?? null);
 
 export type { K8sObject };
 
+/**
+ * The last manifest text parsed and its objects: the evidence, contract, users and sentinel-users
+ * readers each ask for the same file in turn, and YAML parsing was most of their cost. Same text,
+ * same objects; they are frozen, so a reader that tried to change the shared copy would fail loudly.
+ */
+let lastManifests: { text: string; objs: readonly K8sObject[] } | undefined;
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
 export function parseManifests(yamlText: string): K8sObject[] {
-  return parseAllDocuments(yamlText)
-    .map((d) => d.toJS() as K8sObject)
-    .filter((o) => o && typeof o === 'object');
+  if (lastManifests?.text !== yamlText) {
+    const objs = parseAllDocuments(yamlText)
+      .map((d) => d.toJS() as K8sObject)
+      .filter((o) => o && typeof o === 'object');
+    lastManifests = { text: yamlText, objs: deepFreeze(objs) };
+  }
+  return lastManifests.objs as K8sObject[];
 }
 
 const kinds = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
