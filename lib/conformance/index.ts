@@ -113,12 +113,20 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
   const aws = path.join(root, 'aws');
   if (fs.existsSync(aws)) {
     for (const f of fs.readdirSync(aws).filter((n) => n.endsWith('.template.json'))) {
+      // The template is read and parsed once; an unreadable one is reported by the reader below.
+      let template: CfnTemplate | undefined;
+      let readError: unknown;
+      try {
+        template = readJson<CfnTemplate>(path.join(aws, f));
+      } catch (e) {
+        readError = e;
+      }
       // The column follows what the template holds (a serverless cache or not), not the spec.
       let serverless = false;
       try {
-        serverless = isServerlessTemplate(readJson<CfnTemplate>(path.join(aws, f)));
+        serverless = template !== undefined && isServerlessTemplate(template);
       } catch {
-        // unreadable: the replication-group reader reports it below
+        // a template of an unexpected shape: the replication-group reader reports it below
       }
       out.push(
         result(
@@ -126,7 +134,8 @@ export function readConformance(root: string, d: Deployment): TargetResult[] {
           serverless ? 'aws-serverless' : 'aws',
           [`aws/${f}`],
           () => {
-            const t = readJson<CfnTemplate>(path.join(aws, f));
+            if (template === undefined) throw readError;
+            const t = template;
             return {
               evidence: serverless
                 ? awsServerlessEvidence(t, d.policy)

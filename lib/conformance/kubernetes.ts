@@ -32,6 +32,28 @@ export function parseManifests(yamlText: string): K8sObject[] {
     .filter((o) => o && typeof o === 'object');
 }
 
+/**
+ * The last manifest text the readers parsed and its objects: the evidence, contract, users and
+ * sentinel-users readers each ask for the same file in turn, and YAML parsing was most of their cost.
+ * Same text, same objects; they are frozen, so a reader that tried to change the shared copy would
+ * fail loudly. (parseManifests still gives its callers a fresh, changeable copy.)
+ */
+let lastManifests: { text: string; objs: K8sObject[] } | undefined;
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+function sharedManifests(yamlText: string): K8sObject[] {
+  if (lastManifests?.text !== yamlText)
+    lastManifests = { text: yamlText, objs: deepFreeze(parseManifests(yamlText)) };
+  return lastManifests.objs;
+}
+
 const kinds = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
 
 /** PrometheusRule coverage of the four signals, on redis_exporter metric names. */
@@ -408,7 +430,7 @@ export function kubernetesEvidence(
   files: Record<string, string>,
   policy: ResolvedPolicy,
 ): TargetEvidence {
-  const objs = parseManifests(files[`${flavor}.yaml`] ?? '');
+  const objs = sharedManifests(files[`${flavor}.yaml`] ?? '');
   return flavor === 'opstree'
     ? opstreeEvidence(objs, policy)
     : bitnamiEvidence(objs, parse(files['values-redis.yaml'] ?? '{}') ?? {}, policy);
@@ -532,7 +554,7 @@ export function kubernetesContract(
   flavor: 'opstree' | 'bitnami',
   files: Record<string, string>,
 ): Record<string, string> | undefined {
-  const objs = parseManifests(files[`${flavor}.yaml`] ?? '');
+  const objs = sharedManifests(files[`${flavor}.yaml`] ?? '');
   const cm = kinds(objs, 'ConfigMap').find((o) => text(o.data).includes('REDIS_HOST'));
   return cm?.data
     ? Object.fromEntries(Object.entries(cm.data).map(([k, val]) => [k, String(val)]))
@@ -544,7 +566,7 @@ export function kubernetesUsers(
   flavor: 'opstree' | 'bitnami',
   files: Record<string, string>,
 ): DeclaredUser[] | undefined {
-  const objs = parseManifests(files[`${flavor}.yaml`] ?? '');
+  const objs = sharedManifests(files[`${flavor}.yaml`] ?? '');
   const cm = kinds(objs, 'ConfigMap').find((o) => typeof o.data?.['user.acl.template'] === 'string');
   const users = cm ? parseAclUsers(String(cm.data!['user.acl.template'])) : [];
   return users.length ? users : undefined;
@@ -560,7 +582,7 @@ export function kubernetesSentinelUsers(
   files: Record<string, string>,
 ): DeclaredUser[] | undefined {
   if (flavor !== 'bitnami') return undefined;
-  const objs = parseManifests(files[`${flavor}.yaml`] ?? '');
+  const objs = sharedManifests(files[`${flavor}.yaml`] ?? '');
   const cm = kinds(objs, 'ConfigMap').find((o) => typeof o.data?.['sentinel.acl.template'] === 'string');
   const users = cm ? parseAclUsers(String(cm.data!['sentinel.acl.template'])) : [];
   return users.length ? users : undefined;

@@ -172,28 +172,59 @@ function cheapestCommitted(
 
 // ---------------------------------------------------------------- AWS ElastiCache
 
+/** What an AWS option takes from its node type alone, the same for every shard count. */
+interface AwsNodeFacts {
+  usableGb: number;
+  memoryGbPerShard: number;
+  /** Reasons it cannot be used that do not depend on the shard count, in the order they are given. */
+  fixedWhyNot: string[];
+  rates: OptionRates['parts'][number]['rates'];
+  /** The option's reason after "<s> shard(s) x ", without the quota note. */
+  reasonTail: string;
+}
+
 export function awsOptions(ctx: SelectContext): Option[] {
   const cat = awsCatalog();
   const region = ctx.regions.aws ?? cat.defaultRegion;
   const mult = regionMultiplier(cat, region, 'targets.aws.region');
   const replicas = ctx.need.topology.replicasPerShard;
   const usableShare = 1 - cat.reservedMemoryPercent / 100;
+  const priceSource = `${cat.source.url} (${cat.source.retrieved})`;
   const out: Option[] = [];
+  // A cluster is planned over up to maxShards shard counts for each node type: what depends on the
+  // node type only is worked out once (on first use, so an empty shard range asks the rates nothing).
+  const facts = new Map<string, AwsNodeFacts>();
+  const factsOf = (n: (typeof cat.nodeTypes)[number]): AwsNodeFacts => {
+    let f = facts.get(n.type);
+    if (f) return f;
+    const usableGb = (n.memoryGib * GIB * usableShare) / GB;
+    const fixedWhyNot: string[] = [];
+    if (cat.maxClientsPerNode < ctx.need.connections.expectedClients)
+      fixedWhyNot.push(
+        `maxclients ${cat.maxClientsPerNode} < ${ctx.need.connections.expectedClients} expected clients`,
+      );
+    if (n.burstable && ctx.policy.profile === 'production')
+      fixedWhyNot.push('burstable (CPU credits) not used in production');
+    if (n.ssdGib > 0) fixedWhyNot.push('data tiering not assumed: needs mostly-cold large values');
+    if (replicas > cat.maxReplicasPerShard) fixedWhyNot.push(`> ${cat.maxReplicasPerShard} replicas`);
+    f = {
+      usableGb,
+      memoryGbPerShard: round2(usableGb),
+      fixedWhyNot,
+      rates: pricesOf(ctx).committedRates({ platform: 'aws', nodeType: n.type, engine: ctx.policy.engine }),
+      reasonTail: `x ${1 + replicas} node(s) of ${n.type} (${n.memoryGib} GiB, ${Math.round(usableShare * 100)}% usable after reserved memory) at $${n.hourlyUsd[ctx.policy.engine]}/h ${ctx.policy.engine}`,
+    };
+    facts.set(n.type, f);
+    return f;
+  };
   for (const s of shardRange(ctx, cat.maxShards)) {
     for (const n of cat.nodeTypes) {
       if (ctx.awsNodeType && n.type !== ctx.awsNodeType) continue;
-      const usableGb = (n.memoryGib * GIB * usableShare) / GB;
+      const f = factsOf(n);
       const nodes = s * (1 + replicas);
       const hourly = n.hourlyUsd[ctx.policy.engine] * mult * nodes;
-      const whyNot = memoryShortfall(ctx, usableGb, s);
-      if (cat.maxClientsPerNode < ctx.need.connections.expectedClients)
-        whyNot.push(
-          `maxclients ${cat.maxClientsPerNode} < ${ctx.need.connections.expectedClients} expected clients`,
-        );
-      if (n.burstable && ctx.policy.profile === 'production')
-        whyNot.push('burstable (CPU credits) not used in production');
-      if (n.ssdGib > 0) whyNot.push('data tiering not assumed: needs mostly-cold large values');
-      if (replicas > cat.maxReplicasPerShard) whyNot.push(`> ${cat.maxReplicasPerShard} replicas`);
+      const whyNot = memoryShortfall(ctx, f.usableGb, s);
+      whyNot.push(...f.fixedWhyNot);
       if (nodes > cat.maxNodesPerCluster)
         whyNot.push(
           `${nodes} nodes > ${cat.maxNodesPerCluster} per cluster, the most a quota increase allows`,
@@ -210,26 +241,14 @@ export function awsOptions(ctx: SelectContext): Option[] {
         shards: s,
         replicasPerShard: replicas,
         nodes,
-        memoryGbPerShard: round2(usableGb),
+        memoryGbPerShard: f.memoryGbPerShard,
         vcpuPerNode: n.vcpu,
         maxConnectionsPerShard: cat.maxClientsPerNode,
         ...priced(hourly, whyNot),
-        commitments: {
-          parts: [
-            {
-              rates: pricesOf(ctx).committedRates({
-                platform: 'aws',
-                nodeType: n.type,
-                engine: ctx.policy.engine,
-              }),
-              count: nodes,
-            },
-          ],
-          multiplier: mult,
-        },
+        commitments: { parts: [{ rates: f.rates, count: nodes }], multiplier: mult },
         region,
-        reason: `${s} shard(s) x ${1 + replicas} node(s) of ${n.type} (${n.memoryGib} GiB, ${Math.round(usableShare * 100)}% usable after reserved memory) at $${n.hourlyUsd[ctx.policy.engine]}/h ${ctx.policy.engine}${quota}`,
-        priceSource: `${cat.source.url} (${cat.source.retrieved})`,
+        reason: `${s} shard(s) ${f.reasonTail}${quota}`,
+        priceSource,
       });
     }
   }
