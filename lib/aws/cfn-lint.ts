@@ -15,7 +15,6 @@ export interface CfnLintFinding {
 export interface CfnLintResult {
   /** False when the cfn-lint executable could not be started. */
   available: boolean;
-  version?: string;
   findings: CfnLintFinding[];
 }
 
@@ -27,15 +26,30 @@ interface RawFinding {
   Location?: { Start?: { LineNumber?: number } };
 }
 
-/** cfn-lint on `files` (JSON output). Throws when cfn-lint runs but its output cannot be read. */
+/** Exit status of a shell or pyenv shim that could not find the command. */
+const COMMAND_NOT_FOUND = 127;
+
+/**
+ * cfn-lint on `files` (JSON output), all in ONE cfn-lint process: each start of the Python tool costs
+ * a second or two of CPU, so lint every template you have in one call and split the findings by
+ * `file`. Availability is read from that same run (no separate `--version` probe). Throws when
+ * cfn-lint runs but its output cannot be read.
+ */
 export function runCfnLint(files: string[], executable = process.env.CFN_LINT ?? 'cfn-lint'): CfnLintResult {
-  const version = spawnSync(executable, ['--version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) return { available: false, findings: [] };
-  if (files.length === 0) return { available: true, version: version.stdout.trim(), findings: [] };
+  if (files.length === 0) {
+    const probe = spawnSync(executable, ['--version'], { encoding: 'utf8' });
+    return { available: !probe.error && probe.status === 0, findings: [] };
+  }
   const run = spawnSync(executable, ['--format', 'json', '--', ...files], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
+  if (
+    (run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ||
+    run.status === COMMAND_NOT_FOUND
+  ) {
+    return { available: false, findings: [] };
+  }
   // Exit codes are a bit mask of error (2), warning (4) and informational (8) findings; 1 means cfn-lint itself failed.
   if (run.error || run.status === 1 || run.status === null) {
     throw new Error(
@@ -50,7 +64,6 @@ export function runCfnLint(files: string[], executable = process.env.CFN_LINT ??
   }
   return {
     available: true,
-    version: version.stdout.trim(),
     findings: raw.map((f) => ({
       rule: f.Rule?.Id ?? '?',
       level: f.Level ?? '?',

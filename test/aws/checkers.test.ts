@@ -88,6 +88,19 @@ describe('cfn-lint runner', () => {
   test('a missing executable is reported as unavailable, not as a clean result', () => {
     expect(runCfnLint(['x.json'], '/nonexistent/cfn-lint')).toEqual({ available: false, findings: [] });
   });
+
+  test('a shim that cannot find cfn-lint (exit 127, as pyenv prints) is unavailable, not a clean result', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-shim-'));
+    try {
+      const shim = path.join(dir, 'cfn-lint');
+      fs.writeFileSync(shim, '#!/bin/sh\necho "pyenv: cfn-lint: command not found" >&2\nexit 127\n', {
+        mode: 0o755,
+      });
+      expect(runCfnLint(['x.json'], shim)).toEqual({ available: false, findings: [] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 test('generated-looking strings: random tokens yes, CDK logical ids and rule names no', () => {
