@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { addNagPacks } from '../lib/aws/nag';
-import { RedisElastiCacheStack, awsEnv, awsStackName } from '../lib/aws/stack';
+import { RedisElastiCacheStack, appEnv, awsStackName } from '../lib/aws/stack';
 import { DEFAULT_SPEC_PATH, loadDeployment } from '../lib/deployment';
 import { runAppEntry } from '../lib/cli/run';
 import { SpecError } from '../lib/errors';
@@ -22,9 +22,7 @@ function main(): void {
   if (contextAccount !== undefined && !/^\d{12}$/.test(String(contextAccount))) {
     throw new SpecError('-c account', contextAccount, 'expected a 12-digit AWS account id', 'cdk');
   }
-  const callerAccount = deployment.spec.targets.aws?.account ? undefined : process.env.CDK_DEFAULT_ACCOUNT;
-  const account = contextAccount ?? (/^\d{12}$/.test(callerAccount ?? '') ? callerAccount : undefined);
-  const env = account ? { ...awsEnv(deployment), account: String(account) } : undefined;
+  const env = appEnv(deployment, contextAccount, process.env.CDK_DEFAULT_ACCOUNT);
   new RedisElastiCacheStack(app, awsStackName(deployment), { deployment, env });
   addNagPacks(app);
   app.synth();

@@ -51,6 +51,22 @@ export function awsTarget(d: Deployment): NonNullable<Deployment['spec']['target
   return target;
 }
 
+/**
+ * `env` for the CDK app entry (stacks/aws.ts): `-c account` (`contextAccount`, already validated)
+ * overrides targets.aws.account; without either, the account of the caller's credentials
+ * (`callerAccount`, the CLI's CDK_DEFAULT_ACCOUNT) when it is 12 digits. Undefined means the stack
+ * falls back to awsEnv (the spec's account, or the placeholder for offline synth).
+ */
+export function appEnv(
+  d: Deployment,
+  contextAccount: string | undefined,
+  callerAccount: string | undefined,
+): { account: string; region: string } | undefined {
+  const caller = d.spec.targets.aws?.account ? undefined : callerAccount;
+  const account = contextAccount ?? (/^\d{12}$/.test(caller ?? '') ? caller : undefined);
+  return account ? { ...awsEnv(d), account: String(account) } : undefined;
+}
+
 /** `env` for the stack: the spec's account (or a placeholder for offline synth) and the planned region. */
 export function awsEnv(d: Deployment): { account: string; region: string } {
   const target = awsTarget(d);

@@ -3,9 +3,20 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import {
+  appEnv,
+  awsEnv,
+  awsStackName,
+  PLACEHOLDER_ACCOUNT,
+  RedisElastiCacheStack,
+} from '../../lib/aws/stack';
+import { DEFAULT_SPEC_PATH, loadDeployment } from '../../lib/deployment';
 
 const root = path.join(__dirname, '..', '..');
 
+/** The real entry (`tsx stacks/aws.ts`, as cdk.json runs it) in a child process, with `env`. */
 function synth(env: Record<string, string>): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-app-'));
   try {
@@ -27,6 +38,26 @@ test('cdk deploy without an account in the spec uses the credentials account (CD
   expect(t).not.toContain('123456789012');
 });
 
-test('offline synth without credentials keeps the placeholder account', () => {
-  expect(synth({})).toContain('123456789012');
+// The account choice of stacks/aws.ts is appEnv: checked in-process (the real entry runs above).
+describe('appEnv', () => {
+  const d = loadDeployment(DEFAULT_SPEC_PATH);
+
+  test('offline synth without credentials keeps the placeholder account', () => {
+    expect(appEnv(d, undefined, '')).toBeUndefined();
+    expect(appEnv(d, undefined, undefined)).toBeUndefined();
+    const stack = new RedisElastiCacheStack(new App(), awsStackName(d), {
+      deployment: d,
+      env: appEnv(d, undefined, ''),
+    });
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain(`:iam::${PLACEHOLDER_ACCOUNT}:root`);
+  });
+
+  test('-c account wins; the caller account counts only when 12 digits and the spec names none', () => {
+    expect(appEnv(d, '111122223333', '999988887777')).toEqual({ ...awsEnv(d), account: '111122223333' });
+    expect(appEnv(d, undefined, '999988887777')).toEqual({ ...awsEnv(d), account: '999988887777' });
+    expect(appEnv(d, undefined, 'not-an-account')).toBeUndefined();
+    const aws = { ...d.spec.targets.aws!, account: '444455556666' };
+    const named = { ...d, spec: { ...d.spec, targets: { ...d.spec.targets, aws } } };
+    expect(appEnv(named, undefined, '999988887777')).toBeUndefined();
+  });
 });
