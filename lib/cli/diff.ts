@@ -136,10 +136,14 @@ export async function runDiff(argv: string[]): Promise<DiffOutcome> {
   }
 }
 
-if (require.main === module) {
-  void runCli(async () => {
-    const r = await runDiff(process.argv.slice(2));
-    process.stdout.write(r.text);
-    process.exitCode = r.exitCode;
-  });
+/**
+ * The CLI itself: what `npm run diff` runs with process.argv, exported so tests can run the same code
+ * in-process (test/support/run-cli.ts) instead of paying a tsx child per case.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const r = await runDiff(argv);
+  process.stdout.write(r.text);
+  process.exitCode = r.exitCode;
 }
+
+if (require.main === module) void runCli(() => main(process.argv.slice(2)));

@@ -130,13 +130,17 @@ export function deploymentFromArgs(argv: string[]): { deployment: Deployment; js
   return { deployment: fromSpec(spec, 'flags'), json: values.json };
 }
 
-if (require.main === module) {
-  void runCli(() => {
-    const { deployment, json } = deploymentFromArgs(process.argv.slice(2));
-    process.stdout.write(
-      json
-        ? JSON.stringify({ policy: deployment.policy, plan: deployment.plan }, null, 2) + '\n'
-        : formatPlan(deployment),
-    );
-  });
+/**
+ * The CLI itself: what `npm run plan` runs with process.argv, exported so tests can run the same code
+ * in-process (test/support/run-cli.ts) instead of paying a tsx child per case.
+ */
+export function main(argv: string[]): void {
+  const { deployment, json } = deploymentFromArgs(argv);
+  process.stdout.write(
+    json
+      ? JSON.stringify({ policy: deployment.policy, plan: deployment.plan }, null, 2) + '\n'
+      : formatPlan(deployment),
+  );
 }
+
+if (require.main === module) void runCli(() => main(process.argv.slice(2)));

@@ -4,9 +4,12 @@ import * as path from 'node:path';
 import { screenshot } from '../report/screenshot';
 import { runCli, UsageError, userPath } from './run';
 
-void runCli(() => {
+/**
+ * The CLI itself: what `npm run screenshot` runs with process.argv, exported so tests can run the same
+ * code in-process (test/support/run-cli.ts) instead of paying a tsx child per case.
+ */
+export function main(args: string[]): void {
   const dist = path.join(__dirname, '..', '..', 'dist');
-  const args = process.argv.slice(2);
   const files = args.length
     ? args.map(userPath)
     : fs.existsSync(dist)
@@ -26,4 +29,6 @@ void runCli(() => {
     screenshot(f, png);
     process.stdout.write(`${path.relative(process.cwd(), png)} (${fs.statSync(png).size} bytes)\n`);
   }
-});
+}
+
+if (require.main === module) void runCli(() => main(process.argv.slice(2)));

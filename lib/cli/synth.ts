@@ -82,32 +82,36 @@ export function specsInDir(dir: string): string[] {
   return specs;
 }
 
-if (require.main === module) {
-  void runCli(async () => {
-    const { specs, out } = specsFromArgs(process.argv.slice(2));
-    const started = Date.now();
-    process.stdout.write(`synth: ${specs.length} spec(s) -> ${path.relative(process.cwd(), out) || '.'}/\n`);
-    const results = await synthAll({ specs, outRoot: out, log: (l) => process.stdout.write(`  ${l}\n`) });
-    const failures = results.flatMap((r) => r.failures);
-    process.stdout.write('\nSummary\n');
-    for (const r of results) {
-      const cells = r.conformance.flatMap((t) => Object.values(t.cells));
-      const count = (s: string) => cells.filter((c) => c.status === s).length;
-      const state = r.failures.length ? 'FAILED' : 'ok';
+/**
+ * The CLI itself: what `npm run synth` runs with process.argv, exported so tests can run the same code
+ * in-process (test/support/run-cli.ts) instead of paying a tsx child per case.
+ */
+export async function main(argv: string[]): Promise<void> {
+  const { specs, out } = specsFromArgs(argv);
+  const started = Date.now();
+  process.stdout.write(`synth: ${specs.length} spec(s) -> ${path.relative(process.cwd(), out) || '.'}/\n`);
+  const results = await synthAll({ specs, outRoot: out, log: (l) => process.stdout.write(`  ${l}\n`) });
+  const failures = results.flatMap((r) => r.failures);
+  process.stdout.write('\nSummary\n');
+  for (const r of results) {
+    const cells = r.conformance.flatMap((t) => Object.values(t.cells));
+    const count = (s: string) => cells.filter((c) => c.status === s).length;
+    const state = r.failures.length ? 'FAILED' : 'ok';
+    process.stdout.write(
+      `  ${r.id.padEnd(20)} ${state.padEnd(7)} ${r.failures.length ? '' : `${path.relative(process.cwd(), r.outDir)}/  conformance: ${count('pass')} pass, ${count('waived')} waived, ${count('na')} n/a, ${count('fail')} fail`}\n`,
+    );
+    if (!r.failures.length) {
+      const g = guideSummary(r.guides);
       process.stdout.write(
-        `  ${r.id.padEnd(20)} ${state.padEnd(7)} ${r.failures.length ? '' : `${path.relative(process.cwd(), r.outDir)}/  conformance: ${count('pass')} pass, ${count('waived')} waived, ${count('na')} n/a, ${count('fail')} fail`}\n`,
+        `  ${''.padEnd(28)}guides: ${g.honoured} honoured, ${g.departed} departed with a reason, ${g['n/a']} n/a, ${g.unexplained} unexplained\n`,
       );
-      if (!r.failures.length) {
-        const g = guideSummary(r.guides);
-        process.stdout.write(
-          `  ${''.padEnd(28)}guides: ${g.honoured} honoured, ${g.departed} departed with a reason, ${g['n/a']} n/a, ${g.unexplained} unexplained\n`,
-        );
-      }
     }
-    process.stdout.write(`  ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    if (failures.length) {
-      for (const f of failures) process.stderr.write(`error: ${f}\n`);
-      process.exitCode = 1;
-    }
-  });
+  }
+  process.stdout.write(`  ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (failures.length) {
+    for (const f of failures) process.stderr.write(`error: ${f}\n`);
+    process.exitCode = 1;
+  }
 }
+
+if (require.main === module) void runCli(() => main(process.argv.slice(2)));

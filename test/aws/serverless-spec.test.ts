@@ -3,12 +3,13 @@
  * fix, at load time. In process for every field; through the synth CLI (exit 2, one line, nothing
  * written) for an unknown flavor and two cluster-only settings.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { main as synthMain } from '../../lib/cli/synth';
 import { deploymentFromYaml } from '../../lib/deployment';
+import { runCliInProcess } from '../support/run-cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SPEC = fs.readFileSync(path.join(ROOT, 'examples', 'go-api-serverless.yaml'), 'utf8');
@@ -115,22 +116,19 @@ test('without the field the flavor is replication-group and no check applies', (
   ).not.toThrow();
 });
 
+// In-process through runCli + the synth CLI's main (test/support/run-cli.ts); test/cli/synth.test.ts
+// runs the real tsx child that proves the entry point's wiring.
 describe('through the synth CLI', () => {
-  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   test.each(CASES.filter(([name]) => ['unknown flavor', 'nodeType'].includes(name)))(
     '%s: exit 2, one line on stderr, nothing written',
-    (_, change, message) => {
+    async (_, change, message) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serverless-cli-'));
       try {
         const spec = path.join(dir, 'bad.yaml');
         fs.writeFileSync(spec, withChange(change));
         const out = path.join(dir, 'dist');
-        const r = spawnSync(tsx, [path.join(ROOT, 'lib/cli/synth.ts'), '--spec', spec, '--out', out], {
-          encoding: 'utf8',
-          cwd: ROOT,
-          env: { ...process.env, INIT_CWD: ROOT },
-        });
-        expect(r.status).toBe(2);
+        const r = await runCliInProcess(synthMain, ['--spec', spec, '--out', out], ROOT);
+        expect(r.code).toBe(2);
         const lines = r.stderr.trimEnd().split('\n');
         expect(lines).toHaveLength(1);
         expect(lines[0]).toMatch(message);

@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { main } from '../../lib/cli/screenshot';
+import { runCliInProcess } from '../support/run-cli';
 
 const root = path.join(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
@@ -29,10 +31,12 @@ test('a report path is read relative to the directory npm run was started in; a 
   ]);
 });
 
-test('a file that is not .html is refused before chromium runs', () => {
+// In-process through runCli + the CLI's main (test/support/run-cli.ts); the test above runs the real
+// tsx child that proves the entry point's wiring.
+test('a file that is not .html is refused before chromium runs', async () => {
   fs.writeFileSync(path.join(dir, 'report.md'), '# report\n');
-  const r = screenshotCli(['report.md'], dir);
-  expect(r.status).toBe(2);
+  const r = await runCliInProcess(main, ['report.md'], dir);
+  expect(r.code).toBe(2);
   expect(r.stderr).toContain(`${path.join(dir, 'report.md')}: not an existing .html file`);
   expect(fs.existsSync(path.join(dir, 'report.png'))).toBe(false);
 });

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EXIT_NEEDS_APPROVAL, runDiff } from '../../lib/cli/diff';
+import { EXIT_NEEDS_APPROVAL, main, runDiff } from '../../lib/cli/diff';
+import { runCliInProcess } from '../support/run-cli';
 import { ROOT, specText } from './corpus';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-diff-cli-'));
@@ -26,6 +27,11 @@ function cli(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The same runCli + main the child runs, in-process (test/support/run-cli.ts). */
+function inProcess(args: string[]) {
+  return runCliInProcess(main, args, work);
+}
+
 test('an unreadable git ref exits 2 with one line and writes nothing', () => {
   const r = cli([
     '--from',
@@ -39,8 +45,8 @@ test('an unreadable git ref exits 2 with one line and writes nothing', () => {
   expect(fs.existsSync(path.join(work, 'diff.md'))).toBe(false);
 });
 
-test('specs with different names exit 2 naming both names, before any synth', () => {
-  const r = cli([
+test('specs with different names exit 2 naming both names, before any synth', async () => {
+  const r = await inProcess([
     '--from',
     path.join(ROOT, 'examples/hospitality-staging.yaml'),
     '--to',
@@ -68,11 +74,11 @@ describe('default.yaml -> the same with more shards (production)', () => {
 
   test('exits 3 without --allow-replacement and writes diff.md with every platform', async () => {
     const out = path.join(work, 'blocked.md');
-    const r = await runDiff(['--from', from, '--to', more, '--out', out]);
-    expect(r.exitCode).toBe(EXIT_NEEDS_APPROVAL);
-    expect(r.text).toMatch(/^AWS: REFUSED by the provider/m);
-    expect(r.text).toMatch(/^GCP: REPLACEMENT/m);
-    expect(r.text).toContain('re-run with --allow-replacement');
+    const r = await inProcess(['--from', from, '--to', more, '--out', out]);
+    expect(r.code).toBe(EXIT_NEEDS_APPROVAL);
+    expect(r.stdout).toMatch(/^AWS: REFUSED by the provider/m);
+    expect(r.stdout).toMatch(/^GCP: REPLACEMENT/m);
+    expect(r.stdout).toContain('re-run with --allow-replacement');
     const md = fs.readFileSync(out, 'utf8');
     for (const p of [
       'AWS',

@@ -1,13 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deploymentFromYaml } from '../../lib/deployment';
 import { isSpecError } from '../../lib/errors';
+import { main as planMain } from '../../lib/cli/plan';
+import { main as synthMain } from '../../lib/cli/synth';
 import { engineMajor, memorystoreVersionFor } from '../../lib/policy/engine-version';
+import { runCliInProcess } from '../support/run-cli';
 
 const root = path.join(__dirname, '..', '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
 /** The default example with another engine, version and targets. */
 function specText(engine: string, version: string, targets = defaultTargets()): string {
@@ -96,22 +97,21 @@ test('engineMajor reads the major of the policy version as a number', () => {
 describe('the CLIs exit 2 on a bad engineVersion and write nothing', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-version-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const run = (cli: string, ...args: string[]) =>
-    spawnSync(tsx, [path.join(root, 'lib/cli', cli), ...args], {
-      encoding: 'utf8',
-      cwd: root,
-      env: { ...process.env, INIT_CWD: root },
-    });
+  // In-process through runCli + each CLI's main (test/support/run-cli.ts); test/cli/plan.test.ts and
+  // test/cli/synth.test.ts run the real tsx children that prove the entry points' wiring.
 
   test.each([
     ['redis', '9.9'],
     ['valkey', '5.0'],
-  ])('%s %s: plan and synth', (engine, version) => {
+  ])('%s %s: plan and synth', async (engine, version) => {
     const spec = path.join(dir, `${engine}.yaml`);
     fs.writeFileSync(spec, specText(engine, version));
     const out = path.join(dir, `dist-${engine}`);
-    for (const r of [run('plan.ts', '--spec', spec), run('synth.ts', '--spec', spec, '--out', out)]) {
-      expect(r.status).toBe(2);
+    for (const r of [
+      await runCliInProcess(planMain, ['--spec', spec], root),
+      await runCliInProcess(synthMain, ['--spec', spec, '--out', out], root),
+    ]) {
+      expect(r.code).toBe(2);
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/engineVersion: got "/);
     }

@@ -2,14 +2,15 @@
  * End to end: `npm run synth` for the default spec writes every artifact and both reports, the
  * conformance matrix has no failure, the scan finds no secret, and the HTML renders in Chromium.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { main as synthMain } from '../../lib/cli/synth';
 import { scanDirectory } from '../../lib/checks/secret-scan';
 import { DEFAULT_SPEC_PATH } from '../../lib/deployment';
 import { findChromium, screenshot } from '../../lib/report/screenshot';
 import { synthAll, type SpecRun } from '../../lib/synth/run';
+import { runCliInProcess } from '../support/run-cli';
 import { chromium, testWith } from '../support/tools';
 import {
   compareWithSnapshotFiles,
@@ -105,41 +106,37 @@ testWith(chromium(findChromium))('report.html renders in headless Chromium (scre
   expect(buf.length).toBeGreaterThan(20_000);
 });
 
+// In-process through runCli + the CLI's main (test/support/run-cli.ts); test/cli/synth.test.ts runs the
+// real `tsx lib/cli/synth.ts` child that proves the entry point's wiring.
 describe('CLI', () => {
-  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-  test('bad input: exit 2, one line, nothing written', () => {
+  const synth = (...args: string[]) => runCliInProcess(synthMain, args, root);
+  test('bad input: exit 2, one line, nothing written', async () => {
     const bad = path.join(out, 'bad.yaml');
     fs.writeFileSync(
       bad,
       'name: broken\nprofile: production\nworkload: { datasetGb: 1 }\npersistence: { snapshotRetentionDays: 0 }\n',
     );
     const target = path.join(out, 'cli');
-    const r = spawnSync(tsx, [path.join(root, 'lib/cli/synth.ts'), '--spec', bad, '--out', target], {
-      encoding: 'utf8',
-    });
-    expect(r.status).toBe(2);
+    const r = await synth('--spec', bad, '--out', target);
+    expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/persistence\.snapshotRetentionDays/);
     expect(fs.existsSync(target)).toBe(false);
   });
-  test('--dir on a folder without specs: exit 2, one line naming the flag, the value and the fix', () => {
+  test('--dir on a folder without specs: exit 2, one line naming the flag, the value and the fix', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-empty-'));
     const target = path.join(out, 'cli-dir');
-    const r = spawnSync(tsx, [path.join(root, 'lib/cli/synth.ts'), '--dir', empty, '--out', target], {
-      encoding: 'utf8',
-    });
+    const r = await synth('--dir', empty, '--out', target);
     fs.rmSync(empty, { recursive: true, force: true });
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       `error: synth: --dir: got ${JSON.stringify(empty)}; expected a folder holding *.yaml or *.yml deployment specs (it has none; sub-folders are not searched)`,
     ]);
     expect(fs.existsSync(target)).toBe(false);
   });
-  test('--all with --spec is a usage error', () => {
-    const r = spawnSync(tsx, [path.join(root, 'lib/cli/synth.ts'), '--all', '--spec', 'x.yaml'], {
-      encoding: 'utf8',
-    });
-    expect(r.status).toBe(2);
+  test('--all with --spec is a usage error', async () => {
+    const r = await synth('--all', '--spec', 'x.yaml');
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--all: cannot be combined with --spec/);
   });
 });
