@@ -23,6 +23,25 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
+/** Files that differ between the fresh and committed trees (changed, missing or extra), sorted. */
+function staleFiles(fresh: Record<string, string>, committed: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(fresh), ...Object.keys(committed)])]
+    .filter((f) => fresh[f] !== committed[f])
+    .sort();
+}
+
+test('the comparison flags a changed, a missing and an extra page (bad fixture), and passes equal trees', () => {
+  const fresh = { 'README.md': '# redis-iac', 'aws/README.md': 'RedisReplicationGroup', 'k8s2/x.md': 'a' };
+  expect(staleFiles(fresh, { ...fresh })).toEqual([]);
+  expect(staleFiles(fresh, { ...fresh, 'aws/README.md': 'RedisReplicationGroup (old)' })).toEqual([
+    'aws/README.md',
+  ]);
+  const { 'k8s2/x.md': _dropped, ...missing } = fresh;
+  expect(staleFiles(fresh, missing)).toEqual(['k8s2/x.md']);
+  expect(staleFiles(fresh, { ...fresh, 'gone.md': 'removed API' })).toEqual(['gone.md']);
+  expect(staleFiles({}, {})).toEqual([]);
+});
+
 test('docs/api is what typedoc generates from lib/public now (npm run docs:api)', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-api-docs-'));
   try {
@@ -37,9 +56,7 @@ test('docs/api is what typedoc generates from lib/public now (npm run docs:api)'
     const fresh = tree(tmp);
     const committed = tree(path.join(ROOT, 'docs', 'api'));
     expect(Object.keys(fresh).length).toBeGreaterThan(10);
-    const stale = [...new Set([...Object.keys(fresh), ...Object.keys(committed)])]
-      .filter((f) => fresh[f] !== committed[f])
-      .sort();
+    const stale = staleFiles(fresh, committed);
     expect({ stale, fix: 'npm run docs:api' }).toEqual({ stale: [], fix: 'npm run docs:api' });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
