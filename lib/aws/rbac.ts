@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -141,6 +142,34 @@ export interface RbacUser {
   readonly spec: RbacUserSpec;
   readonly user: elasticache.CfnUser;
   readonly secret: secretsmanager.Secret;
+}
+
+/** The RBAC user applications connect as: role `app`, else the first user (none without RBAC). */
+export function appUserOf(rbac: RedisRbacUsers | undefined): RbacUser | undefined {
+  if (!rbac) return undefined;
+  return rbac.users.app ?? Object.values(rbac.users)[0];
+}
+
+/**
+ * Lets `grantee` read the password of the RBAC user of `role` on a cache; an unknown role is an
+ * error naming the roles there are (`resource` and `offNote` word it for the cache's kind).
+ */
+export function grantReadRbacPassword(
+  rbac: RedisRbacUsers | undefined,
+  role: string,
+  grantee: iam.IGrantable,
+  where: { resource: string; offNote: string; path: string },
+): iam.Grant {
+  const user = rbac?.users[role];
+  if (!user) {
+    throw new SpecError(
+      'grantReadUserPassword',
+      role,
+      `no RBAC user with that role on this ${where.resource} (roles: ${Object.keys(rbac?.users ?? {}).join(', ') || `none, ${where.offNote}`})`,
+      where.path,
+    );
+  }
+  return user.secret.grantRead(grantee);
 }
 
 export class RedisRbacUsers extends Construct {

@@ -25,7 +25,7 @@ import { memberClusterIds, supportsTransitEncryptionMode, type RedisEngine } fro
 import { RedisLogDelivery } from './log-delivery';
 import { RedisNotifications } from './notifications';
 import { RedisParameterGroup } from './parameter-group';
-import { RedisRbacUsers, type RbacUser, type RbacUserSpec } from './rbac';
+import { appUserOf, grantReadRbacPassword, RedisRbacUsers, type RbacUser, type RbacUserSpec } from './rbac';
 
 /** How clients authenticate: RBAC users (one per role) or the single shared AUTH token. */
 export type RedisAuthMode = 'rbac' | 'token';
@@ -481,22 +481,16 @@ export class RedisReplicationGroup extends Construct implements ec2.IConnectable
 
   /** The RBAC user applications connect as (role `app`, else the first user), in RBAC mode. */
   get appUser(): RbacUser | undefined {
-    if (!this.rbac) return undefined;
-    return this.rbac.users.app ?? Object.values(this.rbac.users)[0];
+    return appUserOf(this.rbac);
   }
 
   /** Lets `grantee` read the password of the RBAC user of `role` (secret value and its key). */
   grantReadUserPassword(role: string, grantee: iam.IGrantable): iam.Grant {
-    const user = this.rbac?.users[role];
-    if (!user) {
-      throw new SpecError(
-        'grantReadUserPassword',
-        role,
-        `no RBAC user with that role on this replication group (roles: ${Object.keys(this.rbac?.users ?? {}).join(', ') || 'none, RBAC is off'})`,
-        this.node.path,
-      );
-    }
-    return user.secret.grantRead(grantee);
+    return grantReadRbacPassword(this.rbac, role, grantee, {
+      resource: 'replication group',
+      offNote: 'RBAC is off',
+      path: this.node.path,
+    });
   }
 
   /** Lets `grantee` read the AUTH token (secret value and its key). */

@@ -33,7 +33,7 @@ import { awsServerlessCatalog } from '../catalog/aws-serverless';
 import { SpecError } from '../errors';
 import { RedisNotifications } from './notifications';
 import { createRedisKey } from './redis-replication-group';
-import { RedisRbacUsers, type RbacUser, type RbacUserSpec } from './rbac';
+import { appUserOf, grantReadRbacPassword, RedisRbacUsers, type RbacUser, type RbacUserSpec } from './rbac';
 import type { RedisEngine } from './engine';
 import { ServerlessCacheAlarms, serverlessMetric, type ServerlessAlarmThresholds } from './serverless-alarms';
 
@@ -252,22 +252,16 @@ export class RedisServerlessCacheBase extends Construct implements ec2.IConnecta
 
   /** The RBAC user applications connect as (role `app`, else the first user). */
   get appUser(): RbacUser | undefined {
-    if (!this.rbac) return undefined;
-    return this.rbac.users.app ?? Object.values(this.rbac.users)[0];
+    return appUserOf(this.rbac);
   }
 
   /** Lets `grantee` read the password of the RBAC user of `role`. */
   grantReadUserPassword(role: string, grantee: iam.IGrantable): iam.Grant {
-    const user = this.rbac?.users[role];
-    if (!user) {
-      throw new SpecError(
-        'grantReadUserPassword',
-        role,
-        `no RBAC user with that role on this serverless cache (roles: ${Object.keys(this.rbac?.users ?? {}).join(', ') || 'none, authentication is off'})`,
-        this.node.path,
-      );
-    }
-    return user.secret.grantRead(grantee);
+    return grantReadRbacPassword(this.rbac, role, grantee, {
+      resource: 'serverless cache',
+      offNote: 'authentication is off',
+      path: this.node.path,
+    });
   }
 
   /** One metric of the cache in AWS/ElastiCache (dimension clusterId). */
