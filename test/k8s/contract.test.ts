@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { kubernetesContract } from '../../lib/k8s/contract';
 import { deploymentFromYaml } from '../../lib/deployment';
 import { loadPatched, withPatchedBitnami } from './patched-bitnami';
-import { K8S_EXAMPLES } from './examples';
+import { examplesWithTargets } from '../support/examples';
 
 describe('connection contract per Kubernetes flavor', () => {
   it('OpsTree: cluster mode on the leader service, password from the app Secret, ACL user', () => {
@@ -49,7 +49,7 @@ describe('connection contract per Kubernetes flavor', () => {
       REDIS_SENTINEL_PASSWORD_FROM: 'k8s-secret:app/app-cache-bitnami-auth:password',
     });
   });
-  it.each(K8S_EXAMPLES)(
+  it.each(examplesWithTargets('kubernetes'))(
     '%s: Bitnami is never cluster mode (the chart runs no Redis Cluster), OpsTree always is',
     (ex) => {
       const d = loadPatched(`examples/${ex}`);

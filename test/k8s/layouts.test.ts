@@ -7,12 +7,12 @@ import { makeContext } from '../../lib/k8s/context';
 import { opstreeLayout } from '../../lib/k8s/opstree';
 import { buildFlavor } from '../../lib/k8s/synth';
 import { loadPatched } from './patched-bitnami';
-import { K8S_EXAMPLES } from './examples';
+import { examplesWithTargets } from '../support/examples';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- reads untyped manifests */
 type Loose = Record<string, any>;
 
-const examples = K8S_EXAMPLES;
+const examples = examplesWithTargets('kubernetes');
 
 test('the examples cover a cluster plan and a non-cluster plan', () => {
   const modes = examples.map((f) => loadPatched(`examples/${f}`).plan.topology.mode);

@@ -28,13 +28,13 @@ import { alive, reservePort, reservePorts, sleep } from '../support/local';
 import { EC_P256, makeCa, makeSigned } from '../support/certs';
 import { describeWith, redisServer } from '../support/tools';
 import { loadPatched, withPatchedBitnami } from './patched-bitnami';
-import { K8S_EXAMPLES } from './examples';
+import { examplesWithTargets } from '../support/examples';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
 type Obj = ManifestObject & { metadata: Loose; spec: Loose; data?: Record<string, string> };
 
-const EXAMPLES = K8S_EXAMPLES;
+const EXAMPLES = examplesWithTargets('kubernetes');
 
 function opstree(example: string) {
   const d = loadPatched(path.join('examples', example));

@@ -18,13 +18,13 @@ import {
   type ManifestObject,
 } from '../../lib/k8s/validate';
 import { loadPatched, PATCHED_BITNAMI, withKubernetesLines, withPatchedBitnami } from './patched-bitnami';
-import { K8S_EXAMPLES } from './examples';
+import { examplesWithTargets } from '../support/examples';
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures walk untyped manifests */
 type Loose = Record<string, any>;
 type Obj = ManifestObject & { spec: Loose };
 
-const EXAMPLES = K8S_EXAMPLES;
+const EXAMPLES = examplesWithTargets('kubernetes');
 
 let tmp: string;
 beforeAll(() => {

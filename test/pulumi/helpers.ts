@@ -1,22 +1,14 @@
 /** Shared helpers for the Pulumi tests: run examples under mocks and look resources up by type. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RecordedResource } from '../../lib/pulumi/mocks';
 import type { PulumiTarget } from '../../lib/pulumi/program';
 import { runProgram, type ProgramRun } from '../../lib/pulumi/run';
+import { examplesWithTargets } from '../support/examples';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
-/** The example specs with a GCP and an Azure target (read from each spec; AWS-only examples are left out). */
-export const EXAMPLES = fs
-  .readdirSync(path.join(ROOT, 'examples'))
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .filter((f) => {
-    const text = fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8');
-    return /^ {2}gcp:/m.test(text) && /^ {2}azure:/m.test(text);
-  })
-  .map((f) => `examples/${f}`);
+/** The example specs with a GCP and an Azure target (AWS-only examples are left out). */
+export const EXAMPLES = examplesWithTargets('gcp', 'azure').map((f) => `examples/${f}`);
 
 export function run(
   spec: string,
