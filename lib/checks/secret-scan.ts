@@ -5,7 +5,6 @@
  *
  * It reports where, what kind, and a 4-character excerpt only, so the report never repeats a secret.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -88,21 +87,8 @@ const RULES: Rule[] = [
 ];
 
 /** Scan one text; `file` is only used in the findings. */
-/**
- * Findings per content (SHA-256 of the text), without the file name: a synth scans each artifact
- * twice (the conformance reader's secret cell, then the whole dist/ folder before publishing). Keyed
- * by the content itself, an entry cannot go stale; it lives as long as the process.
- */
-const scanned = new Map<string, Array<Omit<SecretFinding, 'file'>>>();
-
 export function scanText(text: string, file = '(text)'): SecretFinding[] {
-  const key = createHash('sha256').update(text).digest('base64');
-  let found = scanned.get(key);
-  if (!found) {
-    found = scanLines(text);
-    scanned.set(key, found);
-  }
-  return found.map((f) => ({ file, ...f }));
+  return scanLines(text).map((f) => ({ file, ...f }));
 }
 
 function scanLines(text: string): Array<Omit<SecretFinding, 'file'>> {
@@ -178,12 +164,16 @@ function excerpt(value: string): string {
   return `${value.slice(0, 4)}...`;
 }
 
-/** Scan every file below `dir`. */
-export function scanDirectory(dir: string): SecretFinding[] {
+/**
+ * Scan every file below `dir`, except those `skip` names (paths relative to `dir`), e.g. files a
+ * caller has scanned already.
+ */
+export function scanDirectory(dir: string, skip: (rel: string) => boolean = () => false): SecretFinding[] {
   const out: SecretFinding[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
+    if (skip(path.relative(dir, file))) continue;
     const buf = fs.readFileSync(file);
     if (buf.includes(0)) continue; // binary
     out.push(...scanText(buf.toString('utf8'), path.relative(dir, file)));

@@ -359,8 +359,9 @@ function finish(r: SpecRun, dir: string, log: (line: string) => void): void {
     writeReports(dir, r);
     // The conformance cells scanned each target's files; this covers the reports and anything else.
     const scanned = r.conformance.flatMap((t) => t.files);
-    for (const f of scanDirectory(dir)) {
-      if (scanned.some((s) => f.file === s || f.file.startsWith(`${s}${path.sep}`))) continue;
+    const coveredByCells = (rel: string) =>
+      scanned.some((s) => rel === s || rel.startsWith(`${s}${path.sep}`));
+    for (const f of scanDirectory(dir, coveredByCells)) {
       r.failures.push(`${r.id} secret scan: ${f.kind} at ${f.file}:${f.line} (${f.excerpt})`);
     }
   }

@@ -93,6 +93,11 @@ describe('flags what it must', () => {
       expect(scanDirectory(dir)).toEqual([
         expect.objectContaining({ file: 'k8s/values.yaml', line: 3, kind: 'generated token' }),
       ]);
+      // Files the caller scanned already are left out; every other file is still scanned.
+      fs.writeFileSync(path.join(dir, 'report.md'), `note: ${token}\n`);
+      expect(scanDirectory(dir, (rel) => rel.startsWith(`k8s${path.sep}`))).toEqual([
+        expect.objectContaining({ file: 'report.md', line: 1, kind: 'generated token' }),
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
