@@ -23,6 +23,17 @@ export default tseslint.config(
     },
   },
   {
+    // aws-cdk-lib's root index re-exports every service module: importing it makes every TypeScript
+    // program over lib/ (build, type-check, TypeDoc, a user's tsc) read ~2,600 .d.ts files instead of ~860.
+    files: ['lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'aws-cdk-lib', message: "Import from 'aws-cdk-lib/core' or a service module." }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },

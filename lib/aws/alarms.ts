@@ -3,7 +3,7 @@
  * (dimension CacheClusterId), so each alarm watches a metric-math aggregate over the nodes.
  * An alarm may hold at most 10 queries, so nodes are grouped 9 to an alarm (plus the expression).
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';

@@ -3,7 +3,7 @@
  * parameter with the whole connection contract as JSON for applications to read at start-up.
  * The contract names where the password lives (the secret ARN), never the password.
  */
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib/core';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { ConnectionContract } from '../contract';

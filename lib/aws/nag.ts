@@ -3,9 +3,8 @@
  * acknowledge, each with its reason. Acknowledgements that depend on the policy are added only
  * when the policy really weakens the rule, and their reason is the profile or the spec's waiver.
  */
-import { Validations } from 'aws-cdk-lib';
+import { Validations, type IPolicyValidationPluginBeta1 } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
-import type * as CdkNag from 'cdk-nag';
 import type { WaivableRule } from '../spec/schema';
 import type { ResolvedPolicy } from '../policy/types';
 import { EVENTS_TOPIC_UNENCRYPTED_REASON } from './notifications';
@@ -18,9 +17,14 @@ export const NAG_MIN_SNAPSHOT_RETENTION_DAYS = 15;
 /** Registers AwsSolutions, HIPAA Security and NIST 800-53 R5: synth fails on any unacknowledged finding. */
 export function addNagPacks(app: IConstruct): void {
   // Loaded here, not at the top: the public construct (redis-iac/aws) acknowledges findings without
-  // making cdk-nag a dependency of every user.
+  // making cdk-nag a dependency of every user. Typed by the one constructor shape used here rather
+  // than `typeof import('cdk-nag')`: cdk-nag's types import all of aws-cdk-lib (2,600 .d.ts files),
+  // which every TypeScript program over lib/ (build, type-check, TypeDoc) would then read.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } = require('cdk-nag') as typeof CdkNag;
+  const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } = require('cdk-nag') as Record<
+    'AwsSolutionsChecks' | 'HIPAASecurityChecks' | 'NIST80053R5Checks',
+    new (scope: IConstruct) => IPolicyValidationPluginBeta1
+  >;
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new HIPAASecurityChecks(app),

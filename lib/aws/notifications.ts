@@ -8,7 +8,7 @@
  *   topic is not encrypted at rest; events carry cluster and node names only, never data. Its policy
  *   lets the owning account's services publish (the `aws:SourceOwner` condition ElastiCache needs).
  */
-import { Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';

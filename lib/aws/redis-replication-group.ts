@@ -7,7 +7,14 @@
  * The construct takes plain props (no spec, no plan) so it can be reused on its own; the stack in
  * ./stack.ts maps a deployment (policy + plan + spec.targets.aws) onto these props.
  */
-import { Duration, RemovalPolicy, Stack, Token, type IResolvable, type IResolveContext } from 'aws-cdk-lib';
+import {
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  type IResolvable,
+  type IResolveContext,
+} from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';

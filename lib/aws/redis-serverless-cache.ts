@@ -20,7 +20,7 @@
  * maintenance window (minor and patch versions apply without downtime), an AUTH token, log delivery
  * and an SNS events topic (its events go to EventBridge).
  */
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib/core';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';

@@ -3,7 +3,7 @@
  * RedisReplicationGroup props and publishes the connection contract. Nothing here re-derives
  * sizing: node type, shards and replicas come from plan.choices.aws.
  */
-import { Annotations, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib/core';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';

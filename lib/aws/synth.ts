@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib/core';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { Deployment } from '../deployment';
 import { addNagPacks } from './nag';
@@ -21,13 +21,15 @@ export interface AwsApp {
 /**
  * The CDK app for a deployment. `outdir` is where the cloud assembly goes.
  * @param nag register the cdk-nag packs (default true)
+ * @param validate run CDK's template validation against the default rules (default true)
  */
 export function buildAwsApp(
   deployment: Deployment,
-  options: { outdir?: string; nag?: boolean } = {},
+  options: { outdir?: string; nag?: boolean; validate?: boolean } = {},
 ): AwsApp {
   const app = new App({
     outdir: options.outdir,
+    builtinCloudFormationValidation: options.validate ?? true,
     context: { '@aws-cdk/core:validateAgainstDefaultRules': true },
   });
   const stack = new RedisElastiCacheStack(app, awsStackName(deployment), { deployment });

@@ -142,12 +142,16 @@ async function runPreviews(jobs: PreviewJob[], mode: PulumiMode): Promise<void> 
   await previewInProcess(jobs);
 }
 
-/** AWS (no cdk-nag: the packs check, they do not change the template), Kubernetes, self-hosted. */
+/**
+ * AWS, Kubernetes, self-hosted. The AWS app runs without cdk-nag and without CDK's template validation:
+ * both check a template and neither changes it (`npm run synth` runs them), and together they were
+ * most of a diff's CPU time.
+ */
 export function synthLocal(d: Deployment, dir: string): void {
   if (d.spec.targets.aws) {
     const cdkOut = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-diff-cdk-'));
     try {
-      const { app, stack } = buildAwsApp(d, { nag: false, outdir: cdkOut });
+      const { app, stack } = buildAwsApp(d, { nag: false, validate: false, outdir: cdkOut });
       const template = app.synth().getStackByName(stack.stackName).template as unknown;
       fs.mkdirSync(path.join(dir, 'aws'), { recursive: true });
       fs.writeFileSync(

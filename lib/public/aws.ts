@@ -4,7 +4,7 @@
  * This entry point loads aws-cdk-lib and constructs only (no Pulumi, no cdk8s): see the load test
  * in test/public/package.test.ts.
  */
-import { Stack, Tags, Token } from 'aws-cdk-lib';
+import { Stack, Tags, Token } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { awsCatalog } from '../catalog';
 import { connectionContract, type ConnectionContract } from '../contract';
