@@ -7,6 +7,7 @@
  * tsc emits the imported catalog JSON itself; this step checks that it (and go-regexp.js) is there.
  * Exits 1 naming the missing file when one is absent.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -42,6 +43,27 @@ export function emittedData(root = ROOT): string[] {
   ].sort();
 }
 
+/** Where the build records the hash of the inputs it was made from (left out of the package). */
+export const BUILD_STAMP = 'build/.inputs.sha256';
+
+/**
+ * One hash over everything `npm run build` reads: every file under lib/, the two tsconfig files and
+ * package.json. The package test rebuilds when build/ was made from other inputs.
+ */
+export function buildInputsHash(root = ROOT): string {
+  const hash = createHash('sha256');
+  const files = fs
+    .readdirSync(path.join(root, 'lib'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+  for (const rel of [...files.sort(), 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
+    hash.update(`${rel}\0`);
+    hash.update(fs.readFileSync(path.join(root, rel)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
+
 function main(): void {
   for (const rel of runtimeAssets()) {
     const to = path.join(OUT, rel);
@@ -55,6 +77,7 @@ function main(): void {
     );
     process.exit(1);
   }
+  fs.writeFileSync(path.join(ROOT, BUILD_STAMP), `${buildInputsHash()}\n`);
   console.log(`build: copied ${runtimeAssets().length} runtime assets into build/`);
 }
 

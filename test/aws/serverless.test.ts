@@ -10,7 +10,6 @@ import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { parse, stringify } from 'yaml';
-import { formatCfnLintFindings, runCfnLint } from '../../lib/aws/cfn-lint';
 import { addNagPacks } from '../../lib/aws/nag';
 import { RedisServerlessCacheBase } from '../../lib/aws/redis-serverless-cache';
 import { SERVERLESS_METRIC_DIMENSION } from '../../lib/aws/serverless-alarms';
@@ -19,7 +18,6 @@ import { buildAwsApp } from '../../lib/aws/synth';
 import { awsServerlessCatalog } from '../../lib/catalog/aws-serverless';
 import { deploymentFromYaml, loadDeployment } from '../../lib/deployment';
 import { planRedis, RedisServerlessCache } from '../../lib/public/aws';
-import { CFN_LINT, testWith } from '../support/tools';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SPEC = path.join(ROOT, 'examples', 'go-api-serverless.yaml');
@@ -33,7 +31,6 @@ describe('go-api-serverless.yaml synthesized with the three cdk-nag packs', () =
   // Throws on any unacknowledged cdk-nag finding.
   const artifact = app.synth().getStackByName(stack.stackName);
   const t = artifact.template as Json;
-  const templateFile = path.join(outdir, artifact.templateFile);
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
   const ofType = (type: string) =>
     Object.values(t.Resources as Record<string, Json>).filter((r) => r.Type === type);
@@ -134,11 +131,7 @@ describe('go-api-serverless.yaml synthesized with the three cdk-nag packs', () =
     expect(value('ContractCacheEvictionPolicy')).toBe('volatile-lru');
   });
 
-  testWith(CFN_LINT)('cfn-lint: no errors', () => {
-    const result = runCfnLint([templateFile]);
-    expect(result.available).toBe(true);
-    expect(formatCfnLintFindings(result.findings.filter((f) => f.level === 'Error'))).toBe('');
-  });
+  // cfn-lint runs on this example's template with every other example's, in one start, in stack.test.ts.
 });
 
 describe('usage limits from the plan', () => {

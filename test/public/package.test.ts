@@ -9,10 +9,9 @@
  * exactly what the tarball holds and how its `exports` resolve (Node resolves each link to its real
  * path, so every package's own dependencies come from the repository as they do here).
  *
- * Needs `npm run build` first (npm test runs it before jest); fails naming it when build/ is missing
- * or older than lib/public.
+ * Builds first (`npm run build`) when build/ is missing or was made from other sources.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +23,7 @@ import type { TargetResult } from '../../lib/conformance/types';
 import { fromSpec, type Deployment } from '../../lib/deployment';
 import { validateObjects, type ManifestObject } from '../../lib/k8s/validate';
 import { validateSpec } from '../../lib/spec/load';
-import { emittedData } from '../../lib/cli/build-assets';
+import { BUILD_STAMP, buildInputsHash, emittedData } from '../../lib/cli/build-assets';
 import { CFN_LINT, have } from '../support/tools';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -38,20 +37,20 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 let tmp: string;
 let files: string[];
 
-function checkBuild(): void {
-  const built = path.join(ROOT, 'build', 'lib', 'public');
-  const sources = fs.readdirSync(path.join(ROOT, 'lib', 'public')).filter((f) => f.endsWith('.ts'));
-  for (const f of sources) {
-    const js = path.join(built, f.replace(/\.ts$/, '.js'));
-    if (
-      !fs.existsSync(js) ||
-      fs.statSync(js).mtimeMs < fs.statSync(path.join(ROOT, 'lib', 'public', f)).mtimeMs
-    ) {
-      throw new Error(
-        `build/lib/public/${path.basename(js)} is missing or older than lib/public/${f}: run npm run build (npm test does) before this test`,
-      );
-    }
-  }
+/**
+ * build/ as `npm run build` makes it from the sources now: rebuilt here when it is missing or was made
+ * from other inputs (its stamp, lib/cli/build-assets.ts), so `npm test` needs no build step before jest.
+ */
+function ensureBuild(): void {
+  const stamp = path.join(ROOT, BUILD_STAMP);
+  const current = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : '';
+  if (current === buildInputsHash()) return;
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0)
+    throw new Error(
+      `npm run build failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().slice(0, 2000)}`,
+    );
+  expect(fs.readFileSync(stamp, 'utf8').trim()).toBe(buildInputsHash());
 }
 
 function link(name: string): void {
@@ -62,7 +61,7 @@ function link(name: string): void {
 }
 
 beforeAll(() => {
-  checkBuild();
+  ensureBuild();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-package-'));
   const packed = JSON.parse(
     execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
