@@ -183,7 +183,36 @@ interface AwsNodeFacts {
   reasonTail: string;
 }
 
-export function awsOptions(ctx: SelectContext): Option[] {
+/**
+ * Which options an option list must hold: 'all' (every node type at every shard count: the report,
+ * explicit sizes, tests), or 'candidates' (what choose() compares; see awsCandidateLimit).
+ */
+export type OptionScope = 'all' | 'candidates';
+
+/**
+ * The most expensive AWS option that can still matter to choose(), so 'candidates' can leave out the
+ * rest: Infinity (keep all) when no node type fits at any shard count. An option can matter as the
+ * choice (the cheapest fitting option on-demand or under a term: a fitting one) or as the cheaper
+ * option the reason names (non-fitting and cheaper than the choice); the choice costs at most the
+ * cheapest fitting option + a cent (ties within a cent go to fewer nodes). Nodes and prices per node
+ * type are the same at every shard count, so a node type's cost only grows with its shard count.
+ */
+function awsCandidateLimit(
+  ctx: SelectContext,
+  shards: number[],
+  fits: (n: ReturnType<typeof awsCatalog>['nodeTypes'][number], s: number) => boolean,
+  monthly: (n: ReturnType<typeof awsCatalog>['nodeTypes'][number], s: number) => number,
+  types: ReturnType<typeof awsCatalog>['nodeTypes'],
+): number {
+  let cheapest = Infinity;
+  for (const n of types) {
+    const s = shards.find((x) => fits(n, x));
+    if (s !== undefined) cheapest = Math.min(cheapest, monthly(n, s));
+  }
+  return cheapest + 0.01;
+}
+
+export function awsOptions(ctx: SelectContext, scope: OptionScope = 'all'): Option[] {
   const cat = awsCatalog();
   const region = ctx.regions.aws ?? cat.defaultRegion;
   const mult = regionMultiplier(cat, region, 'targets.aws.region');
@@ -217,12 +246,33 @@ export function awsOptions(ctx: SelectContext): Option[] {
     facts.set(n.type, f);
     return f;
   };
-  for (const s of shardRange(ctx, cat.maxShards)) {
-    for (const n of cat.nodeTypes) {
-      if (ctx.awsNodeType && n.type !== ctx.awsNodeType) continue;
+  const shards = shardRange(ctx, cat.maxShards);
+  const types = ctx.awsNodeType ? cat.nodeTypes.filter((n) => n.type === ctx.awsNodeType) : cat.nodeTypes;
+  const hourlyOf = (n: (typeof cat.nodeTypes)[number], s: number) =>
+    n.hourlyUsd[ctx.policy.engine] * mult * (s * (1 + replicas));
+  // 'candidates': past the limit an option costs more than anything choose() can pick or name. One
+  // option per node type past it is kept, so a list that compares alternatives still does.
+  const limit =
+    scope === 'candidates'
+      ? awsCandidateLimit(
+          ctx,
+          shards,
+          (n, s) =>
+            factsOf(n).fixedWhyNot.length === 0 &&
+            memoryShortfall(ctx, factsOf(n).usableGb, s).length === 0 &&
+            s * (1 + replicas) <= cat.maxNodesPerCluster,
+          (n, s) => round2(hourlyOf(n, s) * MONTH_HOURS),
+          types,
+        )
+      : Infinity;
+  const pastLimit = new Set<string>();
+  for (const s of shards) {
+    for (const n of types) {
+      if (pastLimit.has(n.type)) continue;
       const f = factsOf(n);
       const nodes = s * (1 + replicas);
-      const hourly = n.hourlyUsd[ctx.policy.engine] * mult * nodes;
+      const hourly = hourlyOf(n, s);
+      if (round2(hourly * MONTH_HOURS) >= limit) pastLimit.add(n.type);
       const whyNot = memoryShortfall(ctx, f.usableGb, s);
       whyNot.push(...f.fixedWhyNot);
       if (nodes > cat.maxNodesPerCluster)
@@ -636,7 +686,7 @@ export function kubernetesOptions(ctx: SelectContext): Option[] {
   ];
 }
 
-export const OPTIONS: Record<PlatformId, (ctx: SelectContext) => Option[]> = {
+export const OPTIONS: Record<PlatformId, (ctx: SelectContext, scope?: OptionScope) => Option[]> = {
   aws: awsOptions,
   gcp: gcpOptions,
   'azure-premium': azurePremiumOptions,
@@ -644,8 +694,9 @@ export const OPTIONS: Record<PlatformId, (ctx: SelectContext) => Option[]> = {
   kubernetes: kubernetesOptions,
 };
 
-export function choose(platform: PlatformId, ctx: SelectContext): Choice {
-  const options = OPTIONS[platform](ctx);
+/** @param scope 'all' only to prove the candidates choose the same (test/planner/candidates.test.ts). */
+export function choose(platform: PlatformId, ctx: SelectContext, scope: OptionScope = 'candidates'): Choice {
+  const options = OPTIONS[platform](ctx, scope);
   const best = cheapest(platform, options, ctx);
   const frontier = costFrontier(platform, options, best, ctx);
   const basis = chosenBasis(platform, frontier, ctx);
