@@ -6,16 +6,16 @@ import { awsCatalog } from '../../lib/catalog';
 import type { CommittedRate, CommitUnit, ServerlessPricing } from '../../lib/catalog/commitments';
 import type { AwsNodeType } from '../../lib/catalog/types';
 import {
-  bruteForceMode,
-  bruteForceServerless,
+  bruteForce,
   bruteForceTerm,
-  compareFrontier,
   realCatalogs,
-  summarizeFrontier,
-  type FrontierCatalogs,
-  type FrontierNeed,
-} from '../../bench/frontier';
-import { productionDeployment } from '../../bench/sizing';
+  type BruteCatalogs,
+  type Mode,
+  type Need,
+} from '../../bench/brute';
+import { bruteForceServerless, compareFrontier, summarizeFrontier } from '../../bench/frontier';
+import { compare, productionDeployment, referenceSizings } from '../../bench/sizing';
+import { PLATFORM_IDS } from '../../lib/planner/types';
 import type { Deployment } from '../../lib/deployment';
 import { GB } from '../../lib/planner/assumptions';
 
@@ -77,7 +77,7 @@ const serverless: ServerlessPricing = {
 };
 
 const real = realCatalogs();
-const tiny: FrontierCatalogs = {
+const tiny: BruteCatalogs = {
   ...real,
   aws: {
     ...real.aws,
@@ -92,7 +92,7 @@ const tiny: FrontierCatalogs = {
   serverlessPricing: () => serverless,
 };
 
-const need: FrontierNeed = {
+const need: Need = {
   dataBytes: 1 * GB,
   cluster: false,
   minShards: 1,
@@ -102,6 +102,10 @@ const need: FrontierNeed = {
   engine: 'redis',
   peakOps: 1000,
 };
+
+/** The brute force's monthly figure in one mode (undefined: nothing fits or is offered). */
+const bruteForceMode = (n: Need, platform: 'aws', mode: Mode, cats: BruteCatalogs) =>
+  bruteForce(n, platform, mode, cats)?.monthlyUsd;
 
 describe('brute force on a tiny catalog', () => {
   test('on-demand: the small node (2 GiB x 75% = 1.61 GB holds 1 GB), 2 nodes x $0.10 x 730 h', () => {
@@ -174,6 +178,32 @@ describe('compareFrontier', () => {
     const rows = ['aws', 'gcp', 'kubernetes'].map((p) => compareFrontier(d, p as 'aws'));
     expect(rows.map((r) => r.agrees)).toEqual([true, true, true]);
     expect(rows[0].ratios).toEqual({ onDemand: 1, '1y': 1, '3y': 1, serverless: 1 });
+  });
+
+  test("its on-demand column is the sizing section's brute force (one search, shared)", () => {
+    const ref = referenceSizings(1).find((r) => r.kind === 'devices' && r.size === 100000)!;
+    for (const p of PLATFORM_IDS) {
+      const sized = compare(d, ref, p).bruteForce!.monthlyUsd;
+      expect(compareFrontier(d, p).bruteForce.onDemand).toBe(Math.round(sized * 100) / 100);
+    }
+  });
+
+  test('Kubernetes has no committed price in the brute force, even where a catalog had rates', () => {
+    const anyRate: BruteCatalogs = { ...tiny, committedRates: () => RATES['cache.x1.small'] };
+    const k8s = { ...need, cluster: true, minShards: 1 };
+    expect(bruteForce(k8s, 'kubernetes', 'on-demand', anyRate)).toBeDefined();
+    expect(bruteForce(k8s, 'kubernetes', { term: '1y', payment: 'all-upfront' }, anyRate)).toBeUndefined();
+  });
+
+  test('an on-demand figure 5% off is flagged (bad fixture)', () => {
+    const r = compareFrontier(
+      withAws((f) => {
+        f.onDemandMonthlyUsd = f.onDemandMonthlyUsd! * 1.05;
+      }),
+      'aws',
+    );
+    expect(r.agrees).toBe(false);
+    expect(r.ratios.onDemand).toBe(1.05);
   });
 
   test('a committed figure 10% off is flagged, with its ratio', () => {

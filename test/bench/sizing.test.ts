@@ -1,6 +1,6 @@
 /**
- * The sizing bench's own logic: the reference pricing rule, the independent brute force and the
- * checks, including bad plans the checks must flag.
+ * The sizing bench's own logic: the reference pricing rule, the independent brute force
+ * (bench/brute.ts, on-demand) and the checks, including bad plans the checks must flag.
  */
 import fc from 'fast-check';
 import { awsCatalog, azureManagedCatalog, referenceCatalog } from '../../lib/catalog';
@@ -10,19 +10,22 @@ import { GB, GIB } from '../../lib/planner/assumptions';
 import { PLATFORM_IDS, type Choice, type PlatformId } from '../../lib/planner/types';
 import {
   bruteForce,
-  compare,
   dataNeedBytes,
-  headroomPct,
+  needOf,
   priceAws,
   priceAzureManaged,
   priceKubernetes,
+  type Ask,
+} from '../../bench/brute';
+import {
+  compare,
+  headroomPct,
   priceReference,
   productionDeployment,
   referenceSizings,
-  type SizingAsk,
 } from '../../bench/sizing';
 
-const ask = (over: Partial<SizingAsk> = {}): SizingAsk => ({
+const ask = (over: Partial<Ask> = {}): Ask => ({
   perShardBytes: 10 * GB,
   shards: 1,
   cluster: false,
@@ -157,7 +160,7 @@ describe('brute force and checks', () => {
 
   test('brute force only returns options that hold the need', () => {
     for (const p of PLATFORM_IDS) {
-      const b = bruteForce(d, p)!;
+      const b = bruteForce(needOf(d), p)!;
       expect(b.usableGb * GB).toBeGreaterThanOrEqual(dataNeedBytes(d));
     }
   });
@@ -185,7 +188,7 @@ describe('the brute force agrees with the planner beyond the reference rows', ()
             }),
           );
           const c = d.plan.choices[platform];
-          const b = bruteForce(d, platform);
+          const b = bruteForce(needOf(d), platform);
           if (!b) return expect(c.available).toBe(false);
           expect(c.available).toBe(true);
           expect(c.monthlyCostUsd).toBeCloseTo(b.monthlyUsd, 1);
