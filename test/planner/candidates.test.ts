@@ -76,8 +76,9 @@ test('the candidates give the same AWS choice as every option (random specs)', (
   expect(pruned).toBeGreaterThan(planned / 5);
 });
 
-test('a cluster workload that fits in a few shards builds a small share of the options', () => {
-  const ctx = contextOf({
+/** A production cluster for 100,000 devices in us-east-1, with `extra` fields changed. */
+const cluster100k = (extra: Drawn = {}) =>
+  contextOf({
     profile: 'production',
     engine: 'redis',
     devices: 100_000,
@@ -87,7 +88,11 @@ test('a cluster workload that fits in a few shards builds a small share of the o
     minShards: 3,
     commitment: 'none',
     region: 'us-east-1',
-  } as Drawn);
+    ...extra,
+  });
+
+test('a cluster workload that fits in a few shards builds a small share of the options', () => {
+  const ctx = cluster100k();
   const all = awsOptions(ctx, 'all');
   const candidates = awsOptions(ctx, 'candidates');
   expect(choose('aws', ctx, 'candidates')).toEqual(choose('aws', ctx, 'all'));
@@ -95,19 +100,8 @@ test('a cluster workload that fits in a few shards builds a small share of the o
 });
 
 test('when nothing fits, every option is a candidate (the reason names the largest)', () => {
-  const ctx = contextOf({
-    profile: 'production',
-    engine: 'redis',
-    devices: 100_000,
-    peak: 1000,
-    concurrent: 100,
-    // Burstable node types are not used in production: pinned, no shard count fits.
-    nodeType: 'cache.t4g.micro',
-    topology: 'cluster',
-    minShards: 3,
-    commitment: 'none',
-    region: 'us-east-1',
-  } as Drawn);
+  // Burstable node types are not used in production: pinned, no shard count fits.
+  const ctx = cluster100k({ nodeType: 'cache.t4g.micro' });
   expect(choose('aws', ctx).available).toBe(false);
   expect(awsOptions(ctx, 'candidates')).toEqual(awsOptions(ctx, 'all'));
 });
