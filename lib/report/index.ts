@@ -22,7 +22,7 @@ import {
   waiverTable,
   type Table,
 } from './model';
-import { costSeries, seriesIntro, sizeText } from './series';
+import { costSeries, seriesIntro, sizeText, type CostSeries } from './series';
 
 export interface ReportInput {
   deployment: Deployment;
@@ -53,9 +53,9 @@ function mdTable(t: Table): string {
   ].join('\n');
 }
 
-export function markdownReport(input: ReportInput): string {
+/** report.md; `series` is the cost chart's series of this spec (costSeries), shared with the HTML report. */
+export function markdownReport(input: ReportInput, series: CostSeries[]): string {
   const d = input.deployment;
-  const series = costSeries(d);
   return [
     `# Redis deployment report: ${header(d)}`,
     '',
@@ -143,9 +143,9 @@ td.pass { background: #ecfdf5; } td.fail { background: #fef2f2; font-weight: 600
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }
 `;
 
-export function htmlReport(input: ReportInput): string {
+/** report.html; `series` is the cost chart's series of this spec (costSeries), shared with report.md. */
+export function htmlReport(input: ReportInput, series: CostSeries[]): string {
   const d = input.deployment;
-  const series = costSeries(d);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(header(d))}</title><style>${CSS}</style></head>
 <body>
@@ -175,10 +175,15 @@ ${input.guides ? `<h2>Guides</h2>\n${htmlTable(guidesTable(input.guides))}` : ''
 `;
 }
 
+/**
+ * Writes report.md and report.html of one spec. The cost chart's series is the reports' one costly
+ * part (a plan per point): it is worked out here, once, and both reports render that same value.
+ */
 export function writeReports(dir: string, input: ReportInput): string[] {
   const md = path.join(dir, 'report.md');
   const html = path.join(dir, 'report.html');
-  fs.writeFileSync(md, markdownReport(input));
-  fs.writeFileSync(html, htmlReport(input));
+  const series = costSeries(input.deployment);
+  fs.writeFileSync(md, markdownReport(input, series));
+  fs.writeFileSync(html, htmlReport(input, series));
   return [md, html];
 }

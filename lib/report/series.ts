@@ -73,25 +73,8 @@ export function seriesKinds(spec: Spec): SeriesKind[] {
   return (['devices', 'organizations', 'datasetGb'] as const).filter((k) => spec.workload[k] !== undefined);
 }
 
-/**
- * The name every chart point is planned under: the planner never reads the name (it only becomes the
- * policy's tags and key prefix), and one name lets specs that differ only by name share their points.
- */
-const POINT_NAME = 'cost-chart-point';
-
-/**
- * Costs per chart point, keyed by the whole spec the point is planned from (as JSON). A fleet plans
- * the same reference sizes for every spec with the same policy, and each report renders the chart
- * twice (Markdown and HTML). The key is the complete planner input (the catalogs are fixed for the
- * process), so an entry cannot go stale; it lives as long as the process.
- */
-const pointCosts = new Map<string, Record<PlatformId, number | null>>();
-
 /** Monthly cost per platform of `spec` (null where unavailable; all null when it cannot be planned). */
 function costsOf(spec: Spec): Record<PlatformId, number | null> {
-  const key = JSON.stringify(spec);
-  const hit = pointCosts.get(key);
-  if (hit) return { ...hit };
   const costs = Object.fromEntries(PLATFORM_IDS.map((p) => [p, null])) as Record<PlatformId, number | null>;
   try {
     const plan = fromSpec(spec).plan;
@@ -100,17 +83,20 @@ function costsOf(spec: Spec): Record<PlatformId, number | null> {
   } catch {
     // A row this spec's policy cannot plan (e.g. waivers that no longer apply) stays empty.
   }
-  pointCosts.set(key, costs);
-  return { ...costs };
+  return costs;
 }
 
+/**
+ * The cost chart's series: every point planned anew, so call it once per spec and hand the result to
+ * both reports (writeReports does). Nothing is kept between calls.
+ */
 export function costSeries(d: Deployment): CostSeries[] {
   return seriesKinds(d.spec).map((kind) => ({
     kind,
     label: LABELS[kind],
     points: sizesFor(kind, d.spec.workload[kind]!).map((size) => ({
       size,
-      costs: costsOf({ ...specAt(d.spec, kind, size), name: POINT_NAME }),
+      costs: costsOf(specAt(d.spec, kind, size)),
     })),
   }));
 }

@@ -18,7 +18,7 @@ describe.each(['go-api.yaml', 'hospitality-development.yaml'])('%s', (file) => {
   const d = example(file);
   const f = d.plan.choices.aws.frontier!;
   const text = formatPlan(d);
-  const md = markdownReport({ deployment: d, conformance: [], runs: [] });
+  const md = markdownReport({ deployment: d, conformance: [], runs: [] }, costSeries(d));
 
   test('npm run plan shows AWS on-demand, 1-year and 3-year with break-even, serverless and the cheapest', () => {
     const aws = text.slice(text.indexOf('Cost frontier'), text.indexOf('  gcp:'));
@@ -79,7 +79,7 @@ describe('the cost chart plots the dimension the spec states', () => {
     const d = example('go-api.yaml');
     const [s] = costSeries(d);
     expect(s.points.map((p) => p.size)).toContain(d.spec.workload.datasetGb);
-    const html = htmlReport({ deployment: d, conformance: [], runs: [] });
+    const html = htmlReport({ deployment: d, conformance: [], runs: [] }, [s]);
     expect(html).toContain('aria-label="Monthly cost by dataset GB"');
     expect(html).not.toContain('Monthly cost by devices');
     expect(html).not.toContain('Monthly cost by organizations');

@@ -107,7 +107,7 @@ test('each platform column names the user serving each role, read from its artif
 test('without ElastiCache users the AWS column says "single AUTH token"; the report carries the table', () => {
   const t = roleTable(d, [result('aws', awsUsers({ Resources: {} }))]);
   expect(t.rows.every((r) => r[2] === 'single AUTH token: no per-role users')).toBe(true);
-  const md = markdownReport({ deployment: d, conformance: [result('opstree', undefined)], runs: [] });
+  const md = markdownReport({ deployment: d, conformance: [result('opstree', undefined)], runs: [] }, []);
   expect(md).toContain('## Roles and users');
   expect(md).toMatch(/\| app \| application: keys app:\*;.*\| one shared password: no per-role users \|/);
 });
