@@ -4,7 +4,7 @@
  * Security and NIST 800-53 R5 packs run on every synth; an unacknowledged finding fails it.
  */
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib/core';
 import { addNagPacks } from '../lib/aws/nag';
 import { RedisElastiCacheStack, appEnv, awsStackName } from '../lib/aws/stack';
 import { DEFAULT_SPEC_PATH, loadDeployment } from '../lib/deployment';

@@ -3,7 +3,7 @@
  * (same tsx, same CDK_CONTEXT_JSON / CDK_OUTDIR the CDK CLI would pass). Whatever the real app takes
  * beyond this is ours; this much is the toolchain's.
  */
-import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib/core';
 
 const app = new App();
 const stack = new Stack(app, 'BenchEmptyStack');

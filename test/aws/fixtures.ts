@@ -1,5 +1,5 @@
 /** Props-level fixtures: a stack with an imported VPC and valid RedisReplicationGroup props. */
-import { App, Fn, Stack } from 'aws-cdk-lib';
+import { App, Fn, Stack } from 'aws-cdk-lib/core';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
   RedisReplicationGroup,

@@ -1,5 +1,5 @@
 /** redis-iac/aws: the public RedisReplicationGroup in a user's own stack (own VPC, plain props). */
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib/core';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { addNagPacks } from '../../lib/aws/nag';

@@ -4,7 +4,7 @@
  * still fails, also after aws-cdk-lib freed and rebuilt its engine for new resource types), and only
  * Pulumi's promise bookkeeping traces skip jest's stack formatter.
  */
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib/core';
 
 const VALIDATE = { '@aws-cdk/core:validateAgainstDefaultRules': true };
 
