@@ -35,6 +35,9 @@ test('the shards cover every example exactly once', () => {
     exampleShard(i, SHARDS).map((e) => e.example),
   ).flat();
   expect(sharded.sort()).toEqual([...examples].sort());
+  // One jest file per shard, and none for a shard that does not exist.
+  const files = fs.readdirSync(__dirname).filter((f) => /^examples-\d+\.test\.ts$/.test(f));
+  expect(files.sort()).toEqual(Array.from({ length: SHARDS }, (_, i) => `examples-${i + 1}.test.ts`));
 });
 
 test.each(exampleSpecs().map((e) => [e.example, e.spec]))(

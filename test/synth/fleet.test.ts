@@ -3,7 +3,7 @@
  * spec's failing target (in the shared CDK app, in the shared Pulumi children, or in-process) stays
  * with that spec and the others publish; the shared CDK app writes each stack's template byte for
  * byte as the example snapshots hold it. (That every artifact of a fleet equals the example snapshots
- * is shown by test/synth/examples-*.test.ts, which synthesize four examples per synthAll call; that a
+ * is shown by test/synth/examples-*.test.ts, which synthesize every example in one synthAll call; that a
  * single spec's do, by test/synth/synth.test.ts.)
  */
 import * as fs from 'node:fs';

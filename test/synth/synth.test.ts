@@ -68,7 +68,7 @@ test('no secret anywhere in the output', () => {
   expect(scanDirectory(path.join(out, run.id))).toEqual([]);
 });
 
-// The example snapshots are written by runs of four specs at once (test/synth/examples-*.test.ts):
+// The example snapshots are written by one run of every example spec (test/synth/examples-*.test.ts):
 // a spec synthesized alone gives the same files, so a spec's output does not depend on its fleet.
 test('alone, the default spec writes exactly its example snapshot files', () => {
   const dir = path.join(out, run.id);

@@ -1,4 +1,0 @@
-/** Snapshot files of every target for shard 2 of 2 of examples/*.yaml (see ./example-snapshots.ts). */
-import { describeExampleSnapshots } from './example-snapshots';
-
-describeExampleSnapshots(1);
