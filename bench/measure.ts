@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export const GNU_TIME = '/usr/bin/time';
-// About 2-3% of one core for the poller; the same for target and floor.
+// About 2-3% of one core for the poller on a synth's small tree; the same for target and floor.
 const POLL_MS = 50;
 
 export interface Measurement {
@@ -46,6 +46,11 @@ export interface RunSpec {
   args: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * How often /proc is polled for the tree's memory.
+   * @default 50 ms
+   */
+  pollMs?: number;
 }
 
 /** True when GNU time is installed (it is optional: `apt-get install -y time`). */
@@ -162,7 +167,7 @@ export function measure(spec: RunSpec, useGnuTime = hasGnuTime()): Promise<Measu
     }
     treeRssKb = Math.max(treeRssKb, sum);
   };
-  const timer = setInterval(poll, POLL_MS);
+  const timer = setInterval(poll, spec.pollMs ?? POLL_MS);
   return new Promise((resolve, reject) => {
     child.on('error', (e) => {
       clearInterval(timer);

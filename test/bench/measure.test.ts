@@ -95,6 +95,12 @@ describe('measure() on a real child process', () => {
     expect(m.exitCode).toBe(0);
     expect(m.peakRssKb).toBeGreaterThan(160 * 1024);
   });
+  test('pollMs: a poller slower than the process it measures misses it (bad fixture); a faster one sees it', async () => {
+    const slow = await measure({ command: process.execPath, args: hog, pollMs: 5000 }, false);
+    expect(slow.treeRssKb).toBe(0);
+    const fast = await measure({ command: process.execPath, args: hog, pollMs: 20 }, false);
+    expect(fast.treeRssKb).toBeGreaterThan(160 * 1024);
+  });
   test('a failing command reports its exit code and stderr', async () => {
     const m = await measure(
       { command: process.execPath, args: ['-e', 'console.error("boom"); process.exit(3)'] },
