@@ -14,7 +14,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(root, 'lib', 'a1.ts'), 'export const a = 1;\n');
   fs.writeFileSync(path.join(root, 'lib', 'k8s', 'backup.sh'), 'echo 1\n');
   fs.writeFileSync(path.join(root, 'lib', 'k8s', 'schemas', 'x2.validator.js'), 'module.exports = 1;\n');
-  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package.json'])
+  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'])
     fs.writeFileSync(path.join(root, f), '{}\n');
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -30,18 +30,19 @@ test.each([
   ['a precompiled validator', 'lib/k8s/schemas/x2.validator.js', 'module.exports = 2;\n'],
   ['a new file under lib/', 'lib/new-3.ts', 'export {};\n'],
   ['tsconfig.build.json', 'tsconfig.build.json', '{ "include": [] }\n'],
-  ['package.json', 'package.json', '{ "name": "x" }\n'],
+  ['package-lock.json (other dependencies)', 'package-lock.json', '{ "lockfileVersion": 3 }\n'],
 ])('changing %s changes the hash (bad fixture: a stale build)', (_, rel, text) => {
   const before = buildInputsHash(root);
   fs.writeFileSync(path.join(root, rel), text);
   expect(buildInputsHash(root)).not.toBe(before);
 });
 
-test('a file outside the inputs (tests, docs) leaves the hash alone', () => {
+test('a file outside the inputs (tests, docs, package.json scripts) leaves the hash alone', () => {
   const before = buildInputsHash(root);
   fs.mkdirSync(path.join(root, 'test'));
   fs.writeFileSync(path.join(root, 'test', 'a.test.ts'), 'test("x", () => undefined);\n');
   fs.writeFileSync(path.join(root, 'README.md'), '# x\n');
+  fs.writeFileSync(path.join(root, 'package.json'), '{ "scripts": { "test": "jest" } }\n');
   expect(buildInputsHash(root)).toBe(before);
 });
 
