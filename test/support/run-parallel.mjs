@@ -13,25 +13,19 @@
  * allocate many short-lived objects, and the default 16 MB made garbage collection a sixth of the
  * CPU time (measured: diff corpus 19.2 -> 15.8 s CPU, whole jest run 192.7 -> 177.9 s wall).
  *
- * A lane given after `--nice` runs at a lower CPU priority (nice 10; POSIX only): `npm test` gives
- * the type-check and lint lanes the CPU jest leaves idle instead of slowing jest, the longest lane.
- *
- * usage: node test/support/run-parallel.mjs [--live|--nice] '<command>' ...
+ * usage: node test/support/run-parallel.mjs '<command>' ... [--live '<command>']
  */
 /* global process, console, Buffer */
 import { spawn } from 'node:child_process';
 
-const FLAGS = new Set(['--live', '--nice']);
 const args = process.argv.slice(2);
 const lanes = args
-  .map((command, i) => ({ command, live: args[i - 1] === '--live', nice: args[i - 1] === '--nice' }))
-  .filter((l) => !FLAGS.has(l.command));
+  .map((command, i) => ({ command, live: args[i - 1] === '--live' }))
+  .filter((l) => l.command !== '--live');
 if (lanes.length === 0) {
-  console.error("usage: node test/support/run-parallel.mjs [--live|--nice] '<command>' ...");
+  console.error("usage: node test/support/run-parallel.mjs '<command>' ... [--live '<command>']");
   process.exit(2);
 }
-/** `nice` exists on every POSIX system; elsewhere a --nice lane runs at normal priority. */
-const CAN_NICE = process.platform !== 'win32';
 
 const env = {
   ...process.env,
@@ -39,14 +33,14 @@ const env = {
 };
 
 /** Runs one lane in a shell with its output collected (or streamed); resolves to its exit code. */
-function runLane({ command, live, nice }) {
+function runLane({ command, live }) {
   const started = Date.now();
   return new Promise((resolve) => {
-    const stdio = ['ignore', live ? 'inherit' : 'pipe', live ? 'inherit' : 'pipe'];
-    const child =
-      nice && CAN_NICE
-        ? spawn('nice', ['-n', '10', 'sh', '-c', command], { env, stdio })
-        : spawn(command, { shell: true, env, stdio });
+    const child = spawn(command, {
+      shell: true,
+      env,
+      stdio: ['ignore', live ? 'inherit' : 'pipe', live ? 'inherit' : 'pipe'],
+    });
     const out = [];
     child.stdout?.on('data', (b) => out.push(b));
     child.stderr?.on('data', (b) => out.push(b));

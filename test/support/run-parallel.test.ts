@@ -54,20 +54,6 @@ test('every lane gets the larger young generation in NODE_OPTIONS, after what th
   expect(r.stdout).toContain('opts=--no-warnings --max-semi-space-size=32');
 });
 
-test("a --nice lane runs at nice 10, the others at the caller's priority", () => {
-  const base = Number(spawnSync('nice', { encoding: 'utf8' }).stdout.trim());
-  const r = run('--nice', 'echo "low=$(nice)"', 'echo "normal=$(nice)"');
-  expect(r.code).toBe(0);
-  expect(r.out).toContain(`low=${Math.min(base + 10, 19)}`);
-  expect(r.out).toContain(`normal=${base}`);
-});
-
-test('a failing --nice lane still fails the run (bad fixture)', () => {
-  const r = run('--nice', 'exit 4', 'true');
-  expect(r.code).toBe(1);
-  expect(r.out).toMatch(/\[FAILED\] exit 4 \(/);
-});
-
 test('no lane is a usage error: exit 2', () => {
   const r = run();
   expect(r.code).toBe(2);
