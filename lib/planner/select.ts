@@ -197,12 +197,11 @@ export type OptionScope = 'all' | 'candidates';
  * cheapest fitting option + a cent (ties within a cent go to fewer nodes). Nodes and prices per node
  * type are the same at every shard count, so a node type's cost only grows with its shard count.
  */
-function awsCandidateLimit(
-  ctx: SelectContext,
+function awsCandidateLimit<N>(
+  types: readonly N[],
   shards: number[],
-  fits: (n: ReturnType<typeof awsCatalog>['nodeTypes'][number], s: number) => boolean,
-  monthly: (n: ReturnType<typeof awsCatalog>['nodeTypes'][number], s: number) => number,
-  types: ReturnType<typeof awsCatalog>['nodeTypes'],
+  fits: (n: N, s: number) => boolean,
+  monthly: (n: N, s: number) => number,
 ): number {
   let cheapest = Infinity;
   for (const n of types) {
@@ -248,21 +247,26 @@ export function awsOptions(ctx: SelectContext, scope: OptionScope = 'all'): Opti
   };
   const shards = shardRange(ctx, cat.maxShards);
   const types = ctx.awsNodeType ? cat.nodeTypes.filter((n) => n.type === ctx.awsNodeType) : cat.nodeTypes;
-  const hourlyOf = (n: (typeof cat.nodeTypes)[number], s: number) =>
-    n.hourlyUsd[ctx.policy.engine] * mult * (s * (1 + replicas));
+  type NodeType = (typeof cat.nodeTypes)[number];
+  const hourlyOf = (n: NodeType, s: number) => n.hourlyUsd[ctx.policy.engine] * mult * (s * (1 + replicas));
+  /** Why `s` shards of `n` cannot be used (empty: the option fits), in the order they are given. */
+  const whyNotAt = (n: NodeType, s: number): string[] => {
+    const nodes = s * (1 + replicas);
+    const whyNot = memoryShortfall(ctx, factsOf(n).usableGb, s);
+    whyNot.push(...factsOf(n).fixedWhyNot);
+    if (nodes > cat.maxNodesPerCluster)
+      whyNot.push(`${nodes} nodes > ${cat.maxNodesPerCluster} per cluster, the most a quota increase allows`);
+    return whyNot;
+  };
   // 'candidates': past the limit an option costs more than anything choose() can pick or name. One
   // option per node type past it is kept, so a list that compares alternatives still does.
   const limit =
     scope === 'candidates'
       ? awsCandidateLimit(
-          ctx,
-          shards,
-          (n, s) =>
-            factsOf(n).fixedWhyNot.length === 0 &&
-            memoryShortfall(ctx, factsOf(n).usableGb, s).length === 0 &&
-            s * (1 + replicas) <= cat.maxNodesPerCluster,
-          (n, s) => round2(hourlyOf(n, s) * MONTH_HOURS),
           types,
+          shards,
+          (n, s) => whyNotAt(n, s).length === 0,
+          (n, s) => round2(hourlyOf(n, s) * MONTH_HOURS),
         )
       : Infinity;
   const pastLimit = new Set<string>();
@@ -273,12 +277,7 @@ export function awsOptions(ctx: SelectContext, scope: OptionScope = 'all'): Opti
       const nodes = s * (1 + replicas);
       const hourly = hourlyOf(n, s);
       if (round2(hourly * MONTH_HOURS) >= limit) pastLimit.add(n.type);
-      const whyNot = memoryShortfall(ctx, f.usableGb, s);
-      whyNot.push(...f.fixedWhyNot);
-      if (nodes > cat.maxNodesPerCluster)
-        whyNot.push(
-          `${nodes} nodes > ${cat.maxNodesPerCluster} per cluster, the most a quota increase allows`,
-        );
+      const whyNot = whyNotAt(n, s);
       // Past the default quota the deploy fails until the account's limit is raised: say so up front.
       const quota =
         nodes > cat.defaultNodesPerClusterQuota
