@@ -34,7 +34,7 @@ export default tseslint.config(
         {
           paths: [
             { name: 'aws-cdk-lib', message: "Import from 'aws-cdk-lib/core' or a service module." },
-            { name: 'cdk-nag', message: 'require() it where used, typed locally (lib/aws/nag.ts says why).' },
+            { name: 'cdk-nag', message: 'Use nagPackClasses() from lib/aws/nag.ts (it says why).' },
           ],
         },
       ],

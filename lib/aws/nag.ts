@@ -14,17 +14,31 @@ import type { RedisServerlessCacheBase } from './redis-serverless-cache';
 /** HIPAA Security and NIST 800-53 R5 want automatic snapshots kept at least this many days. */
 export const NAG_MIN_SNAPSHOT_RETENTION_DAYS = 15;
 
+/** What this project uses of a cdk-nag (v3) pack: a validation plugin that can also check a scope. */
+export interface NagPack extends IPolicyValidationPluginBeta1 {
+  validateScope(scope: IConstruct): {
+    violations: Array<{ ruleName: string; violatingResources: Array<{ resourceLogicalId: string }> }>;
+  };
+}
+
+/**
+ * cdk-nag's three pack classes, loaded when first asked for, not at the top: the public construct
+ * (redis-iac/aws) acknowledges findings without making cdk-nag a dependency of every user. Typed by
+ * NagPack rather than `typeof import('cdk-nag')`: cdk-nag's types import all of aws-cdk-lib (2,600
+ * .d.ts files), which every TypeScript program over the project (build, type-check, TypeDoc) would
+ * then read.
+ */
+export function nagPackClasses(): Record<
+  'AwsSolutionsChecks' | 'HIPAASecurityChecks' | 'NIST80053R5Checks',
+  new (scope?: IConstruct) => NagPack
+> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('cdk-nag');
+}
+
 /** Registers AwsSolutions, HIPAA Security and NIST 800-53 R5: synth fails on any unacknowledged finding. */
 export function addNagPacks(app: IConstruct): void {
-  // Loaded here, not at the top: the public construct (redis-iac/aws) acknowledges findings without
-  // making cdk-nag a dependency of every user. Typed by the one constructor shape used here rather
-  // than `typeof import('cdk-nag')`: cdk-nag's types import all of aws-cdk-lib (2,600 .d.ts files),
-  // which every TypeScript program over lib/ (build, type-check, TypeDoc) would then read.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } = require('cdk-nag') as Record<
-    'AwsSolutionsChecks' | 'HIPAASecurityChecks' | 'NIST80053R5Checks',
-    new (scope: IConstruct) => IPolicyValidationPluginBeta1
-  >;
+  const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } = nagPackClasses();
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new HIPAASecurityChecks(app),

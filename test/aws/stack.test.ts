@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 import { parse } from 'yaml';
 import { formatCfnLintFindings, runCfnLint } from '../../lib/aws/cfn-lint';
-import { RBAC_AUTH_REASON, ROTATION_REASON, USER_ROTATION_REASON } from '../../lib/aws/nag';
+import { nagPackClasses, RBAC_AUTH_REASON, ROTATION_REASON, USER_ROTATION_REASON } from '../../lib/aws/nag';
 import { ELASTICACHE_ROLES } from '../../lib/aws/stack';
 import { roleModel } from '../../lib/policy/roles';
 import { scanDirectory } from '../../lib/checks/secret-scan';
@@ -358,7 +358,7 @@ describe('AUTH-token mode (targets.aws.auth: token)', () => {
 describe.each([...EXAMPLES, TOKEN])('cdk-nag on %s', (example) => {
   test('zero unacknowledged cdk-nag findings in AwsSolutions, HIPAA Security and NIST 800-53 R5', () => {
     const { app } = get(example);
-    const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } = cdkNag();
+    const { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } = nagPackClasses();
     for (const pack of [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks()]) {
       const report = pack.validateScope(app);
       expect(
@@ -562,22 +562,6 @@ describe('the CDK app (cdk.json)', () => {
     ]);
   });
 });
-
-/**
- * cdk-nag's three packs, typed by what this test uses: `import ... from 'cdk-nag'` would make the
- * type-check read cdk-nag's types and, through them, all of aws-cdk-lib (lib/aws/nag.ts says why).
- */
-function cdkNag(): Record<
-  'AwsSolutionsChecks' | 'HIPAASecurityChecks' | 'NIST80053R5Checks',
-  new () => {
-    validateScope(scope: IConstruct): {
-      violations: Array<{ ruleName: string; violatingResources: Array<{ resourceLogicalId: string }> }>;
-    };
-  }
-> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('cdk-nag');
-}
 
 /** Every acknowledgement recorded in the construct tree (CDK stores them as construct metadata). */
 function acknowledgementsIn(scope: IConstruct): Array<{ id: string; reason: string }> {
