@@ -236,6 +236,19 @@ suite('Bitnami Sentinels with the ACL of values-redis.yaml (real redis-server --
   const wrongPassword = testPassword();
   const contract = kubernetesContract(d, 'bitnami');
   const app = { user: contract.REDIS_SENTINEL_USERNAME, pass: passwords.app };
+  /** ioredis through the Sentinel on `port`, logged in to Sentinel and Redis as the application user. */
+  const appSentinelClient = (port: number) =>
+    new Redis({
+      sentinels: [{ host: '127.0.0.1', port }],
+      name: values.sentinel.masterSet,
+      sentinelUsername: app.user,
+      sentinelPassword: app.pass,
+      username: ctx.appUser,
+      password: passwords.app,
+      lazyConnect: true,
+      sentinelRetryStrategy: () => null,
+      maxRetriesPerRequest: 1,
+    });
   const admin = { pass: passwords.admin };
 
   beforeAll(async () => {
@@ -302,17 +315,7 @@ suite('Bitnami Sentinels with the ACL of values-redis.yaml (real redis-server --
   });
 
   it('ioredis Sentinel as the application user resolves the primary and writes through it', async () => {
-    const r = new Redis({
-      sentinels: [{ host: '127.0.0.1', port: sport }],
-      name: values.sentinel.masterSet,
-      sentinelUsername: app.user,
-      sentinelPassword: app.pass,
-      username: ctx.appUser,
-      password: passwords.app,
-      lazyConnect: true,
-      sentinelRetryStrategy: () => null,
-      maxRetriesPerRequest: 1,
-    });
+    const r = appSentinelClient(sport);
     try {
       await r.connect();
       expect(await r.set('app:ioredis-sentinel', 'v')).toBe('OK');
@@ -440,17 +443,7 @@ suite('Bitnami Sentinels with the ACL of values-redis.yaml (real redis-server --
   it('bad fixture: the values without the Sentinel ACL refuse the application user (only the admin password works)', async () => {
     expect(rcli(oldPort, ['PING'], app)).toMatch(/WRONGPASS/);
     expect(rcli(oldPort, ['PING'], admin)).toBe('PONG');
-    const r = new Redis({
-      sentinels: [{ host: '127.0.0.1', port: oldPort }],
-      name: values.sentinel.masterSet,
-      sentinelUsername: app.user,
-      sentinelPassword: app.pass,
-      username: ctx.appUser,
-      password: passwords.app,
-      lazyConnect: true,
-      sentinelRetryStrategy: () => null,
-      maxRetriesPerRequest: 1,
-    });
+    const r = appSentinelClient(oldPort);
     r.on('error', () => undefined);
     try {
       await expect(r.connect()).rejects.toThrow(/sentinel|WRONGPASS/i);
