@@ -49,15 +49,21 @@ const rbacTemplate: CfnTemplate = {
   ]),
 };
 
-function table() {
+/** The deployment's OpsTree and Bitnami manifests as `npm run synth` writes them, by file name. */
+function kubernetesYaml(): Record<string, string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roles-report-'));
-  const yaml: Record<string, string> = {};
   try {
     synthKubernetes(d, dir);
-    for (const f of ['opstree.yaml', 'bitnami.yaml']) yaml[f] = fs.readFileSync(path.join(dir, f), 'utf8');
+    return Object.fromEntries(
+      ['opstree.yaml', 'bitnami.yaml'].map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function table() {
+  const yaml = kubernetesYaml();
   const k8s = (flavor: 'opstree' | 'bitnami') => kubernetesUsers(flavor, yaml);
   const acl = buildSelfHosted(d).files.find((f) => f.name === 'users.acl.template')!.content;
   return roleTable(d, [
@@ -128,14 +134,7 @@ test('a disabled user does not serve a role; `default` serves admin roles only w
 });
 
 test('the "app on Sentinel" row: the Sentinels\' own ACL user where declared, the shared admin password where not', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roles-sentinel-'));
-  const yaml: Record<string, string> = {};
-  try {
-    synthKubernetes(d, dir);
-    for (const f of ['opstree.yaml', 'bitnami.yaml']) yaml[f] = fs.readFileSync(path.join(dir, f), 'utf8');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const yaml = kubernetesYaml();
   const self = Object.fromEntries(buildSelfHosted(d).files.map((f) => [f.name, f.content]));
   const withSentinel = (r: TargetResult, on: boolean): TargetResult => ({
     ...r,
