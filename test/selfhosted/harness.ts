@@ -20,7 +20,7 @@ import type { Plan } from '../../lib/planner/types';
 import type { Layout, SelfHostedOptions } from '../../lib/selfhosted/layout';
 import { buildSelfHosted, renderSelfHosted } from '../../lib/selfhosted/render';
 import { aclRules } from '../../lib/redisconf';
-import { makeCa, makeSigned, RSA_2048 } from '../support/certs';
+import { EC_P256, makeCa, makeSigned } from '../support/certs';
 import { alive, reservePorts, sleep } from '../support/local';
 import { have, redisServer, SYSTEMD_ANALYZE } from '../support/tools';
 
@@ -46,16 +46,23 @@ export interface Tls {
   rogueCa: Buffer;
 }
 
-/** A test CA and a node certificate for 127.0.0.1 (serverAuth + clientAuth), with the openssl CLI. */
-export function makeTls(dir: string): Tls {
+/**
+ * A test CA and a node certificate for 127.0.0.1 (serverAuth + clientAuth), with the openssl CLI.
+ * ECDSA P-256 unless `key` says otherwise (the key type the Kubernetes certificates use, and about a
+ * hundred times cheaper to generate than RSA); test/selfhosted/security.integration.test.ts proves
+ * RSA 2048 certificates, which many users bring, with `RSA_2048`.
+ */
+export function makeTls(dir: string, key: string[] = EC_P256): Tls {
   fs.mkdirSync(dir, { recursive: true });
   const ext = path.join(dir, 'node.ext');
+  // keyEncipherment is an RSA key usage (RSA key exchange); an ECDSA key only signs.
+  const usage = key.includes('ec') ? 'digitalSignature' : 'digitalSignature,keyEncipherment';
   fs.writeFileSync(
     ext,
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n',
+    `subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=${usage}\n`,
   );
-  for (const name of ['ca', 'rogue']) makeCa(dir, name, `/CN=redis-iac test ${name}`, RSA_2048);
-  makeSigned(dir, { name: 'redis', subject: '/CN=127.0.0.1', key: RSA_2048, ca: 'ca', extFile: ext });
+  for (const name of ['ca', 'rogue']) makeCa(dir, name, `/CN=redis-iac test ${name}`, key);
+  makeSigned(dir, { name: 'redis', subject: '/CN=127.0.0.1', key, ca: 'ca', extFile: ext });
   fs.chmodSync(path.join(dir, 'redis.key'), 0o600);
   return {
     dir,
@@ -172,6 +179,8 @@ export class Env {
   readonly users;
   layout!: Layout;
   tls!: Tls;
+  /** The `-newkey` arguments of the test certificates made in install() (../support/certs). */
+  tlsKey: string[] = EC_P256;
   private readonly pids = new Set<number>();
   private readonly clients: Redis[] = [];
 
@@ -187,7 +196,7 @@ export class Env {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), `redis-iac-${this.name}-`));
     this.secretsDir = path.join(this.root, 'secrets');
     this.distDir = path.join(this.root, 'dist', this.deployment.id, 'self-hosted');
-    this.tls = makeTls(path.join(this.root, 'tls'));
+    this.tls = makeTls(path.join(this.root, 'tls'), this.tlsKey);
     const opts: SelfHostedOptions = {
       confDir: path.join(this.root, 'conf'),
       dataDir: path.join(this.root, 'data'),

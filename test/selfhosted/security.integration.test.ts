@@ -8,12 +8,15 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { ioThreadsLines, tuningLines } from '../../lib/redisconf';
 import { Env, standaloneDeployment, startStandalone } from './harness';
+import { RSA_2048 } from '../support/certs';
 import { describeWith, redisServer } from '../support/tools';
 
 const suite = describeWith(redisServer());
 
 suite('self-hosted standalone from the rendered config (real redis-server)', () => {
   const env = new Env(standaloneDeployment(), 'security');
+  // RSA 2048 certificates here, as many users bring them; the other suites use ECDSA P-256.
+  env.tlsKey = RSA_2048;
   let port = 0;
 
   beforeAll(async () => {
@@ -48,14 +51,19 @@ suite('self-hosted standalone from the rendered config (real redis-server)', () 
     });
     expect(rogue).toMatch(/UNABLE_TO_VERIFY|SELF_SIGNED|CERT/);
     // And the same handshake with the test CA succeeds (control for the line above).
+    let serverKey = '';
     const trusted = await new Promise<string>((resolve) => {
       const s = tls.connect({ host: '127.0.0.1', port, ca: env.tls.ca }, () => {
+        const cert = s.getPeerCertificate();
+        serverKey = cert.modulus ? `RSA ${cert.bits}` : `EC ${cert.asn1Curve}`;
         resolve(s.getProtocol() ?? 'unknown');
         s.destroy();
       });
       s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
     });
     expect(trusted).toMatch(/^TLSv1\.[23]$/);
+    // This suite's certificates are RSA 2048 (env.tlsKey); the others' are ECDSA P-256.
+    expect(serverKey).toBe('RSA 2048');
 
     const noTls = env.client(port, 'app', { tls: undefined });
     await expect(noTls.connect().then(() => noTls.ping())).rejects.toThrow();

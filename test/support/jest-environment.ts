@@ -14,6 +14,7 @@
  */
 import NodeEnvironment from 'jest-environment-node';
 import { SHARED_CFN_VALIDATE, sharedCfnValidateModule } from './shared-cfn-validate-host';
+import { logCpu, sampleCpu, type CpuSample } from './cpu-log';
 
 /** The file whose `new Error().stack` is only Pulumi's promise bookkeeping. */
 const PULUMI_DEBUGGABLE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
@@ -43,10 +44,26 @@ function prepareStackTrace(error: Error, frames: NodeJS.CallSite[]): unknown {
 }
 
 export default class RedisIacEnvironment extends NodeEnvironment {
+  private readonly cpuLog = process.env.JEST_CPU_LOG;
+  private readonly testPath: string;
+  private cpuStart?: CpuSample;
+
   constructor(...args: ConstructorParameters<typeof NodeEnvironment>) {
     super(...args);
+    this.testPath = args[1].testPath;
     const sandbox = this.global as unknown as Record<symbol, unknown> & { Error: ErrorConstructor };
     sandbox[SHARED_CFN_VALIDATE] = sharedCfnValidateModule;
     sandbox.Error.prepareStackTrace = prepareStackTrace;
+  }
+
+  override async setup(): Promise<void> {
+    await super.setup();
+    if (this.cpuLog) this.cpuStart = sampleCpu();
+  }
+
+  override async teardown(): Promise<void> {
+    const end = this.cpuLog && this.cpuStart ? sampleCpu() : undefined;
+    if (this.cpuLog && this.cpuStart && end) logCpu(this.cpuLog, this.testPath, this.cpuStart, end);
+    await super.teardown();
   }
 }

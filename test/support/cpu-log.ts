@@ -1,0 +1,39 @@
+/**
+ * Per-file CPU accounting for finding where the suite's time goes (`JEST_CPU_LOG=<file> npx jest`):
+ * the jest worker's own CPU and that of the child processes it reaped while the file ran (redis-server,
+ * tsc, cdk synth...), from /proc/self/stat, one JSON line per test file. Off unless the variable is set;
+ * it changes no test's outcome.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+
+/** CPU seconds so far: this process's own, and its reaped children's. */
+export interface CpuSample {
+  self: number;
+  children: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** Fields 14-17 of /proc/<pid>/stat (utime, stime, cutime, cstime), counted after the command name. */
+export function parseProcStat(stat: string): CpuSample {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const tick = (i: number) => Number(fields[i - 3]) / TICKS_PER_SECOND;
+  return { self: tick(14) + tick(15), children: tick(16) + tick(17) };
+}
+
+export function sampleCpu(): CpuSample | undefined {
+  try {
+    return parseProcStat(readFileSync('/proc/self/stat', 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export function logCpu(file: string, testPath: string, start: CpuSample, end: CpuSample): void {
+  const line = {
+    file: testPath,
+    self: +(end.self - start.self).toFixed(2),
+    children: +(end.children - start.children).toFixed(2),
+  };
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
