@@ -8,8 +8,8 @@ import {
   assertNoMockSecrets,
   previewJobsFor,
   previewPulumi,
-  previewPulumiBatch,
 } from '../../lib/pulumi/preview';
+import { loadDeployment } from '../../lib/deployment';
 import { previewInProcess } from '../../lib/pulumi/preview-run';
 import { errorOf, ROOT } from './helpers';
 
@@ -18,52 +18,70 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const read = (f: string) => fs.readFileSync(f, 'utf8');
 
-test('previewPulumi writes type, name and inputs, secrets redacted (child process)', async () => {
-  const out = path.join(tmp, 'app-cache', 'pulumi', 'gcp.json');
-  await previewPulumi(path.join(ROOT, 'examples/default.yaml'), 'gcp', out);
-  const text = read(out);
+/**
+ * One child process for the success paths (each child loads Pulumi and both providers, about two
+ * seconds of CPU): previewAllTargets, which is previewJobsFor + previewPulumiBatch, over four
+ * examples. previewPulumi (a batch of one) runs its own child in the bad-spec test below.
+ */
+const SPECS = ['default', 'go-api', 'platform-cache', 'hospitality-staging'].map((n) =>
+  path.join(ROOT, 'examples', `${n}.yaml`),
+);
+let files: string[];
+beforeAll(async () => {
+  files = await previewAllTargets(SPECS, tmp);
+}, 120_000);
+const doc = (rel: string) => JSON.parse(read(path.join(tmp, rel)));
+
+test('a preview holds type, name and inputs, secrets redacted (child process)', () => {
+  const text = read(path.join(tmp, 'app-cache', 'pulumi', 'gcp.json'));
   for (const secret of Object.values(FAKE_SECRETS)) expect(text).not.toContain(secret);
-  const doc = JSON.parse(text);
-  expect(doc).toMatchObject({ deployment: 'app-cache', target: 'gcp' });
-  expect(doc.resources.length).toBe(doc.resourceCount);
+  const gcp = JSON.parse(text);
+  expect(gcp).toMatchObject({ deployment: 'app-cache', target: 'gcp' });
+  expect(gcp.resources.length).toBe(gcp.resourceCount);
   // `options` only where the data guard set protect/retainOnDelete (the production cache).
-  for (const r of doc.resources)
+  for (const r of gcp.resources)
     expect(Object.keys(r).sort()).toEqual(
       r.type === 'gcp:redis/instance:Instance'
         ? ['inputs', 'name', 'options', 'type']
         : ['inputs', 'name', 'type'],
     );
-  const version = doc.resources.find(
+  const version = gcp.resources.find(
     (r: { type: string }) => r.type === 'gcp:secretmanager/secretVersion:SecretVersion',
   );
   expect(version.inputs.secretData).toBe(REDACTED);
-  expect(doc.outputs.authString).toBe(REDACTED);
-  expect(doc.secretOutputs).toEqual(['authString']);
+  expect(gcp.outputs.authString).toBe(REDACTED);
+  expect(gcp.secretOutputs).toEqual(['authString']);
 });
 
-test('a batch writes dist/<id>/pulumi/<target>.json for each spec and target', async () => {
-  const specs = ['examples/go-api.yaml', 'examples/platform-cache.yaml'].map((s) => path.join(ROOT, s));
-  const jobs = previewJobsFor(specs, tmp, (s) => path.basename(s, '.yaml'));
-  await previewPulumiBatch(jobs);
-  for (const job of jobs) {
-    const text = read(job.outFile);
-    expect(job.outFile).toMatch(/\/pulumi\/(gcp|azure-premium|azure-managed)\.json$/);
+test('one batch writes <id>/pulumi/<target>.json for each spec and target, no mock secret in any', () => {
+  expect(files).toHaveLength(SPECS.length * 3);
+  for (const f of files) {
+    expect(f).toMatch(/\/pulumi\/(gcp|azure-premium|azure-managed)\.json$/);
+    const text = read(f);
     for (const secret of Object.values(FAKE_SECRETS)) expect(text).not.toContain(secret);
   }
-  const premium = JSON.parse(
-    read(jobs.find((j) => j.spec.endsWith('go-api.yaml') && j.target === 'azure-premium')!.outFile),
-  );
-  expect(premium.outputs.accessKey).toBe(REDACTED);
+  const goApi = loadDeployment(SPECS[1]).id;
+  expect(doc(`${goApi}/pulumi/azure-premium.json`).outputs.accessKey).toBe(REDACTED);
 });
 
-test('previewAllTargets names files by deployment id, as npm run synth expects', async () => {
-  const files = await previewAllTargets([path.join(ROOT, 'examples/hospitality-staging.yaml')], tmp);
-  expect(files.map((f) => path.relative(tmp, f))).toEqual([
+test('previewAllTargets names files by deployment id, as npm run synth expects', () => {
+  expect(files.slice(-3).map((f) => path.relative(tmp, f))).toEqual([
     'hospitality-staging/pulumi/gcp.json',
     'hospitality-staging/pulumi/azure-premium.json',
     'hospitality-staging/pulumi/azure-managed.json',
   ]);
-  for (const f of files) expect(fs.existsSync(f)).toBe(true);
+});
+
+test('previewJobsFor: every spec x every target, named by the id function given', () => {
+  const jobs = previewJobsFor(['a/go-api.yaml', 'b/x1.yaml'], '/out', (s) => path.basename(s, '.yaml'));
+  expect(jobs.map((j) => `${j.spec} ${j.target} ${j.outFile}`)).toEqual([
+    'a/go-api.yaml gcp /out/go-api/pulumi/gcp.json',
+    'a/go-api.yaml azure-premium /out/go-api/pulumi/azure-premium.json',
+    'a/go-api.yaml azure-managed /out/go-api/pulumi/azure-managed.json',
+    'b/x1.yaml gcp /out/x1/pulumi/gcp.json',
+    'b/x1.yaml azure-premium /out/x1/pulumi/azure-premium.json',
+    'b/x1.yaml azure-managed /out/x1/pulumi/azure-managed.json',
+  ]);
 });
 
 test('the child reports a bad spec as one line naming the field', async () => {

@@ -6,12 +6,18 @@
 import * as fs from 'node:fs';
 
 /**
- * Caches kept on purpose, removed with the folder: Helm's home (lib/k8s/helm.ts), tsx's compile
+ * Caches kept on purpose, removed with the folder: the run's record of tool checks
+ * (./tools.ts commandProblem), Helm's home (lib/k8s/helm.ts), tsx's compile
  * cache (tsx-<uid>, made by every `tsx` child process), and the `cdk.outXXXX` folders aws-cdk-lib
  * makes for every App synthesized without an outdir (Template.fromStack) and never removes: they
  * are the library's, not a test's, and hold only the synthesized templates.
  */
-export const KEPT = [/^redis-iac-helm-home$/, /^tsx-\d+$/, /^cdk\.out[A-Za-z0-9]{6}$/];
+export const KEPT = [
+  /^redis-iac-tool-checks$/,
+  /^redis-iac-helm-home$/,
+  /^tsx-\d+$/,
+  /^cdk\.out[A-Za-z0-9]{6}$/,
+];
 
 /** The leaked entries of `dir`. */
 export function leaks(dir: string): string[] {

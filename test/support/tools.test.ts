@@ -4,6 +4,8 @@
  * test file skips any other way.
  */
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   availability,
@@ -16,6 +18,7 @@ import {
   redisServer,
   SKIP_VARIABLES,
   SYSTEMD_ANALYZE,
+  TOOL_CHECKS_DIR,
   type Requirement,
 } from './tools';
 
@@ -74,6 +77,28 @@ test('commandProblem: a missing command, a failing command, a working one', () =
     '`sh -c echo broken >&2; exit 3` exited 3: broken',
   );
   expect(commandProblem('sh', ['-c', 'true'])).toBeUndefined();
+});
+
+test('commandProblem asks a PATH command once per run; a command given as a path every time', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tool-checks-'));
+  try {
+    const runs = path.join(dir, 'runs');
+    const count = () => fs.readFileSync(runs, 'utf8').length;
+    const script = `printf x >> ${runs}; echo broken >&2; exit 3`;
+    const first = commandProblem('sh', ['-c', script]);
+    expect(first).toMatch(/exited 3: broken$/);
+    expect(commandProblem('sh', ['-c', script])).toBe(first);
+    expect(count()).toBe(1);
+    // Recorded in the run's folder, which the teardown keeps out of the leak check.
+    expect(fs.existsSync(path.join(process.env.REDIS_IAC_JEST_TMP!, TOOL_CHECKS_DIR))).toBe(true);
+    const shim = path.join(dir, 'shim');
+    fs.writeFileSync(shim, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    commandProblem(shim);
+    commandProblem(shim);
+    expect(count()).toBe(3);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('no test file skips other than through this module', () => {

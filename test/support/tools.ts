@@ -8,6 +8,7 @@
  * the Bitnami chart, which is not reachable there.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -116,8 +117,42 @@ export function testWith(
     );
 }
 
-/** `problem()` for a command: runs `cmd args` and reports why it is unusable. */
+/** The run-wide record of command checks, in the run's private TMPDIR (./tmp-setup.ts). */
+export const TOOL_CHECKS_DIR = 'redis-iac-tool-checks';
+
+/**
+ * The answer of an earlier test file of this run for the same PATH command, arguments and PATH.
+ * `cfn-lint --version` alone costs a second of CPU (Python loading cfn-lint), and three test files
+ * asked it. A command given as a path is always run: tests point those at shims they write.
+ */
+function recordedCheck(cmd: string, args: string[]): { file?: string; known?: { problem?: string } } {
+  const runDir = process.env.REDIS_IAC_JEST_TMP;
+  if (!runDir || cmd.includes('/')) return {};
+  const key = createHash('sha256')
+    .update(JSON.stringify([cmd, args, process.env.PATH ?? '']))
+    .digest('hex')
+    .slice(0, 32);
+  const file = path.join(runDir, TOOL_CHECKS_DIR, `${key}.json`);
+  try {
+    return { file, known: JSON.parse(fs.readFileSync(file, 'utf8')) as { problem?: string } };
+  } catch {
+    return { file };
+  }
+}
+
+/** `problem()` for a command: runs `cmd args` and reports why it is unusable (once per run). */
 export function commandProblem(cmd: string, args: string[] = ['--version']): string | undefined {
+  const { file, known } = recordedCheck(cmd, args);
+  if (known) return known.problem;
+  const problem = runCommandCheck(cmd, args);
+  if (file) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ problem }));
+  }
+  return problem;
+}
+
+function runCommandCheck(cmd: string, args: string[]): string | undefined {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.error) return `${cmd}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`;
   if (r.status !== 0)
