@@ -39,6 +39,8 @@ export interface Measurement {
   stdoutTail: string;
   /** For a failed command: the line that says why (see failureLine). */
   failure?: string;
+  /** Lines of the whole output naming a failed test (jest's `FAIL <file>` and `● <test>`), at most 40. */
+  failedTests: string[];
 }
 
 export interface RunSpec {
@@ -146,12 +148,15 @@ export function measure(spec: RunSpec, useGnuTime = hasGnuTime()): Promise<Measu
   let stderr = '';
   let stderrHead = '';
   let stdout = '';
+  const failed = failedTestLines();
   child.stderr.on('data', (d: Buffer) => {
     if (stderrHead.length < 8000) stderrHead += d.toString();
+    failed.add(d.toString());
     stderr = (stderr + d.toString()).slice(-8000);
   });
   child.stdout.on('data', (d: Buffer) => {
     stdout = (stdout + d.toString()).slice(-8000);
+    failed.add(d.toString());
   });
   const poll = () => {
     if (child.pid === undefined) return;
@@ -199,9 +204,36 @@ export function measure(spec: RunSpec, useGnuTime = hasGnuTime()): Promise<Measu
         stderrTail: tail(stderr),
         failure: code === 0 ? undefined : failureLine(`${stderrHead.slice(0, 8000)}\n${stdout}`),
         stdoutTail: tail(stdout),
+        failedTests: failed.lines(),
       });
     });
   });
+}
+
+/**
+ * Collects, from output arriving in chunks, the lines that name a failed jest test: `FAIL <file>` and
+ * the `● <describe> › <test>` headers (not jest's `● Console` blocks), without keeping the output.
+ */
+export function failedTestLines(limit = 40): { add(chunk: string): void; lines(): string[] } {
+  const found: string[] = [];
+  let partial = '';
+  const take = (line: string) => {
+    const plain = line.replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
+    if (found.length < limit && /^(FAIL |\s+● (?!Console$))/.test(plain) && !found.includes(plain.trim()))
+      found.push(plain.trim());
+  };
+  return {
+    add(chunk) {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      parts.forEach(take);
+    },
+    lines() {
+      if (partial) take(partial);
+      partial = '';
+      return found;
+    },
+  };
 }
 
 const tail = (text: string) => text.trim().split('\n').slice(-5).join('\n');

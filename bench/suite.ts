@@ -81,7 +81,7 @@ export async function runSuite(root: string): Promise<SuiteResult> {
     verdict: m.exitCode !== 0 ? 'FAILED' : m.wallMs < SUITE_TARGET_MS ? 'PASS' : 'MISS',
   };
   if (m.exitCode === 0) return result;
-  result.failure = [m.stdoutTail, m.stderrTail].filter(Boolean).join('\n');
+  result.failure = [m.failedTests.join('\n'), m.stdoutTail, m.stderrTail].filter(Boolean).join('\n');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
     scripts?: Record<string, string>;
   };

@@ -1,5 +1,6 @@
 /** Pure helpers of the bench's measuring code, plus one real child process (memory, exit code; no timing). */
 import {
+  failedTestLines,
   failureLine,
   hasGnuTime,
   measure,
@@ -133,5 +134,31 @@ describe('failureLine', () => {
   test('otherwise the last line; nothing at all is said so', () => {
     expect(failureLine('a\nb\n')).toBe('b');
     expect(failureLine('')).toBe('(no output)');
+  });
+});
+
+describe('failedTestLines', () => {
+  test("keeps jest's FAIL and ● test lines from output split anywhere, not ● Console, each once", () => {
+    const out = [
+      'PASS test/a.test.ts (3 s)',
+      '\x1b[1m\x1b[31mFAIL\x1b[39m\x1b[22m test/k8s/x.integration.test.ts',
+      '  ● Console',
+      '  ● suite 1 › a test with digits 42',
+      '    expect(received).toBe(expected)',
+      'FAIL test/k8s/x.integration.test.ts',
+      'Tests: 1 failed, 3 passed',
+    ].join('\n');
+    const f = failedTestLines();
+    for (let i = 0; i < out.length; i += 7) f.add(out.slice(i, i + 7));
+    expect(f.lines()).toEqual(['FAIL test/k8s/x.integration.test.ts', '● suite 1 › a test with digits 42']);
+  });
+
+  test('a green run gives nothing; the list stops at the limit', () => {
+    const green = failedTestLines();
+    green.add('PASS test/a.test.ts\nTests: 3 passed\n');
+    expect(green.lines()).toEqual([]);
+    const many = failedTestLines(2);
+    many.add(['FAIL a', 'FAIL b', 'FAIL c'].join('\n'));
+    expect(many.lines()).toEqual(['FAIL a', 'FAIL b']);
   });
 });
