@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { stripVTControlCharacters } from 'node:util';
 
 export const GNU_TIME = '/usr/bin/time';
 // About 2-3% of one core for the poller on a synth's small tree; the same for target and floor.
@@ -218,7 +219,7 @@ export function failedTestLines(limit = 40): { add(chunk: string): void; lines()
   const found: string[] = [];
   let partial = '';
   const take = (line: string) => {
-    const plain = line.replace(/\x1b\[[0-9;]*m/g, '').trimEnd();
+    const plain = stripVTControlCharacters(line).trimEnd();
     if (found.length < limit && /^(FAIL |\s+● (?!Console$))/.test(plain) && !found.includes(plain.trim()))
       found.push(plain.trim());
   };
