@@ -213,15 +213,25 @@ export function measure(spec: RunSpec, useGnuTime = hasGnuTime()): Promise<Measu
 
 /**
  * Collects, from output arriving in chunks, the lines that name a failed jest test: `FAIL <file>` and
- * the `● <describe> › <test>` headers (not jest's `● Console` blocks), without keeping the output.
+ * the `● <describe> › <test>` headers (not jest's `● Console` blocks), each header with the first
+ * `context` non-empty lines after it (the assertion and its values), without keeping the output.
  */
-export function failedTestLines(limit = 40): { add(chunk: string): void; lines(): string[] } {
+export function failedTestLines(limit = 40, context = 12): { add(chunk: string): void; lines(): string[] } {
   const found: string[] = [];
   let partial = '';
+  let following = 0;
   const take = (line: string) => {
     const plain = stripVTControlCharacters(line).trimEnd();
-    if (found.length < limit && /^(FAIL |\s+● (?!Console$))/.test(plain) && !found.includes(plain.trim()))
-      found.push(plain.trim());
+    if (found.length >= limit) return;
+    if (/^(FAIL |\s+● )/.test(plain)) {
+      const header = plain.trim();
+      const fresh = header !== '● Console' && !found.includes(header);
+      if (fresh) found.push(header);
+      following = fresh && header.startsWith('●') ? context : 0;
+    } else if (following > 0 && plain.trim()) {
+      found.push(`    ${plain.trim()}`);
+      following--;
+    }
   };
   return {
     add(chunk) {

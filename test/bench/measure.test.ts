@@ -150,7 +150,11 @@ describe('failedTestLines', () => {
     ].join('\n');
     const f = failedTestLines();
     for (let i = 0; i < out.length; i += 7) f.add(out.slice(i, i + 7));
-    expect(f.lines()).toEqual(['FAIL test/k8s/x.integration.test.ts', '● suite 1 › a test with digits 42']);
+    expect(f.lines()).toEqual([
+      'FAIL test/k8s/x.integration.test.ts',
+      '● suite 1 › a test with digits 42',
+      '    expect(received).toBe(expected)',
+    ]);
   });
 
   test('a green run gives nothing; the list stops at the limit', () => {
@@ -160,5 +164,8 @@ describe('failedTestLines', () => {
     const many = failedTestLines(2);
     many.add(['FAIL a', 'FAIL b', 'FAIL c'].join('\n'));
     expect(many.lines()).toEqual(['FAIL a', 'FAIL b']);
+    const short = failedTestLines(40, 1);
+    short.add('  ● t\n  first\n  second\n  ● Console\n    console.log\n');
+    expect(short.lines()).toEqual(['● t', '    first']);
   });
 });
