@@ -10,8 +10,8 @@
  * connect over TLS verifying the server certificate against the contract's CA, SET/GET under
  * REDIS_KEY_PREFIX and get NOPERM outside it, be refused without a password, over plaintext and
  * without the CA. On the Sentinel and cluster layouts the primary holding the clients' keys is
- * SIGKILLed while all four write (SET + WAIT 1): each must write again within the contract's
- * REDIS_FAILOVER_TIMEOUT_MS and lose none of its WAIT-acknowledged writes.
+ * SIGKILLed while all four write (SET + WAIT for every replica): each must write again within the
+ * contract's REDIS_FAILOVER_TIMEOUT_MS and lose none of its writes every replica acknowledged.
  * The layouts render small Sentinel / cluster timeouts so the suite stays fast; the bound follows.
  *
  * Needs redis-server 7, /usr/bin/python3 with redis, php with the redis extension and setpriv;
@@ -126,18 +126,22 @@ interface FailoverRun {
 }
 
 /**
- * All four clients write (SET + WAIT 1) into the hash tag `tag` until a stop file appears; once each
- * has an acknowledged write, `kill` SIGKILLs the primary. Returns each client's writes, the kill time
- * and the contract's bound.
+ * All four clients write (SET + WAIT <replicas>, every replica of the layout) into the hash tag `tag`
+ * until a stop file appears; once each has an acknowledged write, `kill` SIGKILLs the primary. Returns
+ * each client's writes, the kill time and the contract's bound. A write counts as acknowledged only
+ * when every replica has it: with two replicas, WAIT 1 promises no survival, because Sentinel may
+ * promote the replica that had not received it yet (it picks by the replication offsets it last
+ * read, which may be a second old).
  */
 async function failoverRound(env: Env, tag: string, kill: () => Promise<void>) {
+  const replicas = env.deployment.plan.topology.replicasPerShard;
   const { file, c } = installedContract(env);
   const bound = Number(c.REDIS_FAILOVER_TIMEOUT_MS);
   const stopDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-clients-stop-'));
   fs.chmodSync(stopDir, 0o755);
   const stopFile = path.join(stopDir, 'stop');
   const procs = CLIENTS.map((client) => {
-    const [bin, argv] = command(client, [file, 'failover', tag, stopFile]);
+    const [bin, argv] = command(client, [file, 'failover', tag, stopFile, String(replicas)]);
     const p = spawn(bin, argv, { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';

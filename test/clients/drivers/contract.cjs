@@ -73,16 +73,19 @@ function errText(e) {
 /**
  * The common protocol of every driver (see test/clients/README.md):
  * `check`    -> {set, get, outside, noPassword, plaintext, wrongCa}; `check-access`: the first three
- * `failover <tag> <stop-file>` -> {writes: [[i, start, end, status]], lost: [...]}: writes until
- *   the stop file exists; prints READY on stderr after its first acknowledged write and
+ * `failover <tag> <stop-file> <replicas>` -> {writes: [[i, start, end, status]], lost: [...]}: writes
+ *   (SET, then WAIT <replicas>) until the stop file exists; a write is acknowledged ('ack') when every
+ *   one of the layout's <replicas> replicas has it, so whichever replica a failover promotes holds it
+ *   (WAIT 1 with two replicas would not: Sentinel may promote the other one). Prints READY on stderr
+ *   after its first acknowledged write and
  *   `OK <ms since epoch>` after every successful write (the orchestrator's progress signal).
  */
 async function main(api) {
-  const [file, mode, tag, stopFile] = process.argv.slice(2);
+  const [file, mode, tag, stopFile, replicas] = process.argv.slice(2);
   const s = settings(file);
   const out = mode.startsWith('check')
     ? await check(api, s, mode === 'check')
-    : await failover(api, s, tag, stopFile);
+    : await failover(api, s, tag, stopFile, Number(replicas));
   process.stdout.write(JSON.stringify(out) + '\n');
   process.exit(0);
 }
@@ -147,7 +150,8 @@ async function renew(api, s, old) {
   }
 }
 
-async function failover(api, s, tag, stopFile) {
+async function failover(api, s, tag, stopFile, replicas) {
+  if (!(replicas >= 1)) throw new Error(`failover needs the replica count, got ${replicas}`);
   let client = await api.connect(s);
   const writes = [];
   const acked = [];
@@ -157,10 +161,10 @@ async function failover(api, s, tag, stopFile) {
     const key = `${s.prefix}{${tag}}:${api.name}:${i}`;
     const t = Date.now();
     try {
-      const n = await api.setAndWait(client, key, String(i));
+      const n = await api.setAndWait(client, key, String(i), replicas);
       const end = Date.now();
-      writes.push([i, t, end, n >= 1 ? 'ack' : 'noack']);
-      if (n >= 1 && acked.push(key) === 1) process.stderr.write('READY\n');
+      writes.push([i, t, end, n >= replicas ? 'ack' : 'noack']);
+      if (n >= replicas && acked.push(key) === 1) process.stderr.write('READY\n');
       process.stderr.write(`OK ${end}\n`);
       failures = 0;
       await sleep(50);

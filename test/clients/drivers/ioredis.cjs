@@ -60,12 +60,12 @@ const api = {
   },
   set: (c, k, v) => explained(c, () => c.set(k, v)),
   get: (c, k) => explained(c, () => c.get(k)),
-  /** SET, then WAIT 1 on the same node (a pipeline goes to the key's node in a cluster too). */
-  async setAndWait(c, k, v) {
+  /** SET, then WAIT <replicas> on the same node (a pipeline goes to the key's node in a cluster too). */
+  async setAndWait(c, k, v, replicas) {
     // A cluster pipeline does not follow a MOVED (after a failover) by itself: a plain SET does, and
     // updates the slot map, so the pipeline below lands on the key's current primary.
     if (c.isCluster) await c.set(k, v);
-    const res = await c.pipeline().set(k, v).call('WAIT', 1, 1000).exec();
+    const res = await c.pipeline().set(k, v).call('WAIT', replicas, 1000).exec();
     for (const [e] of res) if (e) throw e;
     return Number(res[1][1]);
   },

@@ -72,9 +72,9 @@ const api = {
   },
   set: (c, k, v) => c.set(k, v),
   get: (c, k) => c.get(k),
-  /** SET, then WAIT 1 on the same connection (cluster: routed by the key; Sentinel: one master lease). */
-  async setAndWait(c, k, v) {
-    const wait = ['WAIT', '1', '1000'];
+  /** SET, then WAIT <replicas> on the same connection (cluster: routed by the key; Sentinel: one master lease). */
+  async setAndWait(c, k, v, replicas) {
+    const wait = ['WAIT', String(replicas), '1000'];
     if (c.kind === 'cluster') {
       await c.set(k, v);
       return Number(await c.sendCommand(k, false, wait));

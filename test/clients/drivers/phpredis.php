@@ -162,11 +162,13 @@ function set_or_throw($c, string $key, string $value): string
     return 'OK';
 }
 
-function set_and_wait(array $s, $c, string $key, string $value): int
+function set_and_wait(array $s, $c, string $key, string $value, int $replicas): int
 {
     set_or_throw($c, $key, $value);
     // RedisCluster::rawCommand routes by its first argument (the key), so WAIT runs on the key's node.
-    return (int) ($s['cluster'] ? $c->rawCommand($key, 'WAIT', 1, 1000) : $c->rawCommand('WAIT', 1, 1000));
+    return (int) ($s['cluster']
+        ? $c->rawCommand($key, 'WAIT', $replicas, 1000)
+        : $c->rawCommand('WAIT', $replicas, 1000));
 }
 
 function check(array $s, bool $refusals): array
@@ -189,7 +191,7 @@ function check(array $s, bool $refusals): array
     return $out;
 }
 
-function failover(array $s, string $tag, string $stopFile): array
+function failover(array $s, string $tag, string $stopFile, int $replicas): array
 {
     $c = null;
     $writes = [];
@@ -201,11 +203,11 @@ function failover(array $s, string $tag, string $stopFile): array
         try {
             // phpredis does not reconnect to a new primary by itself: reconnect after an error.
             $c = $c ?? connect($s);
-            $n = set_and_wait($s, $c, $key, (string) $i);
+            $n = set_and_wait($s, $c, $key, (string) $i, $replicas);
             $done = (int) (microtime(true) * 1000);
-            $writes[] = [$i, $t, $done, $n >= 1 ? 'ack' : 'noack'];
+            $writes[] = [$i, $t, $done, $n >= $replicas ? 'ack' : 'noack'];
             fwrite(STDERR, "OK $done\n");
-            if ($n >= 1) {
+            if ($n >= $replicas) {
                 $acked[] = $key;
                 if (count($acked) === 1) {
                     fwrite(STDERR, "READY\n");
@@ -233,5 +235,5 @@ function failover(array $s, string $tag, string $stopFile): array
 }
 
 $s = settings($argv[1]);
-$out = strpos($argv[2], 'check') === 0 ? check($s, $argv[2] === 'check') : failover($s, $argv[3], $argv[4]);
+$out = strpos($argv[2], 'check') === 0 ? check($s, $argv[2] === 'check') : failover($s, $argv[3], $argv[4], (int) $argv[5]);
 echo json_encode($out), "\n";

@@ -113,15 +113,15 @@ def attempt(fn):
         return {"ok": False, "error": "%s: %s" % (type(e).__name__, (str(e) or "").splitlines()[0] if str(e) else "")}
 
 
-def set_and_wait(s, c, key, value):
+def set_and_wait(s, c, key, value, replicas):
     if s["cluster"]:
         c.set(key, value)
         node = c.get_node_from_key(key)
-        return int(c.execute_command("WAIT", 1, 1000, target_nodes=node))
+        return int(c.execute_command("WAIT", replicas, 1000, target_nodes=node))
     # One connection for both: WAIT counts the replicas that have this connection's writes.
     pipe = c.pipeline(transaction=False)
     pipe.set(key, value)
-    pipe.execute_command("WAIT", 1, 1000)
+    pipe.execute_command("WAIT", replicas, 1000)
     return int(pipe.execute()[1])
 
 
@@ -153,7 +153,7 @@ def reconnect(s, old):
         return old
 
 
-def failover(s, tag, stop_file):
+def failover(s, tag, stop_file, replicas):
     c = connect(s)
     writes, acked, failures, i = [], [], 0, 0
     while not os.path.exists(stop_file):
@@ -161,11 +161,11 @@ def failover(s, tag, stop_file):
         key = "%s{%s}:redis-py:%d" % (s["prefix"], tag, i)
         t = int(time.time() * 1000)
         try:
-            n = set_and_wait(s, c, key, str(i))
+            n = set_and_wait(s, c, key, str(i), replicas)
             done = int(time.time() * 1000)
-            writes.append([i, t, done, "ack" if n >= 1 else "noack"])
+            writes.append([i, t, done, "ack" if n >= replicas else "noack"])
             print("OK %d" % done, file=sys.stderr, flush=True)
-            if n >= 1:
+            if n >= replicas:
                 acked.append(key)
                 if len(acked) == 1:
                     print("READY", file=sys.stderr, flush=True)
@@ -193,7 +193,7 @@ def failover(s, tag, stop_file):
 def main():
     path, mode = sys.argv[1], sys.argv[2]
     s = settings(path)
-    out = check(s, mode == "check") if mode.startswith("check") else failover(s, sys.argv[3], sys.argv[4])
+    out = check(s, mode == "check") if mode.startswith("check") else failover(s, sys.argv[3], sys.argv[4], int(sys.argv[5]))
     print(json.dumps(out), flush=True)
 
 
