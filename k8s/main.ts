@@ -12,9 +12,15 @@ import { synthKubernetes } from '../lib/k8s/synth';
 
 const USAGE = 'usage: npx tsx k8s/main.ts [--spec examples/<x>.yaml] [--out <dir>]';
 
-function main(): void {
+/** The app for `argv` (the command line after the script); throws UsageError on a bad flag. */
+export function main(argv: string[] = process.argv.slice(2)): void {
   const { values } = parseFlags(
-    { options: { spec: { type: 'string' }, out: { type: 'string' } }, allowPositionals: false, strict: true },
+    {
+      args: argv,
+      options: { spec: { type: 'string' }, out: { type: 'string' } },
+      allowPositionals: false,
+      strict: true,
+    },
     USAGE,
   );
   const d = loadDeployment(values.spec ?? DEFAULT_SPEC_PATH);
@@ -22,4 +28,4 @@ function main(): void {
   for (const f of synthKubernetes(d, out)) console.log(f);
 }
 
-runAppEntry(main);
+if (require.main === module) runAppEntry(() => main());
