@@ -124,11 +124,15 @@ export function fleetGrid(f: FleetResult): Grid {
   };
 }
 
+/** CPU seconds of a process tree (GNU time), or a dash without GNU time. */
+const cpu = (seconds: number | undefined) => (seconds === undefined ? '-' : `${seconds.toFixed(1)} s`);
+
 export function suiteGrid(r: SuiteResult): Grid {
   const rows = [
     [
       r.command,
       s(r.wallMs),
+      cpu(r.cpuSeconds),
       mb(r.peakRssMb),
       mb(r.treeRssMb),
       String(r.exitCode),
@@ -141,6 +145,7 @@ export function suiteGrid(r: SuiteResult): Grid {
     rows.push([
       `  step: ${st.command}`,
       s(st.wallMs),
+      cpu(st.cpuSeconds),
       mb(st.peakRssMb),
       mb(st.treeRssMb),
       String(st.exitCode),
@@ -151,6 +156,7 @@ export function suiteGrid(r: SuiteResult): Grid {
     rows.push([
       '  steps run separately, summed',
       s(r.stepsWallMs),
+      '',
       mb(Math.max(...(r.steps ?? []).map((x) => x.peakRssMb))),
       mb(Math.max(...(r.steps ?? []).map((x) => x.treeRssMb))),
       '',
@@ -158,7 +164,15 @@ export function suiteGrid(r: SuiteResult): Grid {
     ]);
   }
   return {
-    headers: ['command', 'wall', 'peak RSS (largest process)', 'tree RSS (all at once)', 'exit', 'verdict'],
+    headers: [
+      'command',
+      'wall',
+      'CPU (user + sys)',
+      'peak RSS (largest process)',
+      'tree RSS (all at once)',
+      'exit',
+      'verdict',
+    ],
     rows,
   };
 }

@@ -19,6 +19,11 @@ export interface StepResult {
   peakRssMb: number;
   treeRssMb: number;
   exitCode: number;
+  /**
+   * CPU seconds (user + system) of the whole process tree, from GNU time; absent without it. Wall
+   * time on a shared 2-core machine moves with other load; this moves less.
+   */
+  cpuSeconds?: number;
 }
 
 export interface SuiteResult extends StepResult {
@@ -58,6 +63,7 @@ async function step(root: string, args: string[]): Promise<StepResult & { m: Mea
     peakRssMb: mb(m.peakRssKb),
     treeRssMb: mb(m.treeRssKb),
     exitCode: m.exitCode,
+    ...(m.cpuMs === undefined ? {} : { cpuSeconds: Math.round(m.cpuMs / 100) / 10 }),
     m,
   };
 }

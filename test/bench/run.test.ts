@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HelpRequested, parseOptions, UsageError } from '../../bench/run';
-import { markdown, summarizeSizing } from '../../bench/report';
+import { markdown, suiteGrid, summarizeSizing } from '../../bench/report';
 import { testSteps } from '../../bench/suite';
 import { cdkEnv, synthRows } from '../../bench/synth';
 
@@ -127,4 +127,20 @@ describe('test script steps', () => {
     expect(testSteps('jest --ci')).toEqual([]);
     expect(testSteps('npm run a && jest')).toEqual([]);
   });
+});
+
+test('the suite table shows the CPU time of the whole tree, or a dash without GNU time', () => {
+  const base = {
+    command: 'npm test --silent',
+    wallMs: 164350,
+    peakRssMb: 1323,
+    treeRssMb: 4909,
+    exitCode: 0,
+    peakRssMethod: 'gnu-time' as const,
+    verdict: 'PASS' as const,
+  };
+  const grid = suiteGrid({ ...base, cpuSeconds: 312.4 });
+  expect(grid.headers[2]).toBe('CPU (user + sys)');
+  expect(grid.rows[0][2]).toBe('312.4 s');
+  expect(suiteGrid(base).rows[0][2]).toBe('-');
 });
