@@ -62,7 +62,13 @@ export interface DiffOutcome {
   outFile: string;
 }
 
-export async function runDiff(argv: string[]): Promise<DiffOutcome> {
+/**
+ * How the spec sides are synthesized: synthArtifactSets. The CLI test passes one that records what
+ * it made, and replays it for a second run on the same two specs.
+ */
+export type SynthSides = typeof synthArtifactSets;
+
+export async function runDiff(argv: string[], synth: SynthSides = synthArtifactSets): Promise<DiffOutcome> {
   const { values } = parseFlags(
     {
       args: argv,
@@ -105,7 +111,7 @@ export async function runDiff(argv: string[]): Promise<DiffOutcome> {
         'diff',
       );
     const specs = [from, to].flatMap((s) => (s.kind === 'spec' ? [s.side] : []));
-    const synthesized = await synthArtifactSets(specs, { pulumi: 'child', work: path.join(work, 'synth') });
+    const synthesized = await synth(specs, { pulumi: 'child', work: path.join(work, 'synth') });
     const [a, b]: ArtifactSet[] = [from, to].map((s) =>
       s.kind === 'dist' ? readArtifacts(s.dir, s.label) : synthesized.shift()!,
     );
@@ -140,8 +146,8 @@ export async function runDiff(argv: string[]): Promise<DiffOutcome> {
  * The CLI itself: what `npm run diff` runs with process.argv, exported so tests can run the same code
  * in-process (test/support/run-cli.ts) instead of paying a tsx child per case.
  */
-export async function main(argv: string[]): Promise<void> {
-  const r = await runDiff(argv);
+export async function main(argv: string[], synth?: SynthSides): Promise<void> {
+  const r = await runDiff(argv, synth);
   process.stdout.write(r.text);
   process.exitCode = r.exitCode;
 }

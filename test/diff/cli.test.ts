@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EXIT_NEEDS_APPROVAL, main, runDiff } from '../../lib/cli/diff';
+import { EXIT_NEEDS_APPROVAL, main, runDiff, type SynthSides } from '../../lib/cli/diff';
+import { synthArtifactSets } from '../../lib/diff/artifacts';
 import { runCliInProcess } from '../support/run-cli';
 import { ROOT, specText } from './corpus';
 
@@ -71,10 +72,31 @@ describe('default.yaml -> the same with more shards (production)', () => {
     specText('default.yaml', (s) => (s.availability = { topology: 'cluster', minShards: 3 })),
   );
   const from = path.join(ROOT, 'examples/default.yaml');
+  /**
+   * The two runs diff the same two specs: the first synthesizes them (Pulumi previews in a child, as
+   * the CLI does) and keeps the sets; the second replays them, so it tests everything after the
+   * synthesis (approval, exit code, diff.md) without a second synthesis of both sides. Run alone
+   * (jest -t), the second synthesizes itself.
+   */
+  let made: { specs: string[]; sets: Awaited<ReturnType<SynthSides>> } | undefined;
+  const recording: SynthSides = async (sides, opts) => {
+    const sets = await synthArtifactSets(sides, opts);
+    made = { specs: sides.map((s) => s.specPath), sets: [...sets] };
+    return sets;
+  };
+  const replaying: SynthSides = async (sides, opts) => {
+    if (!made) return synthArtifactSets(sides, opts);
+    expect(sides.map((s) => s.specPath)).toEqual(made.specs);
+    return [...made.sets];
+  };
 
   test('exits 3 without --allow-replacement and writes diff.md with every platform', async () => {
     const out = path.join(work, 'blocked.md');
-    const r = await inProcess(['--from', from, '--to', more, '--out', out]);
+    const r = await runCliInProcess(
+      (argv) => main(argv, recording),
+      ['--from', from, '--to', more, '--out', out],
+      work,
+    );
     expect(r.code).toBe(EXIT_NEEDS_APPROVAL);
     expect(r.stdout).toMatch(/^AWS: REFUSED by the provider/m);
     expect(r.stdout).toMatch(/^GCP: REPLACEMENT/m);
@@ -96,16 +118,19 @@ describe('default.yaml -> the same with more shards (production)', () => {
 
   test('--allow-replacement exits 0 and writes the reason into diff.md', async () => {
     const out = path.join(work, 'allowed.md');
-    const r = await runDiff([
-      '--from',
-      from,
-      '--to',
-      more,
-      '--out',
-      out,
-      '--allow-replacement',
-      'maintenance window 2026-12-10, cache warmed from the database',
-    ]);
+    const r = await runDiff(
+      [
+        '--from',
+        from,
+        '--to',
+        more,
+        '--out',
+        out,
+        '--allow-replacement',
+        'maintenance window 2026-12-10, cache warmed from the database',
+      ],
+      replaying,
+    );
     expect(r.exitCode).toBe(0);
     expect(fs.readFileSync(out, 'utf8')).toContain(
       'approved with --allow-replacement: maintenance window 2026-12-10, cache warmed from the database',
