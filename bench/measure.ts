@@ -75,11 +75,17 @@ export function parseProcStatus(text: string): { hwmKb: number; rssKb: number } 
   return { hwmKb: field('VmHWM'), rssKb: field('VmRSS') };
 }
 
-/** Parent pid from a /proc/<pid>/stat line (the command name may contain spaces and parentheses). */
+/**
+ * The fields of a /proc/<pid>/stat line after "pid (comm) ", from field 3 (state) on: the command
+ * name may contain spaces and parentheses, so the line is split after its last ')'.
+ */
+export function procStatFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Parent pid (field 4) from a /proc/<pid>/stat line. */
 export function parsePpid(stat: string): number {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After "pid (comm) ": state, ppid, ...
-  return Number(rest[1]);
+  return Number(procStatFields(stat)[1]);
 }
 
 /**

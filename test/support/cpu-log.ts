@@ -5,6 +5,7 @@
  * it changes no test's outcome.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
+import { procStatFields } from '../../bench/measure';
 
 /** CPU seconds so far: this process's own, and its reaped children's. */
 export interface CpuSample {
@@ -14,10 +15,10 @@ export interface CpuSample {
 
 const TICKS_PER_SECOND = 100;
 
-/** Fields 14-17 of /proc/<pid>/stat (utime, stime, cutime, cstime), counted after the command name. */
+/** Fields 14-17 of /proc/<pid>/stat (utime, stime, cutime, cstime). */
 export function parseProcStat(stat: string): CpuSample {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const tick = (i: number) => Number(fields[i - 3]) / TICKS_PER_SECOND;
+  const fields = procStatFields(stat);
+  const tick = (field: number) => Number(fields[field - 3]) / TICKS_PER_SECOND;
   return { self: tick(14) + tick(15), children: tick(16) + tick(17) };
 }
 
