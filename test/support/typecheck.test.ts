@@ -9,6 +9,11 @@ let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typecheck-'));
   fs.mkdirSync(path.join(dir, 'node_modules', '.cache'), { recursive: true });
+  // The build info's path comes from tsconfig.json, as in the repository.
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { tsBuildInfoFile: 'node_modules/.cache/tsconfig.tsbuildinfo' } }),
+  );
   // A stand-in for tsc: records its arguments, exits with the code in ./exit.
   fs.writeFileSync(path.join(dir, 'tsc'), '#!/bin/sh\necho "$@" > args\nexit $(cat exit)\n', { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'exit'), '0');
@@ -48,4 +53,17 @@ test('removes the build info when npm changed node_modules after the last check 
 test("tsc's exit code is the script's", () => {
   fs.writeFileSync(path.join(dir, 'exit'), '2');
   expect(run().code).toBe(2);
+});
+
+test('the build info is the one tsconfig.json names (tsBuildInfoFile), wherever that is', () => {
+  const other = path.join(dir, 'elsewhere.tsbuildinfo');
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { tsBuildInfoFile: 'elsewhere.tsbuildinfo' } }),
+  );
+  write(other, 60);
+  write(info(), 60);
+  write(installed(), 10);
+  expect(run().code).toBe(0);
+  expect([fs.existsSync(other), fs.existsSync(info())]).toEqual([false, true]);
 });
