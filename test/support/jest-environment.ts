@@ -62,8 +62,10 @@ export default class RedisIacEnvironment extends NodeEnvironment {
   }
 
   override async teardown(): Promise<void> {
-    const end = this.cpuLog && this.cpuStart ? sampleCpu() : undefined;
-    if (this.cpuLog && this.cpuStart && end) logCpu(this.cpuLog, this.testPath, this.cpuStart, end);
+    if (this.cpuLog && this.cpuStart) {
+      const end = sampleCpu();
+      if (end) logCpu(this.cpuLog, this.testPath, this.cpuStart, end);
+    }
     await super.teardown();
   }
 }
