@@ -123,7 +123,7 @@ export interface RedisReplicationGroupProps {
   /**
    * RBAC users (roles) when `authMode` is `rbac`; the first one whose role is `app` is the one the
    * connection contract names.
-   * @default - one `app` user with every key and every command but @dangerous
+   * @default - one `app` user with every key and every command but `@dangerous`
    */
   readonly users?: readonly RbacUserSpec[];
   /**
@@ -221,7 +221,7 @@ interface Resolved {
   subnets: ec2.ISubnet[];
 }
 
-/** The app user when no `users` are given: every key, every command but @dangerous. */
+/** The app user when no `users` are given: every key, every command but `@dangerous`. */
 const DEFAULT_APP_USER: RbacUserSpec = {
   role: 'app',
   userName: 'app',

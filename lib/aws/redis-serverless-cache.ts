@@ -75,7 +75,7 @@ export interface RedisServerlessCacheBaseProps {
   readonly authentication?: boolean;
   /**
    * RBAC users (roles); the first whose role is `app` is the one the connection contract names.
-   * @default - one `app` user with every key and every command but @dangerous
+   * @default - one `app` user with every key and every command but `@dangerous`
    */
   readonly users?: readonly RbacUserSpec[];
   /**
@@ -128,7 +128,7 @@ export interface RedisServerlessCacheBaseProps {
   readonly deletionProtection?: boolean;
 }
 
-/** The app user when no `users` are given: every key, every command but @dangerous. */
+/** The app user when no `users` are given: every key, every command but `@dangerous`. */
 const DEFAULT_APP_USER: RbacUserSpec = {
   role: 'app',
   userName: 'app',

@@ -1,5 +1,9 @@
 /**
- * Second step of `npm run build` (after `tsc -p tsconfig.build.json`): copies into build/ the
+ * Second step of `npm run build`. The first is TypeDoc (typedoc.json): one TypeScript program over
+ * tsconfig.build.json is type-checked, emitted into build/ (`emit: both`, the same JavaScript and
+ * .d.ts as `tsc -p tsconfig.build.json`) and turned into the API reference (build/api-docs, which
+ * `npm run docs:api` copies to docs/api), so the dependencies' declarations are parsed once for
+ * both. This step copies into build/ the
  * non-TypeScript files the compiled code reads at run time, next to the modules that read them:
  * - lib/k8s/backup.sh (read by lib/k8s/backup.ts with readFileSync),
  * - lib/k8s/schemas/*.validator.js (precompiled ajv validators, loaded with require by path) and
@@ -47,10 +51,10 @@ export function emittedData(root = ROOT): string[] {
 export const BUILD_STAMP = 'build/.inputs.sha256';
 
 /**
- * One hash over everything `npm run build` reads: every file under lib/, the two tsconfig files and
- * package-lock.json (the installed dependencies' types). package.json itself is not read by tsc, so
- * a change to its scripts does not force a rebuild. The package test rebuilds when build/ was made
- * from other inputs.
+ * One hash over everything `npm run build` reads: every file under lib/, the two tsconfig files,
+ * typedoc.json and package-lock.json (the installed dependencies' types, TypeDoc's version).
+ * package.json itself is not read by the build, so a change to its scripts does not force a rebuild.
+ * The tests that read build/ rebuild it when it was made from other inputs (test/support/build.ts).
  */
 export function buildInputsHash(root = ROOT): string {
   const hash = createHash('sha256');
@@ -58,7 +62,8 @@ export function buildInputsHash(root = ROOT): string {
     .readdirSync(path.join(root, 'lib'), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-  for (const rel of [...files.sort(), 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json']) {
+  const configs = ['tsconfig.json', 'tsconfig.build.json', 'typedoc.json', 'package-lock.json'];
+  for (const rel of [...files.sort(), ...configs]) {
     hash.update(`${rel}\0`);
     hash.update(fs.readFileSync(path.join(root, rel)));
     hash.update('\0');

@@ -14,7 +14,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(root, 'lib', 'a1.ts'), 'export const a = 1;\n');
   fs.writeFileSync(path.join(root, 'lib', 'k8s', 'backup.sh'), 'echo 1\n');
   fs.writeFileSync(path.join(root, 'lib', 'k8s', 'schemas', 'x2.validator.js'), 'module.exports = 1;\n');
-  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'])
+  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'typedoc.json', 'package-lock.json'])
     fs.writeFileSync(path.join(root, f), '{}\n');
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -30,6 +30,7 @@ test.each([
   ['a precompiled validator', 'lib/k8s/schemas/x2.validator.js', 'module.exports = 2;\n'],
   ['a new file under lib/', 'lib/new-3.ts', 'export {};\n'],
   ['tsconfig.build.json', 'tsconfig.build.json', '{ "include": [] }\n'],
+  ['typedoc.json (the API reference)', 'typedoc.json', '{ "excludePrivate": false }\n'],
   ['package-lock.json (other dependencies)', 'package-lock.json', '{ "lockfileVersion": 3 }\n'],
 ])('changing %s changes the hash (bad fixture: a stale build)', (_, rel, text) => {
   const before = buildInputsHash(root);

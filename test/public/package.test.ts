@@ -9,9 +9,10 @@
  * exactly what the tarball holds and how its `exports` resolve (Node resolves each link to its real
  * path, so every package's own dependencies come from the repository as they do here).
  *
- * Builds first (`npm run build`) when build/ is missing or was made from other sources.
+ * Builds first (`npm run build`, test/support/build.ts) when build/ is missing or was made from other
+ * sources.
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +24,8 @@ import type { TargetResult } from '../../lib/conformance/types';
 import { fromSpec, type Deployment } from '../../lib/deployment';
 import { validateObjects, type ManifestObject } from '../../lib/k8s/validate';
 import { validateSpec } from '../../lib/spec/load';
-import { BUILD_STAMP, buildInputsHash, emittedData } from '../../lib/cli/build-assets';
+import { emittedData } from '../../lib/cli/build-assets';
+import { ensureBuild } from '../support/build';
 import { CFN_LINT, have } from '../support/tools';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -37,22 +39,6 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 let tmp: string;
 let files: string[];
 
-/**
- * build/ as `npm run build` makes it from the sources now: rebuilt here when it is missing or was made
- * from other inputs (its stamp, lib/cli/build-assets.ts), so `npm test` needs no build step before jest.
- */
-function ensureBuild(): void {
-  const stamp = path.join(ROOT, BUILD_STAMP);
-  const current = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : '';
-  if (current === buildInputsHash()) return;
-  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0)
-    throw new Error(
-      `npm run build failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().slice(0, 2000)}`,
-    );
-  expect(fs.readFileSync(stamp, 'utf8').trim()).toBe(buildInputsHash());
-}
-
 function link(name: string): void {
   const from = path.join(ROOT, 'node_modules', name);
   const to = path.join(tmp, 'node_modules', name);
@@ -60,8 +46,8 @@ function link(name: string): void {
   fs.symlinkSync(from, to, 'dir');
 }
 
-beforeAll(() => {
-  ensureBuild();
+beforeAll(async () => {
+  await ensureBuild();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-iac-package-'));
   const packed = JSON.parse(
     execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
@@ -104,11 +90,11 @@ describe('the tarball', () => {
     expect(files).toContain('build/lib/k8s/schemas/rediscluster.v1beta2.validator.js');
   });
 
-  test('holds no tests, fixtures, examples, sources, synth output or build info', () => {
+  test('holds no tests, fixtures, examples, sources, synth output, build info or second API reference', () => {
     const stray = files.filter(
       (f) =>
         !/^(build\/|README\.md$|package\.json$|docs\/api\/)/.test(f) ||
-        /(^|\/)(test|__snapshots__|fixtures)\/|\.test\.|tsbuildinfo/.test(f),
+        /(^|\/)(test|__snapshots__|fixtures)\/|\.test\.|tsbuildinfo|^build\/(api-docs\/|\.inputs)/.test(f),
     );
     expect(stray).toEqual([]);
     expect(
