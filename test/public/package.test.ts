@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { runCfnLint, formatCfnLintFindings } from '../../lib/aws/cfn-lint';
+import { formatCfnLintFindings } from '../../lib/aws/cfn-lint';
 import { contractGaps } from '../../lib/conformance/contract-check';
 import { readConformance } from '../../lib/conformance/index';
 import type { TargetResult } from '../../lib/conformance/types';
@@ -26,6 +26,7 @@ import { validateObjects, type ManifestObject } from '../../lib/k8s/validate';
 import { validateSpec } from '../../lib/spec/load';
 import { emittedData } from '../../lib/cli/build-assets';
 import { ensureBuild } from '../support/build';
+import { cachedCfnLint } from '../support/cfn-lint-cache';
 import { CFN_LINT, have } from '../support/tools';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -220,7 +221,7 @@ describe('consumer projects (examples/consumers), installed from the tarball', (
     await consumers.cdk;
     const template = path.join(tmp, 'cdk.out', 'ShopCache.template.json');
     // The one skip rule (test/support/tools.ts): missing cfn-lint fails naming it unless CFN_LINT_TESTS=skip.
-    if (have(CFN_LINT)) expect(formatCfnLintFindings(runCfnLint([template]).findings)).toBe('');
+    if (have(CFN_LINT)) expect(formatCfnLintFindings(cachedCfnLint([template]).findings)).toBe('');
     const root = path.join(tmp, 'cdk-artifacts');
     fs.mkdirSync(path.join(root, 'aws'), { recursive: true });
     fs.copyFileSync(template, path.join(root, 'aws', 'ShopCache.template.json'));

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   availability,
+  commandCheck,
   commandProblem,
   have,
   LOOP_DISK,
@@ -77,6 +78,16 @@ test('commandProblem: a missing command, a failing command, a working one', () =
     '`sh -c echo broken >&2; exit 3` exited 3: broken',
   );
   expect(commandProblem('sh', ['-c', 'true'])).toBeUndefined();
+});
+
+test('commandCheck gives the stdout with the answer, recorded with it for the rest of the run', () => {
+  const script = 'echo "cfn-lint 9.8.7"';
+  expect(commandCheck('sh', ['-c', script])).toEqual({ output: 'cfn-lint 9.8.7\n' });
+  expect(commandCheck('sh', ['-c', script])).toEqual({ output: 'cfn-lint 9.8.7\n' });
+  expect(commandCheck('sh', ['-c', 'echo half; exit 4'])).toEqual({
+    problem: '`sh -c echo half; exit 4` exited 4: half',
+    output: 'half\n',
+  });
 });
 
 test('commandProblem asks a PATH command once per run; a command given as a path every time', () => {

@@ -120,12 +120,18 @@ export function testWith(
 /** The run-wide record of command checks, in the run's private TMPDIR (./tmp-setup.ts). */
 export const TOOL_CHECKS_DIR = 'redis-iac-tool-checks';
 
+/** What a command check found: why the command is unusable (undefined when usable) and its stdout. */
+export interface CommandCheck {
+  problem?: string;
+  output: string;
+}
+
 /**
  * The answer of an earlier test file of this run for the same PATH command, arguments and PATH.
  * `cfn-lint --version` alone costs a second of CPU (Python loading cfn-lint), and three test files
  * asked it. A command given as a path is always run: tests point those at shims they write.
  */
-function recordedCheck(cmd: string, args: string[]): { file?: string; known?: { problem?: string } } {
+function recordedCheck(cmd: string, args: string[]): { file?: string; known?: CommandCheck } {
   const runDir = process.env.REDIS_IAC_JEST_TMP;
   if (!runDir || cmd.includes('/')) return {};
   const key = createHash('sha256')
@@ -134,30 +140,40 @@ function recordedCheck(cmd: string, args: string[]): { file?: string; known?: { 
     .slice(0, 32);
   const file = path.join(runDir, TOOL_CHECKS_DIR, `${key}.json`);
   try {
-    return { file, known: JSON.parse(fs.readFileSync(file, 'utf8')) as { problem?: string } };
+    return { file, known: JSON.parse(fs.readFileSync(file, 'utf8')) as CommandCheck };
   } catch {
     return { file };
   }
 }
 
-/** `problem()` for a command: runs `cmd args` and reports why it is unusable (once per run). */
-export function commandProblem(cmd: string, args: string[] = ['--version']): string | undefined {
+/** Runs `cmd args` (once per run for a PATH command) and reports why it is unusable, and its stdout. */
+export function commandCheck(cmd: string, args: string[] = ['--version']): CommandCheck {
   const { file, known } = recordedCheck(cmd, args);
-  if (known) return known.problem;
-  const problem = runCommandCheck(cmd, args);
+  if (known) return known;
+  const check = runCommandCheck(cmd, args);
   if (file) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ problem }));
+    fs.writeFileSync(file, JSON.stringify(check));
   }
-  return problem;
+  return check;
 }
 
-function runCommandCheck(cmd: string, args: string[]): string | undefined {
+/** `problem()` for a command: runs `cmd args` and reports why it is unusable (once per run). */
+export function commandProblem(cmd: string, args: string[] = ['--version']): string | undefined {
+  return commandCheck(cmd, args).problem;
+}
+
+function runCommandCheck(cmd: string, args: string[]): CommandCheck {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.error) return `${cmd}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`;
+  const output = r.stdout ?? '';
+  if (r.error)
+    return { problem: `${cmd}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`, output };
   if (r.status !== 0)
-    return `\`${cmd} ${args.join(' ')}\` exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
-  return undefined;
+    return {
+      problem: `\`${cmd} ${args.join(' ')}\` exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`,
+      output,
+    };
+  return { output };
 }
 
 /** redis-server 7 or later on PATH (`bin` for the test of this rule). */
