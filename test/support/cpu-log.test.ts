@@ -14,11 +14,13 @@ test('reads utime+stime and cutime+cstime after the command name, in seconds', (
 test('samples this process and appends one JSON line per file', () => {
   const now = sampleCpu();
   expect(now?.self).toBeGreaterThan(0);
+  expect(Math.abs(now!.at! - Date.now())).toBeLessThan(60_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpu-log-'));
   try {
     const file = path.join(dir, 'cpu.jsonl');
     logCpu(file, 'a.test.ts', { self: 1, children: 0 }, { self: 3.5, children: 2 });
     logCpu(file, 'b.test.ts', { self: 0, children: 0 }, { self: 0.25, children: 0 });
+    logCpu(file, 'c3.test.ts', { self: 0, children: 0, at: 1000 }, { self: 1, children: 0, at: 4500 });
     expect(
       fs
         .readFileSync(file, 'utf8')
@@ -28,6 +30,7 @@ test('samples this process and appends one JSON line per file', () => {
     ).toEqual([
       { file: 'a.test.ts', self: 2.5, children: 2 },
       { file: 'b.test.ts', self: 0.25, children: 0 },
+      { file: 'c3.test.ts', self: 1, children: 0, start: 1000, end: 4500, pid: process.pid },
     ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 /**
  * Per-file CPU accounting for finding where the suite's time goes (`JEST_CPU_LOG=<file> npx jest`):
  * the jest worker's own CPU and that of the child processes it reaped while the file ran (redis-server,
- * tsc, cdk synth...), from /proc/self/stat, one JSON line per test file. Off unless the variable is set;
- * it changes no test's outcome.
+ * tsc, cdk synth...), from /proc/self/stat, one JSON line per test file, with the file's start and end
+ * (ms since the epoch) and the worker's pid, so the run's timeline shows which files ran last. Off
+ * unless the variable is set; it changes no test's outcome.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { procStatFields } from '../../bench/measure';
@@ -11,6 +12,8 @@ import { procStatFields } from '../../bench/measure';
 export interface CpuSample {
   self: number;
   children: number;
+  /** Wall clock when sampled (ms since the epoch): when the file started and ended, for the run's timeline. */
+  at?: number;
 }
 
 const TICKS_PER_SECOND = 100;
@@ -24,7 +27,7 @@ export function parseProcStat(stat: string): CpuSample {
 
 export function sampleCpu(): CpuSample | undefined {
   try {
-    return parseProcStat(readFileSync('/proc/self/stat', 'utf8'));
+    return { ...parseProcStat(readFileSync('/proc/self/stat', 'utf8')), at: Date.now() };
   } catch {
     return undefined;
   }
@@ -35,6 +38,9 @@ export function logCpu(file: string, testPath: string, start: CpuSample, end: Cp
     file: testPath,
     self: +(end.self - start.self).toFixed(2),
     children: +(end.children - start.children).toFixed(2),
+    ...(start.at !== undefined && end.at !== undefined
+      ? { start: start.at, end: end.at, pid: process.pid }
+      : {}),
   };
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
