@@ -38,11 +38,11 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-cache-'));
   linted = [];
   version = 'cfn-lint 1.51.0';
-  delete process.env.CFN_LINT_CACHE;
+  delete process.env.TEST_RESULT_CACHE;
 });
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
-  delete process.env.CFN_LINT_CACHE;
+  delete process.env.TEST_RESULT_CACHE;
 });
 
 test('the second run lints nothing it has seen and gives the same findings, under the new paths', () => {
@@ -82,12 +82,12 @@ test('another cfn-lint version lints everything again', () => {
   expect(linted).toHaveLength(2);
 });
 
-test('CFN_LINT_CACHE=off, or a linter that cannot say its version, always lints', () => {
+test('TEST_RESULT_CACHE=off, or a linter that cannot say its version, always lints', () => {
   const a = template('a1.template.json', '{"Resources":{}}');
-  process.env.CFN_LINT_CACHE = 'off';
+  process.env.TEST_RESULT_CACHE = 'off';
   run([a]);
   run([a]);
-  delete process.env.CFN_LINT_CACHE;
+  delete process.env.TEST_RESULT_CACHE;
   version = undefined;
   run([a]);
   expect(linted).toHaveLength(3);

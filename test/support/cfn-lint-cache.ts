@@ -1,30 +1,24 @@
 /**
  * cfn-lint on synthesized templates, with each template's findings remembered across runs by the
- * template's bytes and the cfn-lint version, as ESLint's `--cache` does for source files: a template
- * that is byte for byte one cfn-lint of the same version has already read gets the same findings.
- * cfn-lint on the nine example templates costs ~8 s of CPU per run, and on a warm checkout they are
- * the same bytes every time. A template that changed, a new cfn-lint, or `CFN_LINT_CACHE=off` lints
- * for real. The checker's own tests (test/aws/checkers.test.ts: a bad template must fail, a missing
- * executable must not pass) call cfn-lint directly every run, so the tool is proven present and
- * working in every run.
- *
- * Entries live in node_modules/.cache/redis-iac-cfn-lint/<sha256>.json (findings without the path).
+ * template's bytes and the cfn-lint version (./result-cache.ts): a template that is byte for byte
+ * one cfn-lint of the same version has already read gets the same findings. cfn-lint on the ten
+ * example templates costs ~8 s of CPU per run, and on a warm checkout they are the same bytes every
+ * time. A template that changed, another cfn-lint or `TEST_RESULT_CACHE=off` lints for real. The
+ * checker's own tests (test/aws/checkers.test.ts: a bad template must fail, a missing executable must
+ * not pass) call cfn-lint directly every run, so every run proves the tool present and working.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCfnLint, type CfnLintFinding, type CfnLintResult } from '../../lib/aws/cfn-lint';
+import { hashParts, readResult, RESULT_CACHE_DIR, resultCacheEnabled, writeResult } from './result-cache';
 import { commandCheck } from './tools';
-
-const ROOT = path.join(__dirname, '..', '..');
-export const CFN_LINT_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'redis-iac-cfn-lint');
 
 export interface CachedLintOptions {
   /** Where entries are kept. */
   dir?: string;
   /** The linter (cfn-lint in one process for all the files it is given). */
   lint?: (files: string[]) => CfnLintResult;
-  /** What identifies the linter: executable and `--version` output; undefined when it cannot say. */
+  /** What identifies the linter: executable, `--version` output, config; undefined when it cannot say. */
   version?: () => string | undefined;
 }
 
@@ -40,28 +34,18 @@ function cfnLintVersion(): string | undefined {
 }
 
 type Entry = Array<Omit<CfnLintFinding, 'file'>>;
+const KIND = 'cfn-lint';
 
 /** cfn-lint's findings for `files`, linting only those it has not seen with this version. */
 export function cachedCfnLint(files: string[], options: CachedLintOptions = {}): CfnLintResult {
-  const {
-    dir = CFN_LINT_CACHE_DIR,
-    lint = (f: string[]) => runCfnLint(f),
-    version = cfnLintVersion,
-  } = options;
-  const id = process.env.CFN_LINT_CACHE === 'off' ? undefined : version();
+  const { dir = RESULT_CACHE_DIR, lint = (f: string[]) => runCfnLint(f), version = cfnLintVersion } = options;
+  const id = resultCacheEnabled() ? version() : undefined;
   if (id === undefined) return lint(files);
-  const entryOf = (file: string) =>
-    path.join(
-      dir,
-      `${createHash('sha256').update(`${id}\0`).update(fs.readFileSync(file)).digest('hex')}.json`,
-    );
+  const keys = new Map(files.map((f) => [f, hashParts([id, fs.readFileSync(f)])]));
   const known = new Map<string, Entry>();
   for (const file of files) {
-    try {
-      known.set(file, JSON.parse(fs.readFileSync(entryOf(file), 'utf8')) as Entry);
-    } catch {
-      // not linted yet with this version
-    }
+    const entry = readResult<Entry>(KIND, keys.get(file)!, dir);
+    if (entry) known.set(file, entry);
   }
   const misses = files.filter((f) => !known.has(f));
   if (misses.length) {
@@ -72,16 +56,11 @@ export function cachedCfnLint(files: string[], options: CachedLintOptions = {}):
     // A finding that cannot be put to its template must not be dropped as if the template were clean.
     if (stray.length)
       throw new Error(`cfn-lint named files it was not given: ${stray.map((f) => f.file).join(', ')}`);
-    fs.mkdirSync(dir, { recursive: true });
     for (const file of misses) {
       const entry = fresh.findings
         .filter((f) => path.resolve(f.file) === path.resolve(file))
         .map(({ file: _file, ...rest }) => rest);
-      // Written whole under another name, then renamed: a reader never sees half an entry.
-      const target = entryOf(file);
-      const partial = `${target}.${process.pid}.tmp`;
-      fs.writeFileSync(partial, JSON.stringify(entry));
-      fs.renameSync(partial, target);
+      writeResult(KIND, keys.get(file)!, entry, dir);
       known.set(file, entry);
     }
   }
