@@ -38,6 +38,14 @@ test('a tree hashes by path and bytes: same files in another folder give the sam
   expect(hashParts(treeParts(tree(files)))).toBe(hashParts(treeParts(tree(files))));
 });
 
+test('files the filter leaves out do not count; the ones it keeps do', () => {
+  const files = { 'build/x.d.ts': 'export {};', 'README.md': '# one' };
+  const onlyBuild = (f: string) => f.startsWith('build/');
+  const key = (t: Record<string, string>) => hashParts(treeParts(tree(t), onlyBuild));
+  expect(key({ ...files, 'README.md': '# two' })).toBe(key(files));
+  expect(key({ ...files, 'build/x.d.ts': 'export { y };' })).not.toBe(key(files));
+});
+
 test.each([
   ['a changed byte in a file', { 'build/lib/public/aws.d.ts': 'export { x };' }],
   ['an added file', { 'build/lib/public/gcp2.d.ts': 'export {};' }],

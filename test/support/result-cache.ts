@@ -29,12 +29,13 @@ export function hashParts(parts: Array<string | Buffer>): string {
   return hash.digest('hex');
 }
 
-/** Every file under `dir` (relative path and bytes, sorted by path), for hashing a tree. */
-export function treeParts(dir: string): Array<string | Buffer> {
+/** Every file under `dir` that `keep` keeps (relative path and bytes, sorted by path), for hashing a tree. */
+export function treeParts(dir: string, keep: (rel: string) => boolean = () => true): Array<string | Buffer> {
   const files = fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .filter(keep)
     .sort();
   return files.flatMap((f) => [f, fs.readFileSync(path.join(dir, f))]);
 }
