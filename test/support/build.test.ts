@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { withLock } from './build';
+import { ensureBuild, withLock } from './build';
 
 let dir: string;
 let lock: string;
@@ -70,4 +70,36 @@ test('a live holder makes a waiter give up after its timeout, naming the lock an
     `waited 0.3 s for the lock ${lock} held by pid ${process.pid}; remove it if no build is running`,
   );
   expect(fs.readFileSync(path.join(lock, 'pid'), 'utf8')).toBe(String(process.pid));
+});
+
+describe('ensureBuild', () => {
+  test('builds once when two tests find build/ stale at the same time; nothing when it is current', async () => {
+    let current = false;
+    let builds = 0;
+    const options = {
+      lock,
+      isCurrent: () => current,
+      build: async () => {
+        builds++;
+        await sleep(100);
+        current = true;
+      },
+    };
+    await Promise.all([ensureBuild(options), ensureBuild(options)]);
+    expect(builds).toBe(1);
+    await ensureBuild(options);
+    expect(builds).toBe(1);
+  });
+
+  test('a failing build fails the caller with its message (bad fixture)', async () => {
+    const build = () => Promise.reject(new Error('npm run build failed (exit 3): TS2322'));
+    await expect(ensureBuild({ lock, isCurrent: () => false, build })).rejects.toThrow('TS2322');
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  test('a build that leaves no current stamp is an error, not a pass (bad fixture)', async () => {
+    await expect(ensureBuild({ lock, isCurrent: () => false, build: async () => undefined })).rejects.toThrow(
+      'npm run build left build/ without a current stamp',
+    );
+  });
 });

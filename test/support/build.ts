@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { BUILD_STAMP, buildInputsHash } from '../../lib/cli/build-assets';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -30,20 +31,31 @@ function npmRunBuild(): Promise<void> {
       (err, out, errOut) =>
         err
           ? reject(
-              new Error(`npm run build failed (exit ${err.code}): ${(errOut || out).trim().slice(0, 2000)}`),
+              new Error(
+                `npm run build failed (exit ${err.code}): ${stripVTControlCharacters(errOut || out)
+                  .trim()
+                  .slice(0, 2000)}`,
+              ),
             )
           : resolve(),
     ),
   );
 }
 
+export interface EnsureBuildOptions {
+  isCurrent?: () => boolean;
+  build?: () => Promise<void>;
+  lock?: string;
+}
+
 /** Builds when build/ is not current; waits for a build another worker has started. */
-export async function ensureBuild(): Promise<void> {
-  if (buildIsCurrent()) return;
-  await withLock(LOCK, async () => {
-    if (!buildIsCurrent()) await npmRunBuild();
+export async function ensureBuild(options: EnsureBuildOptions = {}): Promise<void> {
+  const { isCurrent = () => buildIsCurrent(), build = npmRunBuild, lock = LOCK } = options;
+  if (isCurrent()) return;
+  await withLock(lock, async () => {
+    if (!isCurrent()) await build();
   });
-  if (!buildIsCurrent()) throw new Error('npm run build left build/ without a current stamp');
+  if (!isCurrent()) throw new Error('npm run build left build/ without a current stamp');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
