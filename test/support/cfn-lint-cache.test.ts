@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import type { CfnLintFinding, CfnLintResult } from '../../lib/aws/cfn-lint';
 import { cachedCfnLint } from './cfn-lint-cache';
 
+/** The run's own setting, put back after each test. */
+const CACHE_SETTING = process.env.TEST_RESULT_CACHE;
 let dir: string;
 let linted: string[][];
 let version: string | undefined;
@@ -42,7 +44,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
-  delete process.env.TEST_RESULT_CACHE;
+  if (CACHE_SETTING === undefined) delete process.env.TEST_RESULT_CACHE;
+  else process.env.TEST_RESULT_CACHE = CACHE_SETTING;
 });
 
 test('the second run lints nothing it has seen and gives the same findings, under the new paths', () => {

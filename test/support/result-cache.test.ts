@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hashParts, readResult, treeParts, writeResult } from './result-cache';
 
+/** The run's own setting, put back after each test. */
+const CACHE_SETTING = process.env.TEST_RESULT_CACHE;
 let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'result-cache-'));
@@ -15,7 +17,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
-  delete process.env.TEST_RESULT_CACHE;
+  if (CACHE_SETTING === undefined) delete process.env.TEST_RESULT_CACHE;
+  else process.env.TEST_RESULT_CACHE = CACHE_SETTING;
 });
 
 const tree = (files: Record<string, string>) => {
