@@ -186,8 +186,8 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
 
 /**
  * tsc over the three consumers, unless tsc passed before on exactly these inputs: the installed
- * package's package.json and build/, the consumers' files, TypeScript's version and the lock file (the dependencies'
- * types). That verdict is recorded like `tsc -b`'s build info (test/support/result-cache.ts); any
+ * package's package.json and declarations, the consumers' files, TypeScript's version and the lock
+ * file (the dependencies' types). That verdict is recorded like `tsc -b`'s build info (test/support/result-cache.ts); any
  * changed byte runs tsc again, and a failure is never recorded.
  */
 function typeCheckConsumers(): Promise<string> {
@@ -195,10 +195,13 @@ function typeCheckConsumers(): Promise<string> {
     'consumers tsc -p tsconfig.json',
     fs.readFileSync(path.join(ROOT, 'node_modules', 'typescript', 'package.json')),
     fs.readFileSync(path.join(ROOT, 'package-lock.json')),
-    // What tsc can read of the package: package.json and build/ (not its README or docs/api pages).
+    // What tsc reads of the package: package.json (exports, typesVersions) and the declarations
+    // (`tsc --listFilesOnly` lists only build/**/*.d.ts of it; JSON kept in case a declaration imports
+    // it). Not the .js files, README or docs/api pages: a change to code alone keeps the verdict
+    // (the consumer apps below still run the new code every time).
     ...treeParts(
       path.join(tmp, 'node_modules', 'redis-iac'),
-      (f) => f === 'package.json' || f.startsWith('build/'),
+      (f) => f === 'package.json' || (f.startsWith('build/') && /\.(d\.ts|json)$/.test(f)),
     ),
     ...treeParts(path.join(tmp, 'consumers')),
   ]);
