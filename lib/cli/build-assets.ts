@@ -3,8 +3,8 @@
  * tsconfig.build.json is type-checked, emitted into build/ (`emit: both`, the same JavaScript and
  * .d.ts as `tsc -p tsconfig.build.json`) and turned into the API reference (build/api-docs, which
  * `npm run docs:api` copies to docs/api), so the dependencies' declarations are parsed once for
- * both. This step copies into build/ the
- * non-TypeScript files the compiled code reads at run time, next to the modules that read them:
+ * both. This step copies into build/ the non-TypeScript files the compiled code reads at run time,
+ * next to the modules that read them:
  * - lib/k8s/backup.sh (read by lib/k8s/backup.ts with readFileSync),
  * - lib/k8s/schemas/*.validator.js (precompiled ajv validators, loaded with require by path) and
  *   bitnami-redis.values.defaults.json (read with readFileSync by lib/k8s/validate.ts).
@@ -57,18 +57,42 @@ export const BUILD_STAMP = 'build/.inputs.sha256';
  * The tests that read build/ rebuild it when it was made from other inputs (test/support/build.ts).
  */
 export function buildInputsHash(root = ROOT): string {
-  const hash = createHash('sha256');
-  const files = fs
-    .readdirSync(path.join(root, 'lib'), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
   const configs = ['tsconfig.json', 'tsconfig.build.json', 'typedoc.json', 'package-lock.json'];
-  for (const rel of [...files.sort(), ...configs]) {
-    hash.update(`${rel}\0`);
-    hash.update(fs.readFileSync(path.join(root, rel)));
-    hash.update('\0');
+  return hashParts([
+    ...treeParts(path.join(root, 'lib'), () => true, root),
+    ...configs.flatMap((rel) => [rel, fs.readFileSync(path.join(root, rel))]),
+  ]);
+}
+
+/** sha256 over the parts, each framed by its length so that moving bytes between parts changes it. */
+export function hashParts(parts: Array<string | Buffer>): string {
+  const hash = createHash('sha256');
+  for (const p of parts) {
+    const b = typeof p === 'string' ? Buffer.from(p) : p;
+    hash.update(`${b.length}:`).update(b);
   }
   return hash.digest('hex');
+}
+
+/**
+ * Every file under `dir` that `keep` keeps, as its path (relative to `base`, `/`-separated) and its
+ * bytes, sorted by path: the parts of a tree for hashParts.
+ */
+export function treeParts(
+  dir: string,
+  keep: (rel: string) => boolean = () => true,
+  base = dir,
+): Array<string | Buffer> {
+  const files = fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .filter(keep)
+    .sort();
+  return files.flatMap((f) => [
+    path.relative(base, path.join(dir, f)).split(path.sep).join('/'),
+    fs.readFileSync(path.join(dir, f)),
+  ]);
 }
 
 function main(): void {

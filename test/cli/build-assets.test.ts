@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildInputsHash } from '../../lib/cli/build-assets';
+import { buildInputsHash, hashParts, treeParts } from '../../lib/cli/build-assets';
 
 let root: string;
 beforeEach(() => {
@@ -53,4 +53,54 @@ test('moving content between files changes the hash (names are part of it)', () 
   fs.writeFileSync(path.join(root, 'lib', 'a1.ts'), '');
   fs.writeFileSync(path.join(root, 'lib', 'b.ts'), 'export const a = 1;\n');
   expect(buildInputsHash(root)).not.toBe(before);
+});
+
+// hashParts and treeParts also key the test result cache (test/support/result-cache.ts).
+const tree = (files: Record<string, string>) => {
+  const dir = fs.mkdtempSync(path.join(root, 'tree-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+};
+
+test('the same parts give the same key; moving bytes between parts gives another', () => {
+  expect(hashParts(['a', 'bc'])).toBe(hashParts(['a', Buffer.from('bc')]));
+  expect(hashParts(['a', 'bc'])).not.toBe(hashParts(['ab', 'c']));
+  expect(hashParts(['a', 'bc'])).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test('a tree hashes by path and bytes: same files in another folder give the same key', () => {
+  const files = { 'build/lib/public/aws.d.ts': 'export {};', 'package.json': '{"name":"redis-iac"}' };
+  expect(hashParts(treeParts(tree(files)))).toBe(hashParts(treeParts(tree(files))));
+});
+
+test('files the filter leaves out do not count; the ones it keeps do', () => {
+  const files = { 'build/x.d.ts': 'export {};', 'README.md': '# one' };
+  const onlyBuild = (f: string) => f.startsWith('build/');
+  const key = (t: Record<string, string>) => hashParts(treeParts(tree(t), onlyBuild));
+  expect(key({ ...files, 'README.md': '# two' })).toBe(key(files));
+  expect(key({ ...files, 'build/x.d.ts': 'export { y };' })).not.toBe(key(files));
+});
+
+test.each([
+  ['a changed byte in a file', { 'build/lib/public/aws.d.ts': 'export { x };' }],
+  ['an added file', { 'build/lib/public/gcp2.d.ts': 'export {};' }],
+  ['a renamed file', { 'build/lib/public/aws.d.ts': undefined, 'build/lib/public/aws2.d.ts': 'export {};' }],
+])('%s changes the key (bad fixture: a stale verdict)', (_, change) => {
+  const base: Record<string, string> = { 'build/lib/public/aws.d.ts': 'export {};', 'package.json': '{}' };
+  const changed: Record<string, string> = { ...base };
+  for (const [rel, text] of Object.entries(change)) {
+    if (text === undefined) delete changed[rel];
+    else changed[rel] = text;
+  }
+  expect(hashParts(treeParts(tree(changed)))).not.toBe(hashParts(treeParts(tree(base))));
+});
+
+test('treeParts names files relative to base: lib/ files as lib/<path>, as the build stamp hashes them', () => {
+  expect(treeParts(path.join(root, 'lib'), (f) => f.endsWith('.ts'), root)).toEqual([
+    'lib/a1.ts',
+    Buffer.from('export const a = 1;\n'),
+  ]);
 });

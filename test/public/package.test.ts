@@ -24,10 +24,10 @@ import type { TargetResult } from '../../lib/conformance/types';
 import { fromSpec, type Deployment } from '../../lib/deployment';
 import { validateObjects, type ManifestObject } from '../../lib/k8s/validate';
 import { validateSpec } from '../../lib/spec/load';
-import { emittedData } from '../../lib/cli/build-assets';
+import { emittedData, hashParts, treeParts } from '../../lib/cli/build-assets';
 import { ensureBuild } from '../support/build';
 import { cachedCfnLint } from '../support/cfn-lint-cache';
-import { hashParts, readResult, treeParts, writeResult } from '../support/result-cache';
+import { readResult, writeResult } from '../support/result-cache';
 import { CFN_LINT, have } from '../support/tools';
 
 const ROOT = path.join(__dirname, '..', '..');

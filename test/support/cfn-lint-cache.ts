@@ -10,7 +10,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCfnLint, type CfnLintFinding, type CfnLintResult } from '../../lib/aws/cfn-lint';
-import { hashParts, readResult, RESULT_CACHE_DIR, resultCacheEnabled, writeResult } from './result-cache';
+import { hashParts } from '../../lib/cli/build-assets';
+import { readResult, RESULT_CACHE_DIR, resultCacheEnabled, writeResult } from './result-cache';
 import { commandCheck } from './tools';
 
 export interface CachedLintOptions {

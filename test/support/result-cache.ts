@@ -2,13 +2,14 @@
  * Results of deterministic external checkers remembered across runs, keyed by a hash of everything
  * the checker reads, as ESLint's `--cache` and `tsc -b` do for this repository's own lint and
  * type-check: cfn-lint's findings on a template (./cfn-lint-cache.ts), and that the consumer projects
- * type-checked against a package whose files are byte for byte the same (test/public/package.test.ts).
- * Any change to an input gives another key, so the checker runs again; a failure is never recorded.
- * A fresh clone (CI) has no entries and runs every checker. `TEST_RESULT_CACHE=off` turns it off.
+ * type-checked against a package whose declarations are byte for byte the same
+ * (test/public/package.test.ts). Keys are hashParts over the inputs (treeParts for a folder), as for
+ * the build stamp (lib/cli/build-assets.ts). Any change to an input gives another key, so the
+ * checker runs again; a failure is never recorded. A fresh clone (CI) has no entries and runs every
+ * checker. `TEST_RESULT_CACHE=off` turns it off.
  *
  * Entries: node_modules/.cache/redis-iac-results/<kind>/<sha256>.json.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -17,27 +18,6 @@ export const RESULT_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'redis
 
 export function resultCacheEnabled(): boolean {
   return process.env.TEST_RESULT_CACHE !== 'off';
-}
-
-/** sha256 over the parts, each framed so that moving bytes between parts changes the hash. */
-export function hashParts(parts: Array<string | Buffer>): string {
-  const hash = createHash('sha256');
-  for (const p of parts) {
-    const b = typeof p === 'string' ? Buffer.from(p) : p;
-    hash.update(`${b.length}:`).update(b);
-  }
-  return hash.digest('hex');
-}
-
-/** Every file under `dir` that `keep` keeps (relative path and bytes, sorted by path), for hashing a tree. */
-export function treeParts(dir: string, keep: (rel: string) => boolean = () => true): Array<string | Buffer> {
-  const files = fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .filter(keep)
-    .sort();
-  return files.flatMap((f) => [f, fs.readFileSync(path.join(dir, f))]);
 }
 
 const entry = (dir: string, kind: string, key: string) => path.join(dir, kind, `${key}.json`);
